@@ -1,0 +1,34 @@
+# The two commands of the README's quick start: `make demo` and `make test`.
+# Each creates .venv and installs what it needs on first use (idempotent).
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DEMO := demo-output
+
+.PHONY: install test demo lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+# Runs the main job on a copy of the example repository; the checkout is never changed.
+demo: $(STAMP)
+	@bash scripts/demo.sh "$(BIN)" "$(DEMO)"
+
+lint: $(STAMP)
+	$(BIN)/ruff check qa_cli tests scripts benchmarks
+	$(BIN)/ruff format --check qa_cli tests scripts benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) $(DEMO) build dist .pytest_cache

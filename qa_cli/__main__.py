@@ -1,0 +1,3 @@
+from qa_cli.cli import main
+
+main()

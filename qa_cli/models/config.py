@@ -1,0 +1,150 @@
+"""``qa.yaml`` (``qa/config@1``): organisation, services, teams, staff and programme settings."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, StrictBool, StrictInt
+
+from .common import Id, QAModel, Text
+
+Role = Literal[
+    "social_worker",
+    "senior_practitioner",
+    "team_manager",
+    "service_manager",
+    "assistant_director",
+    "iro",
+    "cp_chair",
+    "qa_auditor",
+    "qa_lead",
+    "practice_mentor",
+    "participation_officer",
+    "complaints_manager",
+    "agency_auditor",
+    "business_manager",
+]
+QA_ROLES = frozenset({"qa_auditor", "qa_lead"})
+MANAGER_ROLES = frozenset({"team_manager", "service_manager", "assistant_director"})
+
+
+class Service(QAModel):
+    id: Id
+    name: Text
+
+
+class Team(QAModel):
+    id: Id
+    name: Text
+    service: Id
+    balanced_score_card: StrictBool = False
+    manager: Id | None = None
+
+
+class Staff(QAModel):
+    id: Id
+    name: Text
+    roles: list[Role] = Field(min_length=1)
+    team: Id | None = None
+    expertise: list[Id] = Field(default_factory=list)
+    agency: Id | None = None
+    email: Text | None = None
+    active: StrictBool = True
+
+
+class Agency(QAModel):
+    id: Id
+    name: Text
+
+
+class AuditorPair(QAModel):
+    service_manager: Id
+    team_manager: Id
+
+
+class SingleAgencyProgramme(QAModel):
+    cases_per_pair: StrictInt = Field(3, ge=1, le=20)
+    pairs: list[AuditorPair] = Field(default_factory=list)
+    # case category -> tool id used for it (CIN, CP, CLA, care_leaver, early_help)
+    tools: dict[str, Id] = Field(
+        default_factory=lambda: {
+            "CIN": "single-agency-safeguarding",
+            "CP": "single-agency-safeguarding",
+            "CLA": "single-agency-cla",
+            "care_leaver": "single-agency-cla",
+            "early_help": "single-agency-safeguarding",
+        }
+    )
+    exclude_audited_within_months: StrictInt = Field(12, ge=0)
+    exclude_own_team: StrictBool = True
+
+
+class CribSheetProgramme(QAModel):
+    cases_per_team: StrictInt = Field(2, ge=1, le=20)
+    tool: Id = "crib-sheet"
+
+
+class ModerationProgramme(QAModel):
+    share_good_or_better: float = Field(0.2, ge=0, le=1)
+
+
+class MultiAgencyProgramme(QAModel):
+    baseline_min: StrictInt = Field(8, ge=1)
+    baseline_max: StrictInt = Field(10, ge=1)
+
+
+class Programmes(QAModel):
+    single_agency: SingleAgencyProgramme = Field(default_factory=SingleAgencyProgramme)
+    crib_sheet: CribSheetProgramme = Field(default_factory=CribSheetProgramme)
+    moderation: ModerationProgramme = Field(default_factory=ModerationProgramme)
+    multi_agency: MultiAgencyProgramme = Field(default_factory=MultiAgencyProgramme)
+
+
+class DueRules(QAModel):
+    """When things fall due; working days skip weekends and England and Wales bank holidays."""
+
+    return_months: StrictInt = Field(2, ge=1, le=12)
+    qa_review_working_days: StrictInt = Field(10, ge=1)
+    action_default_days: StrictInt = Field(28, ge=1)
+    observation_feedback_working_days: StrictInt = Field(10, ge=1)
+    observations_per_year: StrictInt = Field(2, ge=0)
+    crib_sheet_by_month_end: StrictBool = True
+    multi_agency_review_months: list[StrictInt] = Field(default_factory=lambda: [6, 12])
+
+
+class Retention(QAModel):
+    years: StrictInt = Field(3, ge=1)
+
+
+class Limits(QAModel):
+    max_file_bytes: StrictInt = Field(1_000_000, ge=1_000)
+
+
+class CaseListSettings(QAModel):
+    """How ``qa cases import`` reads an export: extra heading aliases per field."""
+
+    columns: dict[Id, list[Text]] = Field(default_factory=dict)
+    key_env: Text = "QA_CASE_KEY"
+
+
+class Config(QAModel):
+    schema_: Literal["qa/config@1"] = Field(alias="schema")
+    organisation: Text
+    department: Text = "Children's Social Care"
+    services: list[Service] = Field(min_length=1)
+    teams: list[Team] = Field(min_length=1)
+    staff: list[Staff] = Field(default_factory=list)
+    agencies: list[Agency] = Field(default_factory=list)
+    programmes: Programmes = Field(default_factory=Programmes)
+    due: DueRules = Field(default_factory=DueRules)
+    retention: Retention = Field(default_factory=Retention)
+    limits: Limits = Field(default_factory=Limits)
+    case_list: CaseListSettings = Field(default_factory=CaseListSettings)
+
+    model_config = QAModel.model_config | {"populate_by_name": True}
+
+    def staff_by_id(self) -> dict[str, Staff]:
+        return {s.id: s for s in self.staff}
+
+    def team_by_id(self) -> dict[str, Team]:
+        return {t.id: t for t in self.teams}

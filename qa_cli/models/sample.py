@@ -1,0 +1,52 @@
+"""Drawn samples (``qa/sample@1``): the record that shows a sample was not hand-picked."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, StrictInt
+
+from .common import CaseCode, Id, IsoDate, Month, QAModel, Text, ToolRef
+
+Programme = Literal["single-agency", "crib-sheet", "multi-agency", "themed"]
+
+
+class Allocation(QAModel):
+    case: CaseCode
+    team: Id
+    category: Text | None = None
+    tool: ToolRef
+    auditors: list[Id] = Field(min_length=1)
+    allocated: IsoDate
+    due: IsoDate
+    file: Text
+    reason: Text | None = None
+
+
+class Exclusion(QAModel):
+    case: CaseCode
+    reason: Text
+
+
+class Moderation(QAModel):
+    seed: StrictInt
+    share: float = Field(ge=0, le=1)
+    drawn: IsoDate | None = None
+    selected: list[CaseCode] = Field(default_factory=list)
+
+
+class Sample(QAModel):
+    schema_: Literal["qa/sample@1"] = Field(alias="schema")
+    month: Month
+    programme: Programme = "single-agency"
+    drawn: IsoDate
+    seed: StrictInt
+    case_list: Text | None = None
+    case_list_sha256: Text | None = Field(None, pattern=r"^[0-9a-f]{64}$")
+    rules: dict[str, Any] = Field(default_factory=dict)
+    allocations: list[Allocation] = Field(default_factory=list)
+    excluded: list[Exclusion] = Field(default_factory=list)
+    notes: list[Text] = Field(default_factory=list)
+    moderation: Moderation | None = None
+
+    model_config = QAModel.model_config | {"populate_by_name": True}

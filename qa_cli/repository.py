@@ -1,0 +1,243 @@
+"""The audit repository: find it, list its files, load them into models, write files.
+
+This module and ``yamlio`` are the only places that read or write the audit folder.
+Loading never raises for a bad file: each :class:`LoadedFile` carries either its model or the
+problems found, for the validator to report with positions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from . import yamlio
+from .errors import QAError
+from .models import KINDS
+from .models.audit import AuditReturn
+from .models.config import Config
+from .models.sample import Sample
+from .models.tool import Tool
+from .yamlio import YamlProblem
+
+CONFIG_NAME = "qa.yaml"
+# Folders that hold no audit files: version control, caches, rendered output, templates.
+SKIP_DIRS = frozenset({".git", ".qa", ".venv", "reports", "templates", "node_modules", ".github"})
+_SCHEMA = re.compile(r"^(qa/[a-z0-9-]+)@(\d+)$")
+
+
+@dataclass(frozen=True)
+class SchemaProblem:
+    """The file's `schema:` key is missing or names an unknown kind or version."""
+
+    code: str
+    message: str
+    hint: str | None
+    loc: tuple[str | int, ...]
+
+
+@dataclass
+class LoadedFile:
+    """One YAML file of the repository, loaded as far as it could be."""
+
+    path: Path
+    rel: str
+    text: str | None = None
+    data: dict[str, Any] | None = None
+    problem: YamlProblem | None = None
+    schema_problem: SchemaProblem | None = None
+    kind: str | None = None
+    version: int | None = None
+    model: BaseModel | None = None
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    @cached_property
+    def roundtrip(self) -> Any:
+        """The round-trip document (comments, positions); parsed only when asked."""
+        if self.text is None:
+            return None
+        try:
+            return yamlio.load_roundtrip(self.text)
+        except Exception:  # positions are a convenience: fall back to line 1
+            return None
+
+    def pos(self, loc: Iterable[str | int], *, key: bool = False) -> tuple[int, int]:
+        doc = self.roundtrip
+        if doc is None:
+            return 1, 1
+        return yamlio.position(doc, list(loc), key=key)
+
+
+def find_root(start: Path) -> Path:
+    """The audit repository holding ``start``: the nearest folder upwards with a qa.yaml."""
+    start = start.resolve()
+    here = start if start.is_dir() else start.parent
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    raise QAError(
+        f"no audit repository found at {start} (no {CONFIG_NAME} here or in a parent folder)",
+        "run the command inside an audit repository, pass --repo DIR, or create one with "
+        "`qa init DIR`",
+    )
+
+
+def iter_yaml_files(root: Path) -> Iterator[Path]:
+    """Every YAML file of the repository, in a stable order, skipping caches and output."""
+    for path in sorted(root.rglob("*")):
+        rel_parts = path.relative_to(root).parts
+        if any(p in SKIP_DIRS or (p.startswith(".") and p != ".") for p in rel_parts[:-1]):
+            continue
+        if path.suffix in (".yaml", ".yml") and path.is_file() and not path.name.startswith("."):
+            yield path
+
+
+def _classify(data: dict[str, Any]) -> tuple[str | None, int | None, SchemaProblem | None]:
+    if "schema" not in data:
+        return None, None, SchemaProblem(
+            "QA010",
+            "the file has no `schema:` key, so qa cannot tell what kind of file it is",
+            "add a first line such as `schema: qa/audit@1` (see docs/file-kinds.md)",
+            (),
+        )
+    value = data["schema"]
+    m = _SCHEMA.match(value) if isinstance(value, str) else None
+    kinds = sorted(KINDS)
+    if not m:
+        return None, None, SchemaProblem(
+            "QA011",
+            f"`schema: {value}` is not of the form qa/<kind>@<version>",
+            "known kinds: " + ", ".join(f"{k}@1" for k in kinds),
+            ("schema",),
+        )
+    kind, version = m[1], int(m[2])
+    if kind not in KINDS:
+        import difflib
+
+        close = difflib.get_close_matches(kind, kinds, n=1)
+        hint = f"did you mean `{close[0]}@1`?" if close else "known kinds: " + ", ".join(kinds)
+        return None, None, SchemaProblem(
+            "QA011", f"`{kind}` is not a kind of file qa knows", hint, ("schema",)
+        )
+    if version not in KINDS[kind]:
+        known = ", ".join(f"{kind}@{v}" for v in sorted(KINDS[kind]))
+        return kind, None, SchemaProblem(
+            "QA012",
+            f"version {version} of {kind} is not known to this version of qa",
+            f"use {known}, or upgrade qa if the file was written by a newer one",
+            ("schema",),
+        )
+    return kind, version, None
+
+
+def load_file(path: Path, root: Path, max_bytes: int = yamlio.DEFAULT_MAX_BYTES) -> LoadedFile:
+    """Read and parse one file; problems are recorded on the result, never raised."""
+    try:
+        rel = path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        rel = path.as_posix()
+    lf = LoadedFile(path=path, rel=rel)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        lf.problem = YamlProblem(
+            "QA009", 1, 1, f"the file could not be read: {exc.strerror}", None
+        )
+        return lf
+    loaded = yamlio.load_fast(raw, max_bytes)
+    if isinstance(loaded, YamlProblem):
+        lf.problem = loaded
+        decoded = yamlio.decode(raw) if len(raw) <= max_bytes else None
+        lf.text = decoded if isinstance(decoded, str) else None
+        return lf
+    lf.text = yamlio.decode(raw)  # type: ignore[assignment]
+    lf.data = loaded
+    lf.kind, lf.version, lf.schema_problem = _classify(loaded)
+    if lf.schema_problem is None and lf.kind is not None and lf.version is not None:
+        model_cls = KINDS[lf.kind][lf.version]
+        try:
+            lf.model = model_cls.model_validate(loaded)
+        except ValidationError as exc:
+            lf.errors = exc.errors(include_url=False)
+    return lf
+
+
+@dataclass
+class Repository:
+    """A loaded audit repository: its config, tools and every other file."""
+
+    root: Path
+    files: list[LoadedFile]
+    config: Config | None
+    config_file: LoadedFile | None
+
+    @classmethod
+    def load(cls, root: Path, paths: Iterable[Path] | None = None) -> Repository:
+        """Load the whole repository; ``paths`` limits which files besides config and tools."""
+        root = root.resolve()
+        config_path = root / CONFIG_NAME
+        config_file = load_file(config_path, root) if config_path.is_file() else None
+        config = config_file.model if config_file and isinstance(config_file.model, Config) else None
+        max_bytes = config.limits.max_file_bytes if config else yamlio.DEFAULT_MAX_BYTES
+        if config_file is not None and config_file.problem and config_file.problem.code == "QA008":
+            max_bytes = yamlio.DEFAULT_MAX_BYTES
+        all_paths = [p for p in iter_yaml_files(root) if p != config_path]
+        files = [config_file] if config_file else []
+        files += [load_file(p, root, max_bytes) for p in all_paths]
+        repo = cls(root=root, files=files, config=config, config_file=config_file)
+        if paths is not None:
+            wanted = {p.resolve() for p in paths}
+            repo.selected = [
+                f for f in files if f.path.resolve() in wanted or any(
+                    w in f.path.resolve().parents for w in wanted
+                )
+            ]
+        else:
+            repo.selected = list(files)
+        return repo
+
+    selected: list[LoadedFile] = field(default_factory=list)
+
+    def of_kind(self, kind: str) -> list[LoadedFile]:
+        return [f for f in self.files if f.kind == kind and f.model is not None]
+
+    @cached_property
+    def tools(self) -> dict[str, Tool]:
+        """Valid tools by reference (``id@version``)."""
+        out: dict[str, Tool] = {}
+        for f in self.of_kind("qa/tool"):
+            tool = f.model
+            assert isinstance(tool, Tool)
+            out.setdefault(tool.ref, tool)
+        return out
+
+    @cached_property
+    def samples(self) -> dict[tuple[str, str], Sample]:
+        """Valid samples by (month, programme)."""
+        out: dict[tuple[str, str], Sample] = {}
+        for f in self.of_kind("qa/sample"):
+            s = f.model
+            assert isinstance(s, Sample)
+            out.setdefault((s.month, s.programme), s)
+        return out
+
+    def audits(self) -> list[tuple[LoadedFile, AuditReturn]]:
+        return [(f, f.model) for f in self.of_kind("qa/audit")]  # type: ignore[misc]
+
+    def write_new(self, rel: str, text: str) -> Path:
+        """Create a new file in the repository; refuses to overwrite."""
+        path = self.root / rel
+        try:
+            yamlio.write_new(path, text)
+        except FileExistsError:
+            raise QAError(
+                f"{rel} already exists; it was left as it was",
+                "nothing is overwritten: move or delete the file first if you mean to replace it",
+                exit_code=1,
+            ) from None
+        return path

@@ -1,0 +1,1 @@
+"""Checking audit files: diagnostics, the rule registry, checks and output formats."""

@@ -1,0 +1,43 @@
+"""Run every check over a repository (or some of its files) and collect one report."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..models.config import Config
+from ..repository import Repository
+from .crossfile import check_cross_file
+from .diagnostics import Report
+from .privacy_rules import check_privacy
+from .returns import check_returns
+from .schema import schema_diagnostics
+from .tools import check_config, check_tools
+
+
+def validate_repository(repo: Repository) -> Report:
+    """All diagnostics for the repository's selected files (cross-file rules see every file)."""
+    report = Report(files_checked=len(repo.selected))
+    selected = repo.selected
+    for lf in selected:
+        for d in schema_diagnostics(lf):
+            report.add(d)
+    if repo.config_file is not None and repo.config_file in selected and isinstance(
+        repo.config_file.model, Config
+    ):
+        for d in check_config(repo.config_file, repo.config_file.model):
+            report.add(d)
+    for d in check_tools(repo, selected):
+        report.add(d)
+    for d in check_returns(repo, selected):
+        report.add(d)
+    for d in check_cross_file(repo, selected):
+        report.add(d)
+    for d in check_privacy(selected):
+        report.add(d)
+    return report
+
+
+def validate(root: Path, paths: Iterable[Path] | None = None) -> tuple[Repository, Report]:
+    repo = Repository.load(root, paths)
+    return repo, validate_repository(repo)

@@ -1,0 +1,85 @@
+"""The rule registry: every code `qa validate` can report, with its severity and meaning.
+
+Codes are stable: a code is never reused for a different rule. ``qa rules`` prints this table
+and ``docs/rules.md`` is checked against it by the test suite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .diagnostics import Severity
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: Severity
+    title: str
+    explanation: str
+
+
+_RULES = [
+    # Reading the file
+    Rule("QA001", "error", "not UTF-8", "The file's bytes are not UTF-8 text."),
+    Rule("QA002", "error", "YAML syntax", "The file is not valid YAML."),
+    Rule("QA003", "error", "tab indentation", "A tab is used for indentation; YAML needs spaces."),
+    Rule("QA004", "error", "duplicate key", "The same key appears twice in one block."),
+    Rule("QA005", "error", "anchor or alias", "Anchors (&) and aliases (*) are refused in audit files."),
+    Rule("QA006", "error", "empty file", "The file has no content."),
+    Rule("QA007", "error", "not a mapping", "The file is a list or a single value, not key: value lines."),
+    Rule("QA008", "error", "file too large", "The file is over the size limit (limits.max_file_bytes)."),
+    Rule("QA009", "error", "unreadable file", "The file could not be opened."),
+    Rule("QA010", "error", "missing schema", "The file has no `schema:` key naming its kind."),
+    Rule("QA011", "error", "unknown kind", "`schema:` names a kind of file qa does not know."),
+    Rule("QA012", "error", "unknown schema version", "`schema:` names a version of the kind qa does not know."),
+    # The schema of the file's kind
+    Rule("QA101", "error", "unknown key", "A key that this kind of file does not have (often a typo)."),
+    Rule("QA102", "error", "missing key", "A key that this kind of file must have is missing."),
+    Rule("QA103", "error", "wrong type", "A value of the wrong type (text, number, list, mapping...)."),
+    Rule("QA104", "error", "invalid date", "A date that does not exist or is not written YYYY-MM-DD."),
+    Rule("QA105", "error", "ambiguous date", "A date like 01/02/2026 whose day and month order is unclear."),
+    Rule("QA106", "error", "value not allowed", "A value that is not one of the allowed ones (a misspelt grade, status...)."),
+    Rule("QA107", "error", "bad format", "An id, case code or tool reference not in the expected form."),
+    Rule("QA108", "error", "duplicate id", "Two entries in one file share an id (staff, team, question, action...)."),
+    Rule("QA109", "error", "constraint", "A value breaks a rule of its field (a list too short, a number out of range...)."),
+    # Audit tools
+    Rule("QA201", "error", "bad follow-up", "A follow-up question's condition names an unknown or later question, or an answer it cannot have."),
+    Rule("QA202", "error", "bad comment trigger", "`comment_required_if` names an answer the question cannot have."),
+    Rule("QA203", "error", "tool file name", "A tool file is not named <id>.yaml or <id>@<version>.yaml."),
+    Rule("QA204", "warning", "published tool changed", "A tool version differs from the toolkit's published copy; change the version instead."),
+    Rule("QA205", "error", "duplicate tool version", "Two tool files define the same id and version."),
+    # Returns against their tool
+    Rule("QA301", "error", "unknown tool", "The return names a tool or tool version that is not in audit_tools/."),
+    Rule("QA302", "error", "unknown question", "An answer's key is not a question of the tool."),
+    Rule("QA303", "error", "answer does not fit", "An answer does not fit the question's type (yes/no, grade, date, choice...)."),
+    Rule("QA304", "error", "required answer missing", "A required question is unanswered on a return that is returned or later."),
+    Rule("QA305", "error", "comment required", "The answer given needs a comment explaining it (comment_required_if)."),
+    Rule("QA306", "warning", "follow-up does not apply", "A follow-up question is answered though its condition is not met."),
+    Rule("QA307", "error", "overall grade missing", "A returned audit needs an overall grade."),
+    # Across files
+    Rule("QA401", "error", "unknown staff", "A staff id that is not in qa.yaml."),
+    Rule("QA402", "error", "unknown team", "A team id that is not in qa.yaml."),
+    Rule("QA403", "error", "case not in sample", "An audit's case is not in that month's sample."),
+    Rule("QA404", "error", "action plan missing", "A Requires Improvement or Inadequate audit has no action plan."),
+    Rule("QA405", "error", "QA review missing", "A Requires Improvement or Inadequate audit is closed without a QA review."),
+    Rule("QA406", "error", "unverified actions", "An audit is closed while some of its actions are not verified."),
+    Rule("QA407", "error", "dates out of order", "A date before the date it must follow (completed before allocated...)."),
+    Rule("QA408", "error", "file name mismatch", "The file's name or folder does not match what it holds."),
+    Rule("QA409", "error", "completion date missing", "A returned audit has no `completed` date."),
+    Rule("QA410", "error", "verification incomplete", "A verified action lacks who verified it and when, or the verifier has no QA role."),
+    Rule("QA411", "error", "unknown service or agency", "A service or agency id that is not in qa.yaml."),
+    Rule("QA412", "warning", "return file missing", "A sample allocates a case whose return file does not exist."),
+    Rule("QA413", "warning", "conflict of interest", "An auditor audits a case of their own team or one they work on."),
+    Rule("QA414", "error", "duplicate in sample", "A case is allocated twice in one sample."),
+    # Personal data
+    Rule("QA501", "error", "NHS number", "Text holds what looks like an NHS number; cases are named by code only."),
+    Rule("QA502", "warning", "date of birth", "Text appears to give a date of birth."),
+    Rule("QA503", "warning", "postcode", "Text holds what looks like a UK postcode."),
+]
+
+RULES: dict[str, Rule] = {r.code: r for r in _RULES}
+
+
+def rule(code: str) -> Rule:
+    return RULES[code]

@@ -1,0 +1,240 @@
+"""Turn a file's read, kind and schema problems into diagnostics with positions and hints."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any
+
+from ..models import KINDS
+from ..repository import LoadedFile
+from .diagnostics import Diagnostic
+from .rules import RULES
+
+_DISPLAY_GRADES = {
+    "outstanding": "outstanding",
+    "good": "good",
+    "requires improvement": "requires_improvement",
+    "requiresimprovement": "requires_improvement",
+    "ri": "requires_improvement",
+    "inadequate": "inadequate",
+}
+
+
+def diag(lf: LoadedFile, code: str, line: int, column: int, message: str, hint: str | None) -> Diagnostic:
+    return Diagnostic(lf.rel, line, column, code, RULES[code].severity, message, hint)
+
+
+def at(
+    lf: LoadedFile,
+    code: str,
+    loc: list[str | int] | tuple[str | int, ...],
+    message: str,
+    hint: str | None = None,
+    *,
+    key: bool = False,
+) -> Diagnostic:
+    """A diagnostic pointing at ``loc`` in the file (deepest existing part of the path)."""
+    line, column = lf.pos(loc, key=key)
+    return diag(lf, code, line, column, message, hint)
+
+
+def suggest(value: str, options: list[str] | tuple[str, ...]) -> str | None:
+    """Did-you-mean for a value among options, forgiving case, spaces and hyphens."""
+    if not isinstance(value, str):
+        return None
+    norm = re.sub(r"[\s\-]+", "_", value.strip().lower())
+    if norm in options:
+        return norm
+    spaced = value.strip().lower()
+    if spaced in _DISPLAY_GRADES and _DISPLAY_GRADES[spaced] in options:
+        return _DISPLAY_GRADES[spaced]
+    close = difflib.get_close_matches(norm, list(options), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _field_names(lf: LoadedFile, loc: tuple[Any, ...]) -> list[str]:
+    """Field names allowed at the parent of ``loc``, walking the model's fields."""
+    if lf.kind is None or lf.version is None:
+        return []
+    model: Any = KINDS[lf.kind][lf.version]
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        fields = getattr(model, "model_fields", None)
+        if not fields:
+            return []
+        info = next(
+            (f for name, f in fields.items() if (f.alias or name) == part), None
+        )
+        if info is None:
+            return []
+        model = _inner_model(info.annotation)
+        if model is None:
+            return []
+    fields = getattr(model, "model_fields", {})
+    return [f.alias or name for name, f in fields.items()]
+
+
+def _inner_model(annotation: Any) -> Any:
+    from pydantic import BaseModel
+
+    stack = [annotation]
+    while stack:
+        a = stack.pop()
+        if isinstance(a, type) and issubclass(a, BaseModel):
+            return a
+        stack.extend(getattr(a, "__args__", ()) or ())
+    return None
+
+
+def _path_text(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part + 1}]" if out else f"item {part + 1}"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "the file"
+
+
+def _clean_loc(lf: LoadedFile, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Drop pydantic's union-member tags (``str``, ``list[str]``, ...) that are not in the data."""
+    out: list[Any] = []
+    node: Any = lf.data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            out.append(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+            out.append(part)
+        elif isinstance(part, str) and (
+            part in ("str", "int", "bool", "float", "list", "dict", "function-before", "none")
+            or "[" in part
+            or part.startswith(("function-", "constrained-", "lax-", "strict-"))
+            or part.startswith("literal[")
+        ):
+            continue
+        else:
+            out.append(part)
+    return tuple(out)
+
+
+def _quote_hint(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return (
+            f"`{str(value).lower()}` was read as a yes/no switch; if you meant text, "
+            "put quotes around it"
+        )
+    if isinstance(value, int | float):
+        return "this was read as a number; if you meant text, put quotes around it"
+    if value is None:
+        return "the value is empty; write it after the colon, or remove the line"
+    return None
+
+
+def schema_diagnostics(lf: LoadedFile) -> list[Diagnostic]:
+    """Diagnostics for a file that could not be read, classified or validated."""
+    out: list[Diagnostic] = []
+    if lf.problem is not None:
+        p = lf.problem
+        out.append(diag(lf, p.code, p.line, p.column, p.message, p.hint))
+        return out
+    if lf.schema_problem is not None:
+        sp = lf.schema_problem
+        out.append(at(lf, sp.code, sp.loc, sp.message, sp.hint))
+        return out
+    for err in lf.errors:
+        out.append(_from_pydantic(lf, err))
+    return out
+
+
+def _from_pydantic(lf: LoadedFile, err: dict[str, Any]) -> Diagnostic:
+    loc = _clean_loc(lf, tuple(err["loc"]))
+    etype = err["type"]
+    value = err.get("input")
+    where = _path_text(loc)
+    if etype == "extra_forbidden":
+        name = str(loc[-1]) if loc else "?"
+        allowed = _field_names(lf, loc)
+        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+        hint = f"did you mean `{close[0]}`?" if close else (
+            "allowed keys here: " + ", ".join(allowed) if allowed else "remove this key"
+        )
+        inside = f" (in {_path_text(loc[:-1])})" if len(loc) > 1 else ""
+        return at(lf, "QA101", loc, f"`{name}` is not a key this file can have{inside}", hint, key=True)
+    if etype == "missing":
+        name = str(loc[-1]) if loc else "?"
+        parent = loc[:-1]
+        return at(
+            lf,
+            "QA102",
+            parent,
+            f"`{name}` is missing" + (f" in {_path_text(parent)}" if parent else ""),
+            f"add a line `{name}: ...`",
+            key=bool(parent),
+        )
+    if etype.startswith("qa_date"):
+        code = "QA105" if etype == "qa_date_ambiguous" else "QA104"
+        hint = "write dates as YYYY-MM-DD, e.g. 2026-02-01 for 1 February 2026"
+        if etype == "qa_date_impossible":
+            hint = "check the day and the month; write dates as YYYY-MM-DD"
+        return at(lf, code, loc, f"{where}: {err['msg']}", hint)
+    if etype in ("literal_error", "enum"):
+        expected = re.findall(r"'([^']*)'", err.get("ctx", {}).get("expected", ""))
+        s = suggest(value, expected) if isinstance(value, str) else None
+        if s:
+            hint = f"did you mean `{s}`?"
+        elif isinstance(value, bool | int | float) or value is None:
+            hint = (_quote_hint(value) or "") + "; allowed: " + ", ".join(expected)
+        else:
+            hint = "allowed values: " + ", ".join(expected)
+        shown = "nothing" if value is None else f"`{value}`"
+        return at(lf, "QA106", loc, f"{where}: {shown} is not one of the allowed values", hint)
+    if etype == "string_pattern_mismatch":
+        pattern = err.get("ctx", {}).get("pattern", "")
+        hint = "use lower-case letters, digits and hyphens, e.g. `sw-jsmith`"
+        if "C-" in pattern:
+            hint = "a case code looks like C-7F3K2Q9M: never a name or a case-management ID"
+        elif "@" in pattern:
+            hint = "a tool is named <id>@<version>, e.g. single-agency-safeguarding@1"
+        elif "A-Za-z" in pattern:
+            hint = "use letters, digits, dots, hyphens or underscores, e.g. A1"
+        return at(lf, "QA107", loc, f"{where}: `{value}` is not in the expected form", hint)
+    if etype in ("qa_text_type", "string_type"):
+        return at(lf, "QA103", loc, f"{where}: expected text, found {_shown(value)}", _quote_hint(value))
+    if etype in ("qa_month",):
+        return at(lf, "QA104", loc, f"{where}: {err['msg']}", "write months as YYYY-MM, e.g. 2026-11")
+    if etype in ("too_short", "too_long", "greater_than_equal", "less_than_equal",
+                 "greater_than", "less_than", "value_error", "assertion_error"):
+        msg = err["msg"].removeprefix("Value error, ")
+        return at(lf, "QA109", loc, f"{where}: {msg}", None)
+    kind = {
+        "list_type": "a list (lines starting with `- `)",
+        "dict_type": "a mapping (indented `key: value` lines)",
+        "model_type": "a mapping (indented `key: value` lines)",
+        "model_attributes_type": "a mapping (indented `key: value` lines)",
+        "int_type": "a whole number",
+        "int_parsing": "a whole number",
+        "float_type": "a number",
+        "float_parsing": "a number",
+        "bool_type": "true or false",
+        "bool_parsing": "true or false",
+    }.get(etype)
+    if kind:
+        return at(lf, "QA103", loc, f"{where}: expected {kind}, found {_shown(value)}", _quote_hint(value))
+    return at(lf, "QA103", loc, f"{where}: {err['msg']}", _quote_hint(value))
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return str(value).lower()
+    text = repr(value)
+    return text if len(text) < 60 else text[:57] + "..."

@@ -1,0 +1,342 @@
+"""YAML input and output for the audit repository.
+
+Two paths, on purpose:
+
+* ``load_fast`` reads a file in bulk through ruamel's C-accelerated safe loader into plain
+  dicts and lists. Timestamps stay strings (the models parse them and report bad ones with
+  their position). This is the path every command takes to read the repository.
+* ``load_roundtrip`` keeps comments and positions. It is used to point a finding at a
+  line and column, and to edit a file in place (``save_roundtrip``), keeping every comment,
+  blank line, key order and quoting.
+
+Problems with a file's bytes or syntax are returned as :class:`YamlProblem` with a rule code
+and a 1-based position, never raised as a bare parser exception.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import (
+    DuplicateKeyError,
+    RoundTripConstructor,
+    SafeConstructor,
+)
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+DEFAULT_MAX_BYTES = 1_000_000
+
+# A cheap pre-filter: only a file with something that could be an anchor or alias is parsed
+# event by event to know for sure (free text such as "Mum & Dad" is common).
+_MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,:\-?])[&*][^\s,\[\]{}]", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class YamlProblem:
+    """A file that cannot be read as a YAML mapping; positions are 1-based."""
+
+    code: str
+    line: int
+    column: int
+    message: str
+    hint: str | None = None
+
+
+class _StrTimestampSafe(SafeConstructor):
+    """Safe constructor that leaves timestamps as text for the models to parse and report."""
+
+
+_StrTimestampSafe.add_constructor(
+    "tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str
+)
+
+
+class _StrTimestampRoundTrip(RoundTripConstructor):
+    """Round-trip constructor that leaves timestamps as text.
+
+    ruamel's own raises a bare ValueError with no position on ``2025-13-01``.
+    """
+
+
+_StrTimestampRoundTrip.add_constructor(
+    "tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str
+)
+
+
+def _fast_yaml() -> YAML:
+    y = YAML(typ="safe", pure=False)
+    y.Constructor = _StrTimestampSafe
+    y.allow_duplicate_keys = False
+    return y
+
+
+def _rt_yaml() -> YAML:
+    y = YAML(typ="rt")
+    y.Constructor = _StrTimestampRoundTrip
+    y.allow_duplicate_keys = False
+    y.preserve_quotes = True
+    y.width = 4096
+    y.indent(mapping=2, sequence=4, offset=2)
+    return y
+
+
+_FAST = _fast_yaml()
+
+
+def decode(data: bytes) -> str | YamlProblem:
+    """Decode UTF-8 (with or without a byte-order mark) or say where the bad byte is."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        return YamlProblem(
+            "QA001",
+            line,
+            column,
+            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be read)",
+            "save the file as UTF-8 in your editor (in Notepad: File > Save As > Encoding: UTF-8)",
+        )
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _problem_from_error(exc: YAMLError, text: str) -> YamlProblem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark is not None else 1
+    column = mark.column + 1 if mark is not None else 1
+    if isinstance(exc, DuplicateKeyError):
+        first = exc.context_mark
+        key = re.search(r'found duplicate key "([^"]*)"', str(exc))
+        name = key.group(1) if key else "a key"
+        first_line = first.line + 1 if first is not None else None
+        prob = exc.problem_mark
+        where = f" (first at line {first_line})" if first_line else ""
+        return YamlProblem(
+            "QA004",
+            (prob.line + 1) if prob else line,
+            (prob.column + 1) if prob else column,
+            f'the key "{name}" appears twice in the same block{where}',
+            "keep one of them: a key may appear only once; merge the two answers into one",
+        )
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    lines = text.split("\n")
+    src = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "\t" in src[: max(column, 1)] or ("tab" in str(problem).lower()):
+        tab_line = line
+        for i, candidate in enumerate(lines, start=1):
+            stripped = candidate.lstrip(" ")
+            if stripped.startswith("\t"):
+                tab_line = i
+                break
+        return YamlProblem(
+            "QA003",
+            tab_line,
+            1,
+            "a tab character is used for indentation; YAML allows only spaces",
+            "replace the tab with spaces (two spaces per level); most editors can show tabs",
+        )
+    message = str(problem).strip()
+    hint = "check the indentation and the colon after each key on this line and the one above"
+    if "mapping values are not allowed" in message:
+        hint = (
+            "a value contains ': ' (colon and space); put the whole value in quotes, "
+            "or check the indentation of this line"
+        )
+    elif "could not find expected ':'" in message:
+        hint = "a key needs a colon after it (key: value); check this line and the one above"
+    elif "found character '\\t'" in message:
+        hint = "replace the tab with spaces"
+    elif "did not find expected" in message or "expected <block end>" in message:
+        hint = "check that this line is indented like the lines around it"
+    return YamlProblem("QA002", line, column, f"YAML syntax error: {message}", hint)
+
+
+def _has_anchor(text: str) -> tuple[int, int] | None:
+    """Position (1-based) of the first anchor or alias, or None; exact, by YAML events."""
+    if not _MAYBE_ANCHOR.search(text):
+        return None
+    y = YAML(typ="safe", pure=True)
+    try:
+        for event in y.parse(io.StringIO(text)):
+            anchor = getattr(event, "anchor", None)
+            if anchor is not None:
+                mark = event.start_mark
+                return mark.line + 1, mark.column + 1
+    except YAMLError:
+        return None
+    return None
+
+
+def load_fast(
+    data: bytes, max_bytes: int = DEFAULT_MAX_BYTES
+) -> dict[str, Any] | YamlProblem:
+    """Parse a file's bytes into a plain mapping, or describe why it cannot be."""
+    if len(data) > max_bytes:
+        return YamlProblem(
+            "QA008",
+            1,
+            1,
+            f"the file is {len(data):,} bytes, over the limit of {max_bytes:,}",
+            "split it into smaller files, or raise `limits.max_file_bytes` in qa.yaml",
+        )
+    text = decode(data)
+    if isinstance(text, YamlProblem):
+        return text
+    return load_text(text)
+
+
+def load_text(text: str) -> dict[str, Any] | YamlProblem:
+    """Parse decoded text into a plain mapping (see :func:`load_fast`)."""
+    if not text.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in text.split("\n")
+    ):
+        return YamlProblem(
+            "QA006",
+            1,
+            1,
+            "the file is empty",
+            "start it with a `schema:` line, e.g. `schema: qa/audit@1`, or delete it",
+        )
+    anchor = _has_anchor(text)
+    if anchor is not None:
+        return YamlProblem(
+            "QA005",
+            anchor[0],
+            anchor[1],
+            "anchors (&name) and aliases (*name) are not allowed in audit files",
+            "write the value out in full where it is needed",
+        )
+    try:
+        data = _FAST.load(text)
+    except YAMLError as exc:
+        return _problem_from_error(exc, text)
+    except ValueError as exc:  # defensive: a constructor that slipped past the subclass
+        return YamlProblem("QA002", 1, 1, f"YAML could not be read: {exc}", None)
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else "a single value"
+        return YamlProblem(
+            "QA007",
+            1,
+            1,
+            f"the file holds {kind}, not a mapping of keys to values",
+            "each file starts with `schema: qa/<kind>@1` followed by `key: value` lines",
+        )
+    return data
+
+
+def load_roundtrip(text: str) -> Any:
+    """Parse text keeping comments, order and positions (raises YAMLError on bad input)."""
+    return _rt_yaml().load(text)
+
+
+def dump_roundtrip(data: Any) -> str:
+    """Serialise a round-trip document back to text."""
+    buf = io.StringIO()
+    _rt_yaml().dump(data, buf)
+    return buf.getvalue()
+
+
+def position(doc: Any, loc: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
+    """1-based line and column of the node at ``loc`` in a round-trip document.
+
+    Walks as deep as the path exists; a missing tail points at its deepest existing parent.
+    ``key=True`` points at the key of the last element rather than its value.
+    """
+    node = doc
+    line, col = 1, 1
+    if isinstance(doc, CommentedMap | CommentedSeq) and doc.lc.line is not None:
+        line, col = doc.lc.line + 1, doc.lc.col + 1
+    for i, part in enumerate(loc):
+        last = i == len(loc) - 1
+        if isinstance(node, CommentedMap) and part in node:
+            if key and last:
+                kl, kc = node.lc.key(part)
+            else:
+                kl, kc = node.lc.value(part)
+            line, col = kl + 1, kc + 1
+            node = node[part]
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+            il, ic = node.lc.item(part)
+            line, col = il + 1, ic + 1
+            node = node[part]
+        else:
+            break
+    return line, col
+
+
+def atomic_write(path: Path, text: str | bytes) -> None:
+    """Write a file through a temporary file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        # mkstemp makes the file private (0600); give it the mode an ordinary write would.
+        try:
+            mode = path.stat().st_mode & 0o777
+        except FileNotFoundError:
+            mode = 0o666 & ~_umask()
+        os.chmod(tmp, mode)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def write_new(path: Path, text: str) -> None:
+    """Create a file atomically; refuse (FileExistsError) if it already exists."""
+    if path.exists():
+        raise FileExistsError(path)
+    atomic_write(path, text)
+
+
+def plain(value: Any) -> Any:
+    """A round-trip value as plain dicts, lists and scalars."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+def is_problem(value: object) -> bool:
+    return isinstance(value, YamlProblem)
+
+
+__all__: Iterable[str] = [
+    "YamlProblem",
+    "MarkedYAMLError",
+    "atomic_write",
+    "decode",
+    "dump_roundtrip",
+    "load_fast",
+    "load_roundtrip",
+    "load_text",
+    "plain",
+    "position",
+    "write_new",
+]
