@@ -1,0 +1,84 @@
+"""Working days and due dates: weekends and England and Wales bank holidays.
+
+Bank holidays come from the maintained ``holidays`` package (GB, subdivision ENG, which
+England and Wales share), offline: no GOV.UK fetch at run time, and substitute days
+(e.g. Boxing Day observed on a Monday) included.
+"""
+
+from __future__ import annotations
+
+import calendar as _cal
+import datetime as dt
+from functools import lru_cache
+
+
+@lru_cache(maxsize=64)
+def _bank_holidays(year: int) -> frozenset[dt.date]:
+    import holidays
+
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=[year]).keys())
+
+
+def bank_holiday_name(day: dt.date) -> str | None:
+    import holidays
+
+    return holidays.country_holidays("GB", subdiv="ENG", years=[day.year]).get(day)
+
+
+def is_working_day(day: dt.date) -> bool:
+    return day.weekday() < 5 and day not in _bank_holidays(day.year)
+
+
+def next_working_day(day: dt.date) -> dt.date:
+    """``day`` itself if it is a working day, else the first working day after it."""
+    while not is_working_day(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def add_working_days(day: dt.date, n: int) -> dt.date:
+    """The date ``n`` working days after ``day`` (``day`` itself does not count)."""
+    if n < 0:
+        raise ValueError("n must not be negative")
+    while n:
+        day += dt.timedelta(days=1)
+        if is_working_day(day):
+            n -= 1
+    return day
+
+
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """Working days after ``start`` up to and including ``end`` (negative if end < start)."""
+    if end < start:
+        return -working_days_between(end, start)
+    count = 0
+    day = start
+    while day < end:
+        day += dt.timedelta(days=1)
+        if is_working_day(day):
+            count += 1
+    return count
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Same day ``months`` later, clamped to the month's end (31 Jan + 1 month = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year = day.year + month_index // 12
+    month = month_index % 12 + 1
+    last = _cal.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last))
+
+
+def due_after_months(day: dt.date, months: int) -> dt.date:
+    """Due date ``months`` after ``day``, moved to the next working day."""
+    return next_working_day(add_months(day, months))
+
+
+def month_end(month: str) -> dt.date:
+    """Last day of a ``YYYY-MM`` month."""
+    year, mon = int(month[:4]), int(month[5:7])
+    return dt.date(year, mon, _cal.monthrange(year, mon)[1])
+
+
+def first_working_day(month: str) -> dt.date:
+    return next_working_day(dt.date(int(month[:4]), int(month[5:7]), 1))

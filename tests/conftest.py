@@ -1,0 +1,60 @@
+"""Shared fixtures: a copy of the example repository, the CLI runner, golden-file refresh."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "examples" / "demo-repo"
+AS_OF = "2026-11-29"  # the demo scenario's "today"; tests never depend on the real date
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="Rewrite golden files from the current output instead of comparing.",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def demo_repo(tmp_path: Path) -> Path:
+    """A fresh copy of examples/demo-repo that a test may change."""
+    if not (DEMO / "qa.yaml").is_file():
+        pytest.skip("examples/demo-repo is not there yet")
+    dest = tmp_path / "demo-repo"
+    shutil.copytree(DEMO, dest)
+    return dest
+
+
+@pytest.fixture
+def run() -> Callable[..., object]:
+    """Invoke the `qa` CLI in-process: run("validate", "--repo", path) -> click Result."""
+    from qa_cli.cli import app
+
+    runner = CliRunner()
+
+    def _run(*args: str | Path, input: str | None = None):  # noqa: ANN202
+        return runner.invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
+
+    return _run
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` by relative path, to show that a command changed nothing."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
