@@ -1,0 +1,65 @@
+"""The documentation keeps up with the code: examples validate, rules and commands are listed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from qa_cli import yamlio
+from qa_cli.models import KINDS
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+
+
+def _yaml_blocks(path: Path) -> list[str]:
+    return re.findall(r"```yaml\n(.*?)```", path.read_text(), flags=re.S)
+
+
+EXAMPLES = [b for b in _yaml_blocks(DOCS / "file-kinds.md") if b.startswith("schema:")]
+
+
+def test_every_kind_has_an_example() -> None:
+    kinds = {re.match(r"schema: (qa/[a-z-]+)@", b)[1] for b in EXAMPLES}
+    assert kinds == set(KINDS)
+
+
+@pytest.mark.parametrize("block", EXAMPLES, ids=[b.split("\n")[0] for b in EXAMPLES])
+def test_file_kind_examples_are_valid(block: str) -> None:
+    data = yamlio.load_text(block)
+    assert isinstance(data, dict), data
+    kind, version = data["schema"].split("@")
+    KINDS[kind][int(version)].model_validate(data)
+
+
+def test_rules_doc_is_current() -> None:
+    from qa_cli.cli.rules import rules_markdown
+
+    text = (DOCS / "rules.md").read_text()
+    table = text.split("-->\n", 1)[1].split("\n<!-- end rules-table -->")[0]
+    assert table.strip() == rules_markdown().strip(), "regenerate with `qa rules --markdown`"
+
+
+def _commands() -> list[tuple[str, object]]:
+    from qa_cli.cli import app
+
+    out = []
+    for cmd in app.registered_commands:
+        out.append((cmd.name or cmd.callback.__name__, cmd.callback))
+    for group in app.registered_groups:
+        out.append((group.name, None))
+        for cmd in group.typer_instance.registered_commands:
+            out.append((f"{group.name} {cmd.name or cmd.callback.__name__}", cmd.callback))
+    return out
+
+
+def test_every_command_has_help_and_is_documented(run) -> None:
+    docs = (ROOT / "README.md").read_text() + "".join(p.read_text() for p in DOCS.glob("*.md"))
+    for name, callback in _commands():
+        result = run(*name.split(), "--help")
+        assert result.exit_code == 0, name
+        if callback is not None:
+            assert (callback.__doc__ or "").strip(), f"`qa {name}` has no help text"
+        assert f"qa {name}" in docs, f"`qa {name}` is not in README.md or docs/"
