@@ -226,6 +226,17 @@ class Repository:
             out.setdefault((s.month, s.programme), s)
         return out
 
+    @cached_property
+    def allocations(self) -> dict[tuple[str, str], dict[str, list[Any]]]:
+        """Allocations of each sample by case code: {(month, programme): {case: [allocation]}}."""
+        out: dict[tuple[str, str], dict[str, list[Any]]] = {}
+        for key, sample in self.samples.items():
+            by_case: dict[str, list[Any]] = {}
+            for a in sample.allocations:
+                by_case.setdefault(a.case, []).append(a)
+            out[key] = by_case
+        return out
+
     def audits(self) -> list[tuple[LoadedFile, AuditReturn]]:
         return [(f, f.model) for f in self.of_kind("qa/audit")]  # type: ignore[misc]
 

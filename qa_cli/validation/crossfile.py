@@ -151,11 +151,11 @@ def _audit_place(repo: Repository, lf: LoadedFile, m: Any) -> list[Diagnostic]:
         expected = f"audits/{month if _MONTH_DIR.match(month) else m.allocated.strftime('%Y-%m')}/{stem}.yaml"
         if len(parts) != 3 or not _MONTH_DIR.match(month) or lf.path.stem != stem:
             return [_name_mismatch(lf, expected, ["case"])]
-        sample = repo.samples.get((month, "single-agency"))
-        if sample is None:
+        by_case = repo.allocations.get((month, "single-agency"))
+        if by_case is None:
             return [at(lf, "QA403", ["case"], f"there is no sample for {month} (samples/{month}.yaml)",
                        "returns are created by `qa sample`; check the month folder")]
-        match = [a for a in sample.allocations if a.case == m.case]
+        match = by_case.get(m.case, [])
         if not match:
             return [at(lf, "QA403", ["case"], f"case {m.case} is not in the {month} sample",
                        f"check the case code against samples/{month}.yaml")]
