@@ -46,7 +46,9 @@ def parse_figures(text: str) -> None:
     rt = _best(lambda: yamlio.load_roundtrip(text), number=5)
     print(f"one return of {len(text.encode()):,} bytes:")
     print(f"  C safe loader (bulk path)   {fast * 1e3:7.2f} ms")
-    print(f"  pure-Python safe loader     {slow * 1e3:7.2f} ms  ({slow / fast:4.1f}x the bulk path)")
+    print(
+        f"  pure-Python safe loader     {slow * 1e3:7.2f} ms  ({slow / fast:4.1f}x the bulk path)"
+    )
     print(f"  round-trip loader           {rt * 1e3:7.2f} ms  ({rt / fast:4.1f}x the bulk path)")
 
 
@@ -73,7 +75,9 @@ def build_repo(dest: Path, n: int) -> None:
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
     demo = sorted((ROOT / "examples/demo-repo/audits").glob("*/*.yaml"))
-    sample_file = demo[0] if demo else ROOT / "tests/cases/base/audits/2026-09/C-7F3K2Q9M--mini-audit.yaml"
+    sample_file = (
+        demo[0] if demo else ROOT / "tests/cases/base/audits/2026-09/C-7F3K2Q9M--mini-audit.yaml"
+    )
     parse_figures(sample_file.read_text())
     with tempfile.TemporaryDirectory() as tmp:
         repo = Path(tmp) / "repo"
@@ -81,9 +85,11 @@ def main() -> None:
         t0 = time.perf_counter()
         _, report = validate(repo)
         elapsed = time.perf_counter() - t0
-        print(f"qa validate over {report.files_checked:,} files: {elapsed:.2f} s "
-              f"({elapsed / report.files_checked * 1e3:.2f} ms a file), "
-              f"{len(report.diagnostics)} findings")
+        print(
+            f"qa validate over {report.files_checked:,} files: {elapsed:.2f} s "
+            f"({elapsed / report.files_checked * 1e3:.2f} ms a file), "
+            f"{len(report.diagnostics)} findings"
+        )
 
 
 if __name__ == "__main__":

@@ -40,7 +40,9 @@ def scan_text(text: str) -> Iterator[tuple[str, str]]:
         yield "QA503", m.group(0)
 
 
-def walk_strings(data: Any, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+def walk_strings(
+    data: Any, loc: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """Every string value in a loaded document, with its path."""
     if isinstance(data, dict):
         for k, v in data.items():

@@ -99,21 +99,29 @@ def iter_yaml_files(root: Path) -> Iterator[Path]:
 
 def _classify(data: dict[str, Any]) -> tuple[str | None, int | None, SchemaProblem | None]:
     if "schema" not in data:
-        return None, None, SchemaProblem(
-            "QA010",
-            "the file has no `schema:` key, so qa cannot tell what kind of file it is",
-            "add a first line such as `schema: qa/audit@1` (see docs/file-kinds.md)",
-            (),
+        return (
+            None,
+            None,
+            SchemaProblem(
+                "QA010",
+                "the file has no `schema:` key, so qa cannot tell what kind of file it is",
+                "add a first line such as `schema: qa/audit@1` (see docs/file-kinds.md)",
+                (),
+            ),
         )
     value = data["schema"]
     m = _SCHEMA.match(value) if isinstance(value, str) else None
     kinds = sorted(KINDS)
     if not m:
-        return None, None, SchemaProblem(
-            "QA011",
-            f"`schema: {value}` is not of the form qa/<kind>@<version>",
-            "known kinds: " + ", ".join(f"{k}@1" for k in kinds),
-            ("schema",),
+        return (
+            None,
+            None,
+            SchemaProblem(
+                "QA011",
+                f"`schema: {value}` is not of the form qa/<kind>@<version>",
+                "known kinds: " + ", ".join(f"{k}@1" for k in kinds),
+                ("schema",),
+            ),
         )
     kind, version = m[1], int(m[2])
     if kind not in KINDS:
@@ -121,16 +129,22 @@ def _classify(data: dict[str, Any]) -> tuple[str | None, int | None, SchemaProbl
 
         close = difflib.get_close_matches(kind, kinds, n=1)
         hint = f"did you mean `{close[0]}@1`?" if close else "known kinds: " + ", ".join(kinds)
-        return None, None, SchemaProblem(
-            "QA011", f"`{kind}` is not a kind of file qa knows", hint, ("schema",)
+        return (
+            None,
+            None,
+            SchemaProblem("QA011", f"`{kind}` is not a kind of file qa knows", hint, ("schema",)),
         )
     if version not in KINDS[kind]:
         known = ", ".join(f"{kind}@{v}" for v in sorted(KINDS[kind]))
-        return kind, None, SchemaProblem(
-            "QA012",
-            f"version {version} of {kind} is not known to this version of qa",
-            f"use {known}, or upgrade qa if the file was written by a newer one",
-            ("schema",),
+        return (
+            kind,
+            None,
+            SchemaProblem(
+                "QA012",
+                f"version {version} of {kind} is not known to this version of qa",
+                f"use {known}, or upgrade qa if the file was written by a newer one",
+                ("schema",),
+            ),
         )
     return kind, version, None
 
@@ -145,9 +159,7 @@ def load_file(path: Path, root: Path, max_bytes: int = yamlio.DEFAULT_MAX_BYTES)
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        lf.problem = YamlProblem(
-            "QA009", 1, 1, f"the file could not be read: {exc.strerror}", None
-        )
+        lf.problem = YamlProblem("QA009", 1, 1, f"the file could not be read: {exc.strerror}", None)
         return lf
     loaded = yamlio.load_fast(raw, max_bytes)
     if isinstance(loaded, YamlProblem):
@@ -182,7 +194,9 @@ class Repository:
         root = root.resolve()
         config_path = root / CONFIG_NAME
         config_file = load_file(config_path, root) if config_path.is_file() else None
-        config = config_file.model if config_file and isinstance(config_file.model, Config) else None
+        config = (
+            config_file.model if config_file and isinstance(config_file.model, Config) else None
+        )
         max_bytes = config.limits.max_file_bytes if config else yamlio.DEFAULT_MAX_BYTES
         if config_file is not None and config_file.problem and config_file.problem.code == "QA008":
             max_bytes = yamlio.DEFAULT_MAX_BYTES
@@ -193,9 +207,9 @@ class Repository:
         if paths is not None:
             wanted = {p.resolve() for p in paths}
             repo.selected = [
-                f for f in files if f.path.resolve() in wanted or any(
-                    w in f.path.resolve().parents for w in wanted
-                )
+                f
+                for f in files
+                if f.path.resolve() in wanted or any(w in f.path.resolve().parents for w in wanted)
             ]
         else:
             repo.selected = list(files)

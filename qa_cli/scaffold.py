@@ -10,8 +10,18 @@ from . import yamlio
 from .errors import QAError
 from .resources import toolkit_dir
 
-FOLDERS = ("cases", "samples", "audits", "crib-sheets", "themed", "multi-agency",
-           "observations", "complaints", "reports", "templates")
+FOLDERS = (
+    "cases",
+    "samples",
+    "audits",
+    "crib-sheets",
+    "themed",
+    "multi-agency",
+    "observations",
+    "complaints",
+    "reports",
+    "templates",
+)
 
 
 @dataclass

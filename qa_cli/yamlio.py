@@ -57,9 +57,7 @@ class _StrTimestampSafe(SafeConstructor):
     """Safe constructor that leaves timestamps as text for the models to parse and report."""
 
 
-_StrTimestampSafe.add_constructor(
-    "tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str
-)
+_StrTimestampSafe.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
 
 
 class _StrTimestampRoundTrip(RoundTripConstructor):
@@ -206,9 +204,7 @@ def _has_anchor(text: str) -> tuple[int, int] | None:
     return None
 
 
-def load_fast(
-    data: bytes, max_bytes: int = DEFAULT_MAX_BYTES
-) -> dict[str, Any] | YamlProblem:
+def load_fast(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any] | YamlProblem:
     """Parse a file's bytes into a plain mapping, or describe why it cannot be."""
     if len(data) > max_bytes:
         return YamlProblem(

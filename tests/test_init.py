@@ -11,8 +11,14 @@ def test_init_then_validate_is_clean(tmp_path: Path, run) -> None:
     target = tmp_path / "audits-repo"
     result = run("init", target)
     assert result.exit_code == 0, result.output
-    for rel in ("qa.yaml", ".gitignore", "README.md", ".github/workflows/qa.yml",
-                ".pre-commit-config.yaml", "audits/.gitkeep"):
+    for rel in (
+        "qa.yaml",
+        ".gitignore",
+        "README.md",
+        ".github/workflows/qa.yml",
+        ".pre-commit-config.yaml",
+        "audits/.gitkeep",
+    ):
         assert (target / rel).is_file(), rel
     tools = sorted(p.name for p in (target / "audit_tools").glob("*.yaml"))
     assert "single-agency-safeguarding.yaml" in tools and "crib-sheet.yaml" in tools

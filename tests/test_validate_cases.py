@@ -81,7 +81,9 @@ def test_published_tool_changed_is_a_warning(tmp_path: Path, run) -> None:
         pytest.skip("no shipped tools yet")
     repo, _ = _lay_out(tmp_path, None)
     text = shipped[0].read_text()
-    (repo / "audit_tools" / shipped[0].name).write_text(text.replace("title: ", "title: Edited ", 1))
+    (repo / "audit_tools" / shipped[0].name).write_text(
+        text.replace("title: ", "title: Edited ", 1)
+    )
     result = run("validate", "--repo", repo, "--format", "json")
     assert result.exit_code == 0  # a warning only
     found = json.loads(result.stdout)["diagnostics"]

@@ -48,16 +48,21 @@ def test_yes_and_no_are_strings_not_booleans() -> None:
 
 def test_boolean_where_text_is_meant_hints_quotes(repo: Path, run) -> None:
     path = repo / AUDIT
-    path.write_text(path.read_text().replace("strengths: Timely strategy meeting.", "strengths: true"))
+    path.write_text(
+        path.read_text().replace("strengths: Timely strategy meeting.", "strengths: true")
+    )
     (d,) = _diags(run, repo)
     assert d["code"] == "QA103" and "quotes" in d["hint"]
 
 
 def test_number_where_text_is_meant_hints_quotes(repo: Path, run) -> None:
     path = repo / AUDIT
-    path.write_text(path.read_text().replace(
-        "  not-seen-alone-reason: The child was unwell at the planned visit.",
-        "  not-seen-alone-reason: 12"))
+    path.write_text(
+        path.read_text().replace(
+            "  not-seen-alone-reason: The child was unwell at the planned visit.",
+            "  not-seen-alone-reason: 12",
+        )
+    )
     (d,) = _diags(run, repo)
     assert d["code"] == "QA303" and "quotes" in d["hint"] and d["line"] == 16
 
@@ -101,8 +106,11 @@ def test_no_repository_is_a_usage_error(tmp_path: Path, run) -> None:
 
 def test_github_annotations(repo: Path, run) -> None:
     path = repo / AUDIT
-    path.write_text(path.read_text().replace("overall_grade: requires_improvement",
-                                             "overall_grade: requires improvement"))
+    path.write_text(
+        path.read_text().replace(
+            "overall_grade: requires_improvement", "overall_grade: requires improvement"
+        )
+    )
     result = run("validate", "--repo", repo, "--format", "github")
     assert result.exit_code == 1
     line = next(ln for ln in result.stdout.splitlines() if ln.startswith("::error"))

@@ -24,13 +24,28 @@ app = typer.Typer(
 )
 
 # The order commands are listed in `qa --help`; modules not named here come after.
-ORDER = ["init", "validate", "rules", "cases", "sample", "new", "moderate", "due", "actions",
-         "grades", "report", "schema", "retention"]
+ORDER = [
+    "init",
+    "validate",
+    "rules",
+    "cases",
+    "sample",
+    "new",
+    "moderate",
+    "due",
+    "actions",
+    "grades",
+    "report",
+    "schema",
+    "retention",
+]
 
 
 @app.callback()
 def _root(
-    debug: bool = typer.Option(False, "--debug", help="Show the full error on an internal problem."),
+    debug: bool = typer.Option(
+        False, "--debug", help="Show the full error on an internal problem."
+    ),
 ) -> None:
     state.debug = debug
 

@@ -55,7 +55,9 @@ def parse_date_option(value: str | None, name: str = "--as-of") -> Any:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise QAError(f"{name} {value!r} is not a date", "write it as YYYY-MM-DD, e.g. 2026-11-30") from None
+        raise QAError(
+            f"{name} {value!r} is not a date", "write it as YYYY-MM-DD, e.g. 2026-11-30"
+        ) from None
 
 
 def report_error(message: str, hint: str | None = None) -> None:
@@ -83,9 +85,10 @@ def handle_errors(func: F) -> F:
             if state.debug:
                 traceback.print_exc(file=sys.stderr)
             report_error(
-                f"qa hit an internal problem ({type(exc).__name__}) and stopped; no file was changed "
-                "by the step that failed",
-                "run again with `qa --debug ...` to see the details, and report it to the QA tools team",
+                f"qa hit an internal problem ({type(exc).__name__}) and stopped; "
+                "no file was changed by the step that failed",
+                "run again with `qa --debug ...` to see the details, "
+                "and report it to the QA tools team",
             )
             raise typer.Exit(2) from None
 

@@ -23,8 +23,10 @@ def init(
     shown = [r for r in result.created if not r.endswith(".gitkeep")]
     console.print(f"Created an audit repository in {directory} ({len(shown)} files).")
     if result.skipped:
-        console.print(f"Left {len(result.skipped)} existing file(s) as they were: "
-                      + ", ".join(result.skipped))
+        console.print(
+            f"Left {len(result.skipped)} existing file(s) as they were: "
+            + ", ".join(result.skipped)
+        )
     console.print("Next: edit qa.yaml (teams and staff), then run `qa validate` in that folder.")
 
 

@@ -9,7 +9,9 @@ from .common import console, handle_errors
 
 @handle_errors
 def rules(
-    markdown: bool = typer.Option(False, "--markdown", help="Print the table as Markdown (for docs)."),
+    markdown: bool = typer.Option(
+        False, "--markdown", help="Print the table as Markdown (for docs)."
+    ),
 ) -> None:
     """List every validation rule code with its severity and a one-line explanation."""
     from ..validation.rules import RULES

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -11,7 +11,7 @@ from ..errors import QAError
 from .common import RepoOption, console, handle_errors, repo_root
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
     github = "github"
@@ -23,7 +23,9 @@ def validate(
     paths: list[Path] = typer.Argument(
         None, help="Files or folders to check (default: the whole repository)."
     ),
-    fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output: text, json, github (annotations) or junit."),
+    fmt: Format = typer.Option(
+        Format.text, "--format", "-f", help="Output: text, json, github (annotations) or junit."
+    ),
     strict: bool = typer.Option(False, "--strict", help="Warnings fail the run too."),
     repo: Path | None = RepoOption,
 ) -> None:
@@ -38,7 +40,9 @@ def validate(
     if paths:
         for p in paths:
             if not p.exists():
-                raise QAError(f"{p} does not exist", "give a file or folder of the audit repository")
+                raise QAError(
+                    f"{p} does not exist", "give a file or folder of the audit repository"
+                )
         root = repo_root(repo) if repo is not None else repo_root(paths[0])
         selected: list[Path] | None = [p.resolve() for p in paths]
         if selected == [root]:

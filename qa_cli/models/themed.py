@@ -1,4 +1,4 @@
-"""Themed audit scopes (``qa/themed@1``, §5.3): supervision, care plans, decisions, child's views."""
+"""Themed audit scopes (``qa/themed@1``, §5.3): supervision, care plans, decisions, views."""
 
 from __future__ import annotations
 

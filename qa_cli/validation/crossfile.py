@@ -35,7 +35,9 @@ class Refs:
     def owner_ref(self, lf: LoadedFile, loc: list[str | int], oid: str) -> list[Diagnostic]:
         if not self.ok or oid in self.staff or oid in self.agencies:
             return []
-        return [_unknown(lf, "QA401", loc, "staff or agency id", oid, set(self.staff) | self.agencies)]
+        return [
+            _unknown(lf, "QA401", loc, "staff or agency id", oid, set(self.staff) | self.agencies)
+        ]
 
     def team_ref(self, lf: LoadedFile, loc: list[str | int], tid: str) -> list[Diagnostic]:
         if not self.ok or tid in self.teams:
@@ -48,21 +50,43 @@ def _parts(lf: LoadedFile) -> tuple[str, ...]:
 
 
 def _name_mismatch(lf: LoadedFile, expected: str, loc: list[str | int]) -> Diagnostic:
-    return at(lf, "QA408", loc,
-              f"the file is {lf.rel} but its content says it should be {expected}",
-              f"rename or move the file to {expected}, or correct the content")
+    return at(
+        lf,
+        "QA408",
+        loc,
+        f"the file is {lf.rel} but its content says it should be {expected}",
+        f"rename or move the file to {expected}, or correct the content",
+    )
 
 
-def _order(lf: LoadedFile, later: Any, earlier: Any, later_loc: list[str | int],
-           later_name: str, earlier_name: str) -> list[Diagnostic]:
+def _order(
+    lf: LoadedFile,
+    later: Any,
+    earlier: Any,
+    later_loc: list[str | int],
+    later_name: str,
+    earlier_name: str,
+) -> list[Diagnostic]:
     if later is None or earlier is None or later >= earlier:
         return []
-    return [at(lf, "QA407", later_loc, f"{later_name} ({later}) is before {earlier_name} ({earlier})",
-               f"check both dates: {later_name} cannot come before {earlier_name}")]
+    return [
+        at(
+            lf,
+            "QA407",
+            later_loc,
+            f"{later_name} ({later}) is before {earlier_name} ({earlier})",
+            f"check both dates: {later_name} cannot come before {earlier_name}",
+        )
+    ]
 
 
-def check_actions(lf: LoadedFile, refs: Refs, actions: list[Any], base: list[str | int],
-                  owner_may_be_agency: bool = False) -> list[Diagnostic]:
+def check_actions(
+    lf: LoadedFile,
+    refs: Refs,
+    actions: list[Any],
+    base: list[str | int],
+    owner_may_be_agency: bool = False,
+) -> list[Diagnostic]:
     out = duplicate_ids(lf, [(a.id, [*base, i, "id"]) for i, a in enumerate(actions)], "action id")
     for i, a in enumerate(actions):
         loc: list[str | int] = [*base, i]
@@ -73,17 +97,33 @@ def check_actions(lf: LoadedFile, refs: Refs, actions: list[Any], base: list[str
         out += refs.staff_ref(lf, [*loc, "verified_by"], a.verified_by)
         if a.status == "verified":
             if a.verified_by is None or a.verified_on is None:
-                missing = " and ".join(k for k in ("verified_by", "verified_on") if getattr(a, k) is None)
-                out.append(at(lf, "QA410", [*loc, "status"],
-                              f"action {a.id} is verified but has no {missing}",
-                              "use `qa actions verify` to record who verified it and when"))
-            elif refs.ok and a.verified_by in refs.staff and not (
-                set(refs.staff[a.verified_by].roles) & QA_ROLES
+                missing = " and ".join(
+                    k for k in ("verified_by", "verified_on") if getattr(a, k) is None
+                )
+                out.append(
+                    at(
+                        lf,
+                        "QA410",
+                        [*loc, "status"],
+                        f"action {a.id} is verified but has no {missing}",
+                        "use `qa actions verify` to record who verified it and when",
+                    )
+                )
+            elif (
+                refs.ok
+                and a.verified_by in refs.staff
+                and not (set(refs.staff[a.verified_by].roles) & QA_ROLES)
             ):
-                out.append(at(lf, "QA410", [*loc, "verified_by"],
-                              f"`{a.verified_by}` has no QA role, so cannot verify action {a.id}",
-                              "the QA Auditor verifies the action taken (App. D): a staff member "
-                              "with role qa_auditor or qa_lead"))
+                out.append(
+                    at(
+                        lf,
+                        "QA410",
+                        [*loc, "verified_by"],
+                        f"`{a.verified_by}` has no QA role, so cannot verify action {a.id}",
+                        "the QA Auditor verifies the action taken (App. D): a staff member "
+                        "with role qa_auditor or qa_lead",
+                    )
+                )
         out += _order(lf, a.verified_on, a.done_on, [*loc, "verified_on"], "verified_on", "done_on")
     return out
 
@@ -96,47 +136,96 @@ def check_audit(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic
     for i, a in enumerate(m.auditors):
         out += refs.staff_ref(lf, ["auditors", i], a)
         staff = refs.staff.get(a)
-        if staff is not None and (a == m.social_worker or (staff.team is not None and staff.team == m.team)):
-            why = "is the case's social worker" if a == m.social_worker else f"is in the case's team ({m.team})"
-            out.append(at(lf, "QA413", ["auditors", i],
-                          f"auditor `{a}` {why}: an auditor never audits their own work",
-                          "ask the Lead QA Auditor to reallocate the case (App. E 1)"))
+        if staff is not None and (
+            a == m.social_worker or (staff.team is not None and staff.team == m.team)
+        ):
+            why = (
+                "is the case's social worker"
+                if a == m.social_worker
+                else f"is in the case's team ({m.team})"
+            )
+            out.append(
+                at(
+                    lf,
+                    "QA413",
+                    ["auditors", i],
+                    f"auditor `{a}` {why}: an auditor never audits their own work",
+                    "ask the Lead QA Auditor to reallocate the case (App. E 1)",
+                )
+            )
     out += check_actions(lf, refs, m.actions, ["actions"])
     if m.qa_review is not None:
         out += refs.staff_ref(lf, ["qa_review", "reviewer"], m.qa_review.reviewer)
         for i, f in enumerate(m.qa_review.forwarded_to):
             out += refs.staff_ref(lf, ["qa_review", "forwarded_to", i], f)
-        out += _order(lf, m.qa_review.date, m.completed, ["qa_review", "date"],
-                      "the QA review date", "completed")
+        out += _order(
+            lf,
+            m.qa_review.date,
+            m.completed,
+            ["qa_review", "date"],
+            "the QA review date",
+            "completed",
+        )
     if m.safeguarding_concern is not None:
         sc = m.safeguarding_concern
         out += refs.staff_ref(lf, ["safeguarding_concern", "escalated_to"], sc.escalated_to)
         out += refs.staff_ref(lf, ["safeguarding_concern", "acknowledged_by"], sc.acknowledged_by)
-        out += _order(lf, sc.escalated_on, sc.found, ["safeguarding_concern", "escalated_on"],
-                      "escalated_on", "found")
+        out += _order(
+            lf,
+            sc.escalated_on,
+            sc.found,
+            ["safeguarding_concern", "escalated_on"],
+            "escalated_on",
+            "found",
+        )
     out += _order(lf, m.completed, m.allocated, ["completed"], "completed", "allocated")
     out += _order(lf, m.due, m.allocated, ["due"], "due", "allocated")
     complete = is_complete(lf)
     if complete and m.completed is None:
-        out.append(at(lf, "QA409", ["status"], f"the audit is `{m.status}` but has no `completed` date",
-                      "add `completed: YYYY-MM-DD`, the day the audit was returned"))
+        out.append(
+            at(
+                lf,
+                "QA409",
+                ["status"],
+                f"the audit is `{m.status}` but has no `completed` date",
+                "add `completed: YYYY-MM-DD`, the day the audit was returned",
+            )
+        )
     grade = m.qa_review.agreed_grade if m.qa_review is not None else m.overall_grade
     below = (m.overall_grade in BELOW_GOOD) or (grade in BELOW_GOOD)
     if complete and below and not m.actions:
-        out.append(at(lf, "QA404", ["overall_grade"] if m.overall_grade else ["status"],
-                      "a Requires Improvement or Inadequate audit needs an action plan",
-                      "add `actions:` with at least one action (id, action, owner, due) (App. D)"))
+        out.append(
+            at(
+                lf,
+                "QA404",
+                ["overall_grade"] if m.overall_grade else ["status"],
+                "a Requires Improvement or Inadequate audit needs an action plan",
+                "add `actions:` with at least one action (id, action, owner, due) (App. D)",
+            )
+        )
     if m.status == "closed" and below and m.qa_review is None:
-        out.append(at(lf, "QA405", ["status"],
-                      "a Requires Improvement or Inadequate audit cannot be closed before its QA review",
-                      "add the `qa_review:` (reviewer, date, agreed_grade), or set status back"))
+        out.append(
+            at(
+                lf,
+                "QA405",
+                ["status"],
+                "a Requires Improvement or Inadequate audit cannot be closed before its QA review",
+                "add the `qa_review:` (reviewer, date, agreed_grade), or set status back",
+            )
+        )
     if m.status == "closed":
         pending = [a.id for a in m.actions if a.status != "verified"]
         if pending:
             idx = next(i for i, a in enumerate(m.actions) if a.status != "verified")
-            out.append(at(lf, "QA406", ["actions", idx, "status"],
-                          "the audit is closed but action(s) " + ", ".join(pending) + " are not verified",
-                          "verify them with `qa actions verify`, or set the status back to qa_review"))
+            out.append(
+                at(
+                    lf,
+                    "QA406",
+                    ["actions", idx, "status"],
+                    "the audit is closed but action(s) " + ", ".join(pending) + " are not verified",
+                    "verify them with `qa actions verify`, or set the status back to qa_review",
+                )
+            )
     out += _audit_place(repo, lf, m)
     return out
 
@@ -148,21 +237,42 @@ def _audit_place(repo: Repository, lf: LoadedFile, m: Any) -> list[Diagnostic]:
     stem = f"{m.case}--{tool_id}"
     if parts[0] == "audits":
         month = parts[1] if len(parts) == 3 else "?"
-        expected = f"audits/{month if _MONTH_DIR.match(month) else m.allocated.strftime('%Y-%m')}/{stem}.yaml"
+        folder = month if _MONTH_DIR.match(month) else m.allocated.strftime("%Y-%m")
+        expected = f"audits/{folder}/{stem}.yaml"
         if len(parts) != 3 or not _MONTH_DIR.match(month) or lf.path.stem != stem:
             return [_name_mismatch(lf, expected, ["case"])]
         by_case = repo.allocations.get((month, "single-agency"))
         if by_case is None:
-            return [at(lf, "QA403", ["case"], f"there is no sample for {month} (samples/{month}.yaml)",
-                       "returns are created by `qa sample`; check the month folder")]
+            return [
+                at(
+                    lf,
+                    "QA403",
+                    ["case"],
+                    f"there is no sample for {month} (samples/{month}.yaml)",
+                    "returns are created by `qa sample`; check the month folder",
+                )
+            ]
         match = by_case.get(m.case, [])
         if not match:
-            return [at(lf, "QA403", ["case"], f"case {m.case} is not in the {month} sample",
-                       f"check the case code against samples/{month}.yaml")]
+            return [
+                at(
+                    lf,
+                    "QA403",
+                    ["case"],
+                    f"case {m.case} is not in the {month} sample",
+                    f"check the case code against samples/{month}.yaml",
+                )
+            ]
         if all(a.tool != m.tool for a in match):
-            return [at(lf, "QA403", ["tool"],
-                       f"the {month} sample allocates {m.case} with {match[0].tool}, not {m.tool}",
-                       "use the tool the sample names")]
+            return [
+                at(
+                    lf,
+                    "QA403",
+                    ["tool"],
+                    f"the {month} sample allocates {m.case} with {match[0].tool}, not {m.tool}",
+                    "use the tool the sample names",
+                )
+            ]
         return []
     if parts[0] == "themed":
         if len(parts) != 3 or lf.path.stem != stem:
@@ -170,11 +280,25 @@ def _audit_place(repo: Repository, lf: LoadedFile, m: Any) -> list[Diagnostic]:
             return [_name_mismatch(lf, f"themed/{folder}/{stem}.yaml", ["case"])]
         scope = _themed_scope(repo, parts[1])
         if scope is not None and m.case not in scope.cases:
-            return [at(lf, "QA403", ["case"], f"case {m.case} is not in the themed audit's scope",
-                       f"check the case code against themed/{parts[1]}/scope.yaml")]
+            return [
+                at(
+                    lf,
+                    "QA403",
+                    ["case"],
+                    f"case {m.case} is not in the themed audit's scope",
+                    f"check the case code against themed/{parts[1]}/scope.yaml",
+                )
+            ]
         return []
-    return [at(lf, "QA408", ["schema"], f"an audit return does not belong in {lf.rel}",
-               f"audit returns live in audits/<YYYY-MM>/{stem}.yaml (or themed/<folder>/)")]
+    return [
+        at(
+            lf,
+            "QA408",
+            ["schema"],
+            f"an audit return does not belong in {lf.rel}",
+            f"audit returns live in audits/<YYYY-MM>/{stem}.yaml (or themed/<folder>/)",
+        )
+    ]
 
 
 def _themed_scope(repo: Repository, folder: str) -> Any:
@@ -191,8 +315,12 @@ def check_sample(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnosti
     expected = f"samples/{m.month}{suffix}.yaml"
     if lf.rel != expected:
         out.append(_name_mismatch(lf, expected, ["month"]))
-    out += duplicate_ids(lf, [(a.case, ["allocations", i, "case"]) for i, a in enumerate(m.allocations)],
-                         "case", code="QA414")
+    out += duplicate_ids(
+        lf,
+        [(a.case, ["allocations", i, "case"]) for i, a in enumerate(m.allocations)],
+        "case",
+        code="QA414",
+    )
     for i, a in enumerate(m.allocations):
         loc: list[str | int] = ["allocations", i]
         out += refs.team_ref(lf, [*loc, "team"], a.team)
@@ -200,8 +328,15 @@ def check_sample(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnosti
             out += refs.staff_ref(lf, [*loc, "auditors", j], sid)
         out += _order(lf, a.due, a.allocated, [*loc, "due"], "due", "allocated")
         if not (repo.root / a.file).is_file():
-            out.append(at(lf, "QA412", [*loc, "file"], f"the return {a.file} does not exist",
-                          "run `qa sample --add --month " + m.month + "` to create missing returns"))
+            out.append(
+                at(
+                    lf,
+                    "QA412",
+                    [*loc, "file"],
+                    f"the return {a.file} does not exist",
+                    "run `qa sample --add --month " + m.month + "` to create missing returns",
+                )
+            )
     return out
 
 
@@ -222,8 +357,12 @@ def check_observation(lf: LoadedFile, refs: Refs) -> list[Diagnostic]:
     out = refs.staff_ref(lf, ["social_worker"], m.social_worker)
     out += refs.staff_ref(lf, ["observer"], m.observer)
     out += refs.team_ref(lf, ["team"], m.team)
-    out += _order(lf, m.feedback_verbal, m.observed, ["feedback_verbal"], "feedback_verbal", "observed")
-    out += _order(lf, m.feedback_written, m.observed, ["feedback_written"], "feedback_written", "observed")
+    out += _order(
+        lf, m.feedback_verbal, m.observed, ["feedback_verbal"], "feedback_verbal", "observed"
+    )
+    out += _order(
+        lf, m.feedback_written, m.observed, ["feedback_written"], "feedback_written", "observed"
+    )
     out += _order(lf, m.observed, m.consent_written, ["observed"], "observed", "consent_written")
     expected = f"observations/{m.observed.year}/{m.social_worker}--{m.observed.isoformat()}.yaml"
     if lf.rel != expected:
@@ -248,8 +387,15 @@ def check_themed(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnosti
     for i, s in enumerate(m.consulted):
         out += refs.staff_ref(lf, ["consulted", i], s)
     if m.tool not in repo.tools:
-        out.append(at(lf, "QA301", ["tool"], f"tool `{m.tool}` is not in audit_tools/",
-                      "name a tool of audit_tools/ as <id>@<version>"))
+        out.append(
+            at(
+                lf,
+                "QA301",
+                ["tool"],
+                f"tool `{m.tool}` is not in audit_tools/",
+                "name a tool of audit_tools/ as <id>@<version>",
+            )
+        )
     expected = f"themed/{m.month}-{m.theme}/scope.yaml"
     if lf.rel != expected:
         out.append(_name_mismatch(lf, expected, ["theme"]))
@@ -267,11 +413,20 @@ def check_multi_agency(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Dia
     m: Any = lf.model
     out = refs.staff_ref(lf, ["lead"], m.lead)
     if m.tool not in repo.tools:
-        out.append(at(lf, "QA301", ["tool"], f"tool `{m.tool}` is not in audit_tools/",
-                      "name a tool of audit_tools/ as <id>@<version>"))
+        out.append(
+            at(
+                lf,
+                "QA301",
+                ["tool"],
+                f"tool `{m.tool}` is not in audit_tools/",
+                "name a tool of audit_tools/ as <id>@<version>",
+            )
+        )
     for i, a in enumerate(m.agencies):
         if refs.ok and a.agency not in refs.agencies:
-            out.append(_unknown(lf, "QA411", ["agencies", i, "agency"], "agency", a.agency, refs.agencies))
+            out.append(
+                _unknown(lf, "QA411", ["agencies", i, "agency"], "agency", a.agency, refs.agencies)
+            )
         out += refs.staff_ref(lf, ["agencies", i, "auditor"], a.auditor)
     out += duplicate_ids(lf, [(c, ["cases", i]) for i, c in enumerate(m.cases)], "case")
     expected = f"multi-agency/{m.id}/scope.yaml"
@@ -292,11 +447,25 @@ def check_agency_return(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Di
     scope = _ma_scope(repo, audit_id)
     if scope is not None:
         if m.case not in scope.cases:
-            out.append(at(lf, "QA403", ["case"], f"case {m.case} is not in the audit's scope",
-                          f"check the case code against multi-agency/{audit_id}/scope.yaml"))
+            out.append(
+                at(
+                    lf,
+                    "QA403",
+                    ["case"],
+                    f"case {m.case} is not in the audit's scope",
+                    f"check the case code against multi-agency/{audit_id}/scope.yaml",
+                )
+            )
         if m.agency not in {a.agency for a in scope.agencies}:
-            out.append(at(lf, "QA411", ["agency"], f"agency `{m.agency}` is not part of this audit",
-                          f"add it to `agencies:` in multi-agency/{audit_id}/scope.yaml"))
+            out.append(
+                at(
+                    lf,
+                    "QA411",
+                    ["agency"],
+                    f"agency `{m.agency}` is not part of this audit",
+                    f"add it to `agencies:` in multi-agency/{audit_id}/scope.yaml",
+                )
+            )
     return out
 
 
@@ -309,8 +478,15 @@ def check_findings(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnos
     scope = _ma_scope(repo, m.audit)
     for i, c in enumerate(m.cases):
         if scope is not None and c.case not in scope.cases:
-            out.append(at(lf, "QA403", ["cases", i, "case"], f"case {c.case} is not in the audit's scope",
-                          f"check the case code against multi-agency/{m.audit}/scope.yaml"))
+            out.append(
+                at(
+                    lf,
+                    "QA403",
+                    ["cases", i, "case"],
+                    f"case {c.case} is not in the audit's scope",
+                    f"check the case code against multi-agency/{m.audit}/scope.yaml",
+                )
+            )
         for who in ("child", "parents", "social_worker"):
             cons = getattr(c.consultation, who)
             if cons is not None:
@@ -345,9 +521,23 @@ def check_cross_file(repo: Repository, files: Iterable[LoadedFile]) -> list[Diag
         elif k == "qa/multi-agency-findings":
             out += check_findings(repo, lf, refs)
         elif k == "qa/config" and lf.rel != "qa.yaml":
-            out.append(at(lf, "QA408", ["schema"], "a qa/config file must be qa.yaml at the top",
-                          "keep one qa.yaml at the top of the audit repository"))
+            out.append(
+                at(
+                    lf,
+                    "QA408",
+                    ["schema"],
+                    "a qa/config file must be qa.yaml at the top",
+                    "keep one qa.yaml at the top of the audit repository",
+                )
+            )
         elif k == "qa/tool" and _parts(lf)[0] != "audit_tools":
-            out.append(at(lf, "QA408", ["schema"], "a tool file must be in audit_tools/",
-                          "move it to audit_tools/"))
+            out.append(
+                at(
+                    lf,
+                    "QA408",
+                    ["schema"],
+                    "a tool file must be in audit_tools/",
+                    "move it to audit_tools/",
+                )
+            )
     return out

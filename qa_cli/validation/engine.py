@@ -22,8 +22,10 @@ def validate_repository(repo: Repository) -> Report:
     for lf in selected:
         for d in schema_diagnostics(lf):
             report.add(d)
-    if repo.config_file is not None and repo.config_file in selected and isinstance(
-        repo.config_file.model, Config
+    if (
+        repo.config_file is not None
+        and repo.config_file in selected
+        and isinstance(repo.config_file.model, Config)
     ):
         for d in check_config(repo.config_file, repo.config_file.model):
             report.add(d)

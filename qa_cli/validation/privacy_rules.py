@@ -8,12 +8,18 @@ from .diagnostics import Diagnostic
 from .schema import at
 
 _MESSAGES = {
-    "QA501": ("this text holds what looks like an NHS number ({found})",
-              "remove it: a case is named only by its case code"),
-    "QA502": ("this text appears to give a date of birth ({found})",
-              "remove it: use the age band in the case list instead"),
-    "QA503": ("this text holds what looks like a postcode ({found})",
-              "remove it: addresses are never recorded in the audit repository"),
+    "QA501": (
+        "this text holds what looks like an NHS number ({found})",
+        "remove it: a case is named only by its case code",
+    ),
+    "QA502": (
+        "this text appears to give a date of birth ({found})",
+        "remove it: use the age band in the case list instead",
+    ),
+    "QA503": (
+        "this text holds what looks like a postcode ({found})",
+        "remove it: addresses are never recorded in the audit repository",
+    ),
 }
 # Kinds whose text is written by the toolkit or the QA team, not about a child.
 _SKIP = frozenset({"qa/tool", "qa/config"})

@@ -13,8 +13,10 @@ def summary(report: Report) -> str:
     e, w = len(report.errors), len(report.warnings)
     if not e and not w:
         return f"{report.files_checked} files checked: no problems found."
-    return (f"{report.files_checked} files checked: {e} error{'s' * (e != 1)}, "
-            f"{w} warning{'s' * (w != 1)}.")
+    return (
+        f"{report.files_checked} files checked: {e} error{'s' * (e != 1)}, "
+        f"{w} warning{'s' * (w != 1)}."
+    )
 
 
 def text_lines(d: Diagnostic) -> list[str]:
@@ -36,15 +38,18 @@ def as_text(report: Report) -> str:
 
 
 def as_json(report: Report) -> str:
-    return json.dumps(
-        {
-            "files_checked": report.files_checked,
-            "errors": len(report.errors),
-            "warnings": len(report.warnings),
-            "diagnostics": [d.as_dict() for d in report.sorted()],
-        },
-        indent=2,
-    ) + "\n"
+    return (
+        json.dumps(
+            {
+                "files_checked": report.files_checked,
+                "errors": len(report.errors),
+                "warnings": len(report.warnings),
+                "diagnostics": [d.as_dict() for d in report.sorted()],
+            },
+            indent=2,
+        )
+        + "\n"
+    )
 
 
 def _gh_escape(value: str, prop: bool = False) -> str:
@@ -74,15 +79,24 @@ def as_junit(report: Report) -> str:
     for d in diags:
         body = escape(d.message + (f"\nHow to fix: {d.hint}" if d.hint else ""))
         tag = "failure" if d.severity == "error" else "skipped"
+        name = quoteattr(f"{d.code} line {d.line}")
         cases.append(
-            f'  <testcase classname={quoteattr(d.path)} name={quoteattr(f"{d.code} line {d.line}")}>'
+            f"  <testcase classname={quoteattr(d.path)} name={name}>"
             f"<{tag} message={quoteattr(d.message)}>{body}</{tag}></testcase>"
         )
     if not cases:
         cases.append('  <testcase classname="qa" name="validate"/>')
-    head = (f'<testsuite name="qa validate" tests="{max(len(diags), 1)}" '
-            f'failures="{len(report.errors)}" skipped="{len(report.warnings)}">')
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + head + "\n" + "\n".join(cases) + "\n</testsuite>\n"
+    head = (
+        f'<testsuite name="qa validate" tests="{max(len(diags), 1)}" '
+        f'failures="{len(report.errors)}" skipped="{len(report.warnings)}">'
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        + head
+        + "\n"
+        + "\n".join(cases)
+        + "\n</testsuite>\n"
+    )
 
 
 FORMATS = {"text": as_text, "json": as_json, "github": as_github, "junit": as_junit}

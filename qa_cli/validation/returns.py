@@ -90,7 +90,9 @@ def _unknown_tool(repo: Repository, lf: LoadedFile, ref: str) -> Diagnostic:
     versions = sorted(t.version for t in repo.tools.values() if t.id == tool_id)
     if versions:
         hint = f"audit_tools/ has {tool_id} at version(s) " + ", ".join(map(str, versions))
-        return at(lf, "QA301", ["tool"], f"tool `{ref}` is not in audit_tools/ at that version", hint)
+        return at(
+            lf, "QA301", ["tool"], f"tool `{ref}` is not in audit_tools/ at that version", hint
+        )
     ids = sorted({t.id for t in repo.tools.values()})
     close = difflib.get_close_matches(tool_id, ids, n=1)
     hint = f"did you mean `{close[0]}`?" if close else "tools available: " + ", ".join(ids)
@@ -106,11 +108,21 @@ def _check_answers(lf: LoadedFile, tool: Tool, staff_ids: set[str] | None) -> li
     for key in answers:
         if key not in questions:
             close = difflib.get_close_matches(str(key), list(questions), n=1, cutoff=0.6)
-            hint = f"did you mean `{close[0]}`?" if close else (
-                f"the questions of {tool.ref} are listed in audit_tools/{tool.id}.yaml"
+            hint = (
+                f"did you mean `{close[0]}`?"
+                if close
+                else (f"the questions of {tool.ref} are listed in audit_tools/{tool.id}.yaml")
             )
-            out.append(at(lf, "QA302", ["answers", key],
-                          f"`{key}` is not a question of {tool.ref}", hint, key=True))
+            out.append(
+                at(
+                    lf,
+                    "QA302",
+                    ["answers", key],
+                    f"`{key}` is not a question of {tool.ref}",
+                    hint,
+                    key=True,
+                )
+            )
     for qid, q in questions.items():
         raw = answers.get(qid)
         value, comment, mapping = split_answer(q, raw)
@@ -120,55 +132,100 @@ def _check_answers(lf: LoadedFile, tool: Tool, staff_ids: set[str] | None) -> li
             if not is_blank(value):
                 cond = q.applies_if
                 assert cond is not None
-                out.append(at(
-                    lf, "QA306", loc,
-                    f"`{qid}` is answered but only applies when `{cond.question}` is "
-                    + " or ".join(f"`{a}`" for a in cond.answers()),
-                    f"remove the answer, or check the answer to `{cond.question}`",
-                ))
+                out.append(
+                    at(
+                        lf,
+                        "QA306",
+                        loc,
+                        f"`{qid}` is answered but only applies when `{cond.question}` is "
+                        + " or ".join(f"`{a}`" for a in cond.answers()),
+                        f"remove the answer, or check the answer to `{cond.question}`",
+                    )
+                )
             continue
         if mapping is not None:
             allowed = CHECK_KEYS if q.type == "check" else ANSWER_KEYS
             for k in mapping:
                 if k not in allowed:
                     close = difflib.get_close_matches(str(k), list(allowed), n=1)
-                    hint = f"did you mean `{close[0]}`?" if close else "allowed: " + ", ".join(allowed)
-                    out.append(at(lf, "QA303", [*loc, k],
-                                  f"`{k}` is not part of an answer to `{qid}`", hint, key=True))
+                    hint = (
+                        f"did you mean `{close[0]}`?" if close else "allowed: " + ", ".join(allowed)
+                    )
+                    out.append(
+                        at(
+                            lf,
+                            "QA303",
+                            [*loc, k],
+                            f"`{k}` is not part of an answer to `{qid}`",
+                            hint,
+                            key=True,
+                        )
+                    )
         if is_blank(value):
             if q.required and complete:
-                out.append(at(
-                    lf, "QA304", loc if qid in answers else ["answers"],
-                    f"`{qid}` is required but not answered ({_short(q.text)})",
-                    _answer_hint(q),
-                    key=qid in answers,
-                ))
+                out.append(
+                    at(
+                        lf,
+                        "QA304",
+                        loc if qid in answers else ["answers"],
+                        f"`{qid}` is required but not answered ({_short(q.text)})",
+                        _answer_hint(q),
+                        key=qid in answers,
+                    )
+                )
             continue
         if q.type == "check":
             out.extend(_check_check(lf, q, value, loc))
-            triggered = value.get("manager") in q.comment_triggers() or value.get(
-                "social_worker") in q.comment_triggers()
+            triggered = (
+                value.get("manager") in q.comment_triggers()
+                or value.get("social_worker") in q.comment_triggers()
+            )
         else:
             vloc = [*loc, "answer"] if mapping is not None else loc
             problem = _type_problem(q, value, staff_ids)
             if problem is not None:
-                out.append(at(lf, "QA303" if problem[0] != "QA401" else "QA401", vloc,
-                              problem[1], problem[2]))
+                out.append(
+                    at(
+                        lf,
+                        "QA303" if problem[0] != "QA401" else "QA401",
+                        vloc,
+                        problem[1],
+                        problem[2],
+                    )
+                )
                 continue
             triggered = _matches(value, q.comment_triggers())
         if triggered and complete and is_blank(comment):
-            out.append(at(
-                lf, "QA305", loc,
-                f"`{qid}` is answered `{_plain(value)}`, which needs a comment saying why",
-                "write it as:\n  " + f"{qid}:\n    answer: {_plain(value)}\n    comment: <why, "
-                "and any action needed>",
-            ))
+            out.append(
+                at(
+                    lf,
+                    "QA305",
+                    loc,
+                    f"`{qid}` is answered `{_plain(value)}`, which needs a comment saying why",
+                    "write it as:\n  " + f"{qid}:\n    answer: {_plain(value)}\n    comment: <why, "
+                    "and any action needed>",
+                )
+            )
     if lf.kind == "qa/audit" and complete and m.overall_grade is None:
-        out.append(at(lf, "QA307", ["status"], "the audit is returned but has no overall grade",
-                      "add `overall_grade:` (outstanding, good, requires_improvement or inadequate)"))
+        out.append(
+            at(
+                lf,
+                "QA307",
+                ["status"],
+                "the audit is returned but has no overall grade",
+                "add `overall_grade:` (outstanding, good, requires_improvement or inadequate)",
+            )
+        )
     if lf.kind == "qa/agency-return" and complete and m.grade is None:
-        out.append(at(lf, "QA307", ["status"], "the agency return is returned but has no grade",
-                      "add `grade:` (outstanding, good, requires_improvement or inadequate)"))
+        out.append(
+            at(
+                lf,
+                "QA307",
+                ["status"],
+                "the agency return is returned but has no grade",
+                "add `grade:` (outstanding, good, requires_improvement or inadequate)",
+            )
+        )
     return out
 
 
@@ -194,11 +251,17 @@ def _answer_hint(q: Question) -> str:
         return f"answer one of: {', '.join(CLOSED_ANSWERS[q.type])}"
     if q.options:
         return "answer one of: " + ", ".join(q.options)
-    return {"text": "write the answer as text", "date": "write a date as YYYY-MM-DD",
-            "number": "write a number", "staff": "write a staff id from qa.yaml"}.get(q.type, "")
+    return {
+        "text": "write the answer as text",
+        "date": "write a date as YYYY-MM-DD",
+        "number": "write a number",
+        "staff": "write a staff id from qa.yaml",
+    }.get(q.type, "")
 
 
-def _type_problem(q: Question, value: Any, staff_ids: set[str] | None) -> tuple[str, str, str | None] | None:
+def _type_problem(
+    q: Question, value: Any, staff_ids: set[str] | None
+) -> tuple[str, str, str | None] | None:
     """(code, message, hint) when a value does not fit its question, else None."""
     qid = q.id
     if q.type in ("grade", "yes_no", "yes_no_na"):
@@ -206,8 +269,11 @@ def _type_problem(q: Question, value: Any, staff_ids: set[str] | None) -> tuple[
         if isinstance(value, str) and value in allowed:
             return None
         if isinstance(value, bool):
-            return ("QA303", f"`{qid}`: `{str(value).lower()}` is not an answer to this question",
-                    "write " + " or ".join(allowed) + " (true/false are not used)")
+            return (
+                "QA303",
+                f"`{qid}`: `{str(value).lower()}` is not an answer to this question",
+                "write " + " or ".join(allowed) + " (true/false are not used)",
+            )
         s = suggest(value, allowed) if isinstance(value, str) else None
         hint = f"did you mean `{s}`?" if s else "answer one of: " + ", ".join(allowed)
         what = "a grade" if q.type == "grade" else "an answer to this question"
@@ -217,30 +283,49 @@ def _type_problem(q: Question, value: Any, staff_ids: set[str] | None) -> tuple[
         if isinstance(value, str) and value in opts:
             return None
         s = suggest(value, opts) if isinstance(value, str) else None
-        return ("QA303", f"`{qid}`: `{value}` is not one of the options",
-                f"did you mean `{s}`?" if s else "options: " + ", ".join(opts))
+        return (
+            "QA303",
+            f"`{qid}`: `{value}` is not one of the options",
+            f"did you mean `{s}`?" if s else "options: " + ", ".join(opts),
+        )
     if q.type == "multi_choice":
         opts = q.options or []
         items = value if isinstance(value, list) else None
         if items is None:
-            return ("QA303", f"`{qid}`: expected a list of options",
-                    f"write it as a list, e.g. [{opts[0]}]" if opts else None)
+            return (
+                "QA303",
+                f"`{qid}`: expected a list of options",
+                f"write it as a list, e.g. [{opts[0]}]" if opts else None,
+            )
         for item in items:
             if item not in opts:
                 s = suggest(item, opts) if isinstance(item, str) else None
-                return ("QA303", f"`{qid}`: `{item}` is not one of the options",
-                        f"did you mean `{s}`?" if s else "options: " + ", ".join(opts))
+                return (
+                    "QA303",
+                    f"`{qid}`: `{item}` is not one of the options",
+                    f"did you mean `{s}`?" if s else "options: " + ", ".join(opts),
+                )
         return None
     if q.type == "text":
         if isinstance(value, str):
             return None
         if isinstance(value, bool):
-            return ("QA303", f"`{qid}`: expected text, found {str(value).lower()}",
-                    "put quotes around it if you meant the text")
+            return (
+                "QA303",
+                f"`{qid}`: expected text, found {str(value).lower()}",
+                "put quotes around it if you meant the text",
+            )
         if isinstance(value, int | float):
-            return ("QA303", f"`{qid}`: expected text, found the number {value}",
-                    "put quotes around it if you meant the text")
-        return ("QA303", f"`{qid}`: expected text", "write the answer on the same line, or as a | block")
+            return (
+                "QA303",
+                f"`{qid}`: expected text, found the number {value}",
+                "put quotes around it if you meant the text",
+            )
+        return (
+            "QA303",
+            f"`{qid}`: expected text",
+            "write the answer on the same line, or as a | block",
+        )
     if q.type == "date":
         try:
             parse_iso_date(value)
@@ -250,15 +335,21 @@ def _type_problem(q: Question, value: Any, staff_ids: set[str] | None) -> tuple[
     if q.type == "number":
         if isinstance(value, int | float) and not isinstance(value, bool):
             return None
-        return ("QA303", f"`{qid}`: `{value}` is not a number",
-                "write digits only, e.g. 150 or 150.50 (no £ sign)")
+        return (
+            "QA303",
+            f"`{qid}`: `{value}` is not a number",
+            "write digits only, e.g. 150 or 150.50 (no £ sign)",
+        )
     if q.type == "staff":
         if not isinstance(value, str):
             return ("QA303", f"`{qid}`: expected a staff id", "write a staff id from qa.yaml")
         if staff_ids is not None and value not in staff_ids:
             close = difflib.get_close_matches(value, sorted(staff_ids), n=1)
-            return ("QA401", f"`{qid}`: `{value}` is not a staff id in qa.yaml",
-                    f"did you mean `{close[0]}`?" if close else "add the person to `staff:` in qa.yaml")
+            return (
+                "QA401",
+                f"`{qid}`: `{value}` is not a staff id in qa.yaml",
+                f"did you mean `{close[0]}`?" if close else "add the person to `staff:` in qa.yaml",
+            )
         return None
     return None
 
@@ -266,27 +357,55 @@ def _type_problem(q: Question, value: Any, staff_ids: set[str] | None) -> tuple[
 def _check_check(lf: LoadedFile, q: Question, value: Any, loc: list[str | int]) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     if not isinstance(value, dict):
-        return [at(lf, "QA303", loc, f"`{q.id}`: expected the social worker's and manager's checks",
-                   "write it as:\n  " + f"{q.id}: {{social_worker: yes, manager: yes}}")]
+        return [
+            at(
+                lf,
+                "QA303",
+                loc,
+                f"`{q.id}`: expected the social worker's and manager's checks",
+                "write it as:\n  " + f"{q.id}: {{social_worker: yes, manager: yes}}",
+            )
+        ]
     for who in ("social_worker", "manager"):
         v = value.get(who)
         if v is None:
             continue
         if v not in CLOSED_ANSWERS["check"]:
             s = suggest(v, CLOSED_ANSWERS["check"]) if isinstance(v, str) else None
-            out.append(at(lf, "QA303", [*loc, who], f"`{q.id}.{who}`: `{v}` is not yes, no or na",
-                          f"did you mean `{s}`?" if s else "write yes, no or na"))
+            out.append(
+                at(
+                    lf,
+                    "QA303",
+                    [*loc, who],
+                    f"`{q.id}.{who}`: `{v}` is not yes, no or na",
+                    f"did you mean `{s}`?" if s else "write yes, no or na",
+                )
+            )
     checked = value.get("checked")
     if checked is not None:
         try:
             parse_iso_date(checked)
         except PydanticCustomError as exc:
-            out.append(at(lf, "QA303", [*loc, "checked"], f"`{q.id}.checked`: {exc.message()}",
-                          "write dates as YYYY-MM-DD"))
+            out.append(
+                at(
+                    lf,
+                    "QA303",
+                    [*loc, "checked"],
+                    f"`{q.id}.checked`: {exc.message()}",
+                    "write dates as YYYY-MM-DD",
+                )
+            )
     comment = value.get("comment")
     if comment is not None and not isinstance(comment, str):
-        out.append(at(lf, "QA303", [*loc, "comment"], f"`{q.id}.comment`: expected text",
-                      "put quotes around it"))
+        out.append(
+            at(
+                lf,
+                "QA303",
+                [*loc, "comment"],
+                f"`{q.id}.comment`: expected text",
+                "put quotes around it",
+            )
+        )
     return out
 
 

@@ -21,7 +21,9 @@ _DISPLAY_GRADES = {
 }
 
 
-def diag(lf: LoadedFile, code: str, line: int, column: int, message: str, hint: str | None) -> Diagnostic:
+def diag(
+    lf: LoadedFile, code: str, line: int, column: int, message: str, hint: str | None
+) -> Diagnostic:
     return Diagnostic(lf.rel, line, column, code, RULES[code].severity, message, hint)
 
 
@@ -64,9 +66,7 @@ def _field_names(lf: LoadedFile, loc: tuple[Any, ...]) -> list[str]:
         fields = getattr(model, "model_fields", None)
         if not fields:
             return []
-        info = next(
-            (f for name, f in fields.items() if (f.alias or name) == part), None
-        )
+        info = next((f for name, f in fields.items() if (f.alias or name) == part), None)
         if info is None:
             return []
         model = _inner_model(info.annotation)
@@ -159,11 +159,15 @@ def _from_pydantic(lf: LoadedFile, err: dict[str, Any]) -> Diagnostic:
         name = str(loc[-1]) if loc else "?"
         allowed = _field_names(lf, loc)
         close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
-        hint = f"did you mean `{close[0]}`?" if close else (
-            "allowed keys here: " + ", ".join(allowed) if allowed else "remove this key"
+        hint = (
+            f"did you mean `{close[0]}`?"
+            if close
+            else ("allowed keys here: " + ", ".join(allowed) if allowed else "remove this key")
         )
         inside = f" (in {_path_text(loc[:-1])})" if len(loc) > 1 else ""
-        return at(lf, "QA101", loc, f"`{name}` is not a key this file can have{inside}", hint, key=True)
+        return at(
+            lf, "QA101", loc, f"`{name}` is not a key this file can have{inside}", hint, key=True
+        )
     if etype == "missing":
         name = str(loc[-1]) if loc else "?"
         parent = loc[:-1]
@@ -203,11 +207,23 @@ def _from_pydantic(lf: LoadedFile, err: dict[str, Any]) -> Diagnostic:
             hint = "use letters, digits, dots, hyphens or underscores, e.g. A1"
         return at(lf, "QA107", loc, f"{where}: `{value}` is not in the expected form", hint)
     if etype in ("qa_text_type", "string_type"):
-        return at(lf, "QA103", loc, f"{where}: expected text, found {_shown(value)}", _quote_hint(value))
+        return at(
+            lf, "QA103", loc, f"{where}: expected text, found {_shown(value)}", _quote_hint(value)
+        )
     if etype in ("qa_month",):
-        return at(lf, "QA104", loc, f"{where}: {err['msg']}", "write months as YYYY-MM, e.g. 2026-11")
-    if etype in ("too_short", "too_long", "greater_than_equal", "less_than_equal",
-                 "greater_than", "less_than", "value_error", "assertion_error"):
+        return at(
+            lf, "QA104", loc, f"{where}: {err['msg']}", "write months as YYYY-MM, e.g. 2026-11"
+        )
+    if etype in (
+        "too_short",
+        "too_long",
+        "greater_than_equal",
+        "less_than_equal",
+        "greater_than",
+        "less_than",
+        "value_error",
+        "assertion_error",
+    ):
         msg = err["msg"].removeprefix("Value error, ")
         return at(lf, "QA109", loc, f"{where}: {msg}", None)
     kind = {
@@ -223,7 +239,9 @@ def _from_pydantic(lf: LoadedFile, err: dict[str, Any]) -> Diagnostic:
         "bool_parsing": "true or false",
     }.get(etype)
     if kind:
-        return at(lf, "QA103", loc, f"{where}: expected {kind}, found {_shown(value)}", _quote_hint(value))
+        return at(
+            lf, "QA103", loc, f"{where}: expected {kind}, found {_shown(value)}", _quote_hint(value)
+        )
     return at(lf, "QA103", loc, f"{where}: {err['msg']}", _quote_hint(value))
 
 

@@ -29,8 +29,15 @@ def duplicate_ids(
     for ident, loc in items:
         if ident in seen:
             line, _ = lf.pos(seen[ident])
-            out.append(at(lf, code, loc, f"{what} `{ident}` is used twice (first at line {line})",
-                          f"give each {what} its own entry"))
+            out.append(
+                at(
+                    lf,
+                    code,
+                    loc,
+                    f"{what} `{ident}` is used twice (first at line {line})",
+                    f"give each {what} its own entry",
+                )
+            )
         else:
             seen[ident] = loc
     return out
@@ -40,17 +47,24 @@ def check_tool(lf: LoadedFile, tool: Tool, toolkit: dict[str, Tool]) -> list[Dia
     out: list[Diagnostic] = []
     stem = lf.path.stem
     if stem not in (tool.id, tool.ref):
-        out.append(at(lf, "QA203", ["id"],
-                      f"the tool `{tool.ref}` is in a file named {lf.path.name}",
-                      f"rename the file to {tool.id}.yaml (or {tool.ref}.yaml for an older version)"))
+        out.append(
+            at(
+                lf,
+                "QA203",
+                ["id"],
+                f"the tool `{tool.ref}` is in a file named {lf.path.name}",
+                f"rename the file to {tool.id}.yaml (or {tool.ref}.yaml for an older version)",
+            )
+        )
     q_items = []
     order: dict[str, int] = {}
     for si, section in enumerate(tool.sections):
         for qi, q in enumerate(section.questions):
             q_items.append((q.id, ["sections", si, "questions", qi, "id"]))
             order.setdefault(q.id, len(order))
-    out += duplicate_ids(lf, [(s.id, ["sections", i, "id"]) for i, s in enumerate(tool.sections)],
-                         "section id")
+    out += duplicate_ids(
+        lf, [(s.id, ["sections", i, "id"]) for i, s in enumerate(tool.sections)], "section id"
+    )
     out += duplicate_ids(lf, q_items, "question id")
     questions = tool.questions()
     for si, section in enumerate(tool.sections):
@@ -60,30 +74,54 @@ def check_tool(lf: LoadedFile, tool: Tool, toolkit: dict[str, Tool]) -> list[Dia
                 base = questions.get(q.applies_if.question)
                 if base is None or order[base.id] >= order[q.id]:
                     what = "is not a question of this tool" if base is None else "comes after it"
-                    out.append(at(lf, "QA201", [*loc, "applies_if", "question"],
-                                  f"`{q.id}` depends on `{q.applies_if.question}`, which {what}",
-                                  "a follow-up may only name an earlier question of the same tool"))
+                    out.append(
+                        at(
+                            lf,
+                            "QA201",
+                            [*loc, "applies_if", "question"],
+                            f"`{q.id}` depends on `{q.applies_if.question}`, which {what}",
+                            "a follow-up may only name an earlier question of the same tool",
+                        )
+                    )
                 else:
                     possible = possible_answers(base)
                     if possible is not None:
                         for a in q.applies_if.answers():
                             if a not in possible:
-                                out.append(at(lf, "QA201", [*loc, "applies_if", "answer"],
-                                              f"`{base.id}` cannot be answered `{a}`",
-                                              "possible answers: " + ", ".join(possible)))
+                                out.append(
+                                    at(
+                                        lf,
+                                        "QA201",
+                                        [*loc, "applies_if", "answer"],
+                                        f"`{base.id}` cannot be answered `{a}`",
+                                        "possible answers: " + ", ".join(possible),
+                                    )
+                                )
             possible = possible_answers(q)
             if possible is not None:
                 for a in q.comment_triggers():
                     if a not in possible:
-                        out.append(at(lf, "QA202", [*loc, "comment_required_if"],
-                                      f"`{q.id}` cannot be answered `{a}`",
-                                      "possible answers: " + ", ".join(possible)))
+                        out.append(
+                            at(
+                                lf,
+                                "QA202",
+                                [*loc, "comment_required_if"],
+                                f"`{q.id}` cannot be answered `{a}`",
+                                "possible answers: " + ", ".join(possible),
+                            )
+                        )
     shipped = toolkit.get(tool.ref)
     if shipped is not None and shipped.model_dump() != tool.model_dump():
-        out.append(at(lf, "QA204", ["version"],
-                      f"{tool.ref} differs from the published {tool.ref} of the toolkit",
-                      f"a published version never changes: give your edited tool `version: "
-                      f"{tool.version + 1}` (returns already written keep pointing at the old one)"))
+        out.append(
+            at(
+                lf,
+                "QA204",
+                ["version"],
+                f"{tool.ref} differs from the published {tool.ref} of the toolkit",
+                f"a published version never changes: give your edited tool `version: "
+                f"{tool.version + 1}` (returns already written keep pointing at the old one)",
+            )
+        )
     return out
 
 
@@ -96,9 +134,15 @@ def check_tools(repo: Repository, selected: list[LoadedFile]) -> list[Diagnostic
         assert isinstance(tool, Tool)
         if tool.ref in first and lf in selected:
             line, _ = first[tool.ref].pos(["id"])
-            out.append(at(lf, "QA205", ["version"],
-                          f"{tool.ref} is also defined in {first[tool.ref].rel} (line {line})",
-                          "keep one file per tool version"))
+            out.append(
+                at(
+                    lf,
+                    "QA205",
+                    ["version"],
+                    f"{tool.ref} is also defined in {first[tool.ref].rel} (line {line})",
+                    "keep one file per tool version",
+                )
+            )
         first.setdefault(tool.ref, lf)
         if lf in selected:
             out += check_tool(lf, tool, toolkit)
@@ -135,21 +179,27 @@ def load_toolkit_tools() -> dict[str, Tool]:
 
 def check_config(lf: LoadedFile, config: Config) -> list[Diagnostic]:
     out: list[Diagnostic] = []
-    out += duplicate_ids(lf, [(s.id, ["services", i, "id"]) for i, s in enumerate(config.services)],
-                         "service id")
-    out += duplicate_ids(lf, [(t.id, ["teams", i, "id"]) for i, t in enumerate(config.teams)],
-                         "team id")
-    out += duplicate_ids(lf, [(s.id, ["staff", i, "id"]) for i, s in enumerate(config.staff)],
-                         "staff id")
-    out += duplicate_ids(lf, [(a.id, ["agencies", i, "id"]) for i, a in enumerate(config.agencies)],
-                         "agency id")
+    out += duplicate_ids(
+        lf, [(s.id, ["services", i, "id"]) for i, s in enumerate(config.services)], "service id"
+    )
+    out += duplicate_ids(
+        lf, [(t.id, ["teams", i, "id"]) for i, t in enumerate(config.teams)], "team id"
+    )
+    out += duplicate_ids(
+        lf, [(s.id, ["staff", i, "id"]) for i, s in enumerate(config.staff)], "staff id"
+    )
+    out += duplicate_ids(
+        lf, [(a.id, ["agencies", i, "id"]) for i, a in enumerate(config.agencies)], "agency id"
+    )
     services = {s.id for s in config.services}
     teams = {t.id for t in config.teams}
     staff = {s.id for s in config.staff}
     agencies = {a.id for a in config.agencies}
     for i, t in enumerate(config.teams):
         if t.service not in services:
-            out.append(_unknown(lf, "QA411", ["teams", i, "service"], "service", t.service, services))
+            out.append(
+                _unknown(lf, "QA411", ["teams", i, "service"], "service", t.service, services)
+            )
         if t.manager is not None and t.manager not in staff:
             out.append(_unknown(lf, "QA401", ["teams", i, "manager"], "staff id", t.manager, staff))
     for i, s in enumerate(config.staff):
@@ -157,16 +207,25 @@ def check_config(lf: LoadedFile, config: Config) -> list[Diagnostic]:
             out.append(_unknown(lf, "QA402", ["staff", i, "team"], "team", s.team, teams))
         for j, e in enumerate(s.expertise):
             if e not in services:
-                out.append(_unknown(lf, "QA411", ["staff", i, "expertise", j], "service", e, services))
+                out.append(
+                    _unknown(lf, "QA411", ["staff", i, "expertise", j], "service", e, services)
+                )
         if s.agency is not None and s.agency not in agencies:
             out.append(_unknown(lf, "QA411", ["staff", i, "agency"], "agency", s.agency, agencies))
     for i, pair in enumerate(config.programmes.single_agency.pairs):
         for role in ("service_manager", "team_manager"):
             sid = getattr(pair, role)
             if sid not in staff:
-                out.append(_unknown(lf, "QA401",
-                                    ["programmes", "single_agency", "pairs", i, role],
-                                    "staff id", sid, staff))
+                out.append(
+                    _unknown(
+                        lf,
+                        "QA401",
+                        ["programmes", "single_agency", "pairs", i, role],
+                        "staff id",
+                        sid,
+                        staff,
+                    )
+                )
     return out
 
 

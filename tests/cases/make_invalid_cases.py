@@ -34,107 +34,348 @@ CASES: list[dict] = []
 
 
 def case(name, code, files, *, file=None, line=None, remove=(), strict=False, also=()):
-    CASES.append(dict(name=name, code=code, files=files, file=file, line=line,
-                      remove=list(remove), strict=strict, also=list(also)))
+    CASES.append(
+        dict(
+            name=name,
+            code=code,
+            files=files,
+            file=file,
+            line=line,
+            remove=list(remove),
+            strict=strict,
+            also=list(also),
+        )
+    )
 
 
 A = AUDIT
-case("QA001-not-utf8", "QA001", {"audits/2026-09/notes.yaml": b"schema: qa/audit@1\nnote: caf\xe9\n"},
-     file="audits/2026-09/notes.yaml", line=2)
-case("QA002-syntax", "QA002", {A: sub(A, "strengths: Timely strategy meeting.",
-                                      "strengths: Good: timely strategy meeting.  #<-")})
-case("QA003-tab", "QA003", {A: sub(A, "  plan-type: cp-plan", "\tplan-type: cp-plan")},
-     file=A, line=17)
-case("QA004-duplicate-key", "QA004", {A: sub(A, "overall_grade: requires_improvement",
-                                             "overall_grade: requires_improvement\n"
-                                             "overall_grade: good  #<-")})
-case("QA005-anchor", "QA005", {A: sub(A, "team: child-protection", "team: &t child-protection  #<-")})
-case("QA006-empty", "QA006", {"audits/2026-09/empty.yaml": "# nothing here yet\n"},
-     file="audits/2026-09/empty.yaml", line=1)
-case("QA007-list", "QA007", {"audits/2026-09/list.yaml": "- schema: qa/audit@1\n- case: C-7F3K2Q9M\n"},
-     file="audits/2026-09/list.yaml", line=1)
-case("QA008-too-large", "QA008", {
-    CONFIG: base(CONFIG) + "limits:\n  max_file_bytes: 1000\n",
-    "audits/2026-09/big.yaml": "schema: qa/audit@1\n" + "# padding line to pass the limit\n" * 40,
-}, file="audits/2026-09/big.yaml", line=1)
+case(
+    "QA001-not-utf8",
+    "QA001",
+    {"audits/2026-09/notes.yaml": b"schema: qa/audit@1\nnote: caf\xe9\n"},
+    file="audits/2026-09/notes.yaml",
+    line=2,
+)
+case(
+    "QA002-syntax",
+    "QA002",
+    {
+        A: sub(
+            A,
+            "strengths: Timely strategy meeting.",
+            "strengths: Good: timely strategy meeting.  #<-",
+        )
+    },
+)
+case(
+    "QA003-tab",
+    "QA003",
+    {A: sub(A, "  plan-type: cp-plan", "\tplan-type: cp-plan")},
+    file=A,
+    line=17,
+)
+case(
+    "QA004-duplicate-key",
+    "QA004",
+    {
+        A: sub(
+            A,
+            "overall_grade: requires_improvement",
+            "overall_grade: requires_improvement\noverall_grade: good  #<-",
+        )
+    },
+)
+case(
+    "QA005-anchor", "QA005", {A: sub(A, "team: child-protection", "team: &t child-protection  #<-")}
+)
+case(
+    "QA006-empty",
+    "QA006",
+    {"audits/2026-09/empty.yaml": "# nothing here yet\n"},
+    file="audits/2026-09/empty.yaml",
+    line=1,
+)
+case(
+    "QA007-list",
+    "QA007",
+    {"audits/2026-09/list.yaml": "- schema: qa/audit@1\n- case: C-7F3K2Q9M\n"},
+    file="audits/2026-09/list.yaml",
+    line=1,
+)
+case(
+    "QA008-too-large",
+    "QA008",
+    {
+        CONFIG: base(CONFIG) + "limits:\n  max_file_bytes: 1000\n",
+        "audits/2026-09/big.yaml": "schema: qa/audit@1\n"
+        + "# padding line to pass the limit\n" * 40,
+    },
+    file="audits/2026-09/big.yaml",
+    line=1,
+)
 case("QA010-missing-schema", "QA010", {A: sub(A, "schema: qa/audit@1\n", "")}, file=A, line=2)
 case("QA011-unknown-kind", "QA011", {A: sub(A, "schema: qa/audit@1", "schema: qa/audits@1  #<-")})
 case("QA012-unknown-version", "QA012", {A: sub(A, "schema: qa/audit@1", "schema: qa/audit@9  #<-")})
 case("QA101-unknown-key", "QA101", {A: sub(A, "strengths:", "strenghts:")}, file=A, line=20)
 case("QA102-missing-key", "QA102", {A: sub(A, "team: child-protection\n", "")}, file=A, line=2)
-case("QA103-wrong-type", "QA103", {A: sub(A, "auditors: [sm-cdale, tm-bmoor]",
-                                          "auditors: sm-cdale  #<-")})
-case("QA104-impossible-date", "QA104", {A: sub(A, "completed: 2026-10-20", "completed: 2026-02-30  #<-")})
-case("QA105-ambiguous-date", "QA105", {A: sub(A, "completed: 2026-10-20", "completed: 01/10/2026  #<-")})
-case("QA106-grade-misspelt", "QA106", {A: sub(A, "overall_grade: requires_improvement",
-                                              "overall_grade: requires improvement  #<-")})
-case("QA107-bad-case-code", "QA107", {A: sub(A, "case: C-7F3K2Q9M", "case: CASE-0001  #<-")},
-     also=["QA408"])
-case("QA108-duplicate-staff", "QA108", {CONFIG: sub(CONFIG, "  - id: qa-dlane", "  - id: sm-cdale  #<-")},
-     also=["QA401", "QA410"])
-case("QA109-no-auditors", "QA109", {A: sub(A, "auditors: [sm-cdale, tm-bmoor]", "auditors: []  #<-")})
-case("QA201-follow-up-later", "QA201", {TOOL: sub(TOOL, "          question: child-seen-alone",
-                                                  "          question: practice-grade  #<-")},
-     also=["QA306"])
-case("QA202-comment-trigger", "QA202", {TOOL: sub(TOOL, 'comment_required_if: "no"',
-                                                  'comment_required_if: "never"  #<-')})
-case("QA203-tool-file-name", "QA203", {"audit_tools/mini.yaml": sub(TOOL, "id: mini-audit", "id: mini-audit  #<-")},
-     remove=[TOOL])
-case("QA205-duplicate-tool", "QA205", {"audit_tools/mini-audit@1.yaml": sub(TOOL, "version: 1", "version: 1  #<-")})
-case("QA301-unknown-tool-version", "QA301", {A: sub(A, "tool: mini-audit@1", "tool: mini-audit@2  #<-")},
-     also=["QA403"])
-case("QA302-unknown-question", "QA302", {A: sub(A, "  plan-type: cp-plan", "  plan-typ: cp-plan  #<-")},
-     also=["QA304"])
-case("QA303-answer-not-an-option", "QA303", {A: sub(A, "  plan-type: cp-plan", "  plan-type: cp_plan2  #<-")})
-case("QA304-required-unanswered", "QA304", {A: sub(A, "  practice-grade: requires_improvement",
-                                                   "  practice-grade:  #<-")})
-case("QA305-comment-required", "QA305", {A: sub(A, "  child-seen-alone:\n    answer: no\n"
-                                                "    comment: Seen with the mother on both visits.\n",
-                                                "  child-seen-alone: no  #<-\n")})
-case("QA306-follow-up-not-applicable", "QA306", {A: sub(A, "  child-seen-alone:\n    answer: no\n"
-                                                        "    comment: Seen with the mother on both visits.\n"
-                                                        "  not-seen-alone-reason:",
-                                                        "  child-seen-alone: yes\n"
-                                                        "  not-seen-alone-reason:")
-                                                 .replace("planned visit.", "planned visit.  #<-")},
-     strict=True)
-case("QA307-overall-grade-missing", "QA307", {A: sub(A, "status: closed", "status: returned  #<-")
-                                              .replace("overall_grade: requires_improvement\n", "")})
-case("QA401-unknown-staff", "QA401", {A: sub(A, "social_worker: sw-afield", "social_worker: sw-nobody  #<-")})
-case("QA402-unknown-team", "QA402", {A: sub(A, "team: child-protection", "team: child-protecton  #<-")})
-case("QA403-case-not-in-sample", "QA403", {"audits/2026-09/C-AAAAAAAA--mini-audit.yaml":
-                                           sub(A, "case: C-7F3K2Q9M", "case: C-AAAAAAAA  #<-")})
-case("QA404-no-action-plan", "QA404", {A: sub(A, base(A)[base(A).index("actions:"):base(A).index("qa_review:")], "")
-                                       .replace("overall_grade: requires_improvement",
-                                                "overall_grade: requires_improvement  #<-")})
-case("QA405-closed-without-review", "QA405", {A: sub(A, base(A)[base(A).index("qa_review:"):], "")
-                                              .replace("status: closed", "status: closed  #<-")})
-case("QA406-closed-unverified", "QA406", {A: sub(A, "    status: verified\n    done_on: 2026-11-01\n"
-                                                 "    verified_by: qa-dlane\n    verified_on: 2026-11-03\n",
-                                                 "    status: done  #<-\n    done_on: 2026-11-01\n")})
-case("QA407-completed-before-allocated", "QA407", {A: sub(A, "completed: 2026-10-20", "completed: 2026-08-20  #<-")})
-case("QA408-file-name-mismatch", "QA408", {"audits/2026-09/my-audit.yaml": sub(A, "case: C-7F3K2Q9M", "case: C-7F3K2Q9M  #<-")},
-     remove=[A], also=["QA412"])
-case("QA409-no-completed-date", "QA409", {A: sub(A, "completed: 2026-10-20\n", "")
-                                          .replace("status: closed", "status: closed  #<-")})
-case("QA410-verifier-not-qa", "QA410", {A: sub(A, "verified_by: qa-dlane", "verified_by: sw-afield  #<-")})
-case("QA411-unknown-service", "QA411", {CONFIG: sub(CONFIG, "    service: safeguarding\n  - id: child-protection",
-                                                    "    service: safeguardin  #<-\n  - id: child-protection")})
-case("QA412-return-missing", "QA412", {SAMPLE: sub(SAMPLE, "    file: audits", "    file: audits")},
-     remove=[A], file=SAMPLE, line=14, strict=True)
-case("QA413-conflict-of-interest", "QA413", {A: sub(A, "auditors: [sm-cdale, tm-bmoor]",
-                                                    "auditors: [sm-cdale, sw-afield]  #<-")},
-     strict=True)
-case("QA414-duplicate-in-sample", "QA414", {SAMPLE: base(SAMPLE) + base(SAMPLE)[base(SAMPLE).index("  - case"):]
-                                            .replace("  - case: C-7F3K2Q9M", "  - case: C-7F3K2Q9M  #<-")})
-case("QA501-nhs-number", "QA501", {A: sub(A, "strengths: Timely strategy meeting.",
-                                          "strengths: Timely strategy meeting for 999 000 0018.  #<-")})
-case("QA502-date-of-birth", "QA502", {A: sub(A, "strengths: Timely strategy meeting.",
-                                             "strengths: Child's DOB 03/04/2015 checked.  #<-")},
-     strict=True)
-case("QA503-postcode", "QA503", {A: sub(A, "strengths: Timely strategy meeting.",
-                                        "strengths: Visit at ZZ1 1ZZ went well.  #<-")},
-     strict=True)
+case(
+    "QA103-wrong-type",
+    "QA103",
+    {A: sub(A, "auditors: [sm-cdale, tm-bmoor]", "auditors: sm-cdale  #<-")},
+)
+case(
+    "QA104-impossible-date",
+    "QA104",
+    {A: sub(A, "completed: 2026-10-20", "completed: 2026-02-30  #<-")},
+)
+case(
+    "QA105-ambiguous-date",
+    "QA105",
+    {A: sub(A, "completed: 2026-10-20", "completed: 01/10/2026  #<-")},
+)
+case(
+    "QA106-grade-misspelt",
+    "QA106",
+    {A: sub(A, "overall_grade: requires_improvement", "overall_grade: requires improvement  #<-")},
+)
+case(
+    "QA107-bad-case-code",
+    "QA107",
+    {A: sub(A, "case: C-7F3K2Q9M", "case: CASE-0001  #<-")},
+    also=["QA408"],
+)
+case(
+    "QA108-duplicate-staff",
+    "QA108",
+    {CONFIG: sub(CONFIG, "  - id: qa-dlane", "  - id: sm-cdale  #<-")},
+    also=["QA401", "QA410"],
+)
+case(
+    "QA109-no-auditors", "QA109", {A: sub(A, "auditors: [sm-cdale, tm-bmoor]", "auditors: []  #<-")}
+)
+case(
+    "QA201-follow-up-later",
+    "QA201",
+    {
+        TOOL: sub(
+            TOOL, "          question: child-seen-alone", "          question: practice-grade  #<-"
+        )
+    },
+    also=["QA306"],
+)
+case(
+    "QA202-comment-trigger",
+    "QA202",
+    {TOOL: sub(TOOL, 'comment_required_if: "no"', 'comment_required_if: "never"  #<-')},
+)
+case(
+    "QA203-tool-file-name",
+    "QA203",
+    {"audit_tools/mini.yaml": sub(TOOL, "id: mini-audit", "id: mini-audit  #<-")},
+    remove=[TOOL],
+)
+case(
+    "QA205-duplicate-tool",
+    "QA205",
+    {"audit_tools/mini-audit@1.yaml": sub(TOOL, "version: 1", "version: 1  #<-")},
+)
+case(
+    "QA301-unknown-tool-version",
+    "QA301",
+    {A: sub(A, "tool: mini-audit@1", "tool: mini-audit@2  #<-")},
+    also=["QA403"],
+)
+case(
+    "QA302-unknown-question",
+    "QA302",
+    {A: sub(A, "  plan-type: cp-plan", "  plan-typ: cp-plan  #<-")},
+    also=["QA304"],
+)
+case(
+    "QA303-answer-not-an-option",
+    "QA303",
+    {A: sub(A, "  plan-type: cp-plan", "  plan-type: cp_plan2  #<-")},
+)
+case(
+    "QA304-required-unanswered",
+    "QA304",
+    {A: sub(A, "  practice-grade: requires_improvement", "  practice-grade:  #<-")},
+)
+case(
+    "QA305-comment-required",
+    "QA305",
+    {
+        A: sub(
+            A,
+            "  child-seen-alone:\n    answer: no\n"
+            "    comment: Seen with the mother on both visits.\n",
+            "  child-seen-alone: no  #<-\n",
+        )
+    },
+)
+case(
+    "QA306-follow-up-not-applicable",
+    "QA306",
+    {
+        A: sub(
+            A,
+            "  child-seen-alone:\n    answer: no\n"
+            "    comment: Seen with the mother on both visits.\n"
+            "  not-seen-alone-reason:",
+            "  child-seen-alone: yes\n  not-seen-alone-reason:",
+        ).replace("planned visit.", "planned visit.  #<-")
+    },
+    strict=True,
+)
+case(
+    "QA307-overall-grade-missing",
+    "QA307",
+    {
+        A: sub(A, "status: closed", "status: returned  #<-").replace(
+            "overall_grade: requires_improvement\n", ""
+        )
+    },
+)
+case(
+    "QA401-unknown-staff",
+    "QA401",
+    {A: sub(A, "social_worker: sw-afield", "social_worker: sw-nobody  #<-")},
+)
+case(
+    "QA402-unknown-team",
+    "QA402",
+    {A: sub(A, "team: child-protection", "team: child-protecton  #<-")},
+)
+case(
+    "QA403-case-not-in-sample",
+    "QA403",
+    {
+        "audits/2026-09/C-AAAAAAAA--mini-audit.yaml": sub(
+            A, "case: C-7F3K2Q9M", "case: C-AAAAAAAA  #<-"
+        )
+    },
+)
+case(
+    "QA404-no-action-plan",
+    "QA404",
+    {
+        A: sub(A, base(A)[base(A).index("actions:") : base(A).index("qa_review:")], "").replace(
+            "overall_grade: requires_improvement", "overall_grade: requires_improvement  #<-"
+        )
+    },
+)
+case(
+    "QA405-closed-without-review",
+    "QA405",
+    {
+        A: sub(A, base(A)[base(A).index("qa_review:") :], "").replace(
+            "status: closed", "status: closed  #<-"
+        )
+    },
+)
+case(
+    "QA406-closed-unverified",
+    "QA406",
+    {
+        A: sub(
+            A,
+            "    status: verified\n    done_on: 2026-11-01\n"
+            "    verified_by: qa-dlane\n    verified_on: 2026-11-03\n",
+            "    status: done  #<-\n    done_on: 2026-11-01\n",
+        )
+    },
+)
+case(
+    "QA407-completed-before-allocated",
+    "QA407",
+    {A: sub(A, "completed: 2026-10-20", "completed: 2026-08-20  #<-")},
+)
+case(
+    "QA408-file-name-mismatch",
+    "QA408",
+    {"audits/2026-09/my-audit.yaml": sub(A, "case: C-7F3K2Q9M", "case: C-7F3K2Q9M  #<-")},
+    remove=[A],
+    also=["QA412"],
+)
+case(
+    "QA409-no-completed-date",
+    "QA409",
+    {A: sub(A, "completed: 2026-10-20\n", "").replace("status: closed", "status: closed  #<-")},
+)
+case(
+    "QA410-verifier-not-qa",
+    "QA410",
+    {A: sub(A, "verified_by: qa-dlane", "verified_by: sw-afield  #<-")},
+)
+case(
+    "QA411-unknown-service",
+    "QA411",
+    {
+        CONFIG: sub(
+            CONFIG,
+            "    service: safeguarding\n  - id: child-protection",
+            "    service: safeguardin  #<-\n  - id: child-protection",
+        )
+    },
+)
+case(
+    "QA412-return-missing",
+    "QA412",
+    {SAMPLE: sub(SAMPLE, "    file: audits", "    file: audits")},
+    remove=[A],
+    file=SAMPLE,
+    line=14,
+    strict=True,
+)
+case(
+    "QA413-conflict-of-interest",
+    "QA413",
+    {A: sub(A, "auditors: [sm-cdale, tm-bmoor]", "auditors: [sm-cdale, sw-afield]  #<-")},
+    strict=True,
+)
+case(
+    "QA414-duplicate-in-sample",
+    "QA414",
+    {
+        SAMPLE: base(SAMPLE)
+        + base(SAMPLE)[base(SAMPLE).index("  - case") :].replace(
+            "  - case: C-7F3K2Q9M", "  - case: C-7F3K2Q9M  #<-"
+        )
+    },
+)
+case(
+    "QA501-nhs-number",
+    "QA501",
+    {
+        A: sub(
+            A,
+            "strengths: Timely strategy meeting.",
+            "strengths: Timely strategy meeting for 999 000 0018.  #<-",
+        )
+    },
+)
+case(
+    "QA502-date-of-birth",
+    "QA502",
+    {
+        A: sub(
+            A,
+            "strengths: Timely strategy meeting.",
+            "strengths: Child's DOB 03/04/2015 checked.  #<-",
+        )
+    },
+    strict=True,
+)
+case(
+    "QA503-postcode",
+    "QA503",
+    {
+        A: sub(
+            A, "strengths: Timely strategy meeting.", "strengths: Visit at ZZ1 1ZZ went well.  #<-"
+        )
+    },
+    strict=True,
+)
 
 
 def main() -> None:
