@@ -254,6 +254,25 @@ class Repository:
     def audits(self) -> list[tuple[LoadedFile, AuditReturn]]:
         return [(f, f.model) for f in self.of_kind("qa/audit")]  # type: ignore[misc]
 
+    def list_paths(self, folder: str, pattern: str) -> list[str]:
+        """Relative paths matching ``pattern`` in ``folder`` (not recursive), sorted."""
+        base = self.root / folder
+        if not base.is_dir():
+            return []
+        return sorted(p.relative_to(self.root).as_posix() for p in base.glob(pattern))
+
+    def remove(self, rel: str) -> None:
+        """Delete a file or folder of the repository (retention); never outside it."""
+        import shutil
+
+        target = (self.root / rel).resolve()
+        if target == self.root or self.root not in target.parents:
+            raise QAError(f"{rel} is not inside the audit repository; nothing was deleted")
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+
     def write_new(self, rel: str, text: str) -> Path:
         """Create a new file in the repository; refuses to overwrite."""
         path = self.root / rel
