@@ -101,15 +101,30 @@ class Programmes(QAModel):
 
 
 class DueRules(QAModel):
-    """When things fall due; working days skip weekends and England and Wales bank holidays."""
+    """When things fall due (``qa due``); every rule in one place, each from the framework.
 
+    Working days skip weekends and England and Wales bank holidays (``qa_cli.calendar``).
+    """
+
+    # Returns due two months after allocation (App. D: "Two months to complete the audits").
     return_months: StrictInt = Field(2, ge=1, le=12)
+    # Requires Improvement / Inadequate returns reviewed by the QA Auditor (§5.2.2, App. D),
+    # counted from the date the return was completed.
     qa_review_working_days: StrictInt = Field(10, ge=1)
+    # Default due date of a new action, in calendar days (for tools that write action plans).
     action_default_days: StrictInt = Field(28, ge=1)
+    # The QA Auditor verifies an action once it is done (App. D), within this many working days.
+    verify_working_days: StrictInt = Field(10, ge=1)
+    # Written feedback after a practice observation within two weeks (App. B).
     observation_feedback_working_days: StrictInt = Field(10, ge=1)
-    observations_per_year: StrictInt = Field(2, ge=0)
+    # Each social worker observed at least twice a year (App. B); 0 turns the check off.
+    observations_per_year: StrictInt = Field(2, ge=0, le=12)
+    # Crib sheets (App. A) are a monthly session: held by the end of their month.
     crib_sheet_by_month_end: StrictBool = True
+    # Multi-agency action plans reviewed over 6/12 months (App. E) when findings list no dates.
     multi_agency_review_months: list[StrictInt] = Field(default_factory=lambda: [6, 12])
+    # `qa due` shows what is overdue and what falls due within this many days.
+    within_days: StrictInt = Field(14, ge=0, le=3660)
 
 
 class Retention(QAModel):

@@ -1,0 +1,519 @@
+"""What is due and overdue, by person: the items the QA team chases (App. D, App. B, App. E).
+
+``due_items(repo, today)`` gathers every outstanding item of the repository with its due date,
+worked out by the rules of ``qa.yaml`` (``due:``, class :class:`~qa_cli.models.config.DueRules`):
+
+* ``safeguarding_concern``: a child found at risk while auditing, until acknowledged; always
+  first, whatever its date.
+* ``return``: an allocated return not yet in (single-agency, themed, agency returns of a
+  multi-agency audit, and sample allocations whose file is missing). A return allocated to a
+  pair gives one item per auditor: each is accountable (App. D); count distinct ``path`` for
+  the number of returns.
+* ``qa_review``: a Requires Improvement / Inadequate return, or one drawn for moderation,
+  not yet reviewed by the QA team.
+* ``action``: an action open on its due date; an action done but not yet verified (for the
+  QA team to verify).
+* ``re_audit``: an action plan's re-audit date, until the case has been audited again.
+* ``feedback``: written feedback after a practice observation.
+* ``observation``: a social worker observed fewer times this year than the rule asks.
+* ``crib_sheet``: a crib-sheet session not held.
+* ``multi_agency_review``: a 6 / 12-month review of a multi-agency action plan.
+
+Items not yet due are included (``days_overdue <= 0``); callers choose the horizon.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from .calendar import add_working_days, due_after_months, month_end
+from .models.common import BELOW_GOOD
+from .models.config import MANAGER_ROLES, QA_ROLES, Config, DueRules
+from .repository import LoadedFile, Repository
+
+KINDS: tuple[str, ...] = (
+    "safeguarding_concern",
+    "return",
+    "qa_review",
+    "action",
+    "re_audit",
+    "feedback",
+    "observation",
+    "crib_sheet",
+    "multi_agency_review",
+)
+KIND_NAMES = {
+    "safeguarding_concern": "Safeguarding concern",
+    "return": "Return",
+    "qa_review": "QA review",
+    "action": "Action",
+    "re_audit": "Re-audit",
+    "feedback": "Observation feedback",
+    "observation": "Practice observation",
+    "crib_sheet": "Crib sheet",
+    "multi_agency_review": "Multi-agency plan review",
+}
+
+
+@dataclass(frozen=True)
+class DueItem:
+    kind: str  # one of KINDS
+    person: str | None  # staff id responsible (or agency id for multi-agency actions)
+    team: str | None
+    due: datetime.date
+    days_overdue: int  # > 0 overdue by that many calendar days; <= 0 not yet due
+    path: str  # repository-relative file
+    ref: str  # case code, action id, social worker id... what the item is about
+    title: str  # plain English, e.g. "Return for C-7F3K2Q9M (single-agency-safeguarding@1)"
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_overdue > 0
+
+    @property
+    def uid(self) -> str:
+        """A stable identifier: the same item gets the same uid on every run (calendar UIDs)."""
+        key = "|".join((self.kind, self.path, self.ref, self.person or ""))
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def _sort_key(item: DueItem) -> tuple[Any, ...]:
+    return (
+        0 if item.kind == "safeguarding_concern" else 1,
+        0 if item.overdue else 1,
+        -item.days_overdue if item.overdue else 0,
+        item.due,
+        KINDS.index(item.kind) if item.kind in KINDS else len(KINDS),
+        item.person or "",
+        item.path,
+        item.ref,
+    )
+
+
+class _Builder:
+    """Collects items with the context every rule needs (config, staff, today)."""
+
+    def __init__(self, repo: Repository, today: datetime.date) -> None:
+        self.repo = repo
+        self.today = today
+        self.config: Config | None = repo.config
+        self.rules: DueRules = self.config.due if self.config else DueRules()
+        self.staff = self.config.staff_by_id() if self.config else {}
+        self.teams = self.config.team_by_id() if self.config else {}
+        self.items: list[DueItem] = []
+
+    def add(
+        self,
+        kind: str,
+        person: str | None,
+        team: str | None,
+        due: datetime.date,
+        path: str,
+        ref: str,
+        title: str,
+    ) -> None:
+        self.items.append(
+            DueItem(kind, person, team, due, (self.today - due).days, path, ref, title)
+        )
+
+    def team_of(self, person: str | None) -> str | None:
+        s = self.staff.get(person or "")
+        return s.team if s is not None else None
+
+    @property
+    def qa_person(self) -> str | None:
+        """Who in the QA team carries QA work: the Lead QA Auditor, else a QA Auditor."""
+        for role in ("qa_lead", "qa_auditor"):
+            for s in self.staff.values():
+                if s.active and role in s.roles:
+                    return s.id
+        return None
+
+
+def _case_audits(repo: Repository) -> dict[str, list[tuple[datetime.date, str]]]:
+    """Every audit of each case (allocation date, path): to know when a re-audit happened."""
+    out: dict[str, list[tuple[datetime.date, str]]] = {}
+    for lf, m in repo.audits():
+        out.setdefault(m.case, []).append((m.allocated, lf.rel))
+    for lf in repo.of_kind("qa/crib-sheet"):
+        c = lf.model
+        assert c is not None
+        held = getattr(c, "held", None) or month_end(c.month)  # type: ignore[attr-defined]
+        out.setdefault(c.case, []).append((held, lf.rel))  # type: ignore[attr-defined]
+    return out
+
+
+def _moderated(repo: Repository) -> set[str]:
+    cases: set[str] = set()
+    for sample in repo.samples.values():
+        if sample.moderation is not None:
+            cases.update(sample.moderation.selected)
+    return cases
+
+
+def _actions(
+    b: _Builder,
+    lf: LoadedFile,
+    actions: Iterable[Any],
+    context: str,
+    team: str | None,
+    since: datetime.date | None,
+    case: str | None,
+    case_audits: dict[str, list[tuple[datetime.date, str]]],
+) -> None:
+    for a in actions:
+        if a.status == "open":
+            b.add(
+                "action",
+                a.owner,
+                b.team_of(a.owner) or team,
+                a.due,
+                lf.rel,
+                a.id,
+                f"Action {a.id} of {context}: {a.action}",
+            )
+        elif a.status == "done":
+            done_on = a.done_on or a.due
+            b.add(
+                "action",
+                b.qa_person,
+                team,
+                add_working_days(done_on, b.rules.verify_working_days),
+                lf.rel,
+                a.id,
+                f"Verify action {a.id} of {context} (done {done_on}): {a.action}",
+            )
+        if a.re_audit is not None:
+            later = [
+                p
+                for d, p in case_audits.get(case or "", [])
+                if p != lf.rel and since is not None and d > since
+            ]
+            if case is None and a.status == "verified":
+                continue
+            if case is not None and later:
+                continue
+            b.add(
+                "re_audit",
+                b.qa_person,
+                team,
+                a.re_audit,
+                lf.rel,
+                a.id,
+                f"Re-audit of {case or context} (action {a.id} of {context})",
+            )
+
+
+def _audit_returns(b: _Builder, case_audits: dict[str, list[tuple[datetime.date, str]]]) -> None:
+    moderated = _moderated(b.repo)
+    for lf, m in b.repo.audits():
+        label = f"{m.case} ({m.tool})"
+        if m.safeguarding_concern is not None and m.safeguarding_concern.acknowledged_on is None:
+            sc = m.safeguarding_concern
+            b.add(
+                "safeguarding_concern",
+                sc.escalated_to,
+                m.team,
+                sc.escalated_on,
+                lf.rel,
+                m.case,
+                f"Safeguarding concern on {m.case}, found {sc.found} and escalated to "
+                f"{sc.escalated_to} on {sc.escalated_on}: not yet acknowledged",
+            )
+        if not m.at_least("returned"):
+            due = m.due or due_after_months(m.allocated, b.rules.return_months)
+            for auditor in m.auditors:
+                others = [a for a in m.auditors if a != auditor]
+                with_whom = f", with {', '.join(others)}" if others else ""
+                b.add(
+                    "return",
+                    auditor,
+                    m.team,
+                    due,
+                    lf.rel,
+                    m.case,
+                    f"Return for {label}, allocated {m.allocated}{with_whom}",
+                )
+        elif m.qa_review is None and m.status != "closed":
+            below = m.overall_grade in BELOW_GOOD
+            if below or m.case in moderated:
+                start = m.completed or m.due or m.allocated
+                why = (
+                    "graded " + (m.overall_grade or "").replace("_", " ")
+                    if below
+                    else ("drawn for moderation")
+                )
+                b.add(
+                    "qa_review",
+                    b.qa_person,
+                    m.team,
+                    add_working_days(start, b.rules.qa_review_working_days),
+                    lf.rel,
+                    m.case,
+                    f"QA review of {label}, {why}, returned {start}",
+                )
+        _actions(b, lf, m.actions, f"{m.case}", m.team, m.allocated, m.case, case_audits)
+
+
+def _missing_allocations(b: _Builder) -> None:
+    """Sample allocations whose return file was never created: still due from the auditors."""
+    present = {f.rel for f in b.repo.files}
+    for lf in b.repo.of_kind("qa/sample"):
+        sample: Any = lf.model
+        for a in sample.allocations:
+            rel = str(PurePosixPath(a.file))
+            if rel in present:
+                continue
+            for auditor in a.auditors:
+                b.add(
+                    "return",
+                    auditor,
+                    a.team,
+                    a.due,
+                    lf.rel,
+                    a.case,
+                    f"Return for {a.case} ({a.tool}), allocated {a.allocated}: "
+                    f"{rel} has not been created",
+                )
+
+
+def _crib_sheets(b: _Builder, case_audits: dict[str, list[tuple[datetime.date, str]]]) -> None:
+    for lf in b.repo.of_kind("qa/crib-sheet"):
+        c: Any = lf.model
+        if c.status != "completed" and b.rules.crib_sheet_by_month_end:
+            b.add(
+                "crib_sheet",
+                c.service_manager,
+                c.team,
+                month_end(c.month),
+                lf.rel,
+                c.case,
+                f"Crib sheet session on {c.case} with {c.team_manager} and {c.social_worker} "
+                f"({c.month})",
+            )
+        start = c.held or month_end(c.month)
+        _actions(b, lf, c.actions, f"crib sheet {c.case}", c.team, start, c.case, case_audits)
+
+
+def _observations(b: _Builder) -> None:
+    per_worker: dict[str, list[datetime.date]] = {}
+    for lf in b.repo.of_kind("qa/observation"):
+        o: Any = lf.model
+        per_worker.setdefault(o.social_worker, []).append(o.observed)
+        if o.feedback_written is None:
+            due = add_working_days(o.observed, b.rules.observation_feedback_working_days)
+            b.add(
+                "feedback",
+                o.observer,
+                o.team,
+                due,
+                lf.rel,
+                o.social_worker,
+                f"Written feedback to {o.social_worker} on the practice observation of "
+                f"{o.observed}",
+            )
+    n = b.rules.observations_per_year
+    if n <= 0 or b.config is None:
+        return
+    year = b.today.year
+    # The year is split into n equal periods; the k-th observation is due by the end of the
+    # k-th period (twice a year: by 30 June and by 31 December).
+    ends = [month_end(f"{year}-{12 * k // n:02d}") for k in range(1, n + 1)]
+    for s in b.config.staff:
+        if not s.active or "social_worker" not in s.roles:
+            continue
+        done = sum(1 for d in per_worker.get(s.id, []) if d.year == year and d <= b.today)
+        if done >= n:
+            continue
+        team = b.teams.get(s.team or "")
+        manager = team.manager if team is not None and team.manager else None
+        folder = f"observations/{year}"
+        b.add(
+            "observation",
+            manager or s.id,
+            s.team,
+            ends[done],
+            folder,
+            s.id,
+            f"Practice observation {done + 1} of {n} in {year} for {s.id} "
+            f"({done} so far this year)",
+        )
+
+
+def _multi_agency(b: _Builder, case_audits: dict[str, list[tuple[datetime.date, str]]]) -> None:
+    scopes: dict[str, tuple[LoadedFile, Any]] = {}
+    for lf in b.repo.of_kind("qa/multi-agency"):
+        m: Any = lf.model
+        scopes[m.id] = (lf, m)
+    folder_scope = {str(PurePosixPath(lf.rel).parent): m for lf, m in scopes.values()}
+    for lf in b.repo.of_kind("qa/agency-return"):
+        r: Any = lf.model
+        if r.status == "returned":
+            continue
+        scope = next(
+            (m for folder, m in folder_scope.items() if lf.rel.startswith(folder + "/")), None
+        )
+        if scope is None:
+            continue
+        b.add(
+            "return",
+            r.auditor,
+            None,
+            scope.returns_due,
+            lf.rel,
+            r.case,
+            f"Agency return for {r.case} ({r.agency}) in multi-agency audit {scope.id}",
+        )
+    for lf in b.repo.of_kind("qa/multi-agency-findings"):
+        f: Any = lf.model
+        scope = scopes.get(f.audit, (None, None))[1]
+        lead = scope.lead if scope is not None else b.qa_person
+        context = f"multi-agency audit {f.audit}"
+        for a in f.actions:
+            if a.status == "open":
+                b.add(
+                    "action",
+                    a.owner,
+                    b.team_of(a.owner),
+                    a.due,
+                    lf.rel,
+                    a.id,
+                    f"Action {a.id} of {context}: {a.action}",
+                )
+            elif a.status == "done":
+                done_on = a.done_on or a.due
+                b.add(
+                    "action",
+                    b.qa_person,
+                    None,
+                    add_working_days(done_on, b.rules.verify_working_days),
+                    lf.rel,
+                    a.id,
+                    f"Verify action {a.id} of {context} (done {done_on}): {a.action}",
+                )
+            if a.re_audit is not None and a.status != "verified":
+                b.add(
+                    "re_audit",
+                    lead,
+                    None,
+                    a.re_audit,
+                    lf.rel,
+                    a.id,
+                    f"Re-audit for {context} (action {a.id})",
+                )
+        reviews = [(r.months, r.due, r.done) for r in f.reviews]
+        if not f.reviews:
+            reviews = [
+                (months, due_after_months(f.agreed_on, months), None)
+                for months in b.rules.multi_agency_review_months
+            ]
+        for months, due, done in reviews:
+            if done is None:
+                b.add(
+                    "multi_agency_review",
+                    lead,
+                    None,
+                    due,
+                    lf.rel,
+                    f"{f.audit}@{months}m",
+                    f"{months}-month review of the action plan of {context}",
+                )
+
+
+def due_items(repo: Repository, today: datetime.date) -> list[DueItem]:
+    """Every outstanding item of the repository as of ``today``, sorted.
+
+    Sorted: safeguarding concerns first, then overdue items (most overdue first), then by due
+    date. Files that do not validate are skipped (``qa validate`` reports them).
+    """
+    b = _Builder(repo, today)
+    case_audits = _case_audits(repo)
+    _audit_returns(b, case_audits)
+    _missing_allocations(b)
+    _crib_sheets(b, case_audits)
+    _observations(b)
+    _multi_agency(b, case_audits)
+    return sorted(b.items, key=_sort_key)
+
+
+@dataclass(frozen=True)
+class PersonSummary:
+    """One person's standing: what the QA team takes to performance management (App. D)."""
+
+    person: str
+    name: str | None
+    roles: tuple[str, ...]
+    overdue: int  # items of theirs overdue
+    overdue_returns: int  # returns they owe, overdue
+    most_days_overdue: int
+    due_soon: int  # items of theirs not yet overdue
+    team_overdue: int  # overdue items of other people in the teams they manage
+
+    @property
+    def is_manager(self) -> bool:
+        return bool(set(self.roles) & MANAGER_ROLES)
+
+    @property
+    def is_qa(self) -> bool:
+        return bool(set(self.roles) & QA_ROLES)
+
+
+def summarise(items: Iterable[DueItem], config: Config | None) -> list[PersonSummary]:
+    """A summary per person (managers first, then by most overdue)."""
+    items = list(items)
+    staff = config.staff_by_id() if config else {}
+    managed: dict[str, set[str]] = {}
+    if config is not None:
+        for t in config.teams:
+            if t.manager:
+                managed.setdefault(t.manager, set()).add(t.id)
+    people = sorted({i.person for i in items if i.person})
+    out: list[PersonSummary] = []
+    for p in people:
+        mine = [i for i in items if i.person == p]
+        over = [i for i in mine if i.overdue]
+        teams = managed.get(p, set())
+        team_over = [i for i in items if i.overdue and i.person != p and i.team in teams]
+        s = staff.get(p)
+        out.append(
+            PersonSummary(
+                person=p,
+                name=s.name if s else None,
+                roles=tuple(s.roles) if s else (),
+                overdue=len(over),
+                overdue_returns=sum(1 for i in over if i.kind == "return"),
+                most_days_overdue=max((i.days_overdue for i in over), default=0),
+                due_soon=len(mine) - len(over),
+                team_overdue=len(team_over),
+            )
+        )
+    out.sort(key=lambda s: (not s.is_manager, -s.overdue, -s.most_days_overdue, s.person))
+    return out
+
+
+def select(
+    items: Iterable[DueItem],
+    *,
+    person: str | None = None,
+    team: str | None = None,
+    within: int | None = None,
+) -> list[DueItem]:
+    """Items for one person and / or team, overdue or falling due within ``within`` days.
+
+    Safeguarding concerns are never left out by the horizon.
+    """
+    out = []
+    for i in items:
+        if person is not None and i.person != person:
+            continue
+        if team is not None and i.team != team:
+            continue
+        if within is not None and i.kind != "safeguarding_concern" and -i.days_overdue > within:
+            continue
+        out.append(i)
+    return out
