@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -32,7 +33,7 @@ import re
 import shutil
 import sys
 import textwrap
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,7 +76,10 @@ class Note:
 
 
 def M(*items: Any) -> dict[Any, Any]:
-    """A mapping from ``(key, value)`` pairs and :class:`Comment` objects; None values are left out."""
+    """A mapping from ``(key, value)`` pairs and :class:`Comment` objects.
+
+    Pairs whose value is None are left out, so optional keys can be written inline.
+    """
     out: dict[Any, Any] = {}
     for item in items:
         if isinstance(item, Comment):
@@ -187,8 +191,10 @@ def _seq(items: list[Any], ind: int) -> list[str]:
             out.append(f"{pad}- {_flow(it.value)}{note}")
         elif isinstance(it, dict):
             sub = _map(it, ind + 2)
-            i = next(j for j, line in enumerate(sub) if line.strip() and not line.strip().startswith("#"))
-            sub[i] = pad + "- " + sub[i][ind + 2:]
+            i = next(
+                j for j, line in enumerate(sub) if line.strip() and not line.strip().startswith("#")
+            )
+            sub[i] = pad + "- " + sub[i][ind + 2 :]
             out += sub
         elif isinstance(it, str) and "\n" in it:
             out.append(f"{pad}- |{note}")
@@ -224,8 +230,9 @@ def block(lines: Iterable[str], bullet: str = "- ", width: int = 92) -> str:
     """A multi-line text as a bulleted list, wrapped for reading in an editor."""
     out: list[str] = []
     for line in lines:
-        out += textwrap.wrap(line, width=width, initial_indent=bullet,
-                             subsequent_indent=" " * len(bullet))
+        out += textwrap.wrap(
+            line, width=width, initial_indent=bullet, subsequent_indent=" " * len(bullet)
+        )
     return "\n".join(out) + "\n"
 
 
@@ -238,12 +245,26 @@ def para(text: str, width: int = 92) -> str:
 # Calendar: Monday to Friday, England bank holidays (as qa's own calendar has them).
 # ---------------------------------------------------------------------------------------------
 
-BANK_HOLIDAYS = frozenset({
-    D(2026, 1, 1), D(2026, 4, 3), D(2026, 4, 6), D(2026, 5, 4), D(2026, 5, 25), D(2026, 8, 31),
-    D(2026, 12, 25), D(2026, 12, 28),
-    D(2027, 1, 1), D(2027, 3, 26), D(2027, 3, 29), D(2027, 5, 3), D(2027, 5, 31), D(2027, 8, 30),
-    D(2027, 12, 27), D(2027, 12, 28),
-})
+BANK_HOLIDAYS = frozenset(
+    {
+        D(2026, 1, 1),
+        D(2026, 4, 3),
+        D(2026, 4, 6),
+        D(2026, 5, 4),
+        D(2026, 5, 25),
+        D(2026, 8, 31),
+        D(2026, 12, 25),
+        D(2026, 12, 28),
+        D(2027, 1, 1),
+        D(2027, 3, 26),
+        D(2027, 3, 29),
+        D(2027, 5, 3),
+        D(2027, 5, 31),
+        D(2027, 8, 30),
+        D(2027, 12, 27),
+        D(2027, 12, 28),
+    }
+)
 
 
 def is_working(d: dt.date) -> bool:
@@ -289,7 +310,7 @@ def working_day_between(rng: random.Random, start: dt.date, end: dt.date) -> dt.
 
 
 def clamp_past(d: dt.date, floor: dt.date) -> dt.date:
-    """``d``, but no later than the last working day before the scenario's today, nor before ``floor``."""
+    """``d``, but not after the last working day before "today", nor before ``floor``."""
     latest = prev_working(AS_OF - dt.timedelta(days=1))
     return max(floor, min(d, latest))
 
@@ -327,18 +348,40 @@ TEAM_MANAGER_NAMES = {
 }
 
 SOCIAL_WORKERS = {
-    "assessment-1": [("sw-mokafor", "Maya Okafor"), ("sw-bthornton", "Ben Thornton"),
-                     ("sw-aakhtar", "Aisha Akhtar"), ("sw-lgreenwood", "Leah Greenwood")],
-    "assessment-2": [("sw-jnowak", "Jakub Nowak"), ("sw-eosei", "Efua Osei"),
-                     ("sw-rcallaghan", "Rory Callaghan"), ("sw-sbegum", "Shabana Begum")],
-    "child-protection": [("sw-akhan", "Amir Khan"), ("sw-hprice", "Hannah Price"),
-                         ("sw-dmarsh", "Dominic Marsh"), ("sw-cobi", "Chioma Obi")],
-    "child-in-need": [("sw-kwalsh", "Kate Walsh"), ("sw-ymartin", "Yusuf Martin"),
-                      ("sw-pdaly", "Priya Daly")],
-    "looked-after": [("sw-nharper", "Nina Harper"), ("sw-iahmed", "Imran Ahmed"),
-                     ("sw-gross", "Gemma Ross"), ("sw-fnwosu", "Femi Nwosu")],
-    "leaving-care": [("sw-sholt", "Sam Holt"), ("sw-zhussain", "Zara Hussain"),
-                     ("sw-mclarke", "Megan Clarke")],
+    "assessment-1": [
+        ("sw-mokafor", "Maya Okafor"),
+        ("sw-bthornton", "Ben Thornton"),
+        ("sw-aakhtar", "Aisha Akhtar"),
+        ("sw-lgreenwood", "Leah Greenwood"),
+    ],
+    "assessment-2": [
+        ("sw-jnowak", "Jakub Nowak"),
+        ("sw-eosei", "Efua Osei"),
+        ("sw-rcallaghan", "Rory Callaghan"),
+        ("sw-sbegum", "Shabana Begum"),
+    ],
+    "child-protection": [
+        ("sw-akhan", "Amir Khan"),
+        ("sw-hprice", "Hannah Price"),
+        ("sw-dmarsh", "Dominic Marsh"),
+        ("sw-cobi", "Chioma Obi"),
+    ],
+    "child-in-need": [
+        ("sw-kwalsh", "Kate Walsh"),
+        ("sw-ymartin", "Yusuf Martin"),
+        ("sw-pdaly", "Priya Daly"),
+    ],
+    "looked-after": [
+        ("sw-nharper", "Nina Harper"),
+        ("sw-iahmed", "Imran Ahmed"),
+        ("sw-gross", "Gemma Ross"),
+        ("sw-fnwosu", "Femi Nwosu"),
+    ],
+    "leaving-care": [
+        ("sw-sholt", "Sam Holt"),
+        ("sw-zhussain", "Zara Hussain"),
+        ("sw-mclarke", "Megan Clarke"),
+    ],
 }
 SENIOR_PRACTITIONERS = {"sw-hprice", "sw-iahmed"}
 WORKER_TEAM = {sid: team for team, sws in SOCIAL_WORKERS.items() for sid, _ in sws}
@@ -385,8 +428,11 @@ TOOL_FOR = {
     "care_leaver": "single-agency-cla",
 }
 CATEGORY_NAME = {
-    "CIN": "Child in Need", "CP": "Child Protection", "CLA": "Child Looked After",
-    "care_leaver": "care leaver", "early_help": "Early Help",
+    "CIN": "Child in Need",
+    "CP": "Child Protection",
+    "CLA": "Child Looked After",
+    "care_leaver": "care leaver",
+    "early_help": "Early Help",
 }
 
 
@@ -405,13 +451,17 @@ def staff() -> list[Person]:
     people: list[Person] = [
         Person(AD, "Fiona McAllister", ["assistant_director"], expertise=both),
         Person("sm-rsingh", "Ravi Singh", ["service_manager"], expertise=["safeguarding"]),
-        Person("sm-lharding", "Louise Harding", ["service_manager"], expertise=["corporate-parenting"]),
+        Person(
+            "sm-lharding", "Louise Harding", ["service_manager"], expertise=["corporate-parenting"]
+        ),
     ]
     for team, _name, service, _bsc, tm in TEAMS:
         people.append(Person(tm, TEAM_MANAGER_NAMES[tm], ["team_manager"], team, [service]))
-    for team, _name, service, _bsc, _tm in TEAMS:
+    for team in TEAM:
         for sid, name in SOCIAL_WORKERS[team]:
-            roles = ["social_worker"] + (["senior_practitioner"] if sid in SENIOR_PRACTITIONERS else [])
+            roles = ["social_worker"] + (
+                ["senior_practitioner"] if sid in SENIOR_PRACTITIONERS else []
+            )
             people.append(Person(sid, name, roles, team))
     people += [
         Person(QA_LEAD, "Esther Brooks", ["qa_lead"], expertise=both),
@@ -421,8 +471,13 @@ def staff() -> list[Person]:
         Person("cp-chair-nhayes", "Nadia Hayes", ["cp_chair"], expertise=["safeguarding"]),
         Person("cp-chair-tdoyle", "Tom Doyle", ["cp_chair"], expertise=["safeguarding"]),
         Person(PARTICIPATION, "Lily Ferris", ["participation_officer"]),
-        Person("pm-cwebb", "Carol Webb", ["practice_mentor", "agency_auditor"],
-               expertise=["safeguarding"], agency="childrens-social-care"),
+        Person(
+            "pm-cwebb",
+            "Carol Webb",
+            ["practice_mentor", "agency_auditor"],
+            expertise=["safeguarding"],
+            agency="childrens-social-care",
+        ),
         Person("ag-police-ahartley", "Anna Hartley", ["agency_auditor"], agency="police"),
         Person("ag-health-rkaur", "Rupinder Kaur", ["agency_auditor"], agency="health"),
         Person("ag-education-mfinch", "Mark Finch", ["agency_auditor"], agency="education"),
@@ -434,24 +489,41 @@ def config_doc(people: list[Person]) -> dict[Any, Any]:
     """qa.yaml, with comments for someone opening it for the first time."""
     teams = []
     for tid, name, service, bsc, tm in TEAMS:
-        teams.append(M(
-            ("id", tid), ("name", name), ("service", service),
-            ("balanced_score_card",
-             Note(True, "in the Balanced Score Card approach: not sampled (App. D)") if bsc else None),
-            ("manager", tm),
-        ))
+        teams.append(
+            M(
+                ("id", tid),
+                ("name", name),
+                ("service", service),
+                (
+                    "balanced_score_card",
+                    Note(True, "in the Balanced Score Card approach: not sampled (App. D)")
+                    if bsc
+                    else None,
+                ),
+                ("manager", tm),
+            )
+        )
     groups = [
         ("Senior managers", lambda p: p.roles[0] in ("assistant_director", "service_manager")),
         ("Team managers (one per team)", lambda p: "team_manager" in p.roles),
         ("Social workers", lambda p: "social_worker" in p.roles),
-        ("Quality Assurance team: the Lead QA Auditor draws samples, reviews and verifies",
-         lambda p: bool({"qa_lead", "qa_auditor"} & set(p.roles))),
-        ("Independent Reviewing Officers and Child Protection Chairs",
-         lambda p: bool({"iro", "cp_chair"} & set(p.roles))),
-        ("Participation officer: meets children during multi-agency audits (App. E 7)",
-         lambda p: "participation_officer" in p.roles),
-        ("Partner-agency auditors for multi-agency audits, with no casework involvement (App. E 1)",
-         lambda p: "agency_auditor" in p.roles),
+        (
+            "Quality Assurance team: the Lead QA Auditor draws samples, reviews and verifies",
+            lambda p: bool({"qa_lead", "qa_auditor"} & set(p.roles)),
+        ),
+        (
+            "Independent Reviewing Officers and Child Protection Chairs",
+            lambda p: bool({"iro", "cp_chair"} & set(p.roles)),
+        ),
+        (
+            "Participation officer: meets children during multi-agency audits (App. E 7)",
+            lambda p: "participation_officer" in p.roles,
+        ),
+        (
+            "Partner-agency auditors for multi-agency "
+            "audits, with no casework involvement (App. E 1)",
+            lambda p: "agency_auditor" in p.roles,
+        ),
     ]
     staff_items: list[Any] = []
     done: set[str] = set()
@@ -462,64 +534,123 @@ def config_doc(people: list[Person]) -> dict[Any, Any]:
         staff_items.append(Comment(title))
         for p in members:
             done.add(p.id)
-            staff_items.append(M(
-                ("id", p.id), ("name", p.name), ("roles", Flow(p.roles)), ("team", p.team),
-                ("agency", p.agency), ("expertise", Flow(p.expertise) if p.expertise else None),
-            ))
+            staff_items.append(
+                M(
+                    ("id", p.id),
+                    ("name", p.name),
+                    ("roles", Flow(p.roles)),
+                    ("team", p.team),
+                    ("agency", p.agency),
+                    ("expertise", Flow(p.expertise) if p.expertise else None),
+                )
+            )
     assert done == {p.id for p in people}
     pairs = [Flow({"service_manager": sm, "team_manager": tm}) for sm, tm in PAIRS]
     return M(
-        Comment("qa.yaml: the settings of the Northbridge demo audit repository.\n"
-                "\n"
-                "Everything here is synthetic. Northbridge is a fictional borough; the staff are\n"
-                "invented people and the cases are random codes. Use it to try qa before setting up\n"
-                "your own repository with `qa init`.\n"
-                "\n"
-                "Every file of the repository starts with a `schema:` line naming its kind and version."),
+        Comment(
+            "qa.yaml: the settings of the Northbridge demo audit repository.\n"
+            "\n"
+            "Everything here is synthetic. Northbridge is a fictional borough; the staff are\n"
+            "invented people and the cases are random codes. Use it to try qa before setting up\n"
+            "your own repository with `qa init`.\n"
+            "\n"
+            "Every file of the repository starts with a `schema:` line naming its kind and version."
+        ),
         ("schema", "qa/config@1"),
         Comment(),
         Comment("The organisation's name, shown on reports."),
         ("organisation", ORGANISATION),
         ("department", "Children's Social Care"),
         Comment(),
-        Comment("Service areas. Auditors are given cases \"within their own area of expertise\" (App. D):\n"
-                "a staff member's `expertise` lists the service areas they audit."),
+        Comment(
+            "Service areas. Auditors are given cases "
+            '"within their own area of expertise" (App. D):\n'
+            "a staff member's `expertise` lists the service areas they audit."
+        ),
         ("services", [M(("id", s), ("name", n)) for s, n in SERVICES]),
         Comment(),
-        Comment("Teams. Ids appear in file names (crib-sheets/2026-10/assessment-1--C-....yaml).\n"
-                "Teams in the Balanced Score Card approach are not sampled for peer audit (App. D)."),
+        Comment(
+            "Teams. Ids appear in file names (crib-sheets/2026-10/assessment-1--C-....yaml).\n"
+            "Teams in the Balanced Score Card approach are not sampled for peer audit (App. D)."
+        ),
         ("teams", teams),
         Comment(),
-        Comment("Staff who audit, are audited, own actions or review. Never list children or families here.\n"
-                "roles: social_worker, senior_practitioner, team_manager, service_manager,\n"
-                "       assistant_director, iro, cp_chair, qa_auditor, qa_lead, practice_mentor,\n"
-                "       participation_officer, complaints_manager, agency_auditor, business_manager"),
+        Comment(
+            "Staff who audit, are audited, own actions or "
+            "review. Never list children or families here.\n"
+            "roles: social_worker, senior_practitioner, team_manager, service_manager,\n"
+            "       assistant_director, iro, cp_chair, qa_auditor, qa_lead, practice_mentor,\n"
+            "       participation_officer, complaints_manager, agency_auditor, business_manager"
+        ),
         ("staff", staff_items),
         Comment(),
         Comment("Partner agencies taking part in multi-agency audits (App. E)."),
         ("agencies", [M(("id", a), ("name", n)) for a, n in AGENCIES]),
         Comment(),
         Comment("Audit programmes. Anything left out takes the framework's default."),
-        ("programmes", M(
-            ("single_agency", M(
-                ("cases_per_pair", Note(3, "cases per Service Manager + Team Manager pair each month (App. D)")),
-                Comment("Each pair audits cases of its service, never the Team Manager's own team."),
-                ("pairs", pairs),
-                ("exclude_audited_within_months", Note(12, "a case audited in the last year is not drawn again")),
-            )),
-            ("crib_sheet", M(("cases_per_team", Note(2, "App. A: two cases a month per team")))),
-            ("moderation", M(("share_good_or_better", Note(0.2, "share of Good-or-better returns the QA team reviews")))),
-            ("multi_agency", M(("baseline_min", 8), ("baseline_max", 10))),
-        )),
+        (
+            "programmes",
+            M(
+                (
+                    "single_agency",
+                    M(
+                        (
+                            "cases_per_pair",
+                            Note(
+                                3,
+                                "cases per Service Manager + Team Manager pair each month (App. D)",
+                            ),
+                        ),
+                        Comment(
+                            "Each pair audits cases of its "
+                            "service, never the Team Manager's own team."
+                        ),
+                        ("pairs", pairs),
+                        (
+                            "exclude_audited_within_months",
+                            Note(12, "a case audited in the last year is not drawn again"),
+                        ),
+                    ),
+                ),
+                (
+                    "crib_sheet",
+                    M(("cases_per_team", Note(2, "App. A: two cases a month per team"))),
+                ),
+                (
+                    "moderation",
+                    M(
+                        (
+                            "share_good_or_better",
+                            Note(0.2, "share of Good-or-better returns the QA team reviews"),
+                        )
+                    ),
+                ),
+                ("multi_agency", M(("baseline_min", 8), ("baseline_max", 10))),
+            ),
+        ),
         Comment(),
-        Comment("When things fall due. Working days skip weekends and England and Wales bank holidays."),
-        ("due", M(
-            ("return_months", Note(2, "returns due two months after allocation (App. D)")),
-            ("qa_review_working_days", Note(10, "QA review of Requires Improvement / Inadequate returns")),
-            ("action_default_days", 28),
-            ("observation_feedback_working_days", Note(10, "written feedback within two weeks (App. B)")),
-            ("observations_per_year", Note(2, "each social worker observed at least twice a year")),
-        )),
+        Comment(
+            "When things fall due. Working days skip weekends and England and Wales bank holidays."
+        ),
+        (
+            "due",
+            M(
+                ("return_months", Note(2, "returns due two months after allocation (App. D)")),
+                (
+                    "qa_review_working_days",
+                    Note(10, "QA review of Requires Improvement / Inadequate returns"),
+                ),
+                ("action_default_days", 28),
+                (
+                    "observation_feedback_working_days",
+                    Note(10, "written feedback within two weeks (App. B)"),
+                ),
+                (
+                    "observations_per_year",
+                    Note(2, "each social worker observed at least twice a year"),
+                ),
+            ),
+        ),
         Comment(),
         Comment("Audits are kept three years for inspection, then destroyed (App. E 6)."),
         ("retention", M(("years", 3))),
@@ -558,8 +689,14 @@ class Case:
     age_band: str
 
     def row(self) -> list[str]:
-        return [self.code, self.team, self.worker, self.category,
-                self.start_date.isoformat(), self.age_band]
+        return [
+            self.code,
+            self.team,
+            self.worker,
+            self.category,
+            self.start_date.isoformat(),
+            self.age_band,
+        ]
 
 
 def _weighted(rng: random.Random, pairs: list[tuple[str, int]]) -> str:
@@ -600,23 +737,37 @@ class CaseBook:
                 self.codes.add(code)
                 return code
 
-    def _new(self, team: str, worker: str, date: dt.date, opened_before: bool,
-             since: dt.date | None = None) -> Case:
+    def _new(
+        self,
+        team: str,
+        worker: str,
+        date: dt.date,
+        opened_before: bool,
+        since: dt.date | None = None,
+    ) -> Case:
         category = _weighted(self.rng, TEAM_CATEGORIES[team])
         if category == "care_leaver":
             band = _weighted(self.rng, AGE_WEIGHTS["care_leaver"])
         else:
             band = _weighted(self.rng, AGE_WEIGHTS["child"])
         if opened_before:
-            span = {"CLA": 1500, "care_leaver": 1200, "CP": 420, "CIN": 500, "early_help": 240}[category]
+            span = {"CLA": 1500, "care_leaver": 1200, "CP": 420, "CIN": 500, "early_help": 240}[
+                category
+            ]
             if team.startswith("assessment"):
                 span = 100
             start = date - dt.timedelta(days=self.rng.randint(14, span))
         else:
             assert since is not None
             start = since + dt.timedelta(days=self.rng.randint(1, (date - since).days - 1))
-        return Case(self._code(), team, worker, category, next_working(start) if next_working(start) < date
-                    else prev_working(start), band)
+        return Case(
+            self._code(),
+            team,
+            worker,
+            category,
+            next_working(start) if next_working(start) < date else prev_working(start),
+            band,
+        )
 
     @staticmethod
     def _sorted(cases: list[Case]) -> list[Case]:
@@ -680,16 +831,27 @@ def load_tools(folder: Path) -> tuple[dict[str, ToolInfo], dict[str, bytes]]:
             for q in s["questions"]:
                 cri = q.get("comment_required_if")
                 cond = q.get("applies_if")
-                qs.append(Q(
-                    id=q["id"], text=" ".join(str(q["text"]).split()), type=q["type"],
-                    section=s["id"], required=q.get("required", True),
-                    options=list(q.get("options") or []),
-                    triggers=[] if cri is None else ([cri] if isinstance(cri, str) else list(cri)),
-                    applies_if=None if cond is None else (
-                        cond["question"],
-                        [cond["answer"]] if isinstance(cond["answer"], str) else list(cond["answer"]),
-                    ),
-                ))
+                qs.append(
+                    Q(
+                        id=q["id"],
+                        text=" ".join(str(q["text"]).split()),
+                        type=q["type"],
+                        section=s["id"],
+                        required=q.get("required", True),
+                        options=list(q.get("options") or []),
+                        triggers=[]
+                        if cri is None
+                        else ([cri] if isinstance(cri, str) else list(cri)),
+                        applies_if=None
+                        if cond is None
+                        else (
+                            cond["question"],
+                            [cond["answer"]]
+                            if isinstance(cond["answer"], str)
+                            else list(cond["answer"]),
+                        ),
+                    )
+                )
             sections.append((s["id"], " ".join(str(s["title"]).split()), qs))
         tools[doc["id"]] = ToolInfo(doc["id"], int(doc["version"]), doc["kind"], sections)
     return tools, raw
@@ -717,267 +879,492 @@ CP_ONLY = frozenset({"CP"})
 LOOKED_AFTER = frozenset({"CLA", "care_leaver"})
 
 THEMES = [
-    Theme("chronology", {
-        "chronology-up-to-date": [
-            "The chronology stops in the spring; two police notifications and a school referral since then are not on it.",
-            "The chronology has not been updated since the case transferred; recent incidents reported by school are missing.",
-        ],
-    }, "The chronology is out of date, so recent police notifications and school concerns are not "
-       "informing the assessment of risk.",
-       "Bring the chronology up to date, including the recent police notifications and school concerns, "
-       "and review it in supervision.", "sw"),
-    Theme("seen-alone", {
-        "child-seen-alone": [
-            "Every recorded visit was with mother present; no reason is recorded for not seeing the child alone.",
-            "The child was last seen alone at the initial visit.",
-        ],
-        "not-seen-explanation": ["No explanation is recorded for not seeing the child alone."],
-    }, "The child has not been seen alone since the assessment, and the file does not say why.",
-       "See the child alone at the next visit (at school if that is easier for the child) and record "
-       "their views in their own words.", "sw",
-       follow={"child-not-seen-alone-reason": [
-           "No reason is recorded. The social worker says mother was anxious about it; the team manager has "
-           "agreed the next visit will include time alone with the child at school.",
-           "Visits were arranged after school when the whole family was at home. Action agreed: at least "
-           "one visit a month to include time alone with the child.",
-       ]}),
-    Theme("bedroom", {
-        "bedroom-seen": [
-            "The bedroom was seen at the first visit only; later visit notes do not mention it.",
-            "No record of the child's bedroom being seen in the last three months.",
-        ],
-    }, "The child's bedroom has not been seen on recent visits.",
-       "See the child's bedroom at least every other visit and record what was seen.", "sw"),
-    Theme("smart-plan", {
-        "plan-clear-outcomes": [
-            "The plan lists services (parenting course, school support) rather than what should be different for the child.",
-        ],
-        "strategy-plan-smart": ["Strategy meeting actions have no named person or timescale."],
-        "care-plan-clear-outcomes": [
-            "Outcomes are general (\"to be happy and settled\") and do not say how progress will be measured.",
-        ],
-        "plan-tasks-smart": ["Several tasks have no named person or date."],
-    }, "The plan is not SMART: tasks have no named person or timescale, and outcomes describe "
-       "services rather than the change needed for the child.",
-       "Rewrite the plan at the next meeting with SMART outcomes: a named person and a timescale for "
-       "each task.", "sw"),
-    Theme("strategy-partners", {
-        "strategy-partners-invited": [
-            "Police attended but school and the health visitor were not invited.",
-            "Only police and children's social care took part; school was not invited.",
-        ],
-        "strategy-minutes-distributed": [
-            "Minutes were written but there is no record of them being sent to partner agencies.",
-        ],
-        "s47-partners-informed": ["The GP and school were not told of the outcome of the S47 enquiry."],
-    }, "Partner agencies were not invited to the strategy meeting and the minutes were not shared "
-       "with them.",
-       "Invite school and health to every strategy meeting and send the minutes within timescale; the "
-       "team manager to check this at sign-off.", "tm", CP_ONLY),
-    Theme("risk-review", {
-        "risk-reviewed-by-manager": [
-            "The last recorded management review of risk was five months ago.",
-            "No manager's review of the risk assessment since the case was opened.",
-        ],
-        "risk-reassessed-after-incidents": [
-            "Two incidents reported by school in September did not lead to an updated risk assessment.",
-        ],
-        "risk-reviewed-3-monthly": ["No recorded review of risk in supervision for over three months."],
-        "new-incidents-discussed": ["A police notification in August was not discussed in supervision."],
-    }, "Risk has not been reviewed by the manager for over three months, despite new incidents.",
-       "Team manager to review the risk assessment with the social worker and record the decision and "
-       "its reasons on the child's file.", "tm"),
-    Theme("father", {
-        "both-parents-included": [
-            "Father has regular contact with the child but has not been contacted; no reason is recorded.",
-            "Father's details are on the file but he has not been seen or spoken to.",
-        ],
-    }, "Father has not been included in the assessment, and there is no record of why.",
-       "Contact father and include his views in the updated assessment, or record why this is not "
-       "possible.", "sw", SAFEGUARDING),
-    Theme("oversight", {
-        "management-oversight-recorded": [
-            "Manager's entries list tasks but not the reasons for decisions.",
-            "Key decisions (closing the S47 enquiry, reducing visits) have no recorded management rationale.",
-        ],
-        "decisions-reasoned": ["Decisions are recorded but their reasons are not."],
-        "supervision-recorded": ["Two supervision sessions recorded in six months, against a monthly standard."],
-    }, "Management oversight records tasks but not the reasons for decisions, and supervision is "
-       "irregular.",
-       "Team manager to record the rationale for key decisions, and monthly case supervision, on the "
-       "child's file.", "tm"),
-    Theme("drift", {
-        "contingency-plan": [
-            "Progress has been slow for six months and there is no contingency plan or timeframe.",
-        ],
-        "risks-reduced": [
-            "Home conditions and school attendance have not improved since the plan started.",
-            "Concerns about neglect remain at the same level as at the start of the plan.",
-        ],
-        "escalated-with-parallel-plan": [
-            "No escalation to a legal planning meeting has been considered.",
-        ],
-        "drift-challenged": ["Supervision notes repeat the same actions each month without challenge."],
-        "risk-reassessed-reduced": ["Risks have not reduced since the plan started."],
-        "risk-escalated-parallel-plan": ["Not escalated, and there is no parallel plan."],
-    }, "There is drift: little progress for six months, with no timeframe, contingency plan or "
-       "escalation.",
-       "Present the case at the legal planning meeting and agree a clear timeframe for change and a "
-       "contingency plan.", "tm", SAFEGUARDING),
-    Theme("identity", {
-        "identity-explicitly-considered": [
-            "Ethnicity and faith are noted on the front sheet but not explored in the assessment.",
-        ],
-        "identity-informs-plan": ["The plan does not mention the child's culture, faith or language."],
-        "identity-informs-care-plan": [
-            "The care plan does not address the young person's wish to keep up their faith.",
-        ],
-        "identity-in-supervision": ["Identity is not discussed in any supervision record for this case."],
-        "identity-agenda-item": ["No agenda item on identity in the conference or supervision records."],
-        "identity-in-plan": ["The plan does not address the child's cultural or language needs."],
-    }, "Identity, culture and faith are not explored with the child or reflected in the plan.",
-       "Explore identity, culture and faith with the child and family, and add what they say to the "
-       "plan.", "sw"),
-    Theme("voice", {
-        "child-voice-recorded": [
-            "Case notes summarise what the adults said; the child's own words are not recorded.",
-        ],
-        "views-inform-plan": ["The plan does not show what the child wants or how their views were used."],
-        "views-inform-care-plan": [
-            "The young person asked to see their brother more often; the care plan does not respond.",
-        ],
-        "direct-work-evidence": ["No direct work is recorded: no tools, activities or observation of play."],
-    }, "The child's voice is missing: direct work is not recorded, and the child's wishes and "
-       "feelings do not inform the plan.",
-       "Complete direct work with the child (for example, three houses) and record the child's views "
-       "in the next plan.", "sw"),
-    Theme("core-groups", {
-        "core-groups-effective": [
-            "Two core groups were moved at short notice and the minutes were not sent to agencies.",
-        ],
-        "conference-agencies-invited": ["The GP was not invited to the review conference."],
-    }, "Core groups are not held within timescale, and minutes are not sent to the family and "
-       "agencies.",
-       "Set the next core group date at the end of each core group, and send the minutes within five "
-       "working days.", "sw", CP_ONLY),
-    Theme("conference-report", {
-        "conference-report-timely": [
-            "The review conference report was shared with mother on the morning of the conference.",
-        ],
-    }, "The conference report was not shared with the family in time to prepare.",
-       "Share conference reports with the family and the CP Chair five working days before review "
-       "conferences; team manager to monitor.", "tm", CP_ONLY),
-    Theme("visits", {
-        "visits-purposeful": [
-            "Visit notes describe the home but not the purpose of the visit or progress on the plan.",
-        ],
-    }, "Visits lack a clear purpose linked to the plan, and the next visit is not planned.",
-       "Record the purpose of each visit and what was done towards the plan, and plan the next visit.",
-       "sw"),
-    Theme("assessment", {
-        "assessment-timely": [
-            "The assessment was completed on working day 58, with no reason for the delay recorded.",
-        ],
-        "assessment-analytical": [
-            "The assessment describes events but does not analyse their impact on the child.",
-        ],
-    }, "The assessment was late, and it describes events rather than analysing what they mean for "
-       "the child.",
-       "Update the assessment with an analysis of the impact of the concerns on the child, for the "
-       "team manager to sign off.", "sw", SAFEGUARDING),
-    Theme("care-plan", {
-        "care-plan-up-to-date": [
-            "The care plan pre-dates the placement move in June.",
-            "The care plan was last updated before the last two reviews.",
-        ],
-        "plan-progressed-between-reviews": [
-            "Actions from the last review, including the health assessment, are still outstanding.",
-        ],
-    }, "The care plan has not been updated since the placement move, and review actions are not "
-       "progressed.",
-       "Update the care plan to reflect the current placement and circulate it before the next "
-       "review.", "sw", LOOKED_AFTER),
-    Theme("iro-midpoint", {
-        "iro-midpoint-review": ["No mid-point review is recorded since the last review."],
-        "review-minutes-timely": ["Minutes of the July review were not sent out until September."],
-    }, "There was no IRO mid-point review, and review minutes were sent out late.",
-       "Complete a mid-point review before the next review and send minutes within timescale.",
-       "iro", LOOKED_AFTER),
-    Theme("participation", {
-        "child-consulted-before-review": [
-            "No consultation form or meeting with the IRO before the last review.",
-        ],
-        "advocate-offered": ["There is no record that an advocate was offered."],
-    }, "The young person was not consulted before the review or offered an advocate.",
-       "Meet the young person before the next review, offer an independent advocate and record the "
-       "answer.", "sw", LOOKED_AFTER),
-    Theme("health-education", {
-        "outcomes-improving": [
-            "The health assessment is three months overdue and the PEP targets are generic.",
-        ],
-    }, "The health assessment is overdue and the PEP targets are generic.",
-       "Request the overdue health assessment and agree specific PEP targets with the designated "
-       "teacher.", "sw", LOOKED_AFTER),
-    Theme("pathway", {
-        "care-leaver-support": [
-            "The pathway plan has not been reviewed in six months and does not plan for accommodation.",
-        ],
-    }, "The pathway plan is out of date and does not plan for the young person's next move.",
-       "Review the pathway plan with the young person, including accommodation and education or "
-       "training.", "sw", frozenset({"care_leaver"})),
-    Theme("placement", {
-        "placement-meets-needs": [
-            "The current placement is some distance from school and the daily journey is affecting attendance.",
-        ],
-        "good-parent-test": ["A good parent would not have accepted the delay in arranging school transport."],
-    }, "The placement does not fully meet the young person's education needs.",
-       "Agree transport to school within two weeks and review placement stability at the next review.",
-       "sw", frozenset({"CLA"})),
+    Theme(
+        "chronology",
+        {
+            "chronology-up-to-date": [
+                "The chronology stops in the spring; two police "
+                "notifications and a school referral since then are not on it.",
+                "The chronology has not been updated since the case "
+                "transferred; recent incidents reported by school are missing.",
+            ],
+        },
+        "The chronology is out of date, so recent police notifications and school concerns are not "
+        "informing the assessment of risk.",
+        "Bring the chronology up to date, including the "
+        "recent police notifications and school concerns, "
+        "and review it in supervision.",
+        "sw",
+    ),
+    Theme(
+        "seen-alone",
+        {
+            "child-seen-alone": [
+                "Every recorded visit was with mother present; no "
+                "reason is recorded for not seeing the child alone.",
+                "The child was last seen alone at the initial visit.",
+            ],
+            "not-seen-explanation": ["No explanation is recorded for not seeing the child alone."],
+        },
+        "The child has not been seen alone since the assessment, and the file does not say why.",
+        "See the child alone at the next visit (at "
+        "school if that is easier for the child) and record "
+        "their views in their own words.",
+        "sw",
+        follow={
+            "child-not-seen-alone-reason": [
+                "No reason is recorded. The social worker says "
+                "mother was anxious about it; the team manager has "
+                "agreed the next visit will include time alone with the child at school.",
+                "Visits were arranged after school when the "
+                "whole family was at home. Action agreed: at least "
+                "one visit a month to include time alone with the child.",
+            ]
+        },
+    ),
+    Theme(
+        "bedroom",
+        {
+            "bedroom-seen": [
+                "The bedroom was seen at the first visit "
+                "only; later visit notes do not mention it.",
+                "No record of the child's bedroom being seen in the last three months.",
+            ],
+        },
+        "The child's bedroom has not been seen on recent visits.",
+        "See the child's bedroom at least every other visit and record what was seen.",
+        "sw",
+    ),
+    Theme(
+        "smart-plan",
+        {
+            "plan-clear-outcomes": [
+                "The plan lists services (parenting course, school "
+                "support) rather than what should be different for the child.",
+            ],
+            "strategy-plan-smart": ["Strategy meeting actions have no named person or timescale."],
+            "care-plan-clear-outcomes": [
+                'Outcomes are general ("to be happy and '
+                'settled") and do not say how progress will be measured.',
+            ],
+            "plan-tasks-smart": ["Several tasks have no named person or date."],
+        },
+        "The plan is not SMART: tasks have no named person or timescale, and outcomes describe "
+        "services rather than the change needed for the child.",
+        "Rewrite the plan at the next meeting with SMART "
+        "outcomes: a named person and a timescale for "
+        "each task.",
+        "sw",
+    ),
+    Theme(
+        "strategy-partners",
+        {
+            "strategy-partners-invited": [
+                "Police attended but school and the health visitor were not invited.",
+                "Only police and children's social care took part; school was not invited.",
+            ],
+            "strategy-minutes-distributed": [
+                "Minutes were written but there is no "
+                "record of them being sent to partner agencies.",
+            ],
+            "s47-partners-informed": [
+                "The GP and school were not told of the outcome of the S47 enquiry."
+            ],
+        },
+        "Partner agencies were not invited to the strategy meeting and the minutes were not shared "
+        "with them.",
+        "Invite school and health to every strategy "
+        "meeting and send the minutes within timescale; the "
+        "team manager to check this at sign-off.",
+        "tm",
+        CP_ONLY,
+    ),
+    Theme(
+        "risk-review",
+        {
+            "risk-reviewed-by-manager": [
+                "The last recorded management review of risk was five months ago.",
+                "No manager's review of the risk assessment since the case was opened.",
+            ],
+            "risk-reassessed-after-incidents": [
+                "Two incidents reported by school in September "
+                "did not lead to an updated risk assessment.",
+            ],
+            "risk-reviewed-3-monthly": [
+                "No recorded review of risk in supervision for over three months."
+            ],
+            "new-incidents-discussed": [
+                "A police notification in August was not discussed in supervision."
+            ],
+        },
+        "Risk has not been reviewed by the manager for over three months, despite new incidents.",
+        "Team manager to review the risk assessment with "
+        "the social worker and record the decision and "
+        "its reasons on the child's file.",
+        "tm",
+    ),
+    Theme(
+        "father",
+        {
+            "both-parents-included": [
+                "Father has regular contact with the child but "
+                "has not been contacted; no reason is recorded.",
+                "Father's details are on the file but he has not been seen or spoken to.",
+            ],
+        },
+        "Father has not been included in the assessment, and there is no record of why.",
+        "Contact father and include his views in the updated assessment, or record why this is not "
+        "possible.",
+        "sw",
+        SAFEGUARDING,
+    ),
+    Theme(
+        "oversight",
+        {
+            "management-oversight-recorded": [
+                "Manager's entries list tasks but not the reasons for decisions.",
+                "Key decisions (closing the S47 enquiry, reducing "
+                "visits) have no recorded management rationale.",
+            ],
+            "decisions-reasoned": ["Decisions are recorded but their reasons are not."],
+            "supervision-recorded": [
+                "Two supervision sessions recorded in six months, against a monthly standard."
+            ],
+        },
+        "Management oversight records tasks but not the reasons for decisions, and supervision is "
+        "irregular.",
+        "Team manager to record the rationale for key "
+        "decisions, and monthly case supervision, on the "
+        "child's file.",
+        "tm",
+    ),
+    Theme(
+        "drift",
+        {
+            "contingency-plan": [
+                "Progress has been slow for six months and "
+                "there is no contingency plan or timeframe.",
+            ],
+            "risks-reduced": [
+                "Home conditions and school attendance have not improved since the plan started.",
+                "Concerns about neglect remain at the same level as at the start of the plan.",
+            ],
+            "escalated-with-parallel-plan": [
+                "No escalation to a legal planning meeting has been considered.",
+            ],
+            "drift-challenged": [
+                "Supervision notes repeat the same actions each month without challenge."
+            ],
+            "risk-reassessed-reduced": ["Risks have not reduced since the plan started."],
+            "risk-escalated-parallel-plan": ["Not escalated, and there is no parallel plan."],
+        },
+        "There is drift: little progress for six months, with no timeframe, contingency plan or "
+        "escalation.",
+        "Present the case at the legal planning meeting "
+        "and agree a clear timeframe for change and a "
+        "contingency plan.",
+        "tm",
+        SAFEGUARDING,
+    ),
+    Theme(
+        "identity",
+        {
+            "identity-explicitly-considered": [
+                "Ethnicity and faith are noted on the front "
+                "sheet but not explored in the assessment.",
+            ],
+            "identity-informs-plan": [
+                "The plan does not mention the child's culture, faith or language."
+            ],
+            "identity-informs-care-plan": [
+                "The care plan does not address the young person's wish to keep up their faith.",
+            ],
+            "identity-in-supervision": [
+                "Identity is not discussed in any supervision record for this case."
+            ],
+            "identity-agenda-item": [
+                "No agenda item on identity in the conference or supervision records."
+            ],
+            "identity-in-plan": [
+                "The plan does not address the child's cultural or language needs."
+            ],
+        },
+        "Identity, culture and faith are not explored with the child or reflected in the plan.",
+        "Explore identity, culture and faith with the "
+        "child and family, and add what they say to the "
+        "plan.",
+        "sw",
+    ),
+    Theme(
+        "voice",
+        {
+            "child-voice-recorded": [
+                "Case notes summarise what the adults "
+                "said; the child's own words are not recorded.",
+            ],
+            "views-inform-plan": [
+                "The plan does not show what the child wants or how their views were used."
+            ],
+            "views-inform-care-plan": [
+                "The young person asked to see their brother "
+                "more often; the care plan does not respond.",
+            ],
+            "direct-work-evidence": [
+                "No direct work is recorded: no tools, activities or observation of play."
+            ],
+        },
+        "The child's voice is missing: direct work is not recorded, and the child's wishes and "
+        "feelings do not inform the plan.",
+        "Complete direct work with the child (for "
+        "example, three houses) and record the child's views "
+        "in the next plan.",
+        "sw",
+    ),
+    Theme(
+        "core-groups",
+        {
+            "core-groups-effective": [
+                "Two core groups were moved at short notice "
+                "and the minutes were not sent to agencies.",
+            ],
+            "conference-agencies-invited": ["The GP was not invited to the review conference."],
+        },
+        "Core groups are not held within timescale, and minutes are not sent to the family and "
+        "agencies.",
+        "Set the next core group date at the end of each "
+        "core group, and send the minutes within five "
+        "working days.",
+        "sw",
+        CP_ONLY,
+    ),
+    Theme(
+        "conference-report",
+        {
+            "conference-report-timely": [
+                "The review conference report was shared "
+                "with mother on the morning of the conference.",
+            ],
+        },
+        "The conference report was not shared with the family in time to prepare.",
+        "Share conference reports with the family and the CP Chair five working days before review "
+        "conferences; team manager to monitor.",
+        "tm",
+        CP_ONLY,
+    ),
+    Theme(
+        "visits",
+        {
+            "visits-purposeful": [
+                "Visit notes describe the home but not the "
+                "purpose of the visit or progress on the plan.",
+            ],
+        },
+        "Visits lack a clear purpose linked to the plan, and the next visit is not planned.",
+        "Record the purpose of each visit and what was "
+        "done towards the plan, and plan the next visit.",
+        "sw",
+    ),
+    Theme(
+        "assessment",
+        {
+            "assessment-timely": [
+                "The assessment was completed on working day "
+                "58, with no reason for the delay recorded.",
+            ],
+            "assessment-analytical": [
+                "The assessment describes events but does not analyse their impact on the child.",
+            ],
+        },
+        "The assessment was late, and it describes events rather than analysing what they mean for "
+        "the child.",
+        "Update the assessment with an analysis of the "
+        "impact of the concerns on the child, for the "
+        "team manager to sign off.",
+        "sw",
+        SAFEGUARDING,
+    ),
+    Theme(
+        "care-plan",
+        {
+            "care-plan-up-to-date": [
+                "The care plan pre-dates the placement move in June.",
+                "The care plan was last updated before the last two reviews.",
+            ],
+            "plan-progressed-between-reviews": [
+                "Actions from the last review, including the "
+                "health assessment, are still outstanding.",
+            ],
+        },
+        "The care plan has not been updated since the placement move, and review actions are not "
+        "progressed.",
+        "Update the care plan to reflect the current placement and circulate it before the next "
+        "review.",
+        "sw",
+        LOOKED_AFTER,
+    ),
+    Theme(
+        "iro-midpoint",
+        {
+            "iro-midpoint-review": ["No mid-point review is recorded since the last review."],
+            "review-minutes-timely": [
+                "Minutes of the July review were not sent out until September."
+            ],
+        },
+        "There was no IRO mid-point review, and review minutes were sent out late.",
+        "Complete a mid-point review before the next review and send minutes within timescale.",
+        "iro",
+        LOOKED_AFTER,
+    ),
+    Theme(
+        "participation",
+        {
+            "child-consulted-before-review": [
+                "No consultation form or meeting with the IRO before the last review.",
+            ],
+            "advocate-offered": ["There is no record that an advocate was offered."],
+        },
+        "The young person was not consulted before the review or offered an advocate.",
+        "Meet the young person before the next review, "
+        "offer an independent advocate and record the "
+        "answer.",
+        "sw",
+        LOOKED_AFTER,
+    ),
+    Theme(
+        "health-education",
+        {
+            "outcomes-improving": [
+                "The health assessment is three months overdue and the PEP targets are generic.",
+            ],
+        },
+        "The health assessment is overdue and the PEP targets are generic.",
+        "Request the overdue health assessment and agree specific PEP targets with the designated "
+        "teacher.",
+        "sw",
+        LOOKED_AFTER,
+    ),
+    Theme(
+        "pathway",
+        {
+            "care-leaver-support": [
+                "The pathway plan has not been reviewed in six "
+                "months and does not plan for accommodation.",
+            ],
+        },
+        "The pathway plan is out of date and does not plan for the young person's next move.",
+        "Review the pathway plan with the young person, including accommodation and education or "
+        "training.",
+        "sw",
+        frozenset({"care_leaver"}),
+    ),
+    Theme(
+        "placement",
+        {
+            "placement-meets-needs": [
+                "The current placement is some distance from "
+                "school and the daily journey is affecting attendance.",
+            ],
+            "good-parent-test": [
+                "A good parent would not have accepted the delay in arranging school transport."
+            ],
+        },
+        "The placement does not fully meet the young person's education needs.",
+        "Agree transport to school within two weeks and "
+        "review placement stability at the next review.",
+        "sw",
+        frozenset({"CLA"}),
+    ),
     # Themed supervision audit
-    Theme("supervision-reflective", {
-        "supervision-reflective": ["Supervision notes list tasks; there is no reflection or analysis."],
-        "supervision-actions-smart": ["Actions carry no timescale and are often not assigned."],
-        "previous-actions-reviewed": ["Actions are repeated from session to session without review."],
-    }, "Supervision records list tasks without reflection or analysis, and actions are not followed "
-       "up.",
-       "Use the reflective supervision template for this case and review previous actions at each "
-       "session.", "tm"),
-    Theme("learning-loop", {
-        "audit-findings-reviewed": ["The findings of the earlier audit of this case have not been discussed in supervision."],
-        "monitoring-forms-discussed": ["The CP Chair's monitoring form is on file but not discussed."],
-        "observation-feedback-discussed": ["Practice observation feedback is not linked to supervision."],
-    }, "Learning from audit and monitoring forms is not taken into supervision.",
-       "Add audit findings and monitoring forms as standing items in case supervision.", "tm"),
+    Theme(
+        "supervision-reflective",
+        {
+            "supervision-reflective": [
+                "Supervision notes list tasks; there is no reflection or analysis."
+            ],
+            "supervision-actions-smart": ["Actions carry no timescale and are often not assigned."],
+            "previous-actions-reviewed": [
+                "Actions are repeated from session to session without review."
+            ],
+        },
+        "Supervision records list tasks without "
+        "reflection or analysis, and actions are not followed "
+        "up.",
+        "Use the reflective supervision template for this case and review previous actions at each "
+        "session.",
+        "tm",
+    ),
+    Theme(
+        "learning-loop",
+        {
+            "audit-findings-reviewed": [
+                "The findings of the earlier audit of this "
+                "case have not been discussed in supervision."
+            ],
+            "monitoring-forms-discussed": [
+                "The CP Chair's monitoring form is on file but not discussed."
+            ],
+            "observation-feedback-discussed": [
+                "Practice observation feedback is not linked to supervision."
+            ],
+        },
+        "Learning from audit and monitoring forms is not taken into supervision.",
+        "Add audit findings and monitoring forms as standing items in case supervision.",
+        "tm",
+    ),
     # Multi-agency (each agency writes about its own part)
-    Theme("ma-sharing", {
-        "concerns-shared": [
-            "Concerns about hunger and hygiene were recorded for several weeks before they were shared.",
-        ],
-        "invited-to-strategy": ["Not invited to the strategy meeting; minutes received a month later."],
-        "informed-of-s47": ["Not told of the outcome of the S47 enquiry."],
-    }, "Concerns were not shared promptly, and the agency was not kept informed of decisions.",
-       "Share concerns with Children's Social Care on the day they arise, using the agreed referral "
-       "route.", "agency"),
-    Theme("ma-attendance", {
-        "attended-core-groups": ["Attended two of five core groups."],
-        "core-group-report-sent": ["No written report was sent for the core groups missed."],
-        "attended-conferences": ["Did not attend the review conference."],
-        "conference-report-sent": ["No report was sent for the review conference."],
-    }, "Attendance at core groups and conferences was poor, and no reports were sent instead.",
-       "Nominate a deputy for core groups and send a written report whenever no one can attend.",
-       "agency"),
-    Theme("ma-tasks", {
-        "agency-tasks-completed": ["The developmental check was delayed by two months."],
-        "agency-tasks-in-plan": ["The plan gives this agency no specific task."],
-        "contributed-to-assessment": ["No information was provided for the assessment."],
-    }, "The agency's tasks in the plan were unclear or not completed on time.",
-       "Agree specific tasks with timescales for the agency at the next core group.", "agency"),
-    Theme("ma-outcomes", {
-        "outcomes-improved": ["Little change is recorded in the child's circumstances from this agency's view."],
-        "child-seen-by-agency": ["The child was seen, but their views were not recorded."],
-    }, "Limited evidence that the agency's work improved the child's outcomes.",
-       "Record the child's views at each contact and review progress against the plan's outcomes.",
-       "agency"),
+    Theme(
+        "ma-sharing",
+        {
+            "concerns-shared": [
+                "Concerns about hunger and hygiene were "
+                "recorded for several weeks before they were shared.",
+            ],
+            "invited-to-strategy": [
+                "Not invited to the strategy meeting; minutes received a month later."
+            ],
+            "informed-of-s47": ["Not told of the outcome of the S47 enquiry."],
+        },
+        "Concerns were not shared promptly, and the agency was not kept informed of decisions.",
+        "Share concerns with Children's Social Care on "
+        "the day they arise, using the agreed referral "
+        "route.",
+        "agency",
+    ),
+    Theme(
+        "ma-attendance",
+        {
+            "attended-core-groups": ["Attended two of five core groups."],
+            "core-group-report-sent": ["No written report was sent for the core groups missed."],
+            "attended-conferences": ["Did not attend the review conference."],
+            "conference-report-sent": ["No report was sent for the review conference."],
+        },
+        "Attendance at core groups and conferences was poor, and no reports were sent instead.",
+        "Nominate a deputy for core groups and send a written report whenever no one can attend.",
+        "agency",
+    ),
+    Theme(
+        "ma-tasks",
+        {
+            "agency-tasks-completed": ["The developmental check was delayed by two months."],
+            "agency-tasks-in-plan": ["The plan gives this agency no specific task."],
+            "contributed-to-assessment": ["No information was provided for the assessment."],
+        },
+        "The agency's tasks in the plan were unclear or not completed on time.",
+        "Agree specific tasks with timescales for the agency at the next core group.",
+        "agency",
+    ),
+    Theme(
+        "ma-outcomes",
+        {
+            "outcomes-improved": [
+                "Little change is recorded in the child's circumstances from this agency's view."
+            ],
+            "child-seen-by-agency": ["The child was seen, but their views were not recorded."],
+        },
+        "Limited evidence that the agency's work improved the child's outcomes.",
+        "Record the child's views at each contact and review progress against the plan's outcomes.",
+        "agency",
+    ),
 ]
 THEME = {t.id: t for t in THEMES}
 
@@ -1011,42 +1398,127 @@ assert set(ISSUE) == {t.id for t in THEMES if not t.id.startswith("ma-")}
 
 STRENGTHS = {
     "safeguarding": [
-        ("The child's lived experience is well described, and the child's views are recorded in their own words.", {"voice"}),
-        ("Visits are regular and purposeful, and the child is seen alone.", {"seen-alone", "visits"}),
-        ("The assessment is analytical: it weighs risks against strengths and says what they mean for the child.", {"assessment"}),
-        ("The strategy meeting was timely, with police, school and health all contributing.", {"strategy-partners"}),
+        (
+            "The child's lived experience is well described, and "
+            "the child's views are recorded in their own words.",
+            {"voice"},
+        ),
+        (
+            "Visits are regular and purposeful, and the child is seen alone.",
+            {"seen-alone", "visits"},
+        ),
+        (
+            "The assessment is analytical: it weighs risks "
+            "against strengths and says what they mean for the child.",
+            {"assessment"},
+        ),
+        (
+            "The strategy meeting was timely, with police, school and health all contributing.",
+            {"strategy-partners"},
+        ),
         ("The chronology is up to date and informs the assessment of risk.", {"chronology"}),
-        ("Supervision is regular and reflective, with the reasons for decisions recorded.", {"oversight", "risk-review"}),
+        (
+            "Supervision is regular and reflective, with the reasons for decisions recorded.",
+            {"oversight", "risk-review"},
+        ),
         ("Good work with father, who is now engaged with the plan.", {"father"}),
-        ("The plan is SMART, and the parents can say what needs to change.", {"smart-plan", "drift"}),
-        ("Identity, culture and faith are explored with the child and inform the plan.", {"identity"}),
-        ("A persistent, respectful relationship with mother, who now engages with services.", set()),
+        (
+            "The plan is SMART, and the parents can say what needs to change.",
+            {"smart-plan", "drift"},
+        ),
+        (
+            "Identity, culture and faith are explored with the child and inform the plan.",
+            {"identity"},
+        ),
+        (
+            "A persistent, respectful relationship with mother, who now engages with services.",
+            set(),
+        ),
         ("Core groups are well attended and minutes are sent out promptly.", {"core-groups"}),
-        ("School, health and the family support worker share information well and work to one plan.", {"strategy-partners"}),
+        (
+            "School, health and the family support worker "
+            "share information well and work to one plan.",
+            {"strategy-partners"},
+        ),
     ],
     "corporate-parenting": [
         ("The young person has a stable placement and says they feel settled.", {"placement"}),
-        ("Life story work is under way, and the young person's views are recorded in their own words.", {"voice", "participation"}),
-        ("The care plan is current and reviewed on time, with IRO mid-point checks recorded.", {"care-plan", "iro-midpoint"}),
-        ("Health and education needs are well met: PEP targets are specific and the health assessment is up to date.", {"health-education"}),
-        ("Time with brothers and sisters is well planned and reflects the young person's wishes.", set()),
+        (
+            "Life story work is under way, and the young "
+            "person's views are recorded in their own words.",
+            {"voice", "participation"},
+        ),
+        (
+            "The care plan is current and reviewed on time, with IRO mid-point checks recorded.",
+            {"care-plan", "iro-midpoint"},
+        ),
+        (
+            "Health and education needs are well met: PEP targets "
+            "are specific and the health assessment is up to date.",
+            {"health-education"},
+        ),
+        (
+            "Time with brothers and sisters is well "
+            "planned and reflects the young person's wishes.",
+            set(),
+        ),
         ("Identity needs are well understood, including faith and language.", {"identity"}),
         ("The social worker's relationship with the young person is warm and consistent.", set()),
-        ("The young person is visited alone, and visits have a clear purpose.", {"seen-alone", "visits"}),
+        (
+            "The young person is visited alone, and visits have a clear purpose.",
+            {"seen-alone", "visits"},
+        ),
+    ],
+    "cla-young": [
+        (
+            "The child is settled with foster carers and is meeting developmental milestones.",
+            {"placement"},
+        ),
+        ("Time with mother and with brothers and sisters is well planned and reliable.", set()),
+        (
+            "The care plan is current and reviewed on time, with IRO mid-point checks recorded.",
+            {"care-plan", "iro-midpoint"},
+        ),
+        (
+            "Health needs are well met: the health "
+            "assessment is up to date and the child sees a dentist.",
+            {"health-education"},
+        ),
+        ("Life story work has started, in a form suited to the child's age.", {"voice"}),
+        (
+            "Visit notes record what the child shows "
+            "through play and how they are with their carers.",
+            {"voice"},
+        ),
     ],
     "supervision": [
         ("Supervision is held monthly and recorded on the child's file.", {"oversight"}),
         ("The team manager knows the case well and gives clear direction.", set()),
-        ("Supervision notes show the social worker's own analysis of the case.", {"supervision-reflective"}),
+        (
+            "Supervision notes show the social worker's own analysis of the case.",
+            {"supervision-reflective"},
+        ),
         ("Actions from supervision are followed through and reviewed.", {"supervision-reflective"}),
         ("Identity and culture are discussed in supervision and inform the plan.", {"identity"}),
-        ("Risk is reviewed in supervision each month, and new incidents are discussed.", {"risk-review", "drift"}),
+        (
+            "Risk is reviewed in supervision each month, and new incidents are discussed.",
+            {"risk-review", "drift"},
+        ),
     ],
     "care_leaver": [
-        ("Pathway planning started early, and the young person helped write the plan.", {"pathway"}),
-        ("The young person is in education, with a clear plan for support with costs.", {"pathway"}),
+        (
+            "Pathway planning started early, and the young person helped write the plan.",
+            {"pathway"},
+        ),
+        (
+            "The young person is in education, with a clear plan for support with costs.",
+            {"pathway"},
+        ),
         ("Regular contact and a trusting relationship with the personal adviser.", set()),
-        ("Good support with health, including registering with a GP and dentist.", {"health-education"}),
+        (
+            "Good support with health, including registering with a GP and dentist.",
+            {"health-education"},
+        ),
     ],
 }
 MINOR_AREAS = {
@@ -1067,91 +1539,275 @@ MINOR_AREAS = {
 HELP_IMPACT = {
     "safeguarding": {
         "high": [
-            "When the case opened the child was missing school and mother was struggling with low mood. With a "
-            "parenting programme, school support and regular visits, attendance is now above 90 per cent and the "
+            "When the case opened the child was missing school "
+            "and mother was struggling with low mood. With a "
+            "parenting programme, school support and regular "
+            "visits, attendance is now above 90 per cent and the "
             "home is safe and warm.",
-            "The family were referred after repeated police call-outs for arguments at home. Mother has completed "
-            "a domestic abuse programme, father has moved out with clear arrangements for contact, and the child "
+            "The family were referred after repeated police "
+            "call-outs for arguments at home. Mother has completed "
+            "a domestic abuse programme, father has moved out "
+            "with clear arrangements for contact, and the child "
             "says the house feels calmer.",
-            "Concerns were about neglect of the child's health. Appointments are now kept, the child's dental "
+            "Concerns were about neglect of the child's "
+            "health. Appointments are now kept, the child's dental "
             "treatment is complete and the health visitor reports steady progress.",
         ],
         "mid": [
-            "Some progress: school attendance has improved, but home conditions are inconsistent and the parents "
+            "Some progress: school attendance has improved, but "
+            "home conditions are inconsistent and the parents "
             "engage only when visits are planned.",
-            "Mother has engaged with the family support worker, but father's drinking remains a concern and the "
+            "Mother has engaged with the family support worker, "
+            "but father's drinking remains a concern and the "
             "plan does not yet address it.",
         ],
         "low": [
-            "Little has changed for the child since the plan started: concerns about neglect and missed health "
+            "Little has changed for the child since the plan "
+            "started: concerns about neglect and missed health "
             "appointments continue, and the plan has not been revised.",
-            "Services have been offered but the family have not engaged, and there is no evidence of change in "
+            "Services have been offered but the family have "
+            "not engaged, and there is no evidence of change in "
             "the child's day-to-day care.",
         ],
     },
     "corporate-parenting": {
         "high": [
-            "The young person came into care after a breakdown at home. They are now settled with long-term "
+            "The young person came into care after a "
+            "breakdown at home. They are now settled with long-term "
             "foster carers, attending school every day and have started swimming club.",
-            "Since the placement move the young person's emotional wellbeing has improved, supported by CAMHS, "
+            "Since the placement move the young person's "
+            "emotional wellbeing has improved, supported by CAMHS, "
             "and they say they feel listened to.",
-            "The young person has settled in a residential home close to their school after two foster "
+            "The young person has settled in a residential "
+            "home close to their school after two foster "
             "placements ended; they now attend every day and see their mother each fortnight.",
         ],
         "mid": [
-            "The placement is stable, but the young person's school attendance has dropped this term and the PEP "
+            "The placement is stable, but the young person's "
+            "school attendance has dropped this term and the PEP "
             "does not yet address it.",
-            "Contact with the young person's brother has lapsed since his move, and the plan to restart it has "
+            "Contact with the young person's brother has "
+            "lapsed since his move, and the plan to restart it has "
             "no date.",
         ],
         "low": [
-            "Three placement moves this year have disrupted schooling and friendships, and the care plan has not "
+            "Three placement moves this year have disrupted "
+            "schooling and friendships, and the care plan has not "
             "kept pace with the changes.",
-            "The young person is often missing from the placement overnight, and the plan to reduce this has not "
+            "The young person is often missing from the "
+            "placement overnight, and the plan to reduce this has not "
             "been reviewed.",
+        ],
+    },
+    "cla-young": {
+        "high": [
+            "The child came into care after neglect at "
+            "home. They are thriving with their foster carers, "
+            "meeting their milestones, and see their mother twice a week.",
+            "The child is settled with their grandparents "
+            "under a special guardianship assessment, and nursery "
+            "report that they are happy and making friends.",
+        ],
+        "mid": [
+            "The child is settled with foster carers, but time "
+            "with mother is often cancelled and the plan for "
+            "permanence is not yet decided.",
+        ],
+        "low": [
+            "Permanence planning has drifted: the child has "
+            "been in a short-term placement for eighteen months "
+            "without a decision.",
         ],
     },
     "care_leaver": {
         "high": [
-            "The young person has moved into supported lodgings, is on a college course and is budgeting well "
+            "The young person has moved into supported "
+            "lodgings, is on a college course and is budgeting well "
             "with help from the personal adviser.",
-            "The young person is in an apprenticeship and their own tenancy, and asks for help when they need it.",
+            "The young person is in an apprenticeship and their "
+            "own tenancy, and asks for help when they need it.",
         ],
         "mid": [
-            "The young person is in their own tenancy but rent arrears are building; support is offered but not "
+            "The young person is in their own tenancy but rent "
+            "arrears are building; support is offered but not "
             "yet planned.",
-            "The young person left college in the spring; a new course is discussed but not yet arranged.",
+            "The young person left college in the spring; a "
+            "new course is discussed but not yet arranged.",
         ],
         "low": [
-            "The young person is not in education, employment or training, and the pathway plan has not been "
+            "The young person is not in education, employment "
+            "or training, and the pathway plan has not been "
             "reviewed.",
-            "The young person has moved three times this year and is at risk of losing their tenancy.",
+            "The young person has moved three times this "
+            "year and is at risk of losing their tenancy.",
         ],
     },
 }
 
 VULNERABLE_EXPERIENCE = {
     "domestic_abuse": [
-        "The child has witnessed arguments between the parents and is anxious at school. Safety planning with "
+        "The child has witnessed arguments between the "
+        "parents and is anxious at school. Safety planning with "
         "mother is recorded, and the child has started sessions with the school counsellor.",
     ],
     "drug_misuse": [
-        "Father's cannabis use affects routines in the morning and the child is often late for school. He has "
-        "been referred to the drug and alcohol service; attendance at appointments is monitored at core groups.",
+        "Father's cannabis use affects routines in the "
+        "morning and the child is often late for school. He has "
+        "been referred to the drug and alcohol service; "
+        "attendance at appointments is monitored at core groups.",
     ],
     "adult_mental_health": [
-        "Mother's depression means the child takes on caring tasks at home. A young carers referral has been "
+        "Mother's depression means the child takes on "
+        "caring tasks at home. A young carers referral has been "
         "made and mother is supported by her GP and the community mental health team.",
     ],
     "private_fostering": [
-        "The child lives with a family friend. The arrangement has been assessed, checks are complete and the "
+        "The child lives with a family friend. The "
+        "arrangement has been assessed, checks are complete and the "
         "carer has been given information about support and allowances.",
     ],
 }
 
 
-def fits(theme: Theme, tool: ToolInfo, category: str) -> bool:
+# The same issues in the words used for a young person in care or a care leaver.
+YOUNG_PERSON_WORDING: dict[str, dict[str, Any]] = {
+    "chronology": dict(
+        no={
+            "chronology-up-to-date": [
+                "The chronology stops before the last two "
+                "placement moves and the missing episodes in the summer.",
+                "The chronology has not been updated since the young person came into care.",
+            ]
+        },
+        area="The chronology is out of date: recent "
+        "placement moves and missing episodes are not on it.",
+        action="Bring the chronology up to date with the "
+        "placement moves and missing episodes, and review "
+        "it in supervision.",
+    ),
+    "seen-alone": dict(
+        no={
+            "child-seen-alone": [
+                "Visits took place with the carers present; there "
+                "is no record of the young person being seen alone.",
+                "The young person was last seen alone four months ago.",
+            ],
+            "not-seen-explanation": [
+                "No explanation is recorded for not seeing the young person alone."
+            ],
+        },
+        area="The young person has not been seen alone on "
+        "recent visits, and the file does not say why.",
+        action="See the young person alone at the next visit, "
+        "somewhere they choose, and record their views "
+        "in their own words.",
+        follow={
+            "child-not-seen-alone-reason": [
+                "No reason is recorded. Visits were arranged "
+                "around the carers' availability; from now on part of "
+                "each visit will be with the young person alone.",
+            ]
+        },
+    ),
+    "bedroom": dict(
+        no={
+            "bedroom-seen": [
+                "The young person's room at the placement has not been seen since they moved in."
+            ]
+        },
+        area="The young person's room has not been seen on recent visits.",
+        action="See the young person's room at least every other visit and record what was seen.",
+    ),
+    "oversight": dict(
+        no={
+            "management-oversight-recorded": [
+                "Manager's entries list tasks but not the reasons for decisions.",
+                "The decision to reduce visits has no recorded management rationale.",
+            ],
+            "supervision-recorded": [
+                "Two supervision sessions recorded in six months, against a monthly standard."
+            ],
+        }
+    ),
+    "identity": dict(
+        no={
+            "identity-explicitly-considered": [
+                "Ethnicity and faith are noted on the front "
+                "sheet but not explored with the young person.",
+            ],
+            "identity-informs-care-plan": [
+                "The care plan does not address the young person's wish to keep up their faith.",
+            ],
+            "identity-in-supervision": [
+                "Identity is not discussed in any supervision record for this case."
+            ],
+            "identity-agenda-item": [
+                "No agenda item on identity in the review or supervision records."
+            ],
+            "child-asked-about-identity": [
+                "The young person has not been asked about their identity."
+            ],
+        },
+        area="Identity, culture and faith are not explored "
+        "with the young person or reflected in the plan.",
+        action="Talk with the young person about identity, "
+        "culture and faith, and add what they say to the "
+        "plan.",
+    ),
+    "voice": dict(
+        no={
+            "child-voice-recorded": [
+                "Visit notes summarise what the carers said; "
+                "the young person's own words are not recorded.",
+            ],
+            "views-inform-care-plan": [
+                "The young person asked to see their brother "
+                "more often; the care plan does not respond.",
+            ],
+            "direct-work-evidence": [
+                "No direct work is recorded: no life story "
+                "work or other tools used with the young person.",
+            ],
+        },
+        area="The young person's voice is missing: direct "
+        "work is not recorded, and their wishes and "
+        "feelings do not inform the plan.",
+        action="Complete direct work with the young person "
+        "(for example, life story work) and record their "
+        "views in the next plan.",
+    ),
+}
+YOUNG_PERSON_WORDING["smart-plan"] = dict(
+    area="The plan is not SMART: tasks have no named person or timescale, and outcomes describe "
+    "services rather than the change needed for the young person."
+)
+NOT_FOR_CARE_LEAVERS = {"seen-alone", "bedroom"}
+NOT_FOR_UNDER_FIVES = {"seen-alone", "participation", "placement", "health-education"}
+
+
+def young_person(case_category: str, age_band: str) -> bool:
+    return case_category == "care_leaver" or (
+        case_category == "CLA" and age_band in ("10-15", "16-17")
+    )
+
+
+def theme_ok(theme: Theme, category: str, age_band: str) -> bool:
     if theme.categories is not None and category not in theme.categories:
+        return False
+    if category == "care_leaver" and theme.id in NOT_FOR_CARE_LEAVERS:
+        return False
+    return not (age_band == "0-4" and theme.id in NOT_FOR_UNDER_FIVES)
+
+
+def worded(theme: Theme, category: str, age_band: str) -> Theme:
+    """The theme in the words used for the person whose case it is."""
+    if young_person(category, age_band) and theme.id in YOUNG_PERSON_WORDING:
+        return dataclasses.replace(theme, **YOUNG_PERSON_WORDING[theme.id])
+    return theme
+
+
+def fits(theme: Theme, tool: ToolInfo, category: str, age_band: str = "10-15") -> bool:
+    if not theme_ok(theme, category, age_band):
         return False
     ids = {q.id for q in tool.questions()}
     return bool(ids & set(theme.no))
@@ -1173,20 +1829,44 @@ POSITIVE = {
     "care-plan-up-to-date": "Updated after the September review.",
     "child-voice-recorded": "The young person's own words are quoted in visit notes.",
     "visits-purposeful": "Each visit note starts with its purpose and ends with the next steps.",
-    "supervision-reflective": "Supervision explores the worker's hypotheses and alternative explanations.",
+    "supervision-reflective": "Supervision explores the worker's "
+    "hypotheses and alternative explanations.",
 }
 
-CRIB_STRATEGY = {"strategy-partners-invited", "strategy-minutes-distributed", "strategy-plan-smart",
-                 "strategy-tasks-clear", "strategy-tasks-timescaled", "s47-partners-informed"}
-CONFERENCE = {"initial-conference-report-24h", "review-conference-report-5-days",
-              "conference-agencies-invited", "conference-invites-4-weeks",
-              "conference-report-date-in-invite", "conference-minutes-timely",
-              "initial-core-group-date-set", "subsequent-core-groups-set", "core-group-minutes-timely",
-              "core-group-confirmed-3-weeks", "core-group-written-report-expected", "core-group-report-24h",
-              "conference-report-timely", "core-groups-effective"}
-YOUNG_NA = {"child-kept-updated", "child-asked-about-identity", "child-participates-in-review",
-            "children-in-care-council", "advocate-offered", "child-updated-on-process",
-            "child-consulted-before-meeting", "feedback-and-complaints-known"}
+CRIB_STRATEGY = {
+    "strategy-partners-invited",
+    "strategy-minutes-distributed",
+    "strategy-plan-smart",
+    "strategy-tasks-clear",
+    "strategy-tasks-timescaled",
+    "s47-partners-informed",
+}
+CONFERENCE = {
+    "initial-conference-report-24h",
+    "review-conference-report-5-days",
+    "conference-agencies-invited",
+    "conference-invites-4-weeks",
+    "conference-report-date-in-invite",
+    "conference-minutes-timely",
+    "initial-core-group-date-set",
+    "subsequent-core-groups-set",
+    "core-group-minutes-timely",
+    "core-group-confirmed-3-weeks",
+    "core-group-written-report-expected",
+    "core-group-report-24h",
+    "conference-report-timely",
+    "core-groups-effective",
+}
+YOUNG_NA = {
+    "child-kept-updated",
+    "child-asked-about-identity",
+    "child-participates-in-review",
+    "children-in-care-council",
+    "advocate-offered",
+    "child-updated-on-process",
+    "child-consulted-before-meeting",
+    "feedback-and-complaints-known",
+}
 
 
 @dataclass
@@ -1209,14 +1889,22 @@ class Ctx:
 
     @property
     def tier(self) -> str:
-        return {"outstanding": "high", "good": "high", "requires_improvement": "mid",
-                "inadequate": "low"}.get(self.grade or "good", "mid")
+        return {
+            "outstanding": "high",
+            "good": "high",
+            "requires_improvement": "mid",
+            "inadequate": "low",
+        }.get(self.grade or "good", "mid")
 
 
 def case_ctx(rng: random.Random, case: Case, grade: str | None, themes: list[Theme]) -> Ctx:
     ctx = Ctx(rng, case.category, case.age_band, grade, themes)
     ctx.had_strategy = case.category == "CP" or (case.category == "CIN" and rng.random() < 0.3)
-    ctx.nfa = case.category in ("CIN", "early_help") and grade in ("good", "outstanding") and rng.random() < 0.15
+    ctx.nfa = (
+        case.category in ("CIN", "early_help")
+        and grade in ("good", "outstanding")
+        and rng.random() < 0.15
+    )
     ctx.out_of_area = case.category in LOOKED_AFTER and rng.random() < 0.3
     if case.category in SAFEGUARDING:
         r = rng.random()
@@ -1247,8 +1935,11 @@ def is_na(qid: str, ctx: Ctx) -> bool:
     if qid in ("risk-reassessed-after-incidents", "new-incidents-discussed"):
         return rng.random() < 0.3
     if qid in ("contingency-plan", "drift-challenged"):
-        return cat in LOOKED_AFTER and qid == "drift-challenged" or (
-            ctx.grade in ("good", "outstanding") and rng.random() < 0.6)
+        return (
+            cat in LOOKED_AFTER
+            and qid == "drift-challenged"
+            or (ctx.grade in ("good", "outstanding") and rng.random() < 0.6)
+        )
     if qid in ("previous-actions-progressed", "audit-findings-reviewed"):
         return rng.random() < 0.6
     if qid == "risk-escalated-parallel-plan":
@@ -1304,8 +1995,17 @@ def section_grade(overall: str, nos: int, rng: random.Random) -> str:
         if overall == "inadequate":
             return "inadequate" if rng.random() < 0.5 else "requires_improvement"
         return "requires_improvement"
-    return GRADES[max(0, min(r, 1) - (0 if overall == "good" or (overall == "requires_improvement"
-                                                                  and rng.random() < 0.7) else 1))]
+    return GRADES[
+        max(
+            0,
+            min(r, 1)
+            - (
+                0
+                if overall == "good" or (overall == "requires_improvement" and rng.random() < 0.7)
+                else 1
+            ),
+        )
+    ]
 
 
 def _value(raw: Any) -> Any:
@@ -1336,6 +2036,8 @@ def text_answer(q: Q, ctx: Ctx, follow: dict[str, list[str]], texts: dict[str, A
         return v(ctx) if callable(v) else (rng.choice(v) if isinstance(v, list) else v)
     if q.id == "help-impact-summary":
         key = "care_leaver" if ctx.category == "care_leaver" else ctx.service
+        if ctx.category == "CLA" and not young_person(ctx.category, ctx.age_band):
+            key = "cla-young"
         return rng.choice(HELP_IMPACT[key][ctx.tier])
     if q.id == "vulnerable-child-experience":
         first = next(v for v in ctx.vulnerabilities if v in VULNERABLE_EXPERIENCE)
@@ -1343,8 +2045,9 @@ def text_answer(q: Q, ctx: Ctx, follow: dict[str, list[str]], texts: dict[str, A
     return GENERIC_TEXT
 
 
-def answer_tool(tool: ToolInfo, ctx: Ctx, sections: int | None = None,
-                texts: dict[str, Any] | None = None) -> dict[Any, Any]:
+def answer_tool(
+    tool: ToolInfo, ctx: Ctx, sections: int | None = None, texts: dict[str, Any] | None = None
+) -> dict[Any, Any]:
     """Answers to ``tool`` for the case in ``ctx``, with a comment line naming each section.
 
     Theme questions are answered "no" with the auditor's comment; questions that do not apply
@@ -1377,7 +2080,10 @@ def answer_tool(tool: ToolInfo, ctx: Ctx, sections: int | None = None,
                     value = "yes" if ctx.nfa else "no"
                 elif q.id == "placed-out-of-area":
                     value = "yes" if ctx.out_of_area else "no"
-                elif q.id in ("risks-reduced", "escalated-with-parallel-plan") and ctx.grade == "inadequate":
+                elif (
+                    q.id in ("risks-reduced", "escalated-with-parallel-plan")
+                    and ctx.grade == "inadequate"
+                ):
                     value = "no" if q.id == "risks-reduced" else "yes"
                     if q.triggers and value in q.triggers:
                         comment = "Risks remain high: see the areas for improvement."
@@ -1385,15 +2091,23 @@ def answer_tool(tool: ToolInfo, ctx: Ctx, sections: int | None = None,
                     value = "na"
                 else:
                     value = "yes"
-                    if q.id in POSITIVE and ctx.grade in ("good", "outstanding") and rng.random() < 0.35:
+                    if (
+                        q.id in POSITIVE
+                        and ctx.grade in ("good", "outstanding")
+                        and rng.random() < 0.35
+                    ):
                         comment = POSITIVE[q.id]
                 if value in q.triggers and comment is None:
                     comment = "Not evidenced on the case file; discussed with the team manager."
             elif q.type == "check":
                 if q.id in no_ids:
                     sw = "yes" if rng.random() < 0.4 else "no"
-                    value = M(("social_worker", sw), ("manager", "no"),
-                              ("comment", rng.choice(no_ids[q.id])), ("checked", ctx.checked))
+                    value = M(
+                        ("social_worker", sw),
+                        ("manager", "no"),
+                        ("comment", rng.choice(no_ids[q.id])),
+                        ("checked", ctx.checked),
+                    )
                     nos += 1
                 elif is_na(q.id, ctx):
                     value = Flow({"social_worker": "na", "manager": "na"})
@@ -1466,19 +2180,31 @@ def _fit_grades(answers: dict[Any, Any], grade_qs: list[tuple[str, int]], overal
 # ---------------------------------------------------------------------------------------------
 
 
-def pick_themes(rng: random.Random, tool: ToolInfo, category: str, n: int,
-                forced: Iterable[str] = ()) -> list[Theme]:
+def pick_themes(
+    rng: random.Random, tool: ToolInfo, case: Case, n: int, forced: Iterable[str] = ()
+) -> list[Theme]:
     chosen = [THEME[t] for t in forced]
-    pool = [t for t in THEMES if fits(t, tool, category) and t not in chosen
-            and not t.id.startswith("ma-")]
+    pool = [
+        t
+        for t in THEMES
+        if fits(t, tool, case.category, case.age_band)
+        and t not in chosen
+        and not t.id.startswith("ma-")
+    ]
     rng.shuffle(pool)
-    return chosen + pool[: max(0, n - len(chosen))]
+    return [
+        worded(t, case.category, case.age_band) for t in chosen + pool[: max(0, n - len(chosen))]
+    ]
 
 
-def strengths_text(rng: random.Random, category: str, grade: str, themes: list[Theme]) -> str:
+def strengths_text(
+    rng: random.Random, category: str, grade: str, themes: list[Theme], age_band: str = "10-15"
+) -> str:
     bank = list(STRENGTHS["corporate-parenting" if category in LOOKED_AFTER else "safeguarding"])
     if category == "supervision":
         bank = STRENGTHS["supervision"]
+    elif category == "CLA" and not young_person(category, age_band):
+        bank = STRENGTHS["cla-young"]
     elif category == "care_leaver":
         bank = STRENGTHS["care_leaver"] + [s for s in bank if "placement" not in s[0]]
     avoid = {t.id for t in themes}
@@ -1502,9 +2228,16 @@ def owner_of(kind: str, case: Case, rng: random.Random) -> str:
     return TM_OF[case.team]
 
 
-def make_actions(rng: random.Random, themes: list[Theme], statuses: list[str], case: Case,
-                 start: dt.date, floor: dt.date | None = None, reaudit: dt.date | None = None,
-                 verifier_floor: dt.date | None = None) -> list[dict[Any, Any]]:
+def make_actions(
+    rng: random.Random,
+    themes: list[Theme],
+    statuses: list[str],
+    case: Case,
+    start: dt.date,
+    floor: dt.date | None = None,
+    reaudit: dt.date | None = None,
+    verifier_floor: dt.date | None = None,
+) -> list[dict[Any, Any]]:
     """One action per theme, with due dates four weeks on and the given progress."""
     out = []
     for i, (theme, status) in enumerate(zip(themes, statuses, strict=False), start=1):
@@ -1518,12 +2251,19 @@ def make_actions(rng: random.Random, themes: list[Theme], statuses: list[str], c
             verified_by = QA_AUDITOR if rng.random() < 0.7 else QA_LEAD
             v = add_wd(max(done_on, verifier_floor or done_on), rng.randint(1, 6))
             verified_on = clamp_past(v, done_on)
-        out.append(M(
-            ("id", f"A{i}"), ("action", theme.action), ("owner", owner_of(theme.owner, case, rng)),
-            ("due", due), ("status", status), ("done_on", done_on), ("verified_by", verified_by),
-            ("verified_on", verified_on),
-            ("re_audit", reaudit if i == len(themes) and reaudit else None),
-        ))
+        out.append(
+            M(
+                ("id", f"A{i}"),
+                ("action", theme.action),
+                ("owner", owner_of(theme.owner, case, rng)),
+                ("due", due),
+                ("status", status),
+                ("done_on", done_on),
+                ("verified_by", verified_by),
+                ("verified_on", verified_on),
+                ("re_audit", reaudit if i == len(themes) and reaudit else None),
+            )
+        )
     return out
 
 
@@ -1556,23 +2296,45 @@ PLANS = {
     "2026-08": [
         P("closed", "outstanding", review="down", moderation=True),
         P("closed", "good", review="agree", moderation=True),
-        P("closed", "good"), P("closed", "good"), P("closed", "good"), P("closed", "good"),
+        P("closed", "good"),
+        P("closed", "good"),
+        P("closed", "good"),
+        P("closed", "good"),
         P("closed", "good", late=True),
         P("closed", "good", actions=["verified"]),
         P("closed", "good", actions=["verified"]),
         P("closed", "good"),
         P("closed", "requires_improvement", review="agree", actions=["verified", "verified"]),
-        P("closed", "requires_improvement", review="agree", actions=["verified", "verified", "verified"]),
-        P("qa_review", "requires_improvement", review="agree", actions=["verified", "done", "open"]),
+        P(
+            "closed",
+            "requires_improvement",
+            review="agree",
+            actions=["verified", "verified", "verified"],
+        ),
+        P(
+            "qa_review",
+            "requires_improvement",
+            review="agree",
+            actions=["verified", "done", "open"],
+        ),
         P("qa_review", "requires_improvement", review="up", actions=["done", "open"]),
-        P("qa_review", "inadequate", review="agree", actions=["verified", "open", "open"],
-          reaudit=D(2027, 2, 1)),
+        P(
+            "qa_review",
+            "inadequate",
+            review="agree",
+            actions=["verified", "open", "open"],
+            reaudit=D(2027, 2, 1),
+        ),
     ],
     "2026-09": [
         P("allocated"),
         P("closed", "outstanding", review="agree", moderation=True),
-        P("closed", "good"), P("closed", "good"), P("closed", "good", actions=["verified"]),
-        P("returned", "good"), P("returned", "good"), P("returned", "good"),
+        P("closed", "good"),
+        P("closed", "good"),
+        P("closed", "good", actions=["verified"]),
+        P("returned", "good"),
+        P("returned", "good"),
+        P("returned", "good"),
         P("closed", "good", review="agree", moderation=True),
         P("qa_review", "good", review="down", moderation=True, actions=["open"]),
         P("qa_review", "requires_improvement", review="agree", actions=["done", "open"]),
@@ -1582,13 +2344,27 @@ PLANS = {
         P("returned", "inadequate", late=True, actions=["open", "open", "open"]),
     ],
     "2026-10": [
-        P("allocated"), P("allocated"), P("allocated"), P("allocated"), P("allocated"),
-        P("in_progress", sections=2), P("in_progress", sections=3), P("in_progress", sections=1),
-        P("in_progress", sections=4), P("in_progress", sections=2),
-        P("returned", "good"), P("returned", "good"), P("returned", "good", actions=["open"]),
+        P("allocated"),
+        P("allocated"),
+        P("allocated"),
+        P("allocated"),
+        P("allocated"),
+        P("in_progress", sections=2),
+        P("in_progress", sections=3),
+        P("in_progress", sections=1),
+        P("in_progress", sections=4),
+        P("in_progress", sections=2),
+        P("returned", "good"),
+        P("returned", "good"),
+        P("returned", "good", actions=["open"]),
         P("returned", "requires_improvement", actions=["open", "open"]),
-        P("returned", "inadequate", actions=["open", "open", "open"], concern=True,
-          themes=["chronology", "risk-review", "seen-alone"]),
+        P(
+            "returned",
+            "inadequate",
+            actions=["open", "open", "open"],
+            concern=True,
+            themes=["chronology", "risk-review", "seen-alone"],
+        ),
     ],
 }
 COMPLETED_WINDOW = {
@@ -1615,8 +2391,9 @@ class Allocation:
         return f"audits/{self.allocated:%Y-%m}/{self.case.code}--{self.tool.id}.yaml"
 
 
-def draw(month: str, cases: list[Case], tools: dict[str, ToolInfo], seed: int,
-         audited: set[str]) -> tuple[list[Allocation], list[tuple[Case, str]]]:
+def draw(
+    month: str, cases: list[Case], tools: dict[str, ToolInfo], seed: int, audited: set[str]
+) -> tuple[list[Allocation], list[tuple[Case, str]]]:
     """Draw the month's sample: three cases per pair, from its service, never the TM's team."""
     year, mon = map(int, month.split("-"))
     allocated = first_working_day(year, mon)
@@ -1645,25 +2422,38 @@ def draw(month: str, cases: list[Case], tools: dict[str, ToolInfo], seed: int,
             continue
         pair = max(takers, key=lambda p: (need[p], -PAIRS.index(p)))
         need[pair] -= 1
-        allocations.append(Allocation(case, pair[0], pair[1], tools[TOOL_FOR[case.category]],
-                                      allocated, due))
+        allocations.append(
+            Allocation(case, pair[0], pair[1], tools[TOOL_FOR[case.category]], allocated, due)
+        )
     assert all(n == 0 for n in need.values()), f"{month}: not enough cases to draw"
     # Listed pair by pair, so each pair sees its three cases together.
     allocations.sort(key=lambda a: (PAIRS.index((a.sm, a.tm)), a.case.code))
     return allocations, excluded
 
 
-def sample_doc(month: str, list_date: dt.date, sha: str, seed: int, allocations: list[Allocation],
-               excluded: list[tuple[Case, str]], tools: dict[str, ToolInfo],
-               moderation: dict[Any, Any] | None) -> dict[Any, Any]:
+def month_name(month: str) -> str:
+    return f"{dt.date(int(month[:4]), int(month[5:]), 1):%B %Y}"
+
+
+def sample_doc(
+    month: str,
+    list_date: dt.date,
+    sha: str,
+    seed: int,
+    allocations: list[Allocation],
+    excluded: list[tuple[Case, str]],
+    tools: dict[str, ToolInfo],
+    moderation: dict[Any, Any] | None,
+) -> dict[Any, Any]:
     allocated = allocations[0].allocated
     drawn = prev_working(allocated - dt.timedelta(days=1))
     tool_refs = {cat: tools[t].ref for cat, t in TOOL_FOR.items()}
     return M(
-        Comment(f"Single-agency peer audit sample for {dt.date(int(month[:4]), int(month[5:]), 1):%B %Y}"
-                " (App. D), drawn by the Lead QA Auditor.\n"
-                "The seed, the case list's SHA-256 and the rules let anyone redraw it and see it was not\n"
-                "hand-picked. Synthetic demo data: the cases are random codes."),
+        Comment(
+            f"Single-agency peer audit sample for {month_name(month)} (App. D), drawn by the\n"
+            "Lead QA Auditor. The seed, the case list's SHA-256 and the rules let anyone redraw\n"
+            "it and see it was not hand-picked. Synthetic demo data: the cases are random codes."
+        ),
         ("schema", "qa/sample@1"),
         ("month", month),
         ("programme", "single-agency"),
@@ -1671,19 +2461,33 @@ def sample_doc(month: str, list_date: dt.date, sha: str, seed: int, allocations:
         ("seed", seed),
         ("case_list", f"cases/{list_date.isoformat()}.csv"),
         ("case_list_sha256", sha),
-        ("rules", M(
-            ("cases_per_pair", 3),
-            ("exclude_balanced_score_card", True),
-            ("exclude_own_team", True),
-            ("exclude_audited_within_months", 12),
-            ("return_months", 2),
-            ("tools", M(*[(cat, ref) for cat, ref in tool_refs.items()])),
-        )),
-        ("allocations", [M(
-            ("case", a.case.code), ("team", a.case.team), ("category", a.case.category),
-            ("tool", a.tool.ref), ("auditors", Flow([a.sm, a.tm])),
-            ("allocated", a.allocated), ("due", a.due), ("file", a.file),
-        ) for a in allocations]),
+        (
+            "rules",
+            M(
+                ("cases_per_pair", 3),
+                ("exclude_balanced_score_card", True),
+                ("exclude_own_team", True),
+                ("exclude_audited_within_months", 12),
+                ("return_months", 2),
+                ("tools", M(*[(cat, ref) for cat, ref in tool_refs.items()])),
+            ),
+        ),
+        (
+            "allocations",
+            [
+                M(
+                    ("case", a.case.code),
+                    ("team", a.case.team),
+                    ("category", a.case.category),
+                    ("tool", a.tool.ref),
+                    ("auditors", Flow([a.sm, a.tm])),
+                    ("allocated", a.allocated),
+                    ("due", a.due),
+                    ("file", a.file),
+                )
+                for a in allocations
+            ],
+        ),
         ("excluded", [M(("case", c.code), ("reason", r)) for c, r in excluded]),
         ("moderation", moderation),
     )
@@ -1696,44 +2500,63 @@ def assign_plans(rng: random.Random, month: str, allocations: list[Allocation]) 
     # A safeguarding concern belongs on a safeguarding case.
     for i, plan in enumerate(plans):
         if plan.concern and allocations[i].case.category not in ("CP", "CIN"):
-            j = next(j for j, a in enumerate(allocations)
-                     if a.case.category in ("CP", "CIN") and not plans[j].concern)
+            j = next(
+                j
+                for j, a in enumerate(allocations)
+                if a.case.category in ("CP", "CIN") and not plans[j].concern
+            )
             plans[i], plans[j] = plans[j], plans[i]
             break
     return plans
 
 
-def review_comment(overall: str, agreed: str, themes: list[Theme]) -> str:
+def review_comment(overall: str, agreed: str, themes: list[Theme], yp: bool = False) -> str:
     name = agreed.replace("_", " ").title()
-    issues = [ISSUE[t.id] for t in themes]
+    issues = [
+        ISSUE[t.id].replace("the child", "the young person") if yp else ISSUE[t.id] for t in themes
+    ]
     main = " and ".join(issues[:2])
     if agreed == overall:
         if RANK[agreed] >= 2:
-            return ("Moderation: agreed. The evidence in the answers supports the grade, and the "
-                    "strengths are specific to this child.")
-        return (f"Agreed. The main concerns are {main}; the actions are proportionate and will be "
-                "checked at verification." if len(issues) > 1 else
-                f"Agreed. The main concern is {main}; the action is proportionate and will be checked "
-                "at verification.")
+            return (
+                "Moderation: agreed. The evidence in the answers supports the grade, and the "
+                "strengths are specific to this child."
+            )
+        return (
+            f"Agreed. The main concerns are {main}; the actions are proportionate and will be "
+            "checked at verification."
+            if len(issues) > 1
+            else f"Agreed. The main concern is {main}; the action is proportionate and will be "
+            "checked at verification."
+        )
     if RANK[agreed] < RANK[overall]:
         if not issues:
-            return (f"Moderated down to {name}: practice is consistently good, but the file does not yet "
-                    "show the exceptional impact that Outstanding needs. Discussed with the auditors, "
-                    "who agree.")
-        return (f"Moderated down to {name}: the answers show {main}, and the impact on the child is "
-                "greater than the grade given. Discussed with the auditors, who agree.")
-    return (f"Moderated up to {name}: the gaps found are recording issues rather than gaps in the help "
-            "the child received. Discussed with the auditors, who agree.")
+            return (
+                f"Moderated down to {name}: practice is consistently good, but the file does "
+                "not yet show the exceptional impact that Outstanding needs. Discussed with the "
+                "auditors, who agree."
+            )
+        return (
+            f"Moderated down to {name}: the answers show {main}, and the impact on the child is "
+            "greater than the grade given. Discussed with the auditors, who agree."
+        )
+    return (
+        f"Moderated up to {name}: the gaps found are recording issues rather than gaps in the help "
+        "the child received. Discussed with the auditors, who agree."
+    )
 
 
 def audit_doc(rng: random.Random, month: str, a: Allocation, plan: Plan) -> dict[Any, Any]:
     case, tool = a.case, a.tool
-    n_themes = {"outstanding": 0, "good": rng.choice([0, 1, 1]) if not plan.actions else len(plan.actions),
-                "requires_improvement": max(2, len(plan.actions)),
-                "inadequate": max(4, len(plan.actions))}.get(plan.grade or "good", 0)
+    n_themes = {
+        "outstanding": 0,
+        "good": rng.choice([0, 1, 1]) if not plan.actions else len(plan.actions),
+        "requires_improvement": max(2, len(plan.actions)),
+        "inadequate": max(4, len(plan.actions)),
+    }.get(plan.grade or "good", 0)
     if plan.status in ("allocated", "in_progress") and plan.grade is None:
         n_themes = rng.choice([0, 1, 2])
-    themes = pick_themes(rng, tool, case.category, n_themes, plan.themes)
+    themes = pick_themes(rng, tool, case, n_themes, plan.themes)
     ctx = case_ctx(rng, case, plan.grade, themes)
     if plan.concern:  # the concern found is about domestic abuse at home
         ctx.vulnerabilities = ["domestic_abuse"]
@@ -1743,29 +2566,58 @@ def audit_doc(rng: random.Random, month: str, a: Allocation, plan: Plan) -> dict
     header = Comment(
         f"Single-agency peer audit return (App. D): a {CATEGORY_NAME[case.category]} case of the "
         f"{TEAM[case.team][1]}.\n"
-        "Synthetic demo data: the case, the people and the events are fictional.")
+        "Synthetic demo data: the case, the people and the events are fictional."
+    )
     status: Any = plan.status
     if plan.status == "allocated" and month == "2026-09":
-        status = Note("allocated", f"not returned yet: it was due {a.due.isoformat()}, so it is overdue")
+        status = Note(
+            "allocated", f"not returned yet: it was due {a.due.isoformat()}, so it is overdue"
+        )
     base = [
         header,
-        ("schema", "qa/audit@1"), ("tool", tool.ref), ("case", case.code), ("team", case.team),
-        ("social_worker", case.worker), ("auditors", Flow([a.sm, a.tm])),
-        ("allocated", a.allocated), ("due", a.due), ("status", status),
+        ("schema", "qa/audit@1"),
+        ("tool", tool.ref),
+        ("case", case.code),
+        ("team", case.team),
+        ("social_worker", case.worker),
+        ("auditors", Flow([a.sm, a.tm])),
+        ("allocated", a.allocated),
+        ("due", a.due),
+        ("status", status),
     ]
     if plan.status == "allocated":
-        return M(*base, Comment(f"Not started. Answer the questions of {tool.ref} below\n"
-                                f"(see audit_tools/{tool.id}.yaml), then set status: returned."),
-                 ("answers", {}))
+        return M(
+            *base,
+            Comment(
+                f"Not started. Answer the questions of {tool.ref} below\n"
+                f"(see audit_tools/{tool.id}.yaml), then set status: returned."
+            ),
+            ("answers", {}),
+        )
     if plan.status == "in_progress":
-        answers = answer_tool(tool, Ctx(rng, case.category, case.age_band, "good", themes,
-                                        ctx.had_strategy, ctx.nfa, ctx.out_of_area, ctx.vulnerabilities),
-                              sections=plan.sections)
+        answers = answer_tool(
+            tool,
+            Ctx(
+                rng,
+                case.category,
+                case.age_band,
+                "good",
+                themes,
+                ctx.had_strategy,
+                ctx.nfa,
+                ctx.out_of_area,
+                ctx.vulnerabilities,
+            ),
+            sections=plan.sections,
+        )
         # No grades yet: the auditors grade when they have read the whole file.
         for key in [k for k in answers if isinstance(k, str) and k.endswith("-grade")]:
             del answers[key]
-        return M(*base, Comment("In progress: the auditors are part way through the file."),
-                 ("answers", answers))
+        return M(
+            *base,
+            Comment("In progress: the auditors are part way through the file."),
+            ("answers", answers),
+        )
     assert plan.grade is not None
     if plan.late:
         completed = LATE_COMPLETED[month]
@@ -1789,34 +2641,64 @@ def audit_doc(rng: random.Random, month: str, a: Allocation, plan: Plan) -> dict
             ("reviewer", QA_AUDITOR if rng.random() < 0.65 else QA_LEAD),
             ("date", rdate),
             ("agreed_grade", agreed),
-            ("comment", review_comment(plan.grade, agreed, themes)),
+            (
+                "comment",
+                review_comment(
+                    plan.grade, agreed, themes, young_person(case.category, case.age_band)
+                ),
+            ),
             ("forwarded_to", Flow([AD, a.sm]) if below else None),
         )
-    actions = make_actions(rng, themes, statuses, case, completed, reaudit=plan.reaudit,
-                           verifier_floor=review["date"] if review else None) if plan.actions else []
+    actions = (
+        make_actions(
+            rng,
+            themes,
+            statuses,
+            case,
+            completed,
+            reaudit=plan.reaudit,
+            verifier_floor=review["date"] if review else None,
+        )
+        if plan.actions
+        else []
+    )
     concern = None
     if plan.concern:
         concern = M(
             ("found", CONCERN_FOUND),
-            ("description", para(
-                "Reading the file, the auditors found two police notifications of domestic abuse at the "
-                "home in October that are not on the chronology and were not discussed with the team "
-                "manager. The child has not been seen alone since August. Escalated to the team manager "
-                "the same day for an urgent strategy discussion.")),
+            (
+                "description",
+                para(
+                    "Reading the file, the auditors found two "
+                    "police notifications of domestic abuse at the "
+                    "home in October that are not on the "
+                    "chronology and were not discussed with the team "
+                    "manager. The child has not been seen alone "
+                    "since August. Escalated to the team manager "
+                    "the same day for an urgent strategy discussion."
+                ),
+            ),
             ("escalated_to", TM_OF[case.team]),
             ("escalated_on", CONCERN_FOUND),
         )
     tail: list[Any] = []
     if concern:
-        tail = [Comment("Found while auditing: escalated at once, outside the monthly cycle; "
-                        "not yet acknowledged."),
-                ("safeguarding_concern", concern)]
+        tail = [
+            Comment(
+                "Found while auditing: escalated at once, outside the monthly cycle; "
+                "not yet acknowledged."
+            ),
+            ("safeguarding_concern", concern),
+        ]
     return M(
         *base,
-        ("completed", Note(completed, "returned after the due date") if completed > a.due else completed),
+        (
+            "completed",
+            Note(completed, "returned after the due date") if completed > a.due else completed,
+        ),
         ("answers", answers),
         ("overall_grade", plan.grade),
-        ("strengths", strengths_text(rng, case.category, plan.grade, themes)),
+        ("strengths", strengths_text(rng, case.category, plan.grade, themes, case.age_band)),
         ("areas_for_improvement", areas_text(rng, case.category, themes)),
         ("actions", actions or None),
         ("qa_review", review),
@@ -1829,15 +2711,26 @@ def audit_doc(rng: random.Random, month: str, a: Allocation, plan: Plan) -> dict
 # Manager and the Social Worker.
 # ---------------------------------------------------------------------------------------------
 
-CRIB_THEMES_LOOKED_AFTER = ["chronology", "seen-alone", "bedroom", "risk-review", "identity", "voice"]
+CRIB_THEMES_LOOKED_AFTER = [
+    "chronology",
+    "seen-alone",
+    "bedroom",
+    "risk-review",
+    "identity",
+    "voice",
+]
 
 
-def crib_sheets(book: CaseBook, tools: dict[str, ToolInfo], avoid: set[str]) -> dict[str, dict[Any, Any]]:
+def crib_sheets(
+    book: CaseBook, tools: dict[str, ToolInfo], avoid: set[str]
+) -> dict[str, dict[Any, Any]]:
     rng = random.Random("northbridge/crib-sheets")
     tool = tools["crib-sheet"]
     out: dict[str, dict[Any, Any]] = {}
-    months = [("2026-10", D(2026, 9, 28), D(2026, 10, 5), D(2026, 10, 30)),
-              ("2026-11", D(2026, 10, 28), D(2026, 11, 2), D(2026, 11, 27))]
+    months = [
+        ("2026-10", D(2026, 9, 28), D(2026, 10, 5), D(2026, 10, 30)),
+        ("2026-11", D(2026, 10, 28), D(2026, 11, 2), D(2026, 11, 27)),
+    ]
     for month, list_date, first, last in months:
         for team in TEAM:
             if team in BSC:
@@ -1847,40 +2740,67 @@ def crib_sheets(book: CaseBook, tools: dict[str, ToolInfo], avoid: set[str]) -> 
                 avoid.add(case.code)
                 completed = month == "2026-10" or (n == 0 and team != "leaving-care")
                 held = working_day_between(rng, first, last) if completed else None
-                allowed = [t for t in THEMES if fits(t, tool, case.category)
-                           and (case.category not in LOOKED_AFTER or t.id in CRIB_THEMES_LOOKED_AFTER)]
+                allowed = [
+                    t
+                    for t in THEMES
+                    if fits(t, tool, case.category, case.age_band)
+                    and (case.category not in LOOKED_AFTER or t.id in CRIB_THEMES_LOOKED_AFTER)
+                ]
                 themes = rng.sample(allowed, rng.choice([0, 1, 1, 2, 3])) if completed else []
+                themes = [worded(t, case.category, case.age_band) for t in themes]
                 ctx = case_ctx(rng, case, "good", themes)
                 ctx.checked = held
                 sm = SM_OF[SERVICE_OF[team]]
                 doc = M(
-                    Comment("Supervision crib sheet (App. A): the Service Manager goes through the key audit\n"
-                            "themes on this case with the Team Manager and the Social Worker.\n"
-                            "Synthetic demo data: the case and the people are fictional."),
+                    Comment(
+                        "Supervision crib sheet (App. A): the "
+                        "Service Manager goes through the key audit\n"
+                        "themes on this case with the Team Manager and the Social Worker.\n"
+                        "Synthetic demo data: the case and the people are fictional."
+                    ),
                     ("schema", "qa/crib-sheet@1"),
-                    ("tool", tool.ref), ("month", month), ("team", team), ("case", case.code),
-                    ("social_worker", case.worker), ("team_manager", TM_OF[team]),
+                    ("tool", tool.ref),
+                    ("month", month),
+                    ("team", team),
+                    ("case", case.code),
+                    ("social_worker", case.worker),
+                    ("team_manager", TM_OF[team]),
                     ("service_manager", sm),
-                    ("status", "completed" if completed else Note("allocated", "session booked for later in the month")),
+                    (
+                        "status",
+                        "completed"
+                        if completed
+                        else Note("allocated", "session booked for later in the month"),
+                    ),
                     ("held", held),
                 )
                 if not completed:
-                    doc[Comment("For each point: social_worker and manager answer yes, no or na; "
-                                "explain every no in comment.")] = None
+                    doc[
+                        Comment(
+                            "For each point: social_worker and manager answer yes, no or na; "
+                            "explain every no in comment."
+                        )
+                    ] = None
                     doc["answers"] = {}
                 else:
                     doc["answers"] = answer_tool(tool, ctx)
                     if themes:
-                        summary = ("Discussed with the social worker and team manager. To follow up:\n"
-                                   + block(t.area for t in themes))
+                        summary = (
+                            "Discussed with the social worker and team manager. To follow up:\n"
+                            + block(t.area for t in themes)
+                        )
                     else:
-                        summary = para("All points checked with the social worker and team manager; "
-                                       "practice on this case meets the standards. No actions.")
+                        summary = para(
+                            "All points checked with the social worker and team manager; "
+                            "practice on this case meets the standards. No actions."
+                        )
                     doc["summary"] = summary
                     if themes:
                         assert held is not None
-                        statuses = ["done" if month == "2026-10" and rng.random() < 0.7 else "open"
-                                    for _ in themes]
+                        statuses = [
+                            "done" if month == "2026-10" and rng.random() < 0.7 else "open"
+                            for _ in themes
+                        ]
                         acts = make_actions(rng, themes, statuses, case, held)
                         doc["actions"] = acts
                 out[f"crib-sheets/{month}/{team}--{case.code}.yaml"] = doc
@@ -1892,7 +2812,9 @@ def crib_sheets(book: CaseBook, tools: dict[str, ToolInfo], avoid: set[str]) -> 
 # ---------------------------------------------------------------------------------------------
 
 
-def themed_audit(book: CaseBook, tools: dict[str, ToolInfo], avoid: set[str]) -> dict[str, dict[Any, Any]]:
+def themed_audit(
+    book: CaseBook, tools: dict[str, ToolInfo], avoid: set[str]
+) -> dict[str, dict[Any, Any]]:
     rng = random.Random("northbridge/themed")
     tool = tools["themed-supervision"]
     folder = "themed/2026-10-supervision"
@@ -1906,8 +2828,16 @@ def themed_audit(book: CaseBook, tools: dict[str, ToolInfo], avoid: set[str]) ->
         cases.append(case)
     plans = {
         "assessment-1": ("good", [], []),
-        "assessment-2": ("requires_improvement", ["supervision-reflective", "learning-loop"], ["done", "open"]),
-        "child-protection": ("inadequate", ["oversight", "drift", "supervision-reflective"], ["open", "open", "open"]),
+        "assessment-2": (
+            "requires_improvement",
+            ["supervision-reflective", "learning-loop"],
+            ["done", "open"],
+        ),
+        "child-protection": (
+            "inadequate",
+            ["oversight", "drift", "supervision-reflective"],
+            ["open", "open", "open"],
+        ),
         "child-in-need": ("good", ["identity"], []),
         "looked-after": ("requires_improvement", ["oversight", "identity"], ["done", "open"]),
         "leaving-care": ("good", [], []),
@@ -1916,15 +2846,25 @@ def themed_audit(book: CaseBook, tools: dict[str, ToolInfo], avoid: set[str]) ->
     out: dict[str, dict[Any, Any]] = {}
     for case in cases:
         grade, theme_ids, statuses = plans[case.team]
-        themes = [THEME[t] for t in theme_ids]
+        themes = [worded(THEME[t], case.category, case.age_band) for t in theme_ids]
         ctx = case_ctx(rng, case, grade, themes)
         completed = working_day_between(rng, D(2026, 10, 19), D(2026, 11, 6))
         out[f"{folder}/{case.code}--{tool.id}.yaml"] = M(
-            Comment("Themed audit return: quality of supervision (§5.3), completed by the Lead QA Auditor.\n"
-                    "Synthetic demo data: the case and the people are fictional."),
-            ("schema", "qa/audit@1"), ("tool", tool.ref), ("case", case.code), ("team", case.team),
-            ("social_worker", case.worker), ("auditors", Flow([QA_LEAD])),
-            ("allocated", allocated), ("due", due), ("status", "returned"), ("completed", completed),
+            Comment(
+                "Themed audit return: quality of supervision "
+                "(§5.3), completed by the Lead QA Auditor.\n"
+                "Synthetic demo data: the case and the people are fictional."
+            ),
+            ("schema", "qa/audit@1"),
+            ("tool", tool.ref),
+            ("case", case.code),
+            ("team", case.team),
+            ("social_worker", case.worker),
+            ("auditors", Flow([QA_LEAD])),
+            ("allocated", allocated),
+            ("due", due),
+            ("status", "returned"),
+            ("completed", completed),
             ("answers", answer_tool(tool, ctx)),
             ("overall_grade", grade),
             ("strengths", strengths_text(rng, "supervision", grade, themes)),
@@ -1932,9 +2872,11 @@ def themed_audit(book: CaseBook, tools: dict[str, ToolInfo], avoid: set[str]) ->
             ("actions", make_actions(rng, themes, statuses, case, completed) if statuses else None),
         )
     out[f"{folder}/scope.yaml"] = M(
-        Comment("Themed audit (§5.3): the Lead QA Auditor looks at one theme across a few cases,\n"
-                "in consultation with the Service Managers, and reports findings and recommendations.\n"
-                "Its returns are the <case>--themed-supervision.yaml files in this folder."),
+        Comment(
+            "Themed audit (§5.3): the Lead QA Auditor looks at one theme across a few cases,\n"
+            "in consultation with the Service Managers, and reports findings and recommendations.\n"
+            "Its returns are the <case>--themed-supervision.yaml files in this folder."
+        ),
         ("schema", "qa/themed@1"),
         ("theme", "supervision"),
         ("month", "2026-10"),
@@ -1944,17 +2886,28 @@ def themed_audit(book: CaseBook, tools: dict[str, ToolInfo], avoid: set[str]) ->
         ("consulted", Flow(["sm-rsingh", "sm-lharding"])),
         ("cases", [c.code for c in cases]),
         ("report_due", D(2026, 12, 11)),
-        ("findings", para(
-            "Six cases, one from each team. Three were graded Good, two Requires Improvement and one "
-            "Inadequate. Supervision was regular in four of the six cases, but records often list tasks "
-            "without reflection, and identity is rarely discussed. Where risk had not reduced, supervision "
-            "did not challenge drift or agree escalation.")),
-        ("recommendations", [
-            "Use the reflective supervision template for all case supervision from January.",
-            "Make identity, equality and diversity a standing item in case supervision.",
-            "Team managers to review audit findings and monitoring forms in the next supervision after they arrive.",
-            "Service Managers to dip-sample two supervision records per team each quarter.",
-        ]),
+        (
+            "findings",
+            para(
+                "Six cases, one from each team. Three were "
+                "graded Good, two Requires Improvement and one "
+                "Inadequate. Supervision was regular in four of "
+                "the six cases, but records often list tasks "
+                "without reflection, and identity is rarely "
+                "discussed. Where risk had not reduced, supervision "
+                "did not challenge drift or agree escalation."
+            ),
+        ),
+        (
+            "recommendations",
+            [
+                "Use the reflective supervision template for all case supervision from January.",
+                "Make identity, equality and diversity a standing item in case supervision.",
+                "Team managers to review audit findings and "
+                "monitoring forms in the next supervision after they arrive.",
+                "Service Managers to dip-sample two supervision records per team each quarter.",
+            ],
+        ),
     )
     return out
 
@@ -1965,38 +2918,57 @@ def themed_audit(book: CaseBook, tools: dict[str, ToolInfo], avoid: set[str]) ->
 
 MA_ID = "2026-cp-neglect"
 MA_AGENCIES = ["childrens-social-care", "police", "health", "education"]
-MA_BASE = ["requires_improvement", "good", "requires_improvement", "inadequate", "good",
-           "requires_improvement", "requires_improvement", "good"]
+MA_BASE = [
+    "requires_improvement",
+    "good",
+    "requires_improvement",
+    "inadequate",
+    "good",
+    "requires_improvement",
+    "requires_improvement",
+    "good",
+]
 CSC_NA = {"concerns-shared", "invited-to-strategy", "informed-of-s47", "invited-to-conferences"}
 
 INVOLVEMENT = {
     "childrens-social-care": [
-        "Allocated social worker since the initial conference: visits every two weeks, monthly core groups, "
+        "Allocated social worker since the initial "
+        "conference: visits every two weeks, monthly core groups, "
         "and a family support worker in the home each week.",
-        "Assessment, S47 enquiry and child protection plan; the case has had two social workers this year.",
+        "Assessment, S47 enquiry and child protection "
+        "plan; the case has had two social workers this year.",
     ],
     "police": [
-        "Two domestic incident call-outs in the audit period, attendance at the strategy meeting and "
+        "Two domestic incident call-outs in the audit "
+        "period, attendance at the strategy meeting and "
         "information for the initial conference.",
-        "One call-out for a neighbour's concern about the children being left alone; checks shared for the "
+        "One call-out for a neighbour's concern about the "
+        "children being left alone; checks shared for the "
         "strategy meeting.",
     ],
     "health": [
-        "Health visitor contacts, GP records and one emergency department attendance; the health visitor "
+        "Health visitor contacts, GP records and one "
+        "emergency department attendance; the health visitor "
         "attended core groups.",
-        "School nurse and GP involvement: missed immunisations followed up and a dental referral made.",
+        "School nurse and GP involvement: missed "
+        "immunisations followed up and a dental referral made.",
     ],
     "education": [
         "The designated safeguarding lead monitored attendance and presentation daily and attended "
         "conferences.",
-        "Nursery key worker and the designated safeguarding lead shared concerns about hunger and hygiene.",
+        "Nursery key worker and the designated "
+        "safeguarding lead shared concerns about hunger and hygiene.",
     ],
 }
 AGENCY_DID_WELL = {
-    "childrens-social-care": "Persistent visiting and a clear written agreement with the parents about home conditions.",
-    "police": "Prompt sharing of call-out information and clear risk assessment at the strategy meeting.",
-    "health": "The health visitor's developmental checks gave clear evidence of the impact of neglect on the child.",
-    "education": "Daily monitoring in school, breakfast club and uniform support, shared at every core group.",
+    "childrens-social-care": "Persistent visiting and a clear written "
+    "agreement with the parents about home conditions.",
+    "police": "Prompt sharing of call-out information and "
+    "clear risk assessment at the strategy meeting.",
+    "health": "The health visitor's developmental checks gave "
+    "clear evidence of the impact of neglect on the child.",
+    "education": "Daily monitoring in school, breakfast club and "
+    "uniform support, shared at every core group.",
 }
 AGENCY_MINOR = {
     "childrens-social-care": "Record the child's own words at each visit.",
@@ -2005,18 +2977,24 @@ AGENCY_MINOR = {
     "education": "Send written reports when the designated safeguarding lead cannot attend.",
 }
 MA_OUTCOMES = {
-    "high": "Home conditions have improved and are sustained; attendance and health appointments are now consistent.",
+    "high": "Home conditions have improved and are sustained; "
+    "attendance and health appointments are now consistent.",
     "mid": "Some improvement in home conditions, but it is not sustained between visits.",
     "low": "No sustained change: the child is still often hungry and missing appointments.",
 }
 
 
-def multi_agency(book: CaseBook, tools: dict[str, ToolInfo], avoid: set[str]) -> dict[str, dict[Any, Any]]:
+def multi_agency(
+    book: CaseBook, tools: dict[str, ToolInfo], avoid: set[str]
+) -> dict[str, dict[Any, Any]]:
     rng = random.Random("northbridge/multi-agency")
     tool = tools["multi-agency"]
     folder = f"multi-agency/{MA_ID}"
-    pool = [c for c in book.lists[D(2026, 8, 27)] if c.category == "CP" and c.code not in avoid
-            and c.start_date <= D(2026, 3, 31)]
+    pool = [
+        c
+        for c in book.lists[D(2026, 8, 27)]
+        if c.category == "CP" and c.code not in avoid and c.start_date <= D(2026, 3, 31)
+    ]
     cases = sorted(rng.sample(pool, 8), key=lambda c: c.code)
     for c in cases:
         avoid.add(c.code)
@@ -2033,41 +3011,63 @@ def multi_agency(book: CaseBook, tools: dict[str, ToolInfo], avoid: set[str]) ->
             grade = base
             if rng.random() < 0.3:
                 grade = GRADES[max(0, min(3, RANK[base] + rng.choice([-1, 1])))]
-            n = {"outstanding": 0, "good": rng.choice([0, 1]), "requires_improvement": rng.choice([1, 2]),
-                 "inadequate": 2}[grade]
-            allowed = [t for t in ma_themes if not (agency == "childrens-social-care" and t.id == "ma-sharing")]
+            n = {
+                "outstanding": 0,
+                "good": rng.choice([0, 1]),
+                "requires_improvement": rng.choice([1, 2]),
+                "inadequate": 2,
+            }[grade]
+            allowed = [
+                t
+                for t in ma_themes
+                if not (agency == "childrens-social-care" and t.id == "ma-sharing")
+            ]
             themes = rng.sample(allowed, n)
             ctx = Ctx(rng, "CP", case.age_band, grade, themes, had_strategy=True, agency=agency)
-            texts["agency-areas-for-improvement"] = (
-                lambda ctx, th=themes: " ".join(t.area for t in th) if th else AGENCY_MINOR[ctx.agency])
+            texts["agency-areas-for-improvement"] = lambda ctx, th=themes: (
+                " ".join(t.area for t in th) if th else AGENCY_MINOR[ctx.agency]
+            )
             answers = answer_tool(tool, ctx, texts=texts)
             for qid in CSC_NA:
                 if agency == "childrens-social-care" and answers.get(qid) == "yes":
                     answers[qid] = "na"
             completed = working_day_between(rng, D(2026, 9, 21), D(2026, 10, 9))
             out[f"{folder}/returns/{case.code}--{agency}.yaml"] = M(
-                Comment(f"Multi-agency audit return ({MA_ID}): one agency's view of one case (App. E).\n"
-                        "Synthetic demo data: the case and the people are fictional."),
-                ("schema", "qa/agency-return@1"), ("tool", tool.ref), ("case", case.code),
-                ("agency", agency), ("auditor", AGENCY_AUDITORS[agency]), ("status", "returned"),
-                ("completed", completed), ("answers", answers), ("grade", grade),
+                Comment(
+                    f"Multi-agency audit return ({MA_ID}): one agency's view of one case "
+                    "(App. E).\n"
+                    "Synthetic demo data: the case and the people are fictional."
+                ),
+                ("schema", "qa/agency-return@1"),
+                ("tool", tool.ref),
+                ("case", case.code),
+                ("agency", agency),
+                ("auditor", AGENCY_AUDITORS[agency]),
+                ("status", "returned"),
+                ("completed", completed),
+                ("answers", answers),
+                ("grade", grade),
                 ("strengths", para(AGENCY_DID_WELL[agency])),
-                ("areas_for_improvement", block(t.area for t in themes) if themes
-                 else para(AGENCY_MINOR[agency])),
+                (
+                    "areas_for_improvement",
+                    block(t.area for t in themes) if themes else para(AGENCY_MINOR[agency]),
+                ),
             )
         findings.append((case, base))
     consult_date = D(2026, 10, 14)
     case_findings = []
     summaries = {
-        "good": "Agencies worked well together: concerns were shared promptly and the plan is making a "
-                "sustained difference to the child's care.",
+        "good": "Agencies worked well together: concerns "
+        "were shared promptly and the plan is making a "
+        "sustained difference to the child's care.",
         "requires_improvement": "Agencies are involved, but the plan's tasks lack timescales and "
-                                "attendance at core groups is patchy, so progress is slow.",
-        "inadequate": "Neglect has continued for a long time without escalation; school's concerns were "
-                      "not shared promptly and health were not at core groups.",
+        "attendance at core groups is patchy, so progress is slow.",
+        "inadequate": "Neglect has continued for a long time "
+        "without escalation; school's concerns were "
+        "not shared promptly and health were not at core groups.",
     }
     child_views = [
-        "The child said home is \"better now\" and they like breakfast club; they want to see their "
+        'The child said home is "better now" and they like breakfast club; they want to see their '
         "social worker more often.",
         "The child said they get worried when mum is sad, and they like staying at their aunt's.",
         "The child talked about school and football; they did not want to talk about home.",
@@ -2080,50 +3080,107 @@ def multi_agency(book: CaseBook, tools: dict[str, ToolInfo], avoid: set[str]) ->
     rng.shuffle(child_views)
     for i, (case, base) in enumerate(findings):
         young = case.age_band == "0-4"
-        child = (M(("by", PARTICIPATION), ("not_done_reason",
-                   "The child is too young to give views (age band 0-4); the participation officer "
-                   "observed them at nursery with their key worker instead."))
-                 if young else
-                 M(("by", PARTICIPATION), ("date", working_day_between(rng, D(2026, 9, 28), consult_date)),
-                   ("summary", child_views.pop())))
+        child = (
+            M(
+                ("by", PARTICIPATION),
+                (
+                    "not_done_reason",
+                    "The child is too young to give views "
+                    "(age band 0-4); the participation officer "
+                    "observed them at nursery with their key worker instead.",
+                ),
+            )
+            if young
+            else M(
+                ("by", PARTICIPATION),
+                ("date", working_day_between(rng, D(2026, 9, 28), consult_date)),
+                ("summary", child_views.pop()),
+            )
+        )
         if i == 2:
-            parents = M(("by", QA_AUDITOR), ("not_done_reason",
-                         "Mother declined a visit and father did not reply to two letters."))
+            parents = M(
+                ("by", QA_AUDITOR),
+                (
+                    "not_done_reason",
+                    "Mother declined a visit and father did not reply to two letters.",
+                ),
+            )
         else:
-            parents = M(("by", QA_AUDITOR), ("date", working_day_between(rng, D(2026, 9, 28), consult_date)),
-                        ("summary", rng.choice([
-                            "Mother said the family support worker helped most; she found conferences "
+            parents = M(
+                ("by", QA_AUDITOR),
+                ("date", working_day_between(rng, D(2026, 9, 28), consult_date)),
+                (
+                    "summary",
+                    rng.choice(
+                        [
+                            "Mother said the family support worker "
+                            "helped most; she found conferences "
                             "hard to follow.",
-                            "Both parents said they understand what needs to change and feel listened to.",
-                            "Father said professionals \"all ask the same questions\" and he wants one plan.",
-                        ])))
+                            "Both parents said they understand what "
+                            "needs to change and feel listened to.",
+                            'Father said professionals "all ask the '
+                            'same questions" and he wants one plan.',
+                        ]
+                    ),
+                ),
+            )
         if i == 5:
-            sw = M(("by", QA_LEAD), ("not_done_reason",
-                    "The social worker was on leave during the audit; the team manager was consulted instead."))
+            sw = M(
+                ("by", QA_LEAD),
+                (
+                    "not_done_reason",
+                    "The social worker was on leave during the "
+                    "audit; the team manager was consulted instead.",
+                ),
+            )
         else:
-            sw = M(("by", QA_LEAD), ("date", working_day_between(rng, D(2026, 9, 28), consult_date)),
-                   ("summary", rng.choice([
-                       "The social worker described good joint working with school; health are harder to reach.",
-                       "The social worker said caseload pressure delayed the chronology update.",
-                       "The social worker felt the plan was clear but core groups lacked health input.",
-                   ])))
-        case_findings.append(M(
-            ("case", case.code), ("agreed_grade", base), ("summary", para(summaries[base])),
-            ("consultation", M(("child", child), ("parents", parents), ("social_worker", sw))),
-        ))
+            sw = M(
+                ("by", QA_LEAD),
+                ("date", working_day_between(rng, D(2026, 9, 28), consult_date)),
+                (
+                    "summary",
+                    rng.choice(
+                        [
+                            "The social worker described good joint "
+                            "working with school; health are harder to reach.",
+                            "The social worker said caseload "
+                            "pressure delayed the chronology update.",
+                            "The social worker felt the plan was "
+                            "clear but core groups lacked health input.",
+                        ]
+                    ),
+                ),
+            )
+        case_findings.append(
+            M(
+                ("case", case.code),
+                ("agreed_grade", base),
+                ("summary", para(summaries[base])),
+                ("consultation", M(("child", child), ("parents", parents), ("social_worker", sw))),
+            )
+        )
     report = D(2026, 11, 4)
     out[f"{folder}/scope.yaml"] = M(
-        Comment("Multi-agency audit (§5.4, App. E): each agency's lead auditor, with no casework\n"
-                "involvement, audits their agency's work on the same cases; findings are agreed together."),
+        Comment(
+            "Multi-agency audit (§5.4, App. E): each agency's lead auditor, with no casework\n"
+            "involvement, audits their agency's work on "
+            "the same cases; findings are agreed together."
+        ),
         ("schema", "qa/multi-agency@1"),
         ("id", MA_ID),
         ("title", "Children subject to a child protection plan for neglect"),
         ("cohort", "CP"),
         ("lead", QA_LEAD),
-        ("terms_of_reference", para(
-            "How well do agencies identify neglect early, share information, and work to one plan that "
-            "makes a sustained difference for children on a child protection plan for neglect? Baseline "
-            "audit of eight cases, with consultation with children, parents and social workers.")),
+        (
+            "terms_of_reference",
+            para(
+                "How well do agencies identify neglect early, "
+                "share information, and work to one plan that "
+                "makes a sustained difference for children on a "
+                "child protection plan for neglect? Baseline "
+                "audit of eight cases, with consultation with children, parents and social workers."
+            ),
+        ),
         ("tool", tool.ref),
         ("agencies", [M(("agency", ag), ("auditor", AGENCY_AUDITORS[ag])) for ag in MA_AGENCIES]),
         ("cases", [c.code for c in cases]),
@@ -2133,48 +3190,113 @@ def multi_agency(book: CaseBook, tools: dict[str, ToolInfo], avoid: set[str]) ->
         ("report_date", report),
     )
     out[f"{folder}/findings.yaml"] = M(
-        Comment("Agreed findings of the multi-agency audit, chaired by the Lead QA Auditor (§5.4.2).\n"
-                "The action plan is tracked by the Performance Sub-committee at 6 and 12 months."),
+        Comment(
+            "Agreed findings of the multi-agency audit, chaired by the Lead QA Auditor (§5.4.2).\n"
+            "The action plan is tracked by the Performance Sub-committee at 6 and 12 months."
+        ),
         ("schema", "qa/multi-agency-findings@1"),
         ("audit", MA_ID),
         ("agreed_on", D(2026, 10, 21)),
         ("cases", case_findings),
-        ("key_outcomes", [
-            "Three of eight cases were graded Good, four Requires Improvement and one Inadequate.",
-            "Schools and nurseries were the most consistent source of information about the children's daily care.",
-            "Health attendance at core groups was the weakest part of inter-agency working.",
-            "Where the plan had clear tasks with timescales, home conditions improved within three months.",
-        ]),
-        ("learning", [
-            "Neglect drifts when no agency owns the review of progress between conferences.",
-            "Concerns held by one agency for weeks before sharing delay the response for the child.",
-            "Children's own views were recorded in only half of the cases.",
-        ]),
-        ("recommendations", [
-            "Every child protection plan for neglect gives each agency named tasks with timescales.",
-            "Core group invitations go to the named health visitor or school nurse and their manager.",
-            "Agencies share concerns about neglect on the day, using the agreed referral route.",
-            "Re-audit the cohort in twelve months to measure change against this baseline.",
-        ]),
-        ("actions", [
-            M(("id", "M1"), ("action", "Add named agency tasks and timescales to the child protection plan template."),
-              ("owner", "tm-cmorgan"), ("due", D(2026, 11, 30)), ("status", "verified"),
-              ("done_on", D(2026, 11, 16)), ("verified_by", QA_LEAD), ("verified_on", D(2026, 11, 20))),
-            M(("id", "M2"), ("action", "Send core group invitations to the health visitor and their team lead."),
-              ("owner", "health"), ("due", D(2026, 12, 18)), ("status", "done"),
-              ("done_on", D(2026, 11, 24))),
-            M(("id", "M3"), ("action", "Brief designated safeguarding leads on same-day sharing of neglect concerns."),
-              ("owner", "education"), ("due", D(2027, 1, 29)), ("status", "open")),
-            M(("id", "M4"), ("action", "Flag addresses of children on a plan for neglect for attending officers."),
-              ("owner", "police"), ("due", D(2027, 1, 29)), ("status", "open")),
-            M(("id", "M5"), ("action", "Re-audit the cohort against this baseline."),
-              ("owner", QA_LEAD), ("due", D(2027, 10, 29)), ("status", "open"),
-              ("re_audit", D(2027, 10, 1))),
-        ]),
-        ("reviews", [
-            M(("months", 6), ("due", add_months(report, 6))),
-            M(("months", 12), ("due", add_months(report, 12))),
-        ]),
+        (
+            "key_outcomes",
+            [
+                "Three of eight cases were graded Good, "
+                "four Requires Improvement and one Inadequate.",
+                "Schools and nurseries were the most consistent "
+                "source of information about the children's daily care.",
+                "Health attendance at core groups was the weakest part of inter-agency working.",
+                "Where the plan had clear tasks with timescales, "
+                "home conditions improved within three months.",
+            ],
+        ),
+        (
+            "learning",
+            [
+                "Neglect drifts when no agency owns the review of progress between conferences.",
+                "Concerns held by one agency for weeks "
+                "before sharing delay the response for the child.",
+                "Children's own views were recorded in only half of the cases.",
+            ],
+        ),
+        (
+            "recommendations",
+            [
+                "Every child protection plan for neglect "
+                "gives each agency named tasks with timescales.",
+                "Core group invitations go to the named "
+                "health visitor or school nurse and their manager.",
+                "Agencies share concerns about neglect on "
+                "the day, using the agreed referral route.",
+                "Re-audit the cohort in twelve months to measure change against this baseline.",
+            ],
+        ),
+        (
+            "actions",
+            [
+                M(
+                    ("id", "M1"),
+                    (
+                        "action",
+                        "Add named agency tasks and timescales "
+                        "to the child protection plan template.",
+                    ),
+                    ("owner", "tm-cmorgan"),
+                    ("due", D(2026, 11, 30)),
+                    ("status", "verified"),
+                    ("done_on", D(2026, 11, 16)),
+                    ("verified_by", QA_LEAD),
+                    ("verified_on", D(2026, 11, 20)),
+                ),
+                M(
+                    ("id", "M2"),
+                    (
+                        "action",
+                        "Send core group invitations to the health visitor and their team lead.",
+                    ),
+                    ("owner", "health"),
+                    ("due", D(2026, 12, 18)),
+                    ("status", "done"),
+                    ("done_on", D(2026, 11, 24)),
+                ),
+                M(
+                    ("id", "M3"),
+                    (
+                        "action",
+                        "Brief designated safeguarding leads on "
+                        "same-day sharing of neglect concerns.",
+                    ),
+                    ("owner", "education"),
+                    ("due", D(2027, 1, 29)),
+                    ("status", "open"),
+                ),
+                M(
+                    ("id", "M4"),
+                    (
+                        "action",
+                        "Flag addresses of children on a plan for neglect for attending officers.",
+                    ),
+                    ("owner", "police"),
+                    ("due", D(2027, 1, 29)),
+                    ("status", "open"),
+                ),
+                M(
+                    ("id", "M5"),
+                    ("action", "Re-audit the cohort against this baseline."),
+                    ("owner", QA_LEAD),
+                    ("due", D(2027, 10, 29)),
+                    ("status", "open"),
+                    ("re_audit", D(2027, 10, 1)),
+                ),
+            ],
+        ),
+        (
+            "reviews",
+            [
+                M(("months", 6), ("due", add_months(report, 6))),
+                M(("months", 12), ("due", add_months(report, 12))),
+            ],
+        ),
     )
     return out
 
@@ -2185,55 +3307,83 @@ def multi_agency(book: CaseBook, tools: dict[str, ToolInfo], avoid: set[str]) ->
 
 OBS_SETTINGS = {
     "safeguarding": [
-        dict(setting="interview_with_service_users",
-             situation="Home visit to mother and two children under a Child in Need plan.",
-             aim="To hear from the children about school and home, and agree next steps on routines with mother.",
-             present="The social worker, mother, the two children and the observer.",
-             standards="Engaging children; explaining the plan in plain language; analysis of what was seen."),
-        dict(setting="conference_or_meeting",
-             situation="Core group meeting at school for a child on a child protection plan.",
-             aim="To review the plan with the family and agencies and agree who does what by when.",
-             present="The social worker, both parents, the designated safeguarding lead, the health visitor and the observer.",
-             standards="Chairing a meeting; SMART planning; working in partnership with agencies and parents."),
-        dict(setting="interview_with_service_users",
-             situation="Joint visit with a police officer during a S47 enquiry.",
-             aim="To explain the enquiry to the parents and see the child alone.",
-             present="The social worker, a police officer, both parents, the child and the observer.",
-             standards="Authoritative practice; explaining concerns clearly; seeing the child alone."),
-        dict(setting="verbal_presentation",
-             situation="Presentation of a case at the legal planning meeting.",
-             aim="To set out the history, the risks and the options for the child.",
-             present="The social worker, the team manager, the service manager, the local authority solicitor and the observer.",
-             standards="Analysis of risk; clear recommendations; use of the chronology."),
+        dict(
+            setting="interview_with_service_users",
+            situation="Home visit to mother and two children under a Child in Need plan.",
+            aim="To hear from the children about school and "
+            "home, and agree next steps on routines with mother.",
+            present="The social worker, mother, the two children and the observer.",
+            standards="Engaging children; explaining the plan in "
+            "plain language; analysis of what was seen.",
+        ),
+        dict(
+            setting="conference_or_meeting",
+            situation="Core group meeting at school for a child on a child protection plan.",
+            aim="To review the plan with the family and agencies and agree who does what by when.",
+            present="The social worker, both parents, the designated "
+            "safeguarding lead, the health visitor and the observer.",
+            standards="Chairing a meeting; SMART planning; working "
+            "in partnership with agencies and parents.",
+        ),
+        dict(
+            setting="interview_with_service_users",
+            situation="Joint visit with a police officer during a S47 enquiry.",
+            aim="To explain the enquiry to the parents and see the child alone.",
+            present="The social worker, a police officer, "
+            "both parents, the child and the observer.",
+            standards="Authoritative practice; explaining "
+            "concerns clearly; seeing the child alone.",
+        ),
+        dict(
+            setting="verbal_presentation",
+            situation="Presentation of a case at the legal planning meeting.",
+            aim="To set out the history, the risks and the options for the child.",
+            present="The social worker, the team manager, the service "
+            "manager, the local authority solicitor and the observer.",
+            standards="Analysis of risk; clear recommendations; use of the chronology.",
+        ),
     ],
     "corporate-parenting": [
-        dict(setting="interview_with_service_users",
-             situation="Statutory visit to a young person in foster care.",
-             aim="To see the young person alone, hear their views about contact and school, and prepare for the review.",
-             present="The social worker, the young person, the foster carer for part of the visit, and the observer.",
-             standards="Direct work with young people; recording the young person's views; relationship-based practice."),
-        dict(setting="group_work",
-             situation="Budgeting and independent living group for care leavers.",
-             aim="To help young people plan a weekly budget for their first tenancy.",
-             present="The worker, five care leavers, a housing officer and the observer.",
-             standards="Group work skills; making information accessible; involving young people."),
-        dict(setting="conference_or_meeting",
-             situation="Pathway plan review with a care leaver.",
-             aim="To review the pathway plan with the young person and agree next steps on education and housing.",
-             present="The worker, the young person, their college tutor and the observer.",
-             standards="Planning with young people; SMART actions; advocacy for the young person."),
+        dict(
+            setting="interview_with_service_users",
+            situation="Statutory visit to a young person in foster care.",
+            aim="To see the young person alone, hear their views "
+            "about contact and school, and prepare for the review.",
+            present="The social worker, the young person, the foster "
+            "carer for part of the visit, and the observer.",
+            standards="Direct work with young people; recording the "
+            "young person's views; relationship-based practice.",
+        ),
+        dict(
+            setting="group_work",
+            situation="Budgeting and independent living group for care leavers.",
+            aim="To help young people plan a weekly budget for their first tenancy.",
+            present="The worker, five care leavers, a housing officer and the observer.",
+            standards="Group work skills; making information accessible; involving young people.",
+        ),
+        dict(
+            setting="conference_or_meeting",
+            situation="Pathway plan review with a care leaver.",
+            aim="To review the pathway plan with the young person "
+            "and agree next steps on education and housing.",
+            present="The worker, the young person, their college tutor and the observer.",
+            standards="Planning with young people; SMART actions; advocacy for the young person.",
+        ),
     ],
 }
 OBS_REPORT = {
     "feedback-and-evidence": [
-        "The standards were met. The social worker explained the purpose of the session at the start, checked "
+        "The standards were met. The social worker explained "
+        "the purpose of the session at the start, checked "
         "understanding, and summarised agreed actions at the end.",
-        "Most standards were met. The session was warm and well paced; the plan was explained clearly, though "
+        "Most standards were met. The session was warm and "
+        "well paced; the plan was explained clearly, though "
         "timescales were not always agreed.",
     ],
     "positive-aspects": [
         "Warm, respectful manner; used simple language and checked the family understood.",
-        "Good use of a three houses tool with the child; the child's words were written down with them.",
+        "Good use of a three houses tool with the child; "
+        "the child's words were written down with them.",
         "Calm and clear when the parent became upset; kept the focus on the child.",
     ],
     "areas-for-development": [
@@ -2242,19 +3392,32 @@ OBS_REPORT = {
         "Use the chronology to challenge the account given, where it differs.",
     ],
     "reflection": [
-        "Reflected openly in the feedback discussion and identified the same area for development unprompted.",
-        "Able to link what happened to theory and to the plan; wants to build confidence in challenging parents.",
+        "Reflected openly in the feedback discussion and "
+        "identified the same area for development unprompted.",
+        "Able to link what happened to theory and to the "
+        "plan; wants to build confidence in challenging parents.",
     ],
-    "sw-aims-achieved": ["Yes, mostly: the plan was agreed, but I ran out of time for the last item.",
-                         "Yes. Everyone had their say and we agreed the next steps."],
-    "sw-did-well": ["Building rapport and keeping the child at the centre.",
-                    "Explaining the concerns clearly without blaming."],
-    "sw-could-improve": ["Time management, and agreeing dates for each task.",
-                         "Giving people more time to answer before moving on."],
-    "sw-how-to-improve": ["Prepare an agenda with timings, and bring the plan to every meeting.",
-                          "Discuss in supervision and try a slower pace at the next visit."],
-    "sw-unexpected-problems": ["The meeting started late because an agency was delayed.",
-                               "None.", "A sibling was at home unexpectedly, so the visit was shorter."],
+    "sw-aims-achieved": [
+        "Yes, mostly: the plan was agreed, but I ran out of time for the last item.",
+        "Yes. Everyone had their say and we agreed the next steps.",
+    ],
+    "sw-did-well": [
+        "Building rapport and keeping the child at the centre.",
+        "Explaining the concerns clearly without blaming.",
+    ],
+    "sw-could-improve": [
+        "Time management, and agreeing dates for each task.",
+        "Giving people more time to answer before moving on.",
+    ],
+    "sw-how-to-improve": [
+        "Prepare an agenda with timings, and bring the plan to every meeting.",
+        "Discuss in supervision and try a slower pace at the next visit.",
+    ],
+    "sw-unexpected-problems": [
+        "The meeting started late because an agency was delayed.",
+        "None.",
+        "A sibling was at home unexpectedly, so the visit was shorter.",
+    ],
     "sw-other-comments": ["It was helpful to have the feedback straight afterwards."],
 }
 
@@ -2285,22 +3448,37 @@ def observations(tools: dict[str, ToolInfo]) -> dict[str, dict[Any, Any]]:
         written = add_wd(observed, rng.randint(2, 9)) if state == "written" else None
         texts: dict[str, Any] = {
             "setting": lambda ctx, s=setting: s["setting"],
-            "situation": setting["situation"], "aim-of-intervention": setting["aim"],
-            "those-present": setting["present"], "standards-to-be-observed": setting["standards"],
+            "situation": setting["situation"],
+            "aim-of-intervention": setting["aim"],
+            "those-present": setting["present"],
+            "standards-to-be-observed": setting["standards"],
             **OBS_REPORT,
         }
         ctx = Ctx(rng, "CIN", "5-9", "good", [])
         answers = answer_tool(tool, ctx, sections=None if written else 1, texts=texts)
         doc = M(
-            Comment("Practice observation (App. B): the line manager observes the social worker's practice;\n"
-                    "written feedback follows within two weeks. Synthetic demo data."),
-            ("schema", "qa/observation@1"), ("tool", tool.ref), ("social_worker", sid),
-            ("observer", TM_OF[team]), ("team", team), ("observed", observed),
-            ("consent_written", consent), ("consent_verbal", "yes"), ("feedback_verbal", observed),
+            Comment(
+                "Practice observation (App. B): the line "
+                "manager observes the social worker's practice;\n"
+                "written feedback follows within two weeks. Synthetic demo data."
+            ),
+            ("schema", "qa/observation@1"),
+            ("tool", tool.ref),
+            ("social_worker", sid),
+            ("observer", TM_OF[team]),
+            ("team", team),
+            ("observed", observed),
+            ("consent_written", consent),
+            ("consent_verbal", "yes"),
+            ("feedback_verbal", observed),
             ("feedback_written", written),
         )
         if written is None:
-            doc[Comment("Written feedback not yet given: due within 10 working days of the observation.")] = None
+            doc[
+                Comment(
+                    "Written feedback not yet given: due within 10 working days of the observation."
+                )
+            ] = None
         doc["answers"] = answers
         out[f"observations/{observed.year}/{sid}--{observed.isoformat()}.yaml"] = doc
     return out
@@ -2311,37 +3489,97 @@ def observations(tools: dict[str, ToolInfo]) -> dict[str, dict[Any, Any]]:
 # ---------------------------------------------------------------------------------------------
 
 COMPLAINTS = [
-    ("CMP-2026-003", "assessment-2", D(2026, 2, 10), D(2026, 3, 3), "parent_or_carer",
-     "Mother complained that she was not told the outcome of the assessment before the case was closed.",
-     "part_upheld", ["apology", "explanation"], None,
-     "Closure letters must go to parents before the case is closed, with the outcome in plain language. "
-     "Team manager to check for the letter at closure sign-off."),
-    ("CMP-2026-009", "looked-after", D(2026, 4, 14), D(2026, 5, 6), "child_or_young_person",
-     "A young person complained that their social worker changed three times in a year and they had to "
-     "repeat their story each time.",
-     "upheld", ["apology", "review_procedure"], None,
-     "Changes of social worker are to include a joint handover visit, and a one-page profile written with "
-     "the young person so that they do not have to repeat their story."),
-    ("CMP-2026-014", "child-protection", D(2026, 6, 2), D(2026, 6, 23), "relative",
-     "A grandparent complained that they had not been considered as a carer for their grandchild.",
-     "not_upheld", ["explanation"], None,
-     "The grandparent had been considered, but the decision was not explained to them in writing. Family "
-     "members assessed as carers are to receive the outcome and reasons in writing."),
-    ("CMP-2026-021", "leaving-care", D(2026, 7, 21), D(2026, 8, 11), "advocate",
-     "An advocate complained on behalf of a care leaver that the setting-up-home allowance was paid six "
-     "weeks late, so the young person moved into their flat without a bed.",
-     "upheld", ["apology", "provide_service", "compensation"], 150,
-     "Setting-up-home payments are to be requested when the tenancy is offered, not when it starts. The "
-     "leaving care team manager now reviews pending payments weekly."),
-    ("CMP-2026-027", "child-in-need", D(2026, 9, 15), D(2026, 10, 6), "elected_member",
-     "A councillor asked why a family waited six weeks for a family support worker after the Child in "
-     "Need plan was agreed.",
-     "part_upheld", ["explanation", "review_policy"], None,
-     "Waiting times for family support are to be reported monthly to the service manager, and families "
-     "told the expected start date when the plan is agreed."),
-    ("CMP-2026-033", "assessment-1", D(2026, 11, 9), None, "parent_or_carer",
-     "Father complained that he was not invited to the child protection conference about his son.",
-     None, None, None, None),
+    (
+        "CMP-2026-003",
+        "assessment-2",
+        D(2026, 2, 10),
+        D(2026, 3, 3),
+        "parent_or_carer",
+        "Mother complained that she was not told the "
+        "outcome of the assessment before the case was closed.",
+        "part_upheld",
+        ["apology", "explanation"],
+        None,
+        "Closure letters must go to parents before the "
+        "case is closed, with the outcome in plain language. "
+        "Team manager to check for the letter at closure sign-off.",
+    ),
+    (
+        "CMP-2026-009",
+        "looked-after",
+        D(2026, 4, 14),
+        D(2026, 5, 6),
+        "child_or_young_person",
+        "A young person complained that their social "
+        "worker changed three times in a year and they had to "
+        "repeat their story each time.",
+        "upheld",
+        ["apology", "review_procedure"],
+        None,
+        "Changes of social worker are to include a joint "
+        "handover visit, and a one-page profile written with "
+        "the young person so that they do not have to repeat their story.",
+    ),
+    (
+        "CMP-2026-014",
+        "child-protection",
+        D(2026, 6, 2),
+        D(2026, 6, 23),
+        "relative",
+        "A grandparent complained that they had not "
+        "been considered as a carer for their grandchild.",
+        "not_upheld",
+        ["explanation"],
+        None,
+        "The grandparent had been considered, but the "
+        "decision was not explained to them in writing. Family "
+        "members assessed as carers are to receive the outcome and reasons in writing.",
+    ),
+    (
+        "CMP-2026-021",
+        "leaving-care",
+        D(2026, 7, 21),
+        D(2026, 8, 11),
+        "advocate",
+        "An advocate complained on behalf of a care leaver "
+        "that the setting-up-home allowance was paid six "
+        "weeks late, so the young person moved into their flat without a bed.",
+        "upheld",
+        ["apology", "provide_service", "compensation"],
+        150,
+        "Setting-up-home payments are to be requested when "
+        "the tenancy is offered, not when it starts. The "
+        "leaving care team manager now reviews pending payments weekly.",
+    ),
+    (
+        "CMP-2026-027",
+        "child-in-need",
+        D(2026, 9, 15),
+        D(2026, 10, 6),
+        "elected_member",
+        "A councillor asked why a family waited six weeks "
+        "for a family support worker after the Child in "
+        "Need plan was agreed.",
+        "part_upheld",
+        ["explanation", "review_policy"],
+        None,
+        "Waiting times for family support are to be "
+        "reported monthly to the service manager, and families "
+        "told the expected start date when the plan is agreed.",
+    ),
+    (
+        "CMP-2026-033",
+        "assessment-1",
+        D(2026, 11, 9),
+        None,
+        "parent_or_carer",
+        "Father complained that he was not invited to "
+        "the child protection conference about his son.",
+        None,
+        None,
+        None,
+        None,
+    ),
 ]
 
 
@@ -2351,19 +3589,33 @@ def complaints(tools: dict[str, ToolInfo]) -> dict[str, dict[Any, Any]]:
     out: dict[str, dict[Any, Any]] = {}
     for ref, team, date, responded, who, summary, outcome, actions, cost, lessons in COMPLAINTS:
         values = {
-            "complainant": who, "summary": para(summary) if len(summary) > 90 else summary,
-            "outcome": outcome, "actions-taken": Flow(actions) if actions else None,
-            "compensation-cost": cost, "lessons-learned": para(lessons) if lessons else None,
+            "complainant": who,
+            "summary": para(summary) if len(summary) > 90 else summary,
+            "outcome": outcome,
+            "actions-taken": Flow(actions) if actions else None,
+            "compensation-cost": cost,
+            "lessons-learned": para(lessons) if lessons else None,
         }
         answers = M(*[(k, v) for k, v in values.items() if k in qids])
         doc = M(
-            Comment("Lessons learned from a complaint or member's enquiry (App. C).\n"
-                    "The complainant is never named: the tool records their relationship to the child."),
-            ("schema", "qa/complaint@1"), ("tool", tool.ref), ("ref", ref), ("manager", TM_OF[team]),
-            ("team", team), ("date", date), ("responded", responded),
+            Comment(
+                "Lessons learned from a complaint or member's enquiry (App. C).\n"
+                "The complainant is never named: the tool records their relationship to the child."
+            ),
+            ("schema", "qa/complaint@1"),
+            ("tool", tool.ref),
+            ("ref", ref),
+            ("manager", TM_OF[team]),
+            ("team", team),
+            ("date", date),
+            ("responded", responded),
         )
         if responded is None:
-            doc[Comment("Not yet responded to: the outcome, actions and lessons are added when it is.")] = None
+            doc[
+                Comment(
+                    "Not yet responded to: the outcome, actions and lessons are added when it is."
+                )
+            ] = None
         doc["answers"] = answers
         out[f"complaints/{date.year}/{ref}.yaml"] = doc
     return out
@@ -2385,41 +3637,53 @@ dates of birth. Staff names are made up; cases are random codes such as `C-7F3K2
 is due, so the demo reads the same whatever the real date.
 
 It was written by `scripts/make_demo_repo.py` in the toolkit's repository. Do not edit the files
-by hand: change the generator and run it again (a test checks the two match).
+by hand: change the generator and run it again (a test checks that the two match).
 
 ## What is in it
 
-| path | what |
-| --- | --- |
-| `qa.yaml` | settings: {n_teams} teams in 2 services (the Child in Need Team is in the Balanced Score Card approach, so it is not sampled), {n_staff} staff, partner agencies, the auditor pairs |
-| `audit_tools/` | the framework's audit tools, copied from the toolkit |
-| `cases/` | four monthly pseudonymised case lists (codes, team, worker, category, start date, age band) |
-| `samples/` | the single-agency samples for August, September and October 2026 |
-| `audits/` | {n_audits} peer audit returns (App. D): August all closed or in QA review, September mostly in (one still outstanding and overdue), October in progress |
-| `crib-sheets/` | supervision crib sheets (App. A), two cases per team for October and November |
-| `themed/2026-10-supervision/` | a themed audit of supervision (§5.3) with its six returns |
-| `multi-agency/2026-cp-neglect/` | a multi-agency audit (App. E): scope, {n_agency_returns} agency returns, agreed findings and action plan |
-| `observations/2026/` | {n_obs} practice observations (App. B), some with written feedback overdue |
-| `complaints/2026/` | {n_complaints} lessons-learned records from complaints (App. C) |
+- `qa.yaml`: the settings. {n_teams} teams in two services (the Child in Need Team works in the
+  Balanced Score Card approach, so it is not sampled), {n_staff} staff, partner agencies, and the
+  Service Manager + Team Manager pairs who audit.
+- `audit_tools/`: the framework's audit tools, copied from the toolkit.
+- `cases/`: four monthly pseudonymised case lists (code, team, worker, category, start date and
+  age band; nothing else).
+- `samples/`: the single-agency samples for August, September and October 2026.
+- `audits/`: {n_audits} peer audit returns (App. D). August's are closed or in QA review;
+  September's are mostly in, but one is still outstanding and overdue; October's are under way.
+  Some actions are verified, some done, some overdue; one return raised a safeguarding concern.
+- `crib-sheets/`: supervision crib sheets (App. A), two cases per team for October and November.
+- `themed/2026-10-supervision/`: a themed audit of supervision (section 5.3) and its six returns.
+- `multi-agency/2026-cp-neglect/`: a multi-agency audit (App. E) of eight children on a child
+  protection plan for neglect: scope, {n_agency_returns} agency returns, agreed findings and an
+  action plan.
+- `observations/2026/`: {n_obs} practice observations (App. B); some written feedback is overdue.
+- `complaints/2026/`: {n_complaints} lessons-learned records from complaints (App. C).
 
 ## Things to try
 
-From this folder (or pass `--repo examples/demo-repo`):
+From this folder (or add `--repo examples/demo-repo`):
 
 ```sh
-qa validate                          # every file against its schema, its tool and the framework's rules
-qa due --as-of 2026-11-29            # returns, QA reviews, actions and observation feedback due or overdue
-qa report monthly --month 2026-10    # the Lead QA Auditor's monthly report
-qa grades                            # grade tables by team, tool and month
-qa actions list                      # every action plan, with what is open and overdue
+qa validate                         # every file: schema, answers against the tool, the rules
+qa due --as-of 2026-11-29           # returns, reviews, actions and feedback due or overdue
+qa report monthly --month 2026-10   # the Lead QA Auditor's monthly report
+qa grades                           # grade tables by team, tool and month
+qa actions list                     # every action plan, with what is open and overdue
 ```
 
-Then try breaking something, to see what `qa validate` says: misspell a grade, write a date as
+Then break something to see what `qa validate` says: misspell a grade, write a date as
 `02/11/2026`, or set `status: closed` on an audit whose actions are not all verified.
 """
 
-REQUIRED_TOOLS = ["single-agency-safeguarding", "single-agency-cla", "crib-sheet", "practice-observation",
-                  "complaint-lessons", "themed-supervision", "multi-agency"]
+REQUIRED_TOOLS = [
+    "single-agency-safeguarding",
+    "single-agency-cla",
+    "crib-sheet",
+    "practice-observation",
+    "complaint-lessons",
+    "themed-supervision",
+    "multi-agency",
+]
 
 
 def _yaml_text(doc: dict[Any, Any]) -> bytes:
@@ -2457,8 +3721,11 @@ def build(tools_dir: Path = DEFAULT_TOOLS) -> dict[str, bytes]:
 
     audited: set[str] = set()
     n_audits = 0
-    for month, list_date in [("2026-08", D(2026, 7, 28)), ("2026-09", D(2026, 8, 27)),
-                             ("2026-10", D(2026, 9, 28))]:
+    for month, list_date in [
+        ("2026-08", D(2026, 7, 28)),
+        ("2026-09", D(2026, 8, 27)),
+        ("2026-10", D(2026, 9, 28)),
+    ]:
         year, mon = map(int, month.split("-"))
         seed = int(first_working_day(year, mon).strftime("%Y%m%d"))
         allocations, excluded = draw(month, book.lists[list_date], tools, seed, audited)
@@ -2472,13 +3739,24 @@ def build(tools_dir: Path = DEFAULT_TOOLS) -> dict[str, bytes]:
         if month in MODERATION_DRAWN:
             drawn = MODERATION_DRAWN[month]
             moderation = M(
-                ("seed", int(drawn.strftime("%Y%m%d"))), ("share", 0.2), ("drawn", drawn),
-                ("selected", Flow([a.case.code for a, p in zip(allocations, plans, strict=True)
-                                   if p.moderation])),
+                ("seed", int(drawn.strftime("%Y%m%d"))),
+                ("share", 0.2),
+                ("drawn", drawn),
+                (
+                    "selected",
+                    Flow(
+                        [
+                            a.case.code
+                            for a, p in zip(allocations, plans, strict=True)
+                            if p.moderation
+                        ]
+                    ),
+                ),
             )
         sha = hashlib.sha256(files[f"cases/{list_date.isoformat()}.csv"]).hexdigest()
-        docs[f"samples/{month}.yaml"] = sample_doc(month, list_date, sha, seed, allocations, excluded,
-                                                   tools, moderation)
+        docs[f"samples/{month}.yaml"] = sample_doc(
+            month, list_date, sha, seed, allocations, excluded, tools, moderation
+        )
     avoid = set(audited)
     docs.update(crib_sheets(book, tools, avoid))
     docs.update(themed_audit(book, tools, avoid))
@@ -2491,8 +3769,11 @@ def build(tools_dir: Path = DEFAULT_TOOLS) -> dict[str, bytes]:
     for path, doc in docs.items():
         files[path] = _yaml_text(doc)
     files["README.md"] = README.format(
-        n_teams=len(TEAMS), n_staff=len(people), n_audits=n_audits,
-        n_agency_returns=sum(1 for p in ma if "/returns/" in p), n_obs=len(obs),
+        n_teams=len(TEAMS),
+        n_staff=len(people),
+        n_audits=n_audits,
+        n_agency_returns=sum(1 for p in ma if "/returns/" in p),
+        n_obs=len(obs),
         n_complaints=len(comp),
     ).encode("utf-8")
     files[".gitignore"] = b"# qa's local cache\n.qa/\n"
@@ -2506,7 +3787,9 @@ def generate(out: Path = DEFAULT_OUT, tools_dir: Path = DEFAULT_TOOLS) -> dict[s
     if out.exists():
         config = out / "qa.yaml"
         if any(out.iterdir()) and not (config.is_file() and MARKER in config.read_text("utf-8")):
-            raise SystemExit(f"{out} exists and is not a Northbridge demo repository: not replacing it")
+            raise SystemExit(
+                f"{out} exists and is not a Northbridge demo repository: not replacing it"
+            )
         shutil.rmtree(out)
     for rel, data in files.items():
         path = out / rel
@@ -2517,10 +3800,19 @@ def generate(out: Path = DEFAULT_OUT, tools_dir: Path = DEFAULT_TOOLS) -> dict[s
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("out", nargs="?", type=Path, default=DEFAULT_OUT,
-                        help="folder to write (default: examples/demo-repo)")
-    parser.add_argument("--tools", type=Path, default=DEFAULT_TOOLS,
-                        help="folder of audit tools to copy (default: the toolkit's audit_tools/)")
+    parser.add_argument(
+        "out",
+        nargs="?",
+        type=Path,
+        default=DEFAULT_OUT,
+        help="folder to write (default: examples/demo-repo)",
+    )
+    parser.add_argument(
+        "--tools",
+        type=Path,
+        default=DEFAULT_TOOLS,
+        help="folder of audit tools to copy (default: the toolkit's audit_tools/)",
+    )
     args = parser.parse_args(argv)
     files = generate(args.out, args.tools)
     print(f"wrote {len(files)} files to {args.out}")

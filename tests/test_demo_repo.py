@@ -36,8 +36,11 @@ def _generator() -> ModuleType:
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -48,8 +51,10 @@ def _load(path: Path) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def audits() -> dict[str, AuditReturn]:
-    return {p.relative_to(DEMO).as_posix(): AuditReturn.model_validate(_load(p))
-            for p in sorted((DEMO / "audits").glob("*/*.yaml"))}
+    return {
+        p.relative_to(DEMO).as_posix(): AuditReturn.model_validate(_load(p))
+        for p in sorted((DEMO / "audits").glob("*/*.yaml"))
+    }
 
 
 def test_regenerating_gives_the_committed_files_byte_for_byte(tmp_path: Path) -> None:
@@ -103,14 +108,18 @@ def test_organisation_teams_and_staff() -> None:
 def test_case_lists_hold_codes_and_minimum_fields_only() -> None:
     lists = sorted((DEMO / "cases").glob("*.csv"))
     assert [p.name for p in lists] == [
-        "2026-07-28.csv", "2026-08-27.csv", "2026-09-28.csv", "2026-10-28.csv"]
+        "2026-07-28.csv",
+        "2026-08-27.csv",
+        "2026-09-28.csv",
+        "2026-10-28.csv",
+    ]
     codes = []
     for path in lists:
         lines = path.read_text("utf-8").splitlines()
         assert lines[0] == "case,team,worker,category,start_date,age_band"
         assert 200 <= len(lines) - 1 <= 400
         rows = [line.split(",") for line in lines[1:]]
-        for case, _team, _worker, category, start, band in rows:
+        for _case, _team, _worker, category, start, band in rows:
             assert category in ("CIN", "CP", "CLA", "care_leaver", "early_help")
             assert band in ("0-4", "5-9", "10-15", "16-17", "18-25")
             assert band != "18-25" or category == "care_leaver"
@@ -122,7 +131,9 @@ def test_case_lists_hold_codes_and_minimum_fields_only() -> None:
 
 
 def test_three_months_of_samples() -> None:
-    samples = {p.stem: Sample.model_validate(_load(p)) for p in sorted((DEMO / "samples").glob("*.yaml"))}
+    samples = {
+        p.stem: Sample.model_validate(_load(p)) for p in sorted((DEMO / "samples").glob("*.yaml"))
+    }
     assert sorted(samples) == ["2026-08", "2026-09", "2026-10"]
     reasons = set()
     for sample in samples.values():
@@ -174,7 +185,9 @@ def test_actions_grades_and_concerns(audits: dict[str, AuditReturn]) -> None:
 def test_other_kinds_of_audit_are_there() -> None:
     assert len(list((DEMO / "crib-sheets").glob("2026-1[01]/*.yaml"))) >= 10
     themed = DEMO / "themed" / "2026-10-supervision"
-    assert (themed / "scope.yaml").is_file() and len(list(themed.glob("C-*--themed-supervision.yaml"))) == 6
+    assert (themed / "scope.yaml").is_file() and len(
+        list(themed.glob("C-*--themed-supervision.yaml"))
+    ) == 6
     ma = DEMO / "multi-agency" / "2026-cp-neglect"
     scope = _load(ma / "scope.yaml")
     assert scope["cohort"] == "CP" and len(scope["cases"]) == 8
