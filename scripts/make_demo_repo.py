@@ -2243,8 +2243,11 @@ def make_actions(
     for i, (theme, status) in enumerate(zip(themes, statuses, strict=False), start=1):
         due = add_wd(start, rng.randint(15, 25))
         done_on = verified_by = verified_on = None
-        if status in ("done", "verified"):
+        if status == "verified":
             lo = add_wd(start, 5)
+            done_on = clamp_past(working_day_between(rng, lo, max(lo, add_wd(due, 3))), lo)
+        elif status == "done":  # done lately, so not yet verified
+            lo = max(add_wd(start, 5), AS_OF - dt.timedelta(days=16))
             done_on = clamp_past(working_day_between(rng, lo, max(lo, add_wd(due, 3))), lo)
         if status == "verified":
             assert done_on is not None
@@ -2286,6 +2289,7 @@ class Plan:
     sections: int | None = None  # in progress: how many sections are answered so far
     reaudit: dt.date | None = None
     themes: list[str] = field(default_factory=list)
+    window: tuple[dt.date, dt.date] | None = None  # when it was returned, if not the month's usual
 
 
 def P(status: str, grade: str | None = None, **kw: Any) -> Plan:
@@ -2322,7 +2326,7 @@ PLANS = {
             "qa_review",
             "inadequate",
             review="agree",
-            actions=["verified", "open", "open"],
+            actions=["verified", "done", "open", "open"],
             reaudit=D(2027, 2, 1),
         ),
     ],
@@ -2338,9 +2342,15 @@ PLANS = {
         P("closed", "good", review="agree", moderation=True),
         P("qa_review", "good", review="down", moderation=True, actions=["open"]),
         P("qa_review", "requires_improvement", review="agree", actions=["done", "open"]),
-        P("returned", "requires_improvement", actions=["open", "open"]),
-        P("qa_review", "requires_improvement", review="down", actions=["verified", "open", "open"]),
-        P("qa_review", "inadequate", review="agree", actions=["verified", "done", "open", "open"]),
+        # Returned just before the due date; its QA review is not done yet.
+        P(
+            "returned",
+            "requires_improvement",
+            actions=["open", "open"],
+            window=(D(2026, 10, 26), D(2026, 10, 30)),
+        ),
+        P("qa_review", "requires_improvement", review="down", actions=["verified", "done", "open"]),
+        P("qa_review", "inadequate", review="agree", actions=["verified", "done", "done", "open"]),
         P("returned", "inadequate", late=True, actions=["open", "open", "open"]),
     ],
     "2026-10": [
@@ -2357,7 +2367,12 @@ PLANS = {
         P("returned", "good"),
         P("returned", "good"),
         P("returned", "good", actions=["open"]),
-        P("returned", "requires_improvement", actions=["open", "open"]),
+        P(
+            "returned",
+            "requires_improvement",
+            actions=["open", "open"],
+            window=(D(2026, 11, 16), D(2026, 11, 20)),
+        ),
         P(
             "returned",
             "inadequate",
@@ -2622,7 +2637,7 @@ def audit_doc(rng: random.Random, month: str, a: Allocation, plan: Plan) -> dict
     if plan.late:
         completed = LATE_COMPLETED[month]
     else:
-        lo, hi = COMPLETED_WINDOW[month]
+        lo, hi = plan.window or COMPLETED_WINDOW[month]
         if plan.moderation:
             hi = min(hi, MODERATION_DRAWN[month] - dt.timedelta(days=3))
         if plan.concern:
@@ -2798,7 +2813,9 @@ def crib_sheets(
                     if themes:
                         assert held is not None
                         statuses = [
-                            "done" if month == "2026-10" and rng.random() < 0.7 else "open"
+                            rng.choice(["verified", "verified", "done", "open"])
+                            if month == "2026-10"
+                            else "open"
                             for _ in themes
                         ]
                         acts = make_actions(rng, themes, statuses, case, held)
@@ -2849,6 +2866,16 @@ def themed_audit(
         themes = [worded(THEME[t], case.category, case.age_band) for t in theme_ids]
         ctx = case_ctx(rng, case, grade, themes)
         completed = working_day_between(rng, D(2026, 10, 19), D(2026, 11, 6))
+        review = None
+        if RANK[grade] < 2:
+            # The QA Auditor reviews the Lead's below-Good returns like any other (§5.2.2).
+            review = M(
+                ("reviewer", QA_AUDITOR),
+                ("date", add_wd(completed, rng.randint(2, 6))),
+                ("agreed_grade", grade),
+                ("comment", review_comment(grade, grade, themes)),
+                ("forwarded_to", Flow([AD, SM_OF[SERVICE_OF[case.team]]])),
+            )
         out[f"{folder}/{case.code}--{tool.id}.yaml"] = M(
             Comment(
                 "Themed audit return: quality of supervision "
@@ -2863,13 +2890,14 @@ def themed_audit(
             ("auditors", Flow([QA_LEAD])),
             ("allocated", allocated),
             ("due", due),
-            ("status", "returned"),
+            ("status", "qa_review" if review else "returned"),
             ("completed", completed),
             ("answers", answer_tool(tool, ctx)),
             ("overall_grade", grade),
             ("strengths", strengths_text(rng, "supervision", grade, themes)),
             ("areas_for_improvement", areas_text(rng, case.category, themes)),
             ("actions", make_actions(rng, themes, statuses, case, completed) if statuses else None),
+            ("qa_review", review),
         )
     out[f"{folder}/scope.yaml"] = M(
         Comment(
