@@ -2127,6 +2127,8 @@ def answer_tool(
                     value = Flow([rng.choice(q.options)])
             elif q.type == "choice":
                 value = texts[q.id](ctx) if q.id in texts else rng.choice(q.options)
+                if value not in q.options:  # the tool's options changed: stay valid
+                    value = q.options[0]
             elif q.type == "text":
                 value = text_answer(q, ctx, follow, texts)
             elif q.type == "date":
@@ -3056,9 +3058,11 @@ def multi_agency(
                 " ".join(t.area for t in th) if th else AGENCY_MINOR[ctx.agency]
             )
             answers = answer_tool(tool, ctx, texts=texts)
-            for qid in CSC_NA:
-                if agency == "childrens-social-care" and answers.get(qid) == "yes":
-                    answers[qid] = "na"
+            types = {q.id: q.type for q in tool.questions()}
+            for qid in CSC_NA:  # Children's Social Care does not invite or inform itself
+                if agency == "childrens-social-care" and types.get(qid) == "yes_no_na":
+                    if answers.get(qid) == "yes":
+                        answers[qid] = "na"
             completed = working_day_between(rng, D(2026, 9, 21), D(2026, 10, 9))
             out[f"{folder}/returns/{case.code}--{agency}.yaml"] = M(
                 Comment(
@@ -3613,7 +3617,7 @@ COMPLAINTS = [
 
 def complaints(tools: dict[str, ToolInfo]) -> dict[str, dict[Any, Any]]:
     tool = tools["complaint-lessons"]
-    qids = {q.id for q in tool.questions()}
+    questions = {q.id: q for q in tool.questions()}
     out: dict[str, dict[Any, Any]] = {}
     for ref, team, date, responded, who, summary, outcome, actions, cost, lessons in COMPLAINTS:
         values = {
@@ -3624,7 +3628,17 @@ def complaints(tools: dict[str, ToolInfo]) -> dict[str, dict[Any, Any]]:
             "compensation-cost": cost,
             "lessons-learned": para(lessons) if lessons else None,
         }
-        answers = M(*[(k, v) for k, v in values.items() if k in qids])
+        # Only what the tool asks, and only options it has, so a changed tool still validates.
+        if "outcome" in questions and outcome not in questions["outcome"].options:
+            values["outcome"] = questions["outcome"].options[0] if outcome else None
+        if "complainant" in questions and who not in questions["complainant"].options:
+            values["complainant"] = questions["complainant"].options[-1]
+        if actions and "actions-taken" in questions:
+            kept = [a for a in actions if a in questions["actions-taken"].options]
+            values["actions-taken"] = Flow(kept) if kept else None
+            if "compensation" not in kept:
+                values["compensation-cost"] = None
+        answers = M(*[(k, v) for k, v in values.items() if k in questions])
         doc = M(
             Comment(
                 "Lessons learned from a complaint or member's enquiry (App. C).\n"
