@@ -1,0 +1,382 @@
+"""Action plans across all audits, and the three edits made to them: done, verify, acknowledge.
+
+Actions live in audit returns (``qa/audit@1``, App. D), crib sheets (App. A) and the findings of
+multi-agency audits (App. E). An action goes open -> done (by its owner) -> verified (by the QA
+Auditor, App. D: "the QA Auditor will verify the action taken"). A safeguarding concern raised
+by a return is acknowledged by the person it was escalated to.
+
+Every edit is a minimal splice of the file's text (:mod:`qa_cli.yamledit`): only the changed
+lines differ, comments and layout stay. It is checked by re-reading before an atomic write;
+a refusal changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from . import yamledit, yamlio
+from .errors import QAError
+from .models.audit import Action
+from .models.common import BELOW_GOOD
+from .models.config import QA_ROLES
+from .repository import LoadedFile, Repository
+
+ACTION_KINDS = ("qa/audit", "qa/crib-sheet", "qa/multi-agency-findings")
+SOURCE_NAMES = {
+    "qa/audit": "audit",
+    "qa/crib-sheet": "crib sheet",
+    "qa/multi-agency-findings": "multi-agency",
+}
+_CASE = re.compile(r"^C-[0-9A-Z]{8}$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """One action of one plan, with where it lives."""
+
+    path: str
+    source: str  # "audit" | "crib sheet" | "multi-agency"
+    ref: str  # case code, or the multi-agency audit id
+    team: str | None
+    action: Action
+    days_overdue: int  # > 0: open past its due date by that many days
+
+    @property
+    def overdue(self) -> bool:
+        return self.action.status == "open" and self.days_overdue > 0
+
+
+@dataclass
+class EditResult:
+    """What an edit did: the file, the lines changed, and what to say about it."""
+
+    path: str
+    changed_lines: list[int]
+    message: str
+    notes: list[str] = field(default_factory=list)
+
+
+def _ref(lf: LoadedFile) -> str:
+    m: Any = lf.model
+    return str(m.audit) if lf.kind == "qa/multi-agency-findings" else str(m.case)
+
+
+def list_actions(
+    repo: Repository,
+    today: dt.date,
+    *,
+    open_only: bool = False,
+    overdue_only: bool = False,
+    owner: str | None = None,
+) -> list[ActionRow]:
+    """Every action of every valid plan, overdue first, then by due date."""
+    rows: list[ActionRow] = []
+    for kind in ACTION_KINDS:
+        for lf in repo.of_kind(kind):
+            m: Any = lf.model
+            for a in m.actions:
+                rows.append(
+                    ActionRow(
+                        path=lf.rel,
+                        source=SOURCE_NAMES[kind],
+                        ref=_ref(lf),
+                        team=getattr(m, "team", None),
+                        action=a,
+                        days_overdue=(today - a.due).days,
+                    )
+                )
+    if open_only:
+        rows = [r for r in rows if r.action.status == "open"]
+    if overdue_only:
+        rows = [r for r in rows if r.overdue]
+    if owner is not None:
+        rows = [r for r in rows if r.action.owner == owner]
+    rows.sort(
+        key=lambda r: (
+            not r.overdue,
+            -r.days_overdue if r.overdue else 0,
+            r.action.due,
+            r.path,
+            r.action.id,
+        )
+    )
+    return rows
+
+
+def resolve(repo: Repository, spec: str, cwd: Path | None = None) -> LoadedFile:
+    """The file ``spec`` names: a path (from ``cwd`` or the repository root), a case code, or a
+    multi-agency audit id. Unknown or ambiguous is a :class:`QAError` saying what to give."""
+    candidates: list[Path] = []
+    p = Path(spec)
+    for base in (cwd, repo.root):
+        if base is not None:
+            candidates.append(p if p.is_absolute() else base / p)
+    by_path = {f.path.resolve(): f for f in repo.files}
+    for c in candidates:
+        if c.is_file():
+            lf = by_path.get(c.resolve())
+            if lf is None:
+                raise QAError(
+                    f"{spec} is not a file of the audit repository at {repo.root}",
+                    "give a return inside the repository, or pass --repo DIR",
+                )
+            return _usable(lf, spec)
+    matches: list[LoadedFile] = []
+    if _CASE.match(spec):
+        code = spec.upper()
+        matches = [
+            f
+            for kind in ("qa/audit", "qa/crib-sheet")
+            for f in repo.of_kind(kind)
+            if getattr(f.model, "case", None) == code
+        ]
+    else:
+        matches = [f for f in repo.of_kind("qa/multi-agency-findings") if _ref(f) == spec]
+    if not matches:
+        raise QAError(
+            f"no audit return, crib sheet or multi-agency findings found for {spec!r}",
+            "give the file's path (e.g. audits/2026-10/C-XXXXXXXX--single-agency-safeguarding"
+            ".yaml), a case code, or a multi-agency audit id; `qa actions list` shows them",
+        )
+    if len(matches) > 1:
+        listed = "; ".join(f.rel for f in matches)
+        raise QAError(
+            f"{spec} is in {len(matches)} files: {listed}",
+            "give the path of the one you mean instead of the case code",
+        )
+    return matches[0]
+
+
+def _usable(lf: LoadedFile, spec: str) -> LoadedFile:
+    if lf.kind not in ACTION_KINDS and lf.kind is not None:
+        raise QAError(
+            f"{lf.rel} is a {lf.kind} file, which has no action plan",
+            "give an audit return, a crib sheet or a multi-agency findings.yaml",
+        )
+    if lf.model is None:
+        raise QAError(
+            f"{lf.rel} does not pass validation, so qa will not edit it",
+            f"run `qa validate {lf.rel}` and fix what it reports first",
+        )
+    return lf
+
+
+def _find_action(lf: LoadedFile, action_id: str) -> tuple[int, Action]:
+    m: Any = lf.model
+    for i, a in enumerate(m.actions):
+        if a.id == action_id:
+            return i, a
+    known = ", ".join(a.id for a in m.actions) or "none"
+    raise QAError(
+        f"{lf.rel} has no action {action_id!r} (its actions: {known})",
+        "give one of the ids listed; ids are case-sensitive",
+    )
+
+
+def _staff(repo: Repository, who: str, what: str) -> Any:
+    staff = repo.config.staff_by_id() if repo.config else {}
+    s = staff.get(who)
+    if s is None:
+        raise QAError(
+            f"--by {who!r} is not a staff id in qa.yaml",
+            f"give the staff id of the person who {what} (as listed under staff: in qa.yaml)",
+        )
+    return s
+
+
+def _changed_lines(old: str, new: str) -> list[int]:
+    sm = difflib.SequenceMatcher(a=old.split("\n"), b=new.split("\n"), autojunk=False)
+    lines: list[int] = []
+    for tag, _i1, _i2, j1, j2 in sm.get_opcodes():
+        if tag != "equal":
+            lines.extend(range(j1 + 1, j2 + 1))
+    return lines
+
+
+def _write(repo: Repository, lf: LoadedFile, edits: list[yamledit.Edit]) -> list[int]:
+    """Splice the edits into the file as it is on disk now, check, and write atomically."""
+    raw = lf.path.read_bytes()
+    try:
+        new = yamledit.edit_bytes(raw, edits, yamlio.load_text)
+    except yamledit.YamlEditError as exc:
+        raise QAError(
+            f"{lf.rel} could not be edited safely: {exc}",
+            "make the change by hand in an editor, then run `qa validate`",
+        ) from None
+    data = yamlio.load_text(yamlio.decode(new))  # type: ignore[arg-type]
+    assert isinstance(data, dict)
+    try:
+        type(lf.model).model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise QAError(
+            f"the change would make {lf.rel} invalid ({where}: {first['msg']}); "
+            "nothing was written",
+            f"run `qa validate {lf.rel}` and fix the file first",
+        ) from None
+    yamlio.atomic_write(lf.path, new)
+    old_text = yamlio.decode(raw)
+    new_text = yamlio.decode(new)
+    assert isinstance(old_text, str) and isinstance(new_text, str)
+    return _changed_lines(old_text, new_text)
+
+
+def _refuse(message: str, hint: str) -> QAError:
+    return QAError(message, hint, exit_code=1)
+
+
+def mark_done(
+    repo: Repository,
+    spec: str,
+    action_id: str,
+    on: dt.date,
+    note: str | None = None,
+    cwd: Path | None = None,
+) -> EditResult:
+    """Record that an open action was done on ``on`` (status: done, done_on)."""
+    lf = resolve(repo, spec, cwd)
+    i, a = _find_action(lf, action_id)
+    if a.status != "open":
+        when = a.verified_on if a.status == "verified" else a.done_on
+        raise _refuse(
+            f"action {a.id} of {lf.rel} is already {a.status}"
+            + (f" (on {when})" if when else "")
+            + "; nothing was changed",
+            "there is nothing to mark done; `qa actions list` shows the open ones",
+        )
+    edits = [
+        yamledit.Edit(("actions", i, "status"), "done"),
+        yamledit.Edit(("actions", i, "done_on"), on),
+    ]
+    if note:
+        edits.append(yamledit.Edit(("actions", i, "note"), note))
+    lines = _write(repo, lf, edits)
+    return EditResult(
+        lf.rel,
+        lines,
+        f"Action {a.id} of {lf.rel} marked done on {on}.",
+        [f"The QA Auditor verifies it next: `qa actions verify {lf.rel} {a.id} --by ID`."],
+    )
+
+
+def verify(
+    repo: Repository,
+    spec: str,
+    action_id: str,
+    by: str,
+    on: dt.date,
+    note: str | None = None,
+    cwd: Path | None = None,
+) -> EditResult:
+    """Record that a QA Auditor verified a done action (status: verified, verified_by/on)."""
+    lf = resolve(repo, spec, cwd)
+    i, a = _find_action(lf, action_id)
+    s = _staff(repo, by, "verified the action")
+    if not set(s.roles) & QA_ROLES:
+        raise _refuse(
+            f"{by} has no QA role (qa_auditor or qa_lead), so cannot verify action {a.id}; "
+            "nothing was changed",
+            "actions are verified by the QA Auditor (App. D): give a QA team member's id",
+        )
+    if a.status == "open":
+        raise _refuse(
+            f"action {a.id} of {lf.rel} is not done yet, so it cannot be verified; "
+            "nothing was changed",
+            f"when it is done, record it first: `qa actions done {lf.rel} {a.id}`",
+        )
+    if a.status == "verified":
+        raise _refuse(
+            f"action {a.id} of {lf.rel} was already verified by {a.verified_by} on "
+            f"{a.verified_on}; nothing was changed",
+            "there is nothing more to do for this action",
+        )
+    if a.done_on is not None and on < a.done_on:
+        raise _refuse(
+            f"the verification date {on} is before the action was done ({a.done_on}); "
+            "nothing was changed",
+            "give --as-of with the date it was verified (on or after the day it was done)",
+        )
+    edits = [
+        yamledit.Edit(("actions", i, "status"), "verified"),
+        yamledit.Edit(("actions", i, "verified_by"), by),
+        yamledit.Edit(("actions", i, "verified_on"), on),
+    ]
+    if note:
+        edits.append(yamledit.Edit(("actions", i, "note"), note))
+    lines = _write(repo, lf, edits)
+    m: Any = lf.model
+    others = [x for j, x in enumerate(m.actions) if j != i and x.status != "verified"]
+    notes: list[str] = []
+    if not others:
+        notes.append(_all_verified_note(lf, m))
+    else:
+        notes.append(
+            f"Still to verify in this file: {', '.join(f'{x.id} ({x.status})' for x in others)}."
+        )
+    return EditResult(lf.rel, lines, f"Action {a.id} of {lf.rel} verified by {by} on {on}.", notes)
+
+
+def _all_verified_note(lf: LoadedFile, m: Any) -> str:
+    if lf.kind != "qa/audit":
+        return f"All actions of {lf.rel} are now verified."
+    if m.status == "closed":
+        return "All actions of this return are verified; the return is closed."
+    if m.overall_grade in BELOW_GOOD and m.qa_review is None:
+        return (
+            "All actions of this return are verified; it still needs its QA review "
+            "before it can be closed."
+        )
+    if not m.at_least("returned"):
+        return "All actions of this return are verified; the return itself is not in yet."
+    return (
+        "All actions of this return are verified: it is ready to close "
+        "(set `status: closed` in the file)."
+    )
+
+
+def acknowledge(
+    repo: Repository, spec: str, by: str, on: dt.date, cwd: Path | None = None
+) -> EditResult:
+    """Record who acknowledged a return's safeguarding concern, and when."""
+    lf = resolve(repo, spec, cwd)
+    m: Any = lf.model
+    sc = getattr(m, "safeguarding_concern", None)
+    if sc is None:
+        raise _refuse(
+            f"{lf.rel} raises no safeguarding concern; nothing was changed",
+            "check the file: `qa due` lists the returns with a concern at the top",
+        )
+    if sc.acknowledged_on is not None:
+        raise _refuse(
+            f"the safeguarding concern of {lf.rel} was already acknowledged by "
+            f"{sc.acknowledged_by} on {sc.acknowledged_on}; nothing was changed",
+            "there is nothing more to record here",
+        )
+    _staff(repo, by, "acknowledged the concern")
+    if on < sc.escalated_on:
+        raise _refuse(
+            f"the acknowledgement date {on} is before the concern was escalated "
+            f"({sc.escalated_on}); nothing was changed",
+            "give --as-of with the date it was acknowledged",
+        )
+    lines = _write(
+        repo,
+        lf,
+        [
+            yamledit.Edit(("safeguarding_concern", "acknowledged_by"), by),
+            yamledit.Edit(("safeguarding_concern", "acknowledged_on"), on),
+        ],
+    )
+    return EditResult(
+        lf.rel,
+        lines,
+        f"Safeguarding concern of {lf.rel} acknowledged by {by} on {on}.",
+    )

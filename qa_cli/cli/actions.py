@@ -1,0 +1,173 @@
+"""`qa actions`: the action plans across all audits; mark done, verify, acknowledge concerns."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from ..errors import QAError
+from .common import AsOfOption, RepoOption, console, handle_errors, parse_date_option, repo_root
+
+actions_app = typer.Typer(
+    help="Action plans across audits, crib sheets and multi-agency findings: list, done, "
+    "verify; acknowledge a safeguarding concern.",
+    no_args_is_help=True,
+)
+
+AuditArg = typer.Argument(
+    ...,
+    help="The return: its file path, its case code (C-XXXXXXXX), or a multi-agency audit id.",
+)
+ActionIdArg = typer.Argument(..., help="The action's id in the file, e.g. A1.")
+NoteOption = typer.Option(None, "--note", help="A short note to record on the action.")
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def _load(repo: Path | None) -> Any:
+    from ..repository import Repository
+
+    loaded = Repository.load(repo_root(repo))
+    if loaded.config is None:
+        raise QAError("qa.yaml could not be read", "run `qa validate qa.yaml` and fix it first")
+    return loaded
+
+
+def _ranges(lines: list[int]) -> str:
+    parts: list[str] = []
+    for n in lines:
+        if parts and int(parts[-1].split("-")[-1]) == n - 1:
+            parts[-1] = f"{parts[-1].split('-')[0]}-{n}"
+        else:
+            parts.append(str(n))
+    return ", ".join(parts)
+
+
+def _report(result: Any) -> None:
+    lines = result.changed_lines
+    where = f" (line{'s' if len(lines) > 1 else ''} {_ranges(lines)} changed)" if lines else ""
+    console.print(result.message + where, markup=False)
+    for note in result.notes:
+        console.print(note, markup=False)
+
+
+@actions_app.command("list")
+@handle_errors
+def list_(
+    open_: bool = typer.Option(False, "--open", help="Only actions not yet done."),
+    overdue: bool = typer.Option(False, "--overdue", help="Only open actions past their due date."),
+    owner: str | None = typer.Option(None, "--owner", help="Only actions owned by this id."),
+    as_of: str | None = AsOfOption,
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output: table or json."),
+    repo: Path | None = RepoOption,
+) -> None:
+    """Every action of every plan: audit returns, crib sheets and multi-agency findings."""
+    import json
+
+    from ..actions import list_actions
+
+    today = parse_date_option(as_of)
+    loaded = _load(repo)
+    rows = list_actions(loaded, today, open_only=open_, overdue_only=overdue, owner=owner)
+    if fmt is Format.json:
+        typer.echo(
+            json.dumps(
+                [
+                    {
+                        "path": r.path,
+                        "source": r.source,
+                        "ref": r.ref,
+                        "team": r.team,
+                        "overdue_days": r.days_overdue if r.overdue else 0,
+                        **r.action.model_dump(mode="json", exclude_none=True),
+                    }
+                    for r in rows
+                ],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    if not rows:
+        console.print("No actions match.")
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Actions as of {today}")
+    for col in ("file", "id", "owner", "due", "status", "action"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        a = r.action
+        status = a.status
+        if r.overdue:
+            status = f"open, {r.days_overdue} days overdue"
+        elif a.status == "verified":
+            status = f"verified ({a.verified_by})"
+        table.add_row(
+            r.path, a.id, a.owner, str(a.due), status, a.action, style="red" if r.overdue else None
+        )
+    console.print(table)
+    counts = {s: sum(1 for r in rows if r.action.status == s) for s in ("open", "done", "verified")}
+    console.print(
+        f"{len(rows)} action(s): {counts['open']} open "
+        f"({sum(1 for r in rows if r.overdue)} overdue), {counts['done']} done awaiting "
+        f"verification, {counts['verified']} verified."
+    )
+
+
+@actions_app.command("done")
+@handle_errors
+def done(
+    audit: str = AuditArg,
+    action_id: str = ActionIdArg,
+    note: str | None = NoteOption,
+    as_of: str | None = AsOfOption,
+    repo: Path | None = RepoOption,
+) -> None:
+    """Mark an open action done (status: done, done_on: the date), editing only those lines."""
+    from ..actions import mark_done
+
+    on = parse_date_option(as_of)
+    _report(mark_done(_load(repo), audit, action_id, on, note, cwd=Path.cwd()))
+
+
+@actions_app.command("verify")
+@handle_errors
+def verify(
+    audit: str = AuditArg,
+    action_id: str = ActionIdArg,
+    by: str = typer.Option(..., "--by", help="Staff id of the QA Auditor verifying it."),
+    note: str | None = NoteOption,
+    as_of: str | None = AsOfOption,
+    repo: Path | None = RepoOption,
+) -> None:
+    """Verify a done action (App. D: the QA Auditor verifies the action taken); needs a QA role."""
+    from ..actions import verify as do_verify
+
+    on = parse_date_option(as_of)
+    _report(do_verify(_load(repo), audit, action_id, by, on, note, cwd=Path.cwd()))
+
+
+@actions_app.command("acknowledge")
+@handle_errors
+def acknowledge(
+    audit: str = AuditArg,
+    by: str = typer.Option(..., "--by", help="Staff id of who acknowledges the concern."),
+    as_of: str | None = AsOfOption,
+    repo: Path | None = RepoOption,
+) -> None:
+    """Record that a return's safeguarding concern was acknowledged (by whom, when)."""
+    from ..actions import acknowledge as do_ack
+
+    on = parse_date_option(as_of)
+    _report(do_ack(_load(repo), audit, by, on, cwd=Path.cwd()))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(actions_app, name="actions")
