@@ -171,7 +171,7 @@ def _actions(
             b.add(
                 "action",
                 a.owner,
-                b.team_of(a.owner) or team,
+                team or b.team_of(a.owner),
                 a.due,
                 lf.rel,
                 a.id,
@@ -452,7 +452,7 @@ class PersonSummary:
     overdue_returns: int  # returns they owe, overdue
     most_days_overdue: int
     due_soon: int  # items of theirs not yet overdue
-    team_overdue: int  # overdue items of other people in the teams they manage
+    team_overdue: int  # overdue items of the staff of the teams they manage
 
     @property
     def is_manager(self) -> bool:
@@ -478,7 +478,11 @@ def summarise(items: Iterable[DueItem], config: Config | None) -> list[PersonSum
         mine = [i for i in items if i.person == p]
         over = [i for i in mine if i.overdue]
         teams = managed.get(p, set())
-        team_over = [i for i in items if i.overdue and i.person != p and i.team in teams]
+        team_over = [
+            i
+            for i in items
+            if i.overdue and i.person != p and i.person in staff and staff[i.person].team in teams
+        ]
         s = staff.get(p)
         out.append(
             PersonSummary(

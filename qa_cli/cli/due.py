@@ -127,8 +127,8 @@ def _render_table(items: list[Any], summary: list[Any], today: Any, horizon: int
     if summary:
         console.print()
         console.print(
-            '[bold]By person[/] (managers first; "team" = others\' overdue items '
-            "in the teams they manage)"
+            '[bold]By person[/] (managers first; "team" = overdue items of the staff '
+            "of the teams they manage)"
         )
         console.print(
             f"  {'person':<18} {'name':<20} {'overdue':>7} {'returns':>7} {'most days':>9} "
