@@ -97,22 +97,28 @@ def list_(
     if not rows:
         console.print("No actions match.")
         return
-    from rich.table import Table
+    from rich.markup import escape
 
-    table = Table(title=f"Actions as of {today}")
-    for col in ("file", "id", "owner", "due", "status", "action"):
-        table.add_column(col, overflow="fold")
+    console.print(f"[bold]Actions as of {today}[/] (overdue first)")
+    current = None
     for r in rows:
         a = r.action
+        if r.path != current:
+            current = r.path
+            console.print()
+            console.print(f"[bold]{escape(r.path)}[/] ({r.source} {escape(r.ref)})")
         status = a.status
         if r.overdue:
             status = f"open, {r.days_overdue} days overdue"
+        elif a.status == "done":
+            status = f"done {a.done_on or ''}, to verify".replace("  ", " ")
         elif a.status == "verified":
-            status = f"verified ({a.verified_by})"
-        table.add_row(
-            r.path, a.id, a.owner, str(a.due), status, a.action, style="red" if r.overdue else None
-        )
-    console.print(table)
+            status = f"verified by {a.verified_by}"
+        line = f"  {a.id:<5} {status:<28} due {a.due}  {a.owner:<16} {a.action}"
+        if a.re_audit is not None:
+            line += f" (re-audit {a.re_audit})"
+        console.print(escape(line), style="red" if r.overdue else None)
+    console.print()
     counts = {s: sum(1 for r in rows if r.action.status == s) for s in ("open", "done", "verified")}
     console.print(
         f"{len(rows)} action(s): {counts['open']} open "
