@@ -510,8 +510,8 @@ def test_list_filters(run: Any, tmp_path: Path) -> None:
         assert r.exit_code == 0, r.output
         return [a["id"] for a in json.loads(r.output)]
 
-    assert ids() == ["A1", "A4", "A3", "A2"] or set(ids()) == {"A1", "A2", "A3", "A4"}
-    assert ids()[0] == "A1"  # the overdue one first
+    # the overdue one first, then by due date
+    assert ids() == ["A1", "A4", "A3", "A2"]
     assert sorted(ids("--open")) == ["A1", "A2"]
     assert ids("--overdue") == ["A1"]
     assert sorted(ids("--owner", "sw-b1")) == ["A1", "A3", "A4"]
@@ -657,3 +657,22 @@ def test_edits_that_cannot_be_minimal_are_refused() -> None:
 
     with pytest.raises(yamledit.YamlEditError, match="does not read back"):
         yamledit.apply("schema: x\na: 1\n", [yamledit.Edit(("a",), 2)], liar)
+
+
+def test_values_below_their_key_and_multiline_quotes_are_replaced_whole() -> None:
+    text = (
+        "schema: x\nactions:\n  - id: A1\n    note:\n      a long note\n      over two lines\n"
+        '    status: open\n  - id: A2\n    note: "quoted\n      multi"\n'
+    )
+    out = yamledit.apply(
+        text,
+        [
+            yamledit.Edit(("actions", 0, "note"), "short"),
+            yamledit.Edit(("actions", 1, "note"), "x: y"),
+        ],
+        yamlio.load_text,
+    )
+    assert out == (
+        "schema: x\nactions:\n  - id: A1\n    note: short\n    status: open\n"
+        '  - id: A2\n    note: "x: y"\n'
+    )

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import AS_OF, snapshot
+
 from qa_cli.due import DueItem, due_items, select, summarise
 from qa_cli.repository import Repository
 
@@ -669,3 +669,21 @@ def test_demo_repo_lists_what_the_data_holds(run: Any, demo_repo: Path) -> None:
     assert rest[: len(overdue)] == sorted(overdue, reverse=True)
     r = run("due", "--as-of", AS_OF, "--repo", demo_repo, "--fail-on-overdue")
     assert r.exit_code == 1
+
+
+def test_demo_repo_re_audits(run: Any, demo_repo: Path) -> None:
+    expected: dict[tuple[str, str], str] = {}
+    for path in sorted(demo_repo.rglob("*.yaml")):
+        data = _plain(path)
+        actions = data.get("actions")
+        for a in actions if isinstance(actions, list) else []:
+            if a.get("re_audit"):
+                expected[(path.relative_to(demo_repo).as_posix(), a["id"])] = a["re_audit"]
+    assert expected, "the demo holds an action plan with a re-audit date"
+    r = run("due", "--as-of", AS_OF, "--repo", demo_repo, "-f", "json", "--within", "3650")
+    got = {
+        (i["path"], i["ref"]): i["due"]
+        for i in json.loads(r.output)["items"]
+        if i["kind"] == "re_audit"
+    }
+    assert got and all(expected[k] == v for k, v in got.items())
