@@ -57,3 +57,35 @@ def walk_strings(
 def mask(found: str) -> str:
     """Show where a match is without repeating it in full in logs and CI output."""
     return found[:2] + "*" * max(len(found) - 2, 0)
+
+
+# --- Case codes (App. E 6): a keyed hash of the case-management ID, never the ID itself. ---
+
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CASE_CODE_RE = re.compile(r"^C-[0-9A-Z]{8}$")
+_CODE_DOMAIN = b"qa-case-code/1\x00"
+
+
+def normalise_case_id(value: Any) -> str:
+    """The case-management ID as the text that is hashed: 12345, 12345.0 and ' 12345 ' agree."""
+    if isinstance(value, bool):
+        raise ValueError("a case ID cannot be true/false")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).replace("\xa0", " ").strip()
+    return " ".join(text.split()).upper()
+
+
+def case_code(case_id: Any, key: bytes) -> str:
+    """``C-`` + 8 Crockford base32 characters from HMAC-SHA256(key, ID).
+
+    The same ID and key always give the same code; without the key the code cannot be
+    traced back to the ID. 40 bits: collisions are checked by the caller.
+    """
+    import hmac
+    from hashlib import sha256
+
+    digest = hmac.new(key, _CODE_DOMAIN + normalise_case_id(case_id).encode("utf-8"), sha256)
+    n = int.from_bytes(digest.digest()[:5], "big")
+    chars = [CROCKFORD[(n >> shift) & 31] for shift in range(35, -1, -5)]
+    return "C-" + "".join(chars)

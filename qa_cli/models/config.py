@@ -91,6 +91,9 @@ class ModerationProgramme(QAModel):
 class MultiAgencyProgramme(QAModel):
     baseline_min: StrictInt = Field(8, ge=1)
     baseline_max: StrictInt = Field(10, ge=1)
+    tool: Id = "multi-agency"
+    # case category of the baseline cohort when `qa sample --programme multi-agency` is not told
+    cohort: Text = "CP"
 
 
 class Programmes(QAModel):
@@ -140,6 +143,8 @@ class CaseListSettings(QAModel):
 
     columns: dict[Id, list[Text]] = Field(default_factory=dict)
     key_env: Text = "QA_CASE_KEY"
+    # team id -> names the export uses for it, when they differ from the team's name in qa.yaml
+    team_aliases: dict[Id, list[Text]] = Field(default_factory=dict)
 
 
 class Config(QAModel):

@@ -33,6 +33,10 @@ class Moderation(QAModel):
     share: float = Field(ge=0, le=1)
     drawn: IsoDate | None = None
     selected: list[CaseCode] = Field(default_factory=list)
+    # Written by `qa moderate`: the Requires Improvement / Inadequate returns (always reviewed)
+    # and the Good-or-better returns the seeded share was drawn from, so it can be re-drawn.
+    always: list[CaseCode] = Field(default_factory=list)
+    drawn_from: list[CaseCode] = Field(default_factory=list)
 
 
 class Sample(QAModel):

@@ -1,0 +1,754 @@
+"""Case lists: read a case-management export, pseudonymise it, keep the minimum (App. E 6).
+
+An export (CSV or XLSX) from the case-management system goes in; ``cases/<date>.csv`` comes
+out with one row per child: case code, team, worker id, category, start date and age band.
+Case codes are a keyed hash (HMAC-SHA256) of the case-management ID; the key lives outside
+the repository. Names, dates of birth, addresses and every other column are dropped, and the
+result says which.
+
+Ofsted Annex A lists are read as local authorities export them: List 6 (children in need),
+List 7 (child protection), List 8 (children looked after), List 9 (care leavers), one sheet
+per list in one workbook or one file per list. Plain exports with a category column work too.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import QAError
+from .privacy import CASE_CODE_RE, case_code, normalise_case_id
+
+HEADER = ("case", "team", "worker", "category", "start_date", "age_band")
+CATEGORIES = ("CIN", "CP", "CLA", "care_leaver", "early_help")
+CATEGORY_NAMES = {
+    "CIN": "child in need",
+    "CP": "child protection",
+    "CLA": "child looked after",
+    "care_leaver": "care leaver",
+    "early_help": "early help",
+}
+# A child on several lists is one case with the most specific category (every child on a
+# CP plan is also a child in need; a looked-after child's CLA episode is what is audited).
+PRECEDENCE = ("CLA", "CP", "care_leaver", "CIN", "early_help")
+AGE_BANDS = ((0, 4, "0-4"), (5, 9, "5-9"), (10, 15, "10-15"), (16, 17, "16-17"), (18, 25, "18-25"))
+MIN_KEY_CHARS = 32
+KEY_FILE_NAME = "case-key"
+
+# Field -> headings that mean it (compared without case, spaces or punctuation).
+DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "case_id": (
+        "Child Unique ID",
+        "Case ID",
+        "Case Reference",
+        "Case Ref",
+        "Child ID",
+        "Person ID",
+        "Client ID",
+        "ID",
+    ),
+    "team": ("Allocated Team", "Team", "Team Name"),
+    "worker": (
+        "Allocated Worker",
+        "Social Worker",
+        "Allocated Social Worker",
+        "Worker",
+        "Key Worker",
+    ),
+    "category": ("Category", "Case Category", "Case Type", "List"),
+    "start_date": (
+        "CIN Start Date",
+        "Child Protection Plan Start Date",
+        "Date Started to be Looked After",
+        "Start Date",
+        "Case Start Date",
+        "Episode Start Date",
+    ),
+    "end_date": (
+        "CIN Closure Date",
+        "Child Protection Plan End Date",
+        "Date Ceased to be Looked After",
+        "End Date",
+        "Closure Date",
+        "Case Closure Date",
+    ),
+    "date_of_birth": ("Date of Birth", "DOB", "Birth Date"),
+    "age_band": ("Age Band",),
+    "age": ("Age", "Age of Child (Years)", "Age in Years"),
+}
+# The start-date heading of each Annex A list tells its category.
+_START_HEADING_CATEGORY = {
+    "cinstartdate": "CIN",
+    "childprotectionplanstartdate": "CP",
+    "datestartedtobelookedafter": "CLA",
+}
+_ANNEX_A_LISTS = {6: "CIN", 7: "CP", 8: "CLA", 9: "care_leaver"}
+_CATEGORY_WORDS = {
+    "cin": "CIN",
+    "childinneed": "CIN",
+    "cp": "CP",
+    "cpp": "CP",
+    "childprotection": "CP",
+    "childprotectionplan": "CP",
+    "cla": "CLA",
+    "lac": "CLA",
+    "lookedafter": "CLA",
+    "childlookedafter": "CLA",
+    "childrenlookedafter": "CLA",
+    "lookedafterchild": "CLA",
+    "careleaver": "care_leaver",
+    "careleavers": "care_leaver",
+    "leavingcare": "care_leaver",
+    "earlyhelp": "early_help",
+    "eh": "early_help",
+}
+_MISSING = frozenset({"", "#n/a", "n/a", "na", "null", "none", "-", "#ref!", "#value!"})
+_LIST_TITLE = re.compile(r"\blist\s*0?(\d{1,2})\b", re.IGNORECASE)
+
+
+def norm(text: Any) -> str:
+    """A heading or name for forgiving comparison: lower case, letters and digits only."""
+    return re.sub(r"[^a-z0-9]", "", str(text).replace("\xa0", " ").lower())
+
+
+def _norm_name(text: str) -> str:
+    return " ".join(str(text).replace("\xa0", " ").split()).casefold()
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip().lower() in _MISSING)
+
+
+# --- the key -------------------------------------------------------------------------------
+
+
+def config_dir(env: Mapping[str, str]) -> Path:
+    base = env.get("XDG_CONFIG_HOME") or str(Path(env.get("HOME", "~")).expanduser() / ".config")
+    return Path(base) / "qa"
+
+
+def default_key_file(env: Mapping[str, str]) -> Path:
+    return config_dir(env) / KEY_FILE_NAME
+
+
+def load_key(key_env: str, env: Mapping[str, str], repo_root: Path | None = None) -> bytes:
+    """The case-code key: the environment variable, else the key file in the config folder."""
+    text = env.get(key_env)
+    source = f"the environment variable {key_env}"
+    if not text:
+        path = default_key_file(env)
+        if not path.is_file():
+            raise QAError(
+                f"no case-code key: {key_env} is not set and there is no key file at {path}",
+                "create one with `qa cases keygen` (once, on the machine that imports case "
+                f"lists), or set {key_env}; keep the same key every month or the codes change",
+            )
+        _refuse_inside(path, repo_root)
+        text = path.read_text(encoding="utf-8")
+        source = str(path)
+    text = text.strip()
+    if len(text) < MIN_KEY_CHARS:
+        raise QAError(
+            f"the case-code key in {source} is too short ({len(text)} characters)",
+            f"use at least {MIN_KEY_CHARS} random characters; `qa cases keygen` makes one",
+        )
+    return text.encode("utf-8")
+
+
+def _refuse_inside(path: Path, repo_root: Path | None) -> None:
+    if repo_root is None:
+        return
+    root = repo_root.resolve()
+    target = path.resolve()
+    if target == root or root in target.parents:
+        raise QAError(
+            f"the case-code key file {path} is inside the audit repository",
+            "the key must never be committed: move it to your config folder "
+            "(see `qa cases keygen --help`) and delete it from the repository",
+        )
+
+
+def keygen(env: Mapping[str, str], path: Path | None, repo_root: Path | None) -> Path:
+    """Write a new random key to ``path`` (default: the config folder); never overwrites."""
+    import secrets
+
+    target = path if path is not None else default_key_file(env)
+    _refuse_inside(target, repo_root)
+    if target.exists():
+        raise QAError(
+            f"a key file already exists at {target}; it was left as it was",
+            "a new key would change every case code: keep using the existing one",
+            exit_code=1,
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(secrets.token_hex(32) + "\n")
+    return target
+
+
+# --- reading exports -------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """One sheet of a workbook or one CSV file: headings and rows with their numbers."""
+
+    source: str
+    title: str
+    headings: list[str]
+    header_row: int
+    rows: list[tuple[int, list[Any]]]
+    xlsx: bool = False
+
+    def where(self, row: int, col: int) -> str:
+        heading = self.headings[col] if col < len(self.headings) else "?"
+        if self.xlsx:
+            from openpyxl.utils import get_column_letter
+
+            return f"{self.source}, row {row}, column {get_column_letter(col + 1)} ({heading})"
+        return f"{self.source}, row {row}, column {col + 1} ({heading})"
+
+
+def read_tables(path: Path) -> list[Table]:
+    """Every table of an export: the sheets of an XLSX workbook or the rows of a CSV file."""
+    if not path.is_file():
+        raise QAError(f"{path} does not exist", "give the path of the exported CSV or XLSX file")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    if suffix in (".csv", ".txt"):
+        return [_read_csv(path)]
+    if suffix == ".xls":
+        raise QAError(
+            f"{path.name} is an old-style .xls workbook, which qa cannot read",
+            "open it in Excel and save it as .xlsx (or export it as CSV)",
+        )
+    raise QAError(f"{path.name}: qa reads .csv and .xlsx exports", "export the list as CSV or XLSX")
+
+
+def _read_csv(path: Path) -> Table:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
+    sample = text[:4096]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
+    return _table(path.name, path.stem, rows, xlsx=False)
+
+
+def _read_xlsx(path: Path) -> list[Table]:
+    import warnings
+
+    from openpyxl import load_workbook
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles it does not know
+            wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:
+        raise QAError(
+            f"{path.name} could not be read as an Excel workbook ({type(exc).__name__})",
+            "check it opens in Excel; if it is password-protected, save an unprotected copy "
+            "outside the repository",
+        ) from None
+    try:
+        return [
+            _table(f"{path.name}, sheet '{ws.title}'", ws.title, ws.iter_rows(values_only=True))
+            for ws in wb.worksheets
+        ]
+    finally:
+        wb.close()
+
+
+def _table(source: str, title: str, rows: Iterable[Any], xlsx: bool = True) -> Table:
+    ids = {norm(a) for a in DEFAULT_COLUMNS["case_id"]}
+    headings: list[str] | None = None
+    header_row = 0
+    body: list[tuple[int, list[Any]]] = []
+    for number, row in enumerate(rows, start=1):
+        values = list(row)
+        if headings is None:
+            texts = [norm(v) for v in values if v is not None]
+            if any(t in ids for t in texts) or (number == 1 and len(texts) >= 2):
+                headings = ["" if v is None else str(v).strip() for v in values]
+                header_row = number
+            elif number >= 10:
+                break
+            continue
+        if all(_missing(v) for v in values):
+            continue
+        body.append((number, values))
+    return Table(source, title, headings or [], header_row, body, xlsx=xlsx)
+
+
+# --- mapping a table to case rows ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One case of a case list, as ``qa sample`` reads it."""
+
+    case: str
+    team: str
+    worker: str
+    category: str
+    start_date: str
+    age_band: str
+
+
+@dataclass
+class _Source:
+    """A case as read from one table, before lists are merged."""
+
+    case_id: str
+    row: CaseRow
+    where: str
+
+
+@dataclass
+class ImportResult:
+    rows: list[CaseRow]
+    text: str
+    read: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    dropped: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    unknown_workers: dict[str, int] = field(default_factory=dict)
+    by_category: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+class _Problems:
+    """Bad rows are collected so one run shows many of them, then raised together."""
+
+    LIMIT = 12
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+        self.count = 0
+
+    def add(self, text: str) -> None:
+        self.count += 1
+        if len(self.items) < self.LIMIT:
+            self.items.append(text)
+
+    def raise_if_any(self, export: str) -> None:
+        if not self.items:
+            return
+        more = f"\n  ... and {self.count - len(self.items)} more" if self.count > len(self.items) else ""
+        raise QAError(
+            f"{export}: {self.count} problem(s) in the export; nothing was written\n  "
+            + "\n  ".join(self.items)
+            + more,
+            "correct the export (or the teams and staff in qa.yaml) and import again",
+            exit_code=1,
+        )
+
+
+def _aliases(columns: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    out = {f: [norm(a) for a in names] for f, names in DEFAULT_COLUMNS.items()}
+    for fld, extra in columns.items():
+        if fld not in out:
+            raise QAError(
+                f"qa.yaml: case_list.columns names an unknown field `{fld}`",
+                "fields: " + ", ".join(DEFAULT_COLUMNS),
+            )
+        out[fld] = [norm(a) for a in extra] + out[fld]
+    return out
+
+
+def _locate(table: Table, aliases: dict[str, list[str]]) -> dict[str, int]:
+    normed = [norm(h) for h in table.headings]
+    found: dict[str, int] = {}
+    for fld, names in aliases.items():
+        for name in names:
+            if name in normed:
+                found[fld] = normed.index(name)
+                break
+    return found
+
+
+def _table_category(table: Table, cols: dict[str, int]) -> tuple[str | None, str | None]:
+    """(category of every row, or None if a column gives it; reason to skip, if any)."""
+    m = _LIST_TITLE.search(table.title)
+    if m:
+        n = int(m[1])
+        if n in _ANNEX_A_LISTS:
+            return _ANNEX_A_LISTS[n], None
+        if "category" not in cols:
+            return None, f"Annex A List {n} is not a list of open cases (lists 6 to 9 are read)"
+    if "category" in cols:
+        return None, None
+    if "start_date" in cols:
+        heading = norm(table.headings[cols["start_date"]])
+        if heading in _START_HEADING_CATEGORY:
+            return _START_HEADING_CATEGORY[heading], None
+    normed = {norm(h) for h in table.headings}
+    if "eligibilitycategory" in normed or "careleaver" in norm(table.title):
+        return "care_leaver", None
+    return None, "no category column and not recognisable as Annex A list 6, 7, 8 or 9"
+
+
+def parse_export_date(value: Any) -> dt.date | None:
+    """A date from an export: an Excel date, ``dd/mm/yyyy`` (UK), or ISO ``yyyy-mm-dd``."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 2958466:  # an Excel serial day number in an unformatted cell
+            return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
+        return None
+    text = str(value).strip()
+    text = re.sub(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", "", text)
+    m = re.match(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$", text)
+    try:
+        if m:
+            return dt.date(int(m[3]), int(m[2]), int(m[1]))
+        m = re.match(r"^(\d{4})-(\d{2})-(\d{2})$", text)
+        if m:
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        for fmt in ("%d %b %Y", "%d-%b-%Y", "%d %B %Y", "%d-%b-%y"):
+            try:
+                return dt.datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+    except ValueError:
+        return None
+    return None
+
+
+def age_band(dob: dt.date | None, age: Any, today: dt.date) -> str:
+    """The age band on ``today`` from a date of birth (or an age in years)."""
+    if dob is not None:
+        if dob > today:
+            return "unborn"
+        years = today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+    elif isinstance(age, int | float) and not isinstance(age, bool):
+        years = int(age)
+    elif isinstance(age, str) and re.fullmatch(r"\s*\d{1,2}(\.\d+)?\s*", age):
+        years = int(float(age))
+    else:
+        return ""
+    for low, high, band in AGE_BANDS:
+        if low <= years <= high:
+            return band
+    return "26+" if years > 25 else ""
+
+
+@dataclass
+class _People:
+    """Teams and staff of qa.yaml, matched forgivingly by id or by name."""
+
+    teams: dict[str, str]
+    staff: dict[str, str]
+    team_ids: list[str]
+
+    @classmethod
+    def of(cls, config: Any) -> _People:
+        teams: dict[str, str] = {}
+        for t in config.teams:
+            teams[norm(t.id)] = t.id
+            teams[norm(t.name)] = t.id
+        for tid, names in config.case_list.team_aliases.items():
+            for name in names:
+                teams[norm(name)] = tid
+        staff: dict[str, str] = {}
+        for s in config.staff:
+            staff[_norm_name(s.id)] = s.id
+            staff[_norm_name(s.name)] = s.id
+        return cls(teams, staff, [t.id for t in config.teams])
+
+
+def import_export(
+    path: Path, config: Any, key: bytes, today: dt.date
+) -> ImportResult:
+    """Read an export and build the pseudonymised case list (nothing is written here)."""
+    aliases = _aliases(config.case_list.columns)
+    people = _People.of(config)
+    problems = _Problems()
+    result = ImportResult(rows=[], text="")
+    sources: dict[str, list[_Source]] = {}
+    no_team = 0
+    closed = 0
+    for table in read_tables(path):
+        if not table.headings:
+            result.skipped.append(f"{table.source}: empty")
+            continue
+        cols = _locate(table, aliases)
+        category, skip = _table_category(table, cols)
+        if skip is not None:
+            if "case_id" in cols and "team" in cols and not _LIST_TITLE.search(table.title):
+                problems.add(
+                    f"{table.source}: cannot tell the cases' category: add a `Category` column "
+                    "(CIN, CP, CLA, care leaver, early help) or name the sheet List 6/7/8/9"
+                )
+            else:
+                result.skipped.append(f"{table.source}: {skip}")
+            continue
+        missing = [f for f in ("case_id", "team") if f not in cols]
+        if missing:
+            names = {"case_id": "the child's ID (e.g. Child Unique ID)", "team": "Allocated Team"}
+            problems.add(
+                f"{table.source}: no column for "
+                + " or ".join(names[f] for f in missing)
+                + " (headings found: "
+                + ", ".join(h for h in table.headings if h)
+                + "); add the heading to case_list.columns in qa.yaml if it is named otherwise"
+            )
+            continue
+        result.read.append(f"{table.source}: {len(table.rows)} row(s)")
+        used = {cols[f] for f in ("case_id", "team", "worker", "category", "start_date", "age_band")
+                if f in cols}
+        for_band = {cols[f] for f in ("date_of_birth", "age") if f in cols}
+        for_filter = {cols["end_date"]} if "end_date" in cols else set()
+        dropped = []
+        for i, h in enumerate(table.headings):
+            if i in used or not h:
+                continue
+            if i in for_band:
+                dropped.append(f"{h} (used for the age band only)")
+            elif i in for_filter:
+                dropped.append(f"{h} (used to leave out closed cases only)")
+            else:
+                dropped.append(h)
+        result.dropped[table.source] = dropped
+        seen: dict[str, int] = {}
+        for number, values in table.rows:
+            def cell(fld: str, _values: list[Any] = values) -> Any:
+                i = cols.get(fld)
+                return _values[i] if i is not None and i < len(_values) else None
+
+            raw_id = cell("case_id")
+            if _missing(raw_id):
+                problems.add(f"{table.where(number, cols['case_id'])}: the case ID is empty")
+                continue
+            case_id = normalise_case_id(raw_id)
+            if case_id in seen:
+                problems.add(
+                    f"{table.where(number, cols['case_id'])}: the same case ID is also on row "
+                    f"{seen[case_id]}; each child should appear once in a list"
+                )
+                continue
+            seen[case_id] = number
+            end = cell("end_date")
+            if not _missing(end):
+                end_date = parse_export_date(end)
+                if end_date is None:
+                    problems.add(f"{table.where(number, cols['end_date'])}: {end!r} is not a date "
+                                 "(dates are read as dd/mm/yyyy)")
+                    continue
+                if end_date <= today:
+                    closed += 1
+                    continue
+            raw_team = cell("team")
+            if _missing(raw_team):
+                no_team += 1
+                continue
+            team = people.teams.get(norm(raw_team))
+            if team is None:
+                import difflib
+
+                close = difflib.get_close_matches(str(raw_team), people.team_ids, n=1)
+                hint = f" (did you mean `{close[0]}`?)" if close else ""
+                problems.add(
+                    f"{table.where(number, cols['team'])}: team {str(raw_team).strip()!r} is not "
+                    f"a team in qa.yaml{hint}; add it to `teams:` or map the name in "
+                    "case_list.team_aliases"
+                )
+                continue
+            worker = ""
+            raw_worker = cell("worker")
+            if not _missing(raw_worker):
+                worker = people.staff.get(_norm_name(str(raw_worker)), "")
+                if not worker:
+                    name = " ".join(str(raw_worker).replace("\xa0", " ").split())
+                    result.unknown_workers[name] = result.unknown_workers.get(name, 0) + 1
+            cat = category
+            if cat is None:
+                raw_cat = cell("category")
+                cat = _CATEGORY_WORDS.get(norm(raw_cat)) if not _missing(raw_cat) else None
+                if cat is None and not _missing(raw_cat) and str(raw_cat).strip() in CATEGORIES:
+                    cat = str(raw_cat).strip()
+                if cat is None:
+                    problems.add(
+                        f"{table.where(number, cols['category'])}: {raw_cat!r} is not a case "
+                        "category; use CIN, CP, CLA, care leaver or early help"
+                    )
+                    continue
+            start = ""
+            raw_start = cell("start_date")
+            if not _missing(raw_start):
+                start_date = parse_export_date(raw_start)
+                if start_date is None:
+                    problems.add(
+                        f"{table.where(number, cols['start_date'])}: {str(raw_start).strip()!r} "
+                        "is not a date (dates are read as dd/mm/yyyy, e.g. 16/09/2026)"
+                    )
+                    continue
+                start = start_date.isoformat()
+            dob = None
+            raw_dob = cell("date_of_birth")
+            if not _missing(raw_dob):
+                dob = parse_export_date(raw_dob)
+                if dob is None:
+                    problems.add(
+                        f"{table.where(number, cols['date_of_birth'])}: the value is not a date "
+                        "(dates are read as dd/mm/yyyy)"
+                    )
+                    continue
+            band = ""
+            raw_band = cell("age_band")
+            if not _missing(raw_band):
+                band = str(raw_band).strip()
+            else:
+                band = age_band(dob, None if _missing(cell("age")) else cell("age"), today)
+            row = CaseRow(case_code(case_id, key), team, worker, cat, start, band)
+            sources.setdefault(case_id, []).append(
+                _Source(case_id, row, f"{table.source}, row {number}")
+            )
+    problems.raise_if_any(path.name)
+    if not sources:
+        raise QAError(
+            f"{path.name}: no open, allocated cases were found; nothing was written",
+            "check the export holds Annex A lists 6-9 (or a plain list with a category column)",
+            exit_code=1,
+        )
+    rows: dict[str, CaseRow] = {}
+    merged = 0
+    by_code: dict[str, str] = {}
+    for case_id, found in sources.items():
+        if len(found) > 1:
+            merged += 1
+        best = min(found, key=lambda s: PRECEDENCE.index(s.row.category))
+        code = best.row.case
+        if code in by_code and by_code[code] != case_id:
+            raise QAError(
+                f"two different case IDs give the same case code {code}; nothing was written",
+                "this is a one-in-a-billion accident of the key: make a new key "
+                "(`qa cases keygen --key-file ...`) and re-import every list",
+            )
+        by_code[code] = case_id
+        rows[code] = best.row
+    result.rows = sorted(rows.values(), key=lambda r: (r.team, r.case))
+    result.text = case_list_text(result.rows)
+    for r in result.rows:
+        result.by_category[r.category] = result.by_category.get(r.category, 0) + 1
+    if merged:
+        result.notes.append(
+            f"{merged} child(ren) on more than one list were kept once, with the most specific "
+            "category (CLA, then CP, care leaver, CIN, early help)"
+        )
+    if closed:
+        result.notes.append(f"{closed} row(s) with an end date on or before {today} (closed) "
+                            "were left out")
+    if no_team:
+        result.notes.append(
+            f"{no_team} row(s) with no allocated team (empty or #N/A) were left out: a case "
+            "with no team cannot be allocated for audit"
+        )
+    if result.unknown_workers:
+        n = sum(result.unknown_workers.values())
+        result.notes.append(
+            f"{n} case(s) name a worker who is not in qa.yaml's staff; they are kept with the "
+            "worker left empty (add the workers to `staff:` and import again to record them)"
+        )
+    return result
+
+
+def case_list_text(rows: Iterable[CaseRow]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(HEADER)
+    for r in rows:
+        w.writerow([r.case, r.team, r.worker, r.category, r.start_date, r.age_band])
+    return buf.getvalue()
+
+
+# --- reading a repository case list ---------------------------------------------------------
+
+
+_LIST_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.csv$")
+
+
+def case_lists(root: Path) -> list[tuple[dt.date, Path]]:
+    """The repository's case lists (cases/<date>.csv), oldest first."""
+    out = []
+    folder = root / "cases"
+    if folder.is_dir():
+        for p in folder.iterdir():
+            m = _LIST_NAME.match(p.name)
+            if m:
+                try:
+                    out.append((dt.date.fromisoformat(m[1]), p))
+                except ValueError:
+                    continue
+    return sorted(out)
+
+
+def newest_case_list(root: Path, on_or_before: dt.date) -> Path:
+    lists = [p for d, p in case_lists(root) if d <= on_or_before]
+    if not lists:
+        raise QAError(
+            f"no case list dated on or before {on_or_before} in cases/",
+            "import this month's export first with `qa cases import EXPORT`, or pass --cases",
+        )
+    return lists[-1]
+
+
+def read_case_list(path: Path, rel: str) -> tuple[list[CaseRow], str]:
+    """The rows of a case list and the SHA-256 of its bytes; problems name the line."""
+    if not path.is_file():
+        raise QAError(f"{rel} does not exist", "give a case list of cases/, e.g. --cases "
+                      "cases/2026-10-28.csv")
+    raw = path.read_bytes()
+    sha = hashlib.sha256(raw).hexdigest()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise QAError(f"{rel} is not UTF-8 text", "case lists are written by `qa cases import`")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if header is None or tuple(h.strip() for h in header) != HEADER:
+        raise QAError(
+            f"{rel}:1: the header is not `{','.join(HEADER)}`",
+            "case lists are written by `qa cases import`; do not edit their columns",
+        )
+    rows: list[CaseRow] = []
+    seen: set[str] = set()
+    for line, rec in enumerate(reader, start=2):
+        if not rec or all(not v.strip() for v in rec):
+            continue
+        if len(rec) != len(HEADER):
+            raise QAError(f"{rel}:{line}: expected {len(HEADER)} values, found {len(rec)}",
+                          "each row is case,team,worker,category,start_date,age_band")
+        row = CaseRow(*(v.strip() for v in rec))
+        if not CASE_CODE_RE.match(row.case):
+            raise QAError(f"{rel}:{line}:1: `{row.case}` is not a case code (C- and 8 characters)",
+                          "case lists hold case codes only, written by `qa cases import`")
+        if row.case in seen:
+            raise QAError(f"{rel}:{line}:1: case {row.case} appears twice",
+                          "each case appears once; import the export again")
+        if row.category not in CATEGORIES:
+            raise QAError(f"{rel}:{line}:4: `{row.category}` is not a category",
+                          "categories: " + ", ".join(CATEGORIES))
+        seen.add(row.case)
+        rows.append(row)
+    return rows, sha

@@ -1,0 +1,113 @@
+"""`qa cases import` and `qa cases keygen`: pseudonymised case lists from the case-management export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ..errors import QAError
+from .common import AsOfOption, RepoOption, console, handle_errors, parse_date_option, repo_root
+
+cases_app = typer.Typer(
+    help="Case lists: import the case-management export as case codes (`qa cases import`).",
+    no_args_is_help=True,
+)
+
+
+def _config(root: Path):  # noqa: ANN202
+    from ..models.config import Config
+    from ..repository import CONFIG_NAME, load_file
+
+    lf = load_file(root / CONFIG_NAME, root)
+    if not isinstance(lf.model, Config):
+        raise QAError(f"{CONFIG_NAME} has problems, so the teams and staff cannot be read",
+                      f"run `qa validate {CONFIG_NAME}` and fix what it reports")
+    return lf.model
+
+
+@cases_app.command("import")
+@handle_errors
+def import_(
+    export: Path = typer.Argument(..., help="The exported case list: .csv or .xlsx (Annex A lists 6-9 or plain columns).", dir_okay=False),
+    as_of: str | None = AsOfOption,
+    dry_run: bool = typer.Option(False, "--dry-run", help="Read and check the export; write nothing."),
+    repo: Path | None = RepoOption,
+) -> None:
+    """Read a case-list export, replace IDs by case codes, keep only what sampling needs.
+
+    Writes cases/<as-of date>.csv (case code, team, worker id, category, start date, age band).
+    Names, dates of birth, addresses and every other column are dropped, and listed. The
+    case-code key is read from $QA_CASE_KEY or the key file made by `qa cases keygen`.
+    Exit 0 when written, 1 when the export has problems (nothing is written), 2 on usage errors.
+    """
+    import os
+
+    from ..caselist import CATEGORY_NAMES, import_export, load_key
+    from ..repository import Repository
+
+    root = repo_root(repo)
+    today = parse_date_option(as_of)
+    config = _config(root)
+    key = load_key(config.case_list.key_env, os.environ, root)
+    result = import_export(export, config, key, today)
+    rel = f"cases/{today.isoformat()}.csv"
+    for line in result.read:
+        console.print(f"read     {line}", markup=False)
+    for line in result.skipped:
+        console.print(f"skipped  {line}", markup=False)
+    for source, cols in result.dropped.items():
+        if cols:
+            console.print(f"dropped  {source}: " + "; ".join(cols), markup=False)
+    for note in result.notes:
+        console.print(f"[yellow]note[/]     {note}")
+    if result.unknown_workers:
+        names = ", ".join(f"{n} ({c})" for n, c in sorted(result.unknown_workers.items()))
+        console.print(f"[yellow]workers not in qa.yaml[/]: {names}", markup=True)
+    counts = ", ".join(f"{n} {CATEGORY_NAMES[c]}" for c, n in sorted(result.by_category.items()))
+    try:
+        inside = export.resolve().is_relative_to(root.resolve())
+    except OSError:
+        inside = False
+    if inside:
+        console.print(
+            f"[bold red]warning[/]: the export {export} is inside the audit repository; it holds "
+            "children's details: move it out and never commit it"
+        )
+    if dry_run:
+        console.print(f"dry run: {len(result.rows)} cases ({counts}); {rel} was not written")
+        raise typer.Exit(0)
+    repository = Repository(root=root, files=[], config=config, config_file=None)
+    repository.write_new(rel, result.text)
+    console.print(f"wrote {rel}: {len(result.rows)} cases ({counts}); sha256 {result.sha256}")
+
+
+@cases_app.command("keygen")
+@handle_errors
+def keygen(
+    key_file: Path | None = typer.Option(None, "--key-file", help="Where to write the key (default: the qa folder of your config folder, e.g. ~/.config/qa/case-key)."),
+    repo: Path | None = RepoOption,
+) -> None:
+    """Create the secret key that turns case-management IDs into case codes.
+
+    Run once, on the machine that imports case lists. The key is written outside the
+    repository (readable by you only) and never overwritten: a new key would change every
+    case code. Keep a copy where your organisation keeps secrets.
+    """
+    import os
+
+    from ..caselist import keygen as make
+
+    root = None
+    try:
+        root = repo_root(repo)
+    except QAError:
+        root = None
+    path = make(os.environ, key_file, root)
+    console.print(f"wrote a new case-code key to {path}")
+    console.print("keep it secret and backed up; never commit it. Set QA_CASE_KEY instead on "
+                  "machines where a file is not wanted.")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(cases_app, name="cases")
