@@ -273,3 +273,157 @@ def complaint_blank(
         ("responded", None),
     ]
     return render("qa/complaint@1", tool, fields, (), intro)
+
+
+# --- `qa new`: one blank return for work not drawn by `qa sample` ----------------------------
+
+
+def _latest(tools: dict[str, Tool], name: str) -> Tool:
+    from .errors import QAError
+
+    if name in tools:
+        return tools[name]
+    versions = [t for t in tools.values() if t.id == name]
+    if not versions:
+        import difflib
+
+        ids = sorted({t.id for t in tools.values()})
+        close = difflib.get_close_matches(name, ids, n=1)
+        raise QAError(f"`{name}` is not a tool in audit_tools/",
+                      f"did you mean `{close[0]}`?" if close else "tools: " + ", ".join(ids))
+    return max(versions, key=lambda t: t.version)
+
+
+def new_return(
+    repo: Any,
+    tool_name: str,
+    today: dt.date,
+    *,
+    case: str | None = None,
+    auditors: Sequence[str] = (),
+    worker: str | None = None,
+    team: str | None = None,
+    month: str | None = None,
+    theme: str | None = None,
+    date: dt.date | None = None,
+    ref: str | None = None,
+    agency: str | None = None,
+    audit_id: str | None = None,
+) -> tuple[str, str]:
+    """(relative path, text) of one blank return, placed as DESIGN §2 says; nothing written."""
+    from .caselist import case_lists, read_case_list
+    from .errors import QAError
+
+    config = repo.config
+    if config is None:
+        raise QAError("qa.yaml has problems", "run `qa validate qa.yaml` and fix what it reports")
+    tool = _latest(repo.tools, tool_name)
+    staff = config.staff_by_id()
+    teams = config.team_by_id()
+
+    def need(value: Any, option: str, what: str) -> Any:
+        if value in (None, "", []):
+            raise QAError(f"a {tool.kind} return needs {option}", f"give {option} ({what})")
+        return value
+
+    def person(sid: str, option: str) -> str:
+        if sid not in staff:
+            import difflib
+
+            close = difflib.get_close_matches(sid, sorted(staff), n=1)
+            raise QAError(f"{option} {sid}: not a staff id in qa.yaml",
+                          f"did you mean `{close[0]}`?" if close else "add them to staff:")
+        return sid
+
+    row = None
+    if case is not None:
+        from .privacy import CASE_CODE_RE
+
+        if not CASE_CODE_RE.match(case):
+            raise QAError(f"--case {case!r} is not a case code",
+                          "case codes look like C-7F3K2Q9M (see cases/*.csv); never a name or ID")
+        for _, p in reversed(case_lists(repo.root)):
+            rows, _ = read_case_list(p, p.relative_to(repo.root).as_posix())
+            row = next((r for r in rows if r.case == case), None)
+            if row is not None:
+                break
+    worker = worker or (row.worker if row is not None and row.worker else None)
+    team = team or (row.team if row is not None else None)
+    month = month or today.strftime("%Y-%m")
+    kind = tool.kind
+    if kind == "single-agency":
+        raise QAError(
+            f"{tool.id} returns are allocated by the monthly draw, not by `qa new`",
+            "use `qa sample --month YYYY-MM` (or `--add` to top up a drawn month)",
+        )
+    if kind == "themed":
+        need(case, "--case", "a case code")
+        worker = person(need(worker, "--worker", "the case's social worker id"), "--worker")
+        team = need(team, "--team", "the case's team id")
+        leads = list(auditors) or sorted(s.id for s in config.staff if "qa_lead" in s.roles)
+        for a in leads:
+            person(a, "--auditor")
+            if a == worker or staff[a].team == team:
+                raise QAError(f"--auditor {a} works on this case or in its team ({team})",
+                              "an auditor never audits their own work (App. E 1)")
+        theme = theme or tool.id.removeprefix("themed-")
+        rel = f"themed/{month}-{theme}/{case}--{tool.id}.yaml"
+        text = audit_blank(tool, case=case, team=team, social_worker=worker, auditors=need(
+            leads, "--auditor", "the auditor's staff id"), allocated=today, due=None)
+    elif kind == "crib-sheet":
+        need(case, "--case", "a case code")
+        team = need(team, "--team", "the case's team id")
+        worker = person(need(worker, "--worker", "the case's social worker id"), "--worker")
+        t = teams.get(team)
+        if t is None:
+            raise QAError(f"--team {team}: not a team in qa.yaml", "see teams: in qa.yaml")
+        sms = [a for a in auditors if a in staff and "service_manager" in staff[a].roles] or sorted(
+            s.id for s in config.staff if "service_manager" in s.roles and t.service in s.expertise)
+        tm = next((a for a in auditors if a not in sms), None) or t.manager
+        if not sms or tm is None:
+            raise QAError("a crib sheet needs a Service Manager and a Team Manager",
+                          "give both with --auditor SM --auditor TM")
+        rel = f"crib-sheets/{month}/{team}--{case}.yaml"
+        text = crib_sheet_blank(tool, month=month, team=team, case=case, social_worker=worker,
+                                team_manager=person(tm, "--auditor"),
+                                service_manager=person(sms[0], "--auditor"))
+    elif kind == "observation":
+        worker = person(need(worker, "--worker", "the observed social worker's id"), "--worker")
+        team = team or staff[worker].team
+        observer = auditors[0] if auditors else (teams[team].manager if team in teams else None)
+        observer = person(need(observer, "--auditor", "the observer's staff id"), "--auditor")
+        if observer == worker:
+            raise QAError("the observer cannot be the observed social worker",
+                          "give the line manager or supervisor with --auditor")
+        day = date or today
+        rel = f"observations/{day.year}/{worker}--{day.isoformat()}.yaml"
+        text = observation_blank(tool, social_worker=worker, observer=observer,
+                                 team=need(team, "--team", "the worker's team id"), observed=day)
+    elif kind == "complaint":
+        ref = need(ref, "--ref", "the complaint reference, e.g. CMP-2026-041")
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}", ref):
+            raise QAError(f"--ref {ref!r} is not a complaint reference",
+                          "letters, digits, dots and hyphens, e.g. CMP-2026-041")
+        manager = person(need(auditors[0] if auditors else None, "--auditor",
+                              "the manager completing the form"), "--auditor")
+        team = need(team or staff[manager].team, "--team", "the team's id")
+        day = date or today
+        rel = f"complaints/{day.year}/{ref}.yaml"
+        text = complaint_blank(tool, ref=ref, manager=manager, team=team, date=day)
+    elif kind == "multi-agency":
+        need(case, "--case", "a case code")
+        audit_id = need(audit_id, "--audit-id", "the audit's folder under multi-agency/")
+        auditor = person(need(auditors[0] if auditors else None, "--auditor",
+                              "the agency's lead auditor"), "--auditor")
+        agency = agency or staff[auditor].agency
+        agency = need(agency, "--agency", "the agency id")
+        if auditor == worker:
+            raise QAError("the agency auditor works on this case",
+                          "agency auditors have no casework involvement (App. E 1)")
+        rel = f"multi-agency/{audit_id}/returns/{case}--{agency}.yaml"
+        text = agency_return_blank(tool, case=case, agency=agency, auditor=auditor)
+    else:  # pragma: no cover - every tool kind is handled above
+        raise QAError(f"qa new does not know tools of kind {kind}")
+    if team is not None and team not in teams:
+        raise QAError(f"--team {team}: not a team in qa.yaml", "see teams: in qa.yaml")
+    return rel, text

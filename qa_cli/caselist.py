@@ -494,8 +494,11 @@ def import_export(
             continue
         cols = _locate(table, aliases)
         category, skip = _table_category(table, cols)
+        annex_title = _LIST_TITLE.search(table.title)
+        if skip is not None and not table.xlsx and not annex_title and "case_id" not in cols:
+            skip = None  # a CSV file is the list itself: report its missing columns below
         if skip is not None:
-            if "case_id" in cols and "team" in cols and not _LIST_TITLE.search(table.title):
+            if "case_id" in cols and "team" in cols and not annex_title:
                 problems.add(
                     f"{table.source}: cannot tell the cases' category: add a `Category` column "
                     "(CIN, CP, CLA, care leaver, early help) or name the sheet List 6/7/8/9"
@@ -504,6 +507,12 @@ def import_export(
                 result.skipped.append(f"{table.source}: {skip}")
             continue
         missing = [f for f in ("case_id", "team") if f not in cols]
+        if not missing and category is None and "category" not in cols:
+            problems.add(
+                f"{table.source}: cannot tell the cases' category: add a `Category` column "
+                "(CIN, CP, CLA, care leaver, early help) or name the file List 6/7/8/9"
+            )
+            continue
         if missing:
             names = {"case_id": "the child's ID (e.g. Child Unique ID)", "team": "Allocated Team"}
             problems.add(
