@@ -572,6 +572,7 @@ def render_sample(plan_head: dict[str, Any], rules: DrawRules, result: DrawResul
 def _returns(repo: Any, rules: DrawRules, result: DrawResult, files: list[str],
              audit_id: str | None, config: Any) -> list[tuple[str, str]]:
     from . import blank
+    from .blank import scalar
 
     out: list[tuple[str, str]] = []
     intro = [f"Drawn by `qa sample` for {_month_name(rules.month)}; due {rules.due}."]
@@ -807,6 +808,11 @@ def verify(repo: Any, month: str, programme: str) -> Verification:
     return Verification(not problems, problems, len(recorded), len(s.allocations) - len(original))
 
 
+def _copy(day: dt.date) -> dt.date:
+    """A date object of its own: ruamel writes one object used twice as an anchor and alias."""
+    return dt.date(day.year, day.month, day.day)
+
+
 @dataclass
 class AddResult:
     created: list[str]
@@ -881,7 +887,8 @@ def add_to_sample(repo: Any, month: str, programme: str, today: dt.date) -> AddR
             flow.fa.set_flow_style()
             for k, v in (("case", d.case.case), ("team", d.case.team),
                          ("category", d.case.category), ("tool", d.tool), ("auditors", flow),
-                         ("allocated", rules.allocated), ("due", rules.due), ("file", f),
+                         ("allocated", _copy(rules.allocated)), ("due", _copy(rules.due)),
+                         ("file", f),
                          ("reason", f"top-up on {today}")):
                 m[k] = v
             seq.append(m)

@@ -92,9 +92,9 @@ def sample(
         raise typer.Exit(0)
     written = write_plan(repository, plan)
     _show(plan)
+    suffix = "" if prog == "single-agency" else f" --programme {prog}"
     console.print(f"wrote {written[0]} and {len(written) - 1} blank return(s); "
-                  f"check with `qa sample --verify {m}`"
-                  + ("" if prog == "single-agency" else f" --programme {prog}"))
+                  f"check with `qa sample --verify {m}{suffix}`")
 
 
 def _show(plan) -> None:  # noqa: ANN001
