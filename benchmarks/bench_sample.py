@@ -38,15 +38,29 @@ def main() -> None:
         export = Path(tmp) / "export.csv"
         with export.open("w", newline="") as fh:
             w = csv.writer(fh)
-            w.writerow(["Child Unique ID", "Allocated Team", "Allocated Worker", "Category",
-                        "Start Date", "Date of Birth"])
+            w.writerow(
+                [
+                    "Child Unique ID",
+                    "Allocated Team",
+                    "Allocated Worker",
+                    "Category",
+                    "Start Date",
+                    "Date of Birth",
+                ]
+            )
             for i in range(n):
                 sid, team = rng.choice(workers)
-                w.writerow([1_000_000 + i, names[team], sid,
-                            rng.choice(["CIN", "CP", "CLA", "Care leaver", "Early help"]),
-                            f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/2025",
-                            f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/"
-                            f"{rng.randint(2008, 2025)}"])
+                w.writerow(
+                    [
+                        1_000_000 + i,
+                        names[team],
+                        sid,
+                        rng.choice(["CIN", "CP", "CLA", "Care leaver", "Early help"]),
+                        f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/2025",
+                        f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/"
+                        f"{rng.randint(2008, 2025)}",
+                    ]
+                )
         today = dt.date(2026, 11, 29)
         t = time.perf_counter()
         result = import_export(export, config, b"bench-key-" + b"0" * 30, today)
@@ -73,9 +87,11 @@ def main() -> None:
         print(f"import (read, pseudonymise, check)   {t_import:6.2f} s")
         print(f"read case list                       {t_read:6.2f} s")
         print(f"load repository                      {t_load:6.2f} s")
-        print(f"draw + render sample and returns     {t_plan:6.2f} s "
-              f"({len(plan.result.allocations)} allocations, {len(plan.result.excluded):,} "
-              f"excluded, sample file {size / 1024:.0f} KiB)")
+        print(
+            f"draw + render sample and returns     {t_plan:6.2f} s "
+            f"({len(plan.result.allocations)} allocations, {len(plan.result.excluded):,} "
+            f"excluded, sample file {size / 1024:.0f} KiB)"
+        )
         print(f"write sample and returns             {t_write:6.2f} s")
         print(f"verify (load + re-draw + compare)    {t_verify:6.2f} s  ok={v.ok}")
 

@@ -66,9 +66,13 @@ def _how_to_answer(q: Question) -> str:
     if q.type == "choice":
         return "answer one of: " + " | ".join(q.options or [])
     if q.type == "multi_choice":
-        return "answer a list of: " + ", ".join(q.options or []) + " (e.g. [" + (
-            (q.options or ["x"])[0]
-        ) + "])"
+        return (
+            "answer a list of: "
+            + ", ".join(q.options or [])
+            + " (e.g. ["
+            + ((q.options or ["x"])[0])
+            + "])"
+        )
     return {
         "text": "answer: text (use | and indented lines for several lines)",
         "date": "answer: a date, YYYY-MM-DD",
@@ -87,9 +91,7 @@ def question_lines(q: Question, indent: str = "  ") -> list[str]:
         how += "; if " + " or ".join(triggers) + ", write `answer:` and `comment:` saying why"
     if q.applies_if is not None:
         how += (
-            f" (only if `{q.applies_if.question}` is "
-            + " or ".join(q.applies_if.answers())
-            + ")"
+            f" (only if `{q.applies_if.question}` is " + " or ".join(q.applies_if.answers()) + ")"
         )
     elif not q.required:
         how += " (optional)"
@@ -155,7 +157,11 @@ def render(
 
 
 AUDIT_TRAILER: list[tuple[str, Any, str | None]] = [
-    ("overall_grade", None, "Overall grade: outstanding | good | requires_improvement | inadequate"),
+    (
+        "overall_grade",
+        None,
+        "Overall grade: outstanding | good | requires_improvement | inadequate",
+    ),
     ("strengths", None, "Strengths of the practice (use | and indented lines for several lines)"),
     ("areas_for_improvement", None, "Areas for improvement"),
     (
@@ -289,8 +295,10 @@ def _latest(tools: dict[str, Tool], name: str) -> Tool:
 
         ids = sorted({t.id for t in tools.values()})
         close = difflib.get_close_matches(name, ids, n=1)
-        raise QAError(f"`{name}` is not a tool in audit_tools/",
-                      f"did you mean `{close[0]}`?" if close else "tools: " + ", ".join(ids))
+        raise QAError(
+            f"`{name}` is not a tool in audit_tools/",
+            f"did you mean `{close[0]}`?" if close else "tools: " + ", ".join(ids),
+        )
     return max(versions, key=lambda t: t.version)
 
 
@@ -331,8 +339,10 @@ def new_return(
             import difflib
 
             close = difflib.get_close_matches(sid, sorted(staff), n=1)
-            raise QAError(f"{option} {sid}: not a staff id in qa.yaml",
-                          f"did you mean `{close[0]}`?" if close else "add them to staff:")
+            raise QAError(
+                f"{option} {sid}: not a staff id in qa.yaml",
+                f"did you mean `{close[0]}`?" if close else "add them to staff:",
+            )
         return sid
 
     row = None
@@ -340,8 +350,10 @@ def new_return(
         from .privacy import CASE_CODE_RE
 
         if not CASE_CODE_RE.match(case):
-            raise QAError(f"--case {case!r} is not a case code",
-                          "case codes look like C-7F3K2Q9M (see cases/*.csv); never a name or ID")
+            raise QAError(
+                f"--case {case!r} is not a case code",
+                "case codes look like C-7F3K2Q9M (see cases/*.csv); never a name or ID",
+            )
         for _, p in reversed(case_lists(repo.root)):
             rows, _ = read_case_list(p, p.relative_to(repo.root).as_posix())
             row = next((r for r in rows if r.case == case), None)
@@ -364,12 +376,21 @@ def new_return(
         for a in leads:
             person(a, "--auditor")
             if a == worker or staff[a].team == team:
-                raise QAError(f"--auditor {a} works on this case or in its team ({team})",
-                              "an auditor never audits their own work (App. E 1)")
+                raise QAError(
+                    f"--auditor {a} works on this case or in its team ({team})",
+                    "an auditor never audits their own work (App. E 1)",
+                )
         theme = theme or tool.id.removeprefix("themed-")
         rel = f"themed/{month}-{theme}/{case}--{tool.id}.yaml"
-        text = audit_blank(tool, case=case, team=team, social_worker=worker, auditors=need(
-            leads, "--auditor", "the auditor's staff id"), allocated=today, due=None)
+        text = audit_blank(
+            tool,
+            case=case,
+            team=team,
+            social_worker=worker,
+            auditors=need(leads, "--auditor", "the auditor's staff id"),
+            allocated=today,
+            due=None,
+        )
     elif kind == "crib-sheet":
         need(case, "--case", "a case code")
         team = need(team, "--team", "the case's team id")
@@ -378,34 +399,54 @@ def new_return(
         if t is None:
             raise QAError(f"--team {team}: not a team in qa.yaml", "see teams: in qa.yaml")
         sms = [a for a in auditors if a in staff and "service_manager" in staff[a].roles] or sorted(
-            s.id for s in config.staff if "service_manager" in s.roles and t.service in s.expertise)
+            s.id for s in config.staff if "service_manager" in s.roles and t.service in s.expertise
+        )
         tm = next((a for a in auditors if a not in sms), None) or t.manager
         if not sms or tm is None:
-            raise QAError("a crib sheet needs a Service Manager and a Team Manager",
-                          "give both with --auditor SM --auditor TM")
+            raise QAError(
+                "a crib sheet needs a Service Manager and a Team Manager",
+                "give both with --auditor SM --auditor TM",
+            )
         rel = f"crib-sheets/{month}/{team}--{case}.yaml"
-        text = crib_sheet_blank(tool, month=month, team=team, case=case, social_worker=worker,
-                                team_manager=person(tm, "--auditor"),
-                                service_manager=person(sms[0], "--auditor"))
+        text = crib_sheet_blank(
+            tool,
+            month=month,
+            team=team,
+            case=case,
+            social_worker=worker,
+            team_manager=person(tm, "--auditor"),
+            service_manager=person(sms[0], "--auditor"),
+        )
     elif kind == "observation":
         worker = person(need(worker, "--worker", "the observed social worker's id"), "--worker")
         team = team or staff[worker].team
         observer = auditors[0] if auditors else (teams[team].manager if team in teams else None)
         observer = person(need(observer, "--auditor", "the observer's staff id"), "--auditor")
         if observer == worker:
-            raise QAError("the observer cannot be the observed social worker",
-                          "give the line manager or supervisor with --auditor")
+            raise QAError(
+                "the observer cannot be the observed social worker",
+                "give the line manager or supervisor with --auditor",
+            )
         day = date or today
         rel = f"observations/{day.year}/{worker}--{day.isoformat()}.yaml"
-        text = observation_blank(tool, social_worker=worker, observer=observer,
-                                 team=need(team, "--team", "the worker's team id"), observed=day)
+        text = observation_blank(
+            tool,
+            social_worker=worker,
+            observer=observer,
+            team=need(team, "--team", "the worker's team id"),
+            observed=day,
+        )
     elif kind == "complaint":
         ref = need(ref, "--ref", "the complaint reference, e.g. CMP-2026-041")
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}", ref):
-            raise QAError(f"--ref {ref!r} is not a complaint reference",
-                          "letters, digits, dots and hyphens, e.g. CMP-2026-041")
-        manager = person(need(auditors[0] if auditors else None, "--auditor",
-                              "the manager completing the form"), "--auditor")
+            raise QAError(
+                f"--ref {ref!r} is not a complaint reference",
+                "letters, digits, dots and hyphens, e.g. CMP-2026-041",
+            )
+        manager = person(
+            need(auditors[0] if auditors else None, "--auditor", "the manager completing the form"),
+            "--auditor",
+        )
         team = need(team or staff[manager].team, "--team", "the team's id")
         day = date or today
         rel = f"complaints/{day.year}/{ref}.yaml"
@@ -413,13 +454,17 @@ def new_return(
     elif kind == "multi-agency":
         need(case, "--case", "a case code")
         audit_id = need(audit_id, "--audit-id", "the audit's folder under multi-agency/")
-        auditor = person(need(auditors[0] if auditors else None, "--auditor",
-                              "the agency's lead auditor"), "--auditor")
+        auditor = person(
+            need(auditors[0] if auditors else None, "--auditor", "the agency's lead auditor"),
+            "--auditor",
+        )
         agency = agency or staff[auditor].agency
         agency = need(agency, "--agency", "the agency id")
         if auditor == worker:
-            raise QAError("the agency auditor works on this case",
-                          "agency auditors have no casework involvement (App. E 1)")
+            raise QAError(
+                "the agency auditor works on this case",
+                "agency auditors have no casework involvement (App. E 1)",
+            )
         rel = f"multi-agency/{audit_id}/returns/{case}--{agency}.yaml"
         text = agency_return_blank(tool, case=case, agency=agency, auditor=auditor)
     else:  # pragma: no cover - every tool kind is handled above

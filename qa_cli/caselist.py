@@ -352,7 +352,11 @@ class _Problems:
     def raise_if_any(self, export: str) -> None:
         if not self.items:
             return
-        more = f"\n  ... and {self.count - len(self.items)} more" if self.count > len(self.items) else ""
+        more = (
+            f"\n  ... and {self.count - len(self.items)} more"
+            if self.count > len(self.items)
+            else ""
+        )
         raise QAError(
             f"{export}: {self.count} problem(s) in the export; nothing was written\n  "
             + "\n  ".join(self.items)
@@ -477,9 +481,7 @@ class _People:
         return cls(teams, staff, [t.id for t in config.teams])
 
 
-def import_export(
-    path: Path, config: Any, key: bytes, today: dt.date
-) -> ImportResult:
+def import_export(path: Path, config: Any, key: bytes, today: dt.date) -> ImportResult:
     """Read an export and build the pseudonymised case list (nothing is written here)."""
     aliases = _aliases(config.case_list.columns)
     people = _People.of(config)
@@ -524,8 +526,11 @@ def import_export(
             )
             continue
         result.read.append(f"{table.source}: {len(table.rows)} row(s)")
-        used = {cols[f] for f in ("case_id", "team", "worker", "category", "start_date", "age_band")
-                if f in cols}
+        used = {
+            cols[f]
+            for f in ("case_id", "team", "worker", "category", "start_date", "age_band")
+            if f in cols
+        }
         for_band = {cols[f] for f in ("date_of_birth", "age") if f in cols}
         for_filter = {cols["end_date"]} if "end_date" in cols else set()
         dropped = []
@@ -541,8 +546,9 @@ def import_export(
         result.dropped[table.source] = dropped
         seen: dict[str, int] = {}
         for number, values in table.rows:
-            def cell(fld: str, _values: list[Any] = values) -> Any:
-                i = cols.get(fld)
+
+            def cell(fld: str, _values: list[Any] = values, _cols: dict[str, int] = cols) -> Any:
+                i = _cols.get(fld)
                 return _values[i] if i is not None and i < len(_values) else None
 
             raw_id = cell("case_id")
@@ -561,8 +567,10 @@ def import_export(
             if not _missing(end):
                 end_date = parse_export_date(end)
                 if end_date is None:
-                    problems.add(f"{table.where(number, cols['end_date'])}: {end!r} is not a date "
-                                 "(dates are read as dd/mm/yyyy)")
+                    problems.add(
+                        f"{table.where(number, cols['end_date'])}: {end!r} is not a date "
+                        "(dates are read as dd/mm/yyyy)"
+                    )
                     continue
                 if end_date <= today:
                     closed += 1
@@ -666,8 +674,9 @@ def import_export(
             "category (CLA, then CP, care leaver, CIN, early help)"
         )
     if closed:
-        result.notes.append(f"{closed} row(s) with an end date on or before {today} (closed) "
-                            "were left out")
+        result.notes.append(
+            f"{closed} row(s) with an end date on or before {today} (closed) were left out"
+        )
     if no_team:
         result.notes.append(
             f"{no_team} row(s) with no allocated team (empty or #N/A) were left out: a case "
@@ -725,14 +734,17 @@ def newest_case_list(root: Path, on_or_before: dt.date) -> Path:
 def read_case_list(path: Path, rel: str) -> tuple[list[CaseRow], str]:
     """The rows of a case list and the SHA-256 of its bytes; problems name the line."""
     if not path.is_file():
-        raise QAError(f"{rel} does not exist", "give a case list of cases/, e.g. --cases "
-                      "cases/2026-10-28.csv")
+        raise QAError(
+            f"{rel} does not exist", "give a case list of cases/, e.g. --cases cases/2026-10-28.csv"
+        )
     raw = path.read_bytes()
     sha = hashlib.sha256(raw).hexdigest()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise QAError(f"{rel} is not UTF-8 text", "case lists are written by `qa cases import`")
+        raise QAError(
+            f"{rel} is not UTF-8 text", "case lists are written by `qa cases import`"
+        ) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header is None or tuple(h.strip() for h in header) != HEADER:
@@ -746,18 +758,26 @@ def read_case_list(path: Path, rel: str) -> tuple[list[CaseRow], str]:
         if not rec or all(not v.strip() for v in rec):
             continue
         if len(rec) != len(HEADER):
-            raise QAError(f"{rel}:{line}: expected {len(HEADER)} values, found {len(rec)}",
-                          "each row is case,team,worker,category,start_date,age_band")
+            raise QAError(
+                f"{rel}:{line}: expected {len(HEADER)} values, found {len(rec)}",
+                "each row is case,team,worker,category,start_date,age_band",
+            )
         row = CaseRow(*(v.strip() for v in rec))
         if not CASE_CODE_RE.match(row.case):
-            raise QAError(f"{rel}:{line}:1: `{row.case}` is not a case code (C- and 8 characters)",
-                          "case lists hold case codes only, written by `qa cases import`")
+            raise QAError(
+                f"{rel}:{line}:1: `{row.case}` is not a case code (C- and 8 characters)",
+                "case lists hold case codes only, written by `qa cases import`",
+            )
         if row.case in seen:
-            raise QAError(f"{rel}:{line}:1: case {row.case} appears twice",
-                          "each case appears once; import the export again")
+            raise QAError(
+                f"{rel}:{line}:1: case {row.case} appears twice",
+                "each case appears once; import the export again",
+            )
         if row.category not in CATEGORIES:
-            raise QAError(f"{rel}:{line}:4: `{row.category}` is not a category",
-                          "categories: " + ", ".join(CATEGORIES))
+            raise QAError(
+                f"{rel}:{line}:4: `{row.category}` is not a category",
+                "categories: " + ", ".join(CATEGORIES),
+            )
         seen.add(row.case)
         rows.append(row)
     return rows, sha

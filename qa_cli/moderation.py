@@ -44,15 +44,21 @@ def choose(good: list[str], share: float, rng: random.Random) -> list[str]:
 
 
 def moderate(
-    repo: Any, month: str, today: dt.date, share: float | None = None, seed: int | None = None,
+    repo: Any,
+    month: str,
+    today: dt.date,
+    share: float | None = None,
+    seed: int | None = None,
     force: bool = False,
 ) -> ModerationResult:
     """Draw the month's moderation sample (nothing is written here)."""
     rel = f"samples/{month}.yaml"
     lf = next((f for f in repo.files if f.rel == rel), None)
     if lf is None:
-        raise QAError(f"there is no {rel}", f"moderation follows the month's draw: "
-                      f"`qa sample --month {month}` first")
+        raise QAError(
+            f"there is no {rel}",
+            f"moderation follows the month's draw: `qa sample --month {month}` first",
+        )
     if lf.model is None:
         raise QAError(f"{rel} is not a valid sample file", f"run `qa validate {rel}` to see why")
     sample = lf.model
@@ -92,8 +98,18 @@ def moderate(
     if seed is None:
         seed = default_seed(month, good)
     selected = choose(good, share, random.Random(seed))
-    return ModerationResult(month, seed, share, always, good, selected, sorted(not_returned),
-                            sorted(ungraded), rel, replaced=sample.moderation is not None)
+    return ModerationResult(
+        month,
+        seed,
+        share,
+        always,
+        good,
+        selected,
+        sorted(not_returned),
+        sorted(ungraded),
+        rel,
+        replaced=sample.moderation is not None,
+    )
 
 
 def restore_dates(node: Any) -> Any:

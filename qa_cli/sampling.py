@@ -195,17 +195,23 @@ def draw(
     # Re-audits first: the action plan asked for them.
     missing_reaudits = sorted(reaudit_set - {c.case for c in reaudit_rows} - taken_set)
     for code in missing_reaudits:
-        notes.append(f"re-audit of {code} falls due but the case is not on the case list "
-                     "(closed or transferred?): not drawn")
+        notes.append(
+            f"re-audit of {code} falls due but the case is not on the case list "
+            "(closed or transferred?): not drawn"
+        )
     for c in reaudit_rows:
         options = [
-            i for i in can_take.get(c.team, [])
-            if need[i] > 0 and c.worker not in rules.takers[i].auditors
+            i
+            for i in can_take.get(c.team, [])
+            if need[i] > 0
+            and c.worker not in rules.takers[i].auditors
             and c.category in rules.tools
         ]
         if not options:
-            notes.append(f"re-audit of {c.case} falls due but no pair with room may audit "
-                         f"team {c.team}: not drawn; allocate it by hand or with `qa new`")
+            notes.append(
+                f"re-audit of {c.case} falls due but no pair with room may audit "
+                f"team {c.team}: not drawn; allocate it by hand or with `qa new`"
+            )
             continue
         allocate(max(options, key=lambda i: (need[i], -i)), c, REASON_REAUDIT)
 
@@ -241,16 +247,21 @@ def draw(
         if not viable:
             if round_used and any(cats_for(t, i) for i in active for t in rules.takers[i].teams):
                 left = sorted(
-                    t for t in {t for i in need for t in rules.takers[i].teams}
-                    if t not in round_used and any(
-                        first_free(t, cat, j) for j in need for cat in CATEGORIES
+                    t
+                    for t in {t for i in need for t in rules.takers[i].teams}
+                    if t not in round_used
+                    and any(
+                        first_free(t, cat, j)
+                        for j in need
+                        for cat in CATEGORIES
                         if t in rules.takers[j].teams
                     )
                 )
                 if left:
                     notes.append(
                         f"spread: in round {rounds} no pair with room could audit "
-                        + ", ".join(left) + "; the next round started without them"
+                        + ", ".join(left)
+                        + "; the next round started without them"
                     )
                 round_used = set()
                 rounds += 1
@@ -277,10 +288,11 @@ def draw(
 
     for i, t in enumerate(rules.takers):
         if need[i] > 0:
-            got = t.need - need[i] - (already or {}).get(t.auditors, 0)
+            wanted = t.need - (already or {}).get(t.auditors, 0)
+            got = wanted - need[i]
             who = " + ".join(t.auditors) if rules.programme != "multi-agency" else "the baseline"
             notes.append(
-                f"{who}: only {got} eligible case(s) of {t.need - (already or {}).get(t.auditors, 0)}"
+                f"{who}: only {got} eligible case(s) of {wanted}"
                 f" wanted (teams {', '.join(t.teams) or 'none'}); allocated {got}, no rule was "
                 "relaxed - widen the pair's expertise or add a case by hand with `qa new`"
             )
@@ -347,8 +359,11 @@ def build_rules(
                 notes.append(f"{sm.id} + {tm.id} share no service area; both areas were used")
             own = {sm.team, tm.team} if sa.exclude_own_team else set()
             allowed = tuple(
-                t.id for t in config.teams
-                if t.service in services and t.id not in bsc and t.id not in own
+                t.id
+                for t in config.teams
+                if t.service in services
+                and t.id not in bsc
+                and t.id not in own
                 and t.manager not in (sm.id, tm.id)
             )
             takers.append(Taker((sm.id, tm.id), allowed, sa.cases_per_pair))
@@ -361,8 +376,17 @@ def build_rules(
             cat: _latest_tool(tools, tid, f"programmes.single_agency.tools.{cat}")
             for cat, tid in sa.tools.items()
         }
-        rules = DrawRules(programme, month, allocated, due, takers, tool_refs, bsc,
-                          sa.exclude_audited_within_months, return_months)
+        rules = DrawRules(
+            programme,
+            month,
+            allocated,
+            due,
+            takers,
+            tool_refs,
+            bsc,
+            sa.exclude_audited_within_months,
+            return_months,
+        )
         return rules, notes
     if programme == "crib-sheet":
         cs = config.programmes.crib_sheet
@@ -372,24 +396,36 @@ def build_rules(
             if t.id in bsc:
                 continue
             sms = sorted(
-                s.id for s in config.staff
+                s.id
+                for s in config.staff
                 if "service_manager" in s.roles and s.active and t.service in areas(s)
             )
             if t.manager is None or t.manager not in staff or not sms:
-                notes.append(f"team {t.id} has no team manager or service manager in qa.yaml: "
-                             "no crib sheets drawn for it")
+                notes.append(
+                    f"team {t.id} has no team manager or service manager in qa.yaml: "
+                    "no crib sheets drawn for it"
+                )
                 continue
             takers.append(Taker((sms[0], t.manager), (t.id,), cs.cases_per_team))
-        rules = DrawRules(programme, month, allocated, month_due(month, allocated), takers,
-                          {c: ref for c in CATEGORIES}, bsc,
-                          config.programmes.single_agency.exclude_audited_within_months, 0)
+        rules = DrawRules(
+            programme,
+            month,
+            allocated,
+            month_due(month, allocated),
+            takers,
+            {c: ref for c in CATEGORIES},
+            bsc,
+            config.programmes.single_agency.exclude_audited_within_months,
+            0,
+        )
         return rules, notes
     if programme == "multi-agency":
         ma = config.programmes.multi_agency
         cohort = cohort or ma.cohort
         if cohort not in CATEGORIES:
-            raise QAError(f"--cohort {cohort} is not a case category",
-                          "use one of: " + ", ".join(CATEGORIES))
+            raise QAError(
+                f"--cohort {cohort} is not a case category", "use one of: " + ", ".join(CATEGORIES)
+            )
         n = cases if cases is not None else ma.baseline_max
         if not ma.baseline_min <= n <= ma.baseline_max:
             raise QAError(
@@ -402,14 +438,25 @@ def build_rules(
             if "agency_auditor" in s.roles and s.agency and s.active:
                 auditors.setdefault(s.agency, s.id)
         if not auditors:
-            raise QAError("qa.yaml has no agency auditors (role agency_auditor with an agency)",
-                          "add a lead auditor for each agency taking part (App. E 1)")
+            raise QAError(
+                "qa.yaml has no agency auditors (role agency_auditor with an agency)",
+                "add a lead auditor for each agency taking part (App. E 1)",
+            )
         ref = _latest_tool(tools, ma.tool, "programmes.multi_agency.tool")
         taker = Taker(tuple(auditors.values()), tuple(t.id for t in config.teams), n)
-        rules = DrawRules(programme, month, allocated, next_working_day(due), [taker],
-                          {cohort: ref}, {}, config.programmes.single_agency
-                          .exclude_audited_within_months, return_months, cohort=cohort,
-                          need_worker=False)
+        rules = DrawRules(
+            programme,
+            month,
+            allocated,
+            next_working_day(due),
+            [taker],
+            {cohort: ref},
+            {},
+            config.programmes.single_agency.exclude_audited_within_months,
+            return_months,
+            cohort=cohort,
+            need_worker=False,
+        )
         return rules, notes
     raise QAError(f"unknown programme {programme}", "use " + ", ".join(PROGRAMMES))
 
@@ -428,8 +475,10 @@ def allocation_date(month: str, today: dt.date) -> dt.date:
 
 
 def sample_rel(month: str, programme: str) -> str:
-    return f"samples/{month}.yaml" if programme == "single-agency" else (
-        f"samples/{month}-{programme}.yaml"
+    return (
+        f"samples/{month}.yaml"
+        if programme == "single-agency"
+        else (f"samples/{month}-{programme}.yaml")
     )
 
 
@@ -513,12 +562,20 @@ def _month_name(month: str) -> str:
     return dt.date(int(month[:4]), int(month[5:7]), 1).strftime("%B %Y")
 
 
-def render_sample(plan_head: dict[str, Any], rules: DrawRules, result: DrawResult,
-                  files: list[str], notes: list[str]) -> str:
+def render_sample(
+    plan_head: dict[str, Any],
+    rules: DrawRules,
+    result: DrawResult,
+    files: list[str],
+    notes: list[str],
+) -> str:
     from .blank import comment, scalar
 
-    title = {"single-agency": "Single-agency peer audit", "crib-sheet": "Crib sheet",
-             "multi-agency": "Multi-agency baseline audit"}[rules.programme]
+    title = {
+        "single-agency": "Single-agency peer audit",
+        "crib-sheet": "Crib sheet",
+        "multi-agency": "Multi-agency baseline audit",
+    }[rules.programme]
     lines = comment(
         f"{title} sample for {_month_name(rules.month)}, drawn by `qa sample` on "
         f"{plan_head['drawn']}. Anyone can re-draw it with `qa sample --verify {rules.month}"
@@ -569,8 +626,14 @@ def render_sample(plan_head: dict[str, Any], rules: DrawRules, result: DrawResul
     return "\n".join(lines) + "\n"
 
 
-def _returns(repo: Any, rules: DrawRules, result: DrawResult, files: list[str],
-             audit_id: str | None, config: Any) -> list[tuple[str, str]]:
+def _returns(
+    repo: Any,
+    rules: DrawRules,
+    result: DrawResult,
+    files: list[str],
+    audit_id: str | None,
+    config: Any,
+) -> list[tuple[str, str]]:
     from . import blank
     from .blank import scalar
 
@@ -580,15 +643,26 @@ def _returns(repo: Any, rules: DrawRules, result: DrawResult, files: list[str],
         tool = repo.tools[d.tool]
         if rules.programme == "single-agency":
             text = blank.audit_blank(
-                tool, case=d.case.case, team=d.case.team, social_worker=d.case.worker,
-                auditors=list(d.auditors), allocated=rules.allocated, due=rules.due, intro=intro,
+                tool,
+                case=d.case.case,
+                team=d.case.team,
+                social_worker=d.case.worker,
+                auditors=list(d.auditors),
+                allocated=rules.allocated,
+                due=rules.due,
+                intro=intro,
             )
             out.append((file, text))
         elif rules.programme == "crib-sheet":
             text = blank.crib_sheet_blank(
-                tool, month=rules.month, team=d.case.team, case=d.case.case,
-                social_worker=d.case.worker, team_manager=d.auditors[1],
-                service_manager=d.auditors[0], intro=intro,
+                tool,
+                month=rules.month,
+                team=d.case.team,
+                case=d.case.case,
+                social_worker=d.case.worker,
+                team_manager=d.auditors[1],
+                service_manager=d.auditors[0],
+                intro=intro,
             )
             out.append((file, text))
     if rules.programme == "multi-agency" and result.allocations:
@@ -616,11 +690,14 @@ def _returns(repo: Any, rules: DrawRules, result: DrawResult, files: list[str],
         out.append((f"multi-agency/{audit_id}/scope.yaml", "\n".join(scope) + "\n"))
         for d in result.allocations:
             for ag, a in agencies:
-                out.append((
-                    f"multi-agency/{audit_id}/returns/{d.case.case}--{ag}.yaml",
-                    blank.agency_return_blank(tool, case=d.case.case, agency=ag, auditor=a,
-                                              intro=intro),
-                ))
+                out.append(
+                    (
+                        f"multi-agency/{audit_id}/returns/{d.case.case}--{ag}.yaml",
+                        blank.agency_return_blank(
+                            tool, case=d.case.case, agency=ag, auditor=a, intro=intro
+                        ),
+                    )
+                )
     return out
 
 
@@ -671,37 +748,61 @@ def plan_sample(
 ) -> SamplePlan:
     """Draw a month's sample and render its file and blank returns (nothing is written)."""
     allocated = allocation_date(month, today)
-    rules, notes = build_rules(repo.config, repo.tools, programme, month, allocated, cohort,
-                               n_cases)
+    rules, notes = build_rules(
+        repo.config, repo.tools, programme, month, allocated, cohort, n_cases
+    )
     rel_list, rows, sha = _case_list(repo, cases, allocated)
     if seed is None:
         seed = default_seed(programme, month, sha)
     if programme == "multi-agency" and audit_id is None:
         audit_id = f"{month}-{(rules.cohort or '').lower().replace('_', '-')}"
-    result = draw(rows, rules, random.Random(seed), history(repo, programme, allocated),
-                  reaudits_due(repo, month, allocated) if programme == "single-agency" else ())
+    result = draw(
+        rows,
+        rules,
+        random.Random(seed),
+        history(repo, programme, allocated),
+        reaudits_due(repo, month, allocated) if programme == "single-agency" else (),
+    )
     files = [_file_for(rules, d, audit_id) for d in result.allocations]
     all_notes = notes + result.notes
-    head = {"month": month, "programme": programme, "drawn": today, "seed": seed,
-            "case_list": rel_list, "case_list_sha256": sha}
+    head = {
+        "month": month,
+        "programme": programme,
+        "drawn": today,
+        "seed": seed,
+        "case_list": rel_list,
+        "case_list_sha256": sha,
+    }
     text = render_sample(head, rules, result, files, all_notes)
     returns = _returns(repo, rules, result, files, audit_id, repo.config)
-    return SamplePlan(programme, month, sample_rel(month, programme), text, returns, result,
-                      rules, seed, rel_list, sha, all_notes)
+    return SamplePlan(
+        programme,
+        month,
+        sample_rel(month, programme),
+        text,
+        returns,
+        result,
+        rules,
+        seed,
+        rel_list,
+        sha,
+        all_notes,
+    )
 
 
 def write_plan(repo: Any, plan: SamplePlan) -> list[str]:
     """Write the sample file, then each blank return; refuses if any of them exists."""
     from .errors import QAError
 
-    existing = [rel for rel in [plan.rel] + [r for r, _ in plan.returns]
-                if (repo.root / rel).exists()]
+    existing = [
+        rel for rel in [plan.rel] + [r for r, _ in plan.returns] if (repo.root / rel).exists()
+    ]
     if existing:
         more = f" and {len(existing) - 5} more" if len(existing) > 5 else ""
         raise QAError(
-            f"{existing[0]} already exists" + (
-                f" (with {', '.join(existing[1:5])}{more})" if len(existing) > 1 else ""
-            ) + "; nothing was written",
+            f"{existing[0]} already exists"
+            + (f" (with {', '.join(existing[1:5])}{more})" if len(existing) > 1 else "")
+            + "; nothing was written",
             f"the month was drawn already: `qa sample --verify {plan.month}` checks it, "
             f"`qa sample --add --month {plan.month}` creates missing returns; never re-draw "
             "over returns auditors may have started",
@@ -728,8 +829,11 @@ def _recorded(repo: Any, month: str, programme: str) -> Any:
     rel = sample_rel(month, programme)
     lf = next((f for f in repo.files if f.rel == rel), None)
     if lf is None:
-        raise QAError(f"there is no {rel}", f"draw the month first with `qa sample --month {month}`"
-                      + ("" if programme == "single-agency" else f" --programme {programme}"))
+        raise QAError(
+            f"there is no {rel}",
+            f"draw the month first with `qa sample --month {month}`"
+            + ("" if programme == "single-agency" else f" --programme {programme}"),
+        )
     if lf.model is None:
         raise QAError(f"{rel} is not a valid sample file", f"run `qa validate {rel}` to see why")
     return lf
@@ -754,55 +858,82 @@ def verify(repo: Any, month: str, programme: str) -> Verification:
         raise QAError(f"{rel} records no case list", "it cannot be re-drawn", exit_code=1)
     path = repo.root / s.case_list
     if not path.is_file():
-        raise QAError(f"{rel} was drawn from {s.case_list}, which is not in the repository",
-                      "restore the case list from git history to verify the sample", exit_code=1)
+        raise QAError(
+            f"{rel} was drawn from {s.case_list}, which is not in the repository",
+            "restore the case list from git history to verify the sample",
+            exit_code=1,
+        )
     from .caselist import read_case_list
 
     rows, sha = read_case_list(path, s.case_list)
     if sha != s.case_list_sha256:
-        problems.append(f"{s.case_list} has changed since the draw (its SHA-256 is {sha[:12]}..., "
-                        f"the sample records {str(s.case_list_sha256)[:12]}...)")
+        problems.append(
+            f"{s.case_list} has changed since the draw (its SHA-256 is {sha[:12]}..., "
+            f"the sample records {str(s.case_list_sha256)[:12]}...)"
+        )
     try:
         rules = DrawRules.from_record(programme, month, s.rules)
     except (KeyError, TypeError, ValueError) as exc:
-        raise QAError(f"{rel}: the recorded rules are incomplete ({exc})",
-                      "the rules block must stay as `qa sample` wrote it", exit_code=1) from None
+        raise QAError(
+            f"{rel}: the recorded rules are incomplete ({exc})",
+            "the rules block must stay as `qa sample` wrote it",
+            exit_code=1,
+        ) from None
     audit_id = None
     if programme == "multi-agency" and s.allocations:
         audit_id = s.allocations[0].file.split("/")[1]
-    result = draw(rows, rules, random.Random(s.seed), history(repo, programme, rules.allocated),
-                  reaudits_due(repo, month, rules.allocated) if programme == "single-agency"
-                  else ())
+    result = draw(
+        rows,
+        rules,
+        random.Random(s.seed),
+        history(repo, programme, rules.allocated),
+        reaudits_due(repo, month, rules.allocated) if programme == "single-agency" else (),
+    )
     files = [_file_for(rules, d, audit_id) for d in result.allocations]
     redrawn = [
-        (d.case.case, d.case.team, d.case.category, d.tool, list(d.auditors), rules.allocated,
-         rules.due, f, d.reason)
+        (
+            d.case.case,
+            d.case.team,
+            d.case.category,
+            d.tool,
+            list(d.auditors),
+            rules.allocated,
+            rules.due,
+            f,
+            d.reason,
+        )
         for d, f in zip(result.allocations, files, strict=True)
     ]
     original = [a for a in s.allocations if not (a.reason or "").startswith("top-up")]
     recorded = [
-        (a.case, a.team, a.category, a.tool, list(a.auditors), a.allocated, a.due, a.file,
-         a.reason)
+        (a.case, a.team, a.category, a.tool, list(a.auditors), a.allocated, a.due, a.file, a.reason)
         for a in original
     ]
     names = ("case", "team", "category", "tool", "auditors", "allocated", "due", "file", "reason")
     for n, (want, got) in enumerate(zip(redrawn, recorded, strict=False), start=1):
         if want != got:
-            diffs = [f"{k} is {g!s} but the re-draw gives {w!s}"
-                     for k, w, g in zip(names, want, got, strict=True) if w != g]
+            diffs = [
+                f"{k} is {g!s} but the re-draw gives {w!s}"
+                for k, w, g in zip(names, want, got, strict=True)
+                if w != g
+            ]
             line = lf.pos(["allocations", s.allocations.index(original[n - 1])])[0]
             problems.append(f"{rel}:{line}: allocation {n} ({got[0]}): " + "; ".join(diffs))
     if len(redrawn) != len(recorded):
-        problems.append(f"{rel}: {len(recorded)} allocations recorded, the re-draw gives "
-                        f"{len(redrawn)}")
+        problems.append(
+            f"{rel}: {len(recorded)} allocations recorded, the re-draw gives {len(redrawn)}"
+        )
     rec_excl = [(e.case, e.reason) for e in s.excluded]
     if rec_excl != result.excluded:
         extra = sorted(set(rec_excl) - set(result.excluded))
         gone = sorted(set(result.excluded) - set(rec_excl))
         problems.append(
             f"{rel}: the excluded cases differ from the re-draw"
-            + (f"; recorded but not re-drawn: {', '.join(c for c, _ in extra[:5])}" if extra
-               else "")
+            + (
+                f"; recorded but not re-drawn: {', '.join(c for c, _ in extra[:5])}"
+                if extra
+                else ""
+            )
             + (f"; re-drawn but not recorded: {', '.join(c for c, _ in gone[:5])}" if gone else "")
         )
     return Verification(not problems, problems, len(recorded), len(s.allocations) - len(original))
@@ -832,14 +963,19 @@ def add_to_sample(repo: Any, month: str, programme: str, today: dt.date) -> AddR
     from .errors import QAError
 
     if programme == "multi-agency":
-        raise QAError("--add is not available for the multi-agency programme",
-                      "create a missing agency return with `qa new multi-agency ...`")
+        raise QAError(
+            "--add is not available for the multi-agency programme",
+            "create a missing agency return with `qa new multi-agency ...`",
+        )
     lf = _recorded(repo, month, programme)
     s = lf.model
     rows, _ = read_case_list(repo.root / s.case_list, s.case_list) if s.case_list else ([], "")
     by_case = {r.case: r for r in rows}
-    rules_rec = DrawRules.from_record(programme, month, s.rules) if s.rules.get(
-        "algorithm") == ALGORITHM else None
+    rules_rec = (
+        DrawRules.from_record(programme, month, s.rules)
+        if s.rules.get("algorithm") == ALGORITHM
+        else None
+    )
     created: list[str] = []
     notes: list[str] = []
     pending: list[tuple[str, str]] = []
@@ -848,8 +984,9 @@ def add_to_sample(repo: Any, month: str, programme: str, today: dt.date) -> AddR
             continue
         row = by_case.get(a.case)
         if row is None:
-            notes.append(f"{a.file} is missing and {a.case} is not in {s.case_list}: "
-                         "create it by hand")
+            notes.append(
+                f"{a.file} is missing and {a.case} is not in {s.case_list}: create it by hand"
+            )
             continue
         rules = rules_rec or DrawRules(programme, month, a.allocated, a.due, [], {})
         rules = DrawRules(programme, month, a.allocated, a.due, rules.takers, rules.tools)
@@ -860,16 +997,23 @@ def add_to_sample(repo: Any, month: str, programme: str, today: dt.date) -> AddR
     notes += more
     already = Counter(tuple(a.auditors) for a in s.allocations)
     result = draw(
-        rows, rules, random.Random(f"{s.seed}/top-up/{allocated}"),
-        history(repo, programme, allocated), (), already, [a.case for a in s.allocations],
+        rows,
+        rules,
+        random.Random(f"{s.seed}/top-up/{allocated}"),
+        history(repo, programme, allocated),
+        (),
+        already,
+        [a.case for a in s.allocations],
     )
     notes += result.notes
     files = [_file_for(rules, d, None) for d in result.allocations]
     pending += _returns(repo, rules, result, files, None, repo.config)
     clash = [rel for rel, _ in pending if (repo.root / rel).exists()]
     if clash:
-        raise QAError(f"{clash[0]} already exists; nothing was written",
-                      "a return is never overwritten: move it aside if it is not wanted")
+        raise QAError(
+            f"{clash[0]} already exists; nothing was written",
+            "a return is never overwritten: move it aside if it is not wanted",
+        )
     if result.allocations:
         doc = yamlio.load_roundtrip((repo.root / lf.rel).read_text(encoding="utf-8"))
         from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -885,11 +1029,17 @@ def add_to_sample(repo: Any, month: str, programme: str, today: dt.date) -> AddR
             m = CommentedMap()
             flow = CommentedSeq(d.auditors)
             flow.fa.set_flow_style()
-            for k, v in (("case", d.case.case), ("team", d.case.team),
-                         ("category", d.case.category), ("tool", d.tool), ("auditors", flow),
-                         ("allocated", _copy(rules.allocated)), ("due", _copy(rules.due)),
-                         ("file", f),
-                         ("reason", f"top-up on {today}")):
+            for k, v in (
+                ("case", d.case.case),
+                ("team", d.case.team),
+                ("category", d.case.category),
+                ("tool", d.tool),
+                ("auditors", flow),
+                ("allocated", _copy(rules.allocated)),
+                ("due", _copy(rules.due)),
+                ("file", f),
+                ("reason", f"top-up on {today}"),
+            ):
                 m[k] = v
             seq.append(m)
         yamlio.atomic_write(repo.root / lf.rel, yamlio.dump_roundtrip(doc))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import random
-
 from pathlib import Path
 
 import pytest
@@ -36,25 +35,53 @@ def _synthetic_people(n: int, seed: int = 7) -> list[dict[str, str]]:
     for i in range(n):
         name = "".join(rng.choice(syll) for _ in range(3)).title()
         surname = "".join(rng.choice(syll) for _ in range(3)).title() + "ix"
-        people.append({
-            "id": str(900000 + rng.randrange(10000) * 10 + i % 10),
-            "name": f"{name} {surname}",
-            "dob": f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(2009, 2020)}",
-            "address": f"{rng.randint(1, 99)} Zyx Road",
-        })
+        people.append(
+            {
+                "id": str(900000 + rng.randrange(10000) * 10 + i % 10),
+                "name": f"{name} {surname}",
+                "dob": f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/"
+                f"{rng.randint(2009, 2020)}",
+                "address": f"{rng.randint(1, 99)} Zyx Road",
+            }
+        )
     return people
 
 
 def _plain_export(path: Path, people: list[dict[str, str]], workers: list[str]) -> None:
-    teams = ["Assessment Team 1", "assessment-2", "Child Protection Team", "Children Looked After Team"]
+    teams = [
+        "Assessment Team 1",
+        "assessment-2",
+        "Child Protection Team",
+        "Children Looked After Team",
+    ]
     cats = ["CIN", "Early Help", "CP", "CLA"]
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["Case ID", "Child Name", "Date of Birth", "Address", " allocated  TEAM ",
-                    "Social Worker", "Category", "Start Date"])
+        w.writerow(
+            [
+                "Case ID",
+                "Child Name",
+                "Date of Birth",
+                "Address",
+                " allocated  TEAM ",
+                "Social Worker",
+                "Category",
+                "Start Date",
+            ]
+        )
         for i, p in enumerate(people):
-            w.writerow([p["id"], p["name"], p["dob"], p["address"], teams[i % 4],
-                        workers[i % len(workers)], cats[i % 4], "03/02/2026"])
+            w.writerow(
+                [
+                    p["id"],
+                    p["name"],
+                    p["dob"],
+                    p["address"],
+                    teams[i % 4],
+                    workers[i % len(workers)],
+                    cats[i % 4],
+                    "03/02/2026",
+                ]
+            )
 
 
 def test_csv_import_drops_identifying_columns(demo_repo: Path, run, tmp_path: Path) -> None:
@@ -68,8 +95,12 @@ def test_csv_import_drops_identifying_columns(demo_repo: Path, run, tmp_path: Pa
     assert tuple(rows[0]) == HEADER
     assert len(rows) == 40
     assert {r["category"] for r in rows} == {"CIN", "early_help", "CP", "CLA"}
-    assert {r["team"] for r in rows} == {"assessment-1", "assessment-2", "child-protection",
-                                         "looked-after"}
+    assert {r["team"] for r in rows} == {
+        "assessment-1",
+        "assessment-2",
+        "child-protection",
+        "looked-after",
+    }
     # Worker matched by name and by id; an unknown worker is kept as empty and reported.
     assert {r["worker"] for r in rows} == {"sw-mokafor", "sw-jnowak", ""}
     assert "Nobody Known" in result.output and "worker left empty" in result.output
@@ -131,8 +162,11 @@ def test_annex_a_workbook(tmp_path: Path, run) -> None:
 @pytest.mark.skipif(not ANNEX.is_file(), reason="the Annex A fixture is not available")
 def test_annex_unknown_team_is_an_error_naming_row_and_column(tmp_path: Path, run) -> None:
     root = _annex_repo(tmp_path)
-    text = (root / "qa.yaml").read_text().replace("    leaving-care: [Care Leavers Team]\n",
-                                                  "    leaving-care: [Leaving]\n")
+    text = (
+        (root / "qa.yaml")
+        .read_text()
+        .replace("    leaving-care: [Care Leavers Team]\n", "    leaving-care: [Leaving]\n")
+    )
     (root / "qa.yaml").write_text(text)
     before = snapshot(root)
     result = run("cases", "import", ANNEX, "--as-of", "2021-03-31", "--repo", root)
@@ -143,22 +177,52 @@ def test_annex_unknown_team_is_an_error_naming_row_and_column(tmp_path: Path, ru
 
 
 def test_xlsx_one_sheet_per_list_and_child_on_two_lists(demo_repo: Path, run, tmp_path) -> None:
-    from openpyxl import Workbook
-
     import datetime as dt
+
+    from openpyxl import Workbook
 
     wb = Workbook()
     ws = wb.active
     ws.title = "List 6"
-    ws.append(["Child Unique ID", "Gender", "Date of Birth", "CIN Start Date", "Allocated Team",
-               "Allocated Worker"])
-    ws.append([501, "b) Female", dt.datetime(2015, 1, 2), dt.datetime(2026, 1, 5),
-               "Assessment Team 1", "Maya\xa0Okafor"])
-    ws.append([502, "a) Male", dt.datetime(2012, 3, 4), dt.datetime(2026, 2, 5),
-               "assessment-2", "sw-jnowak"])
+    ws.append(
+        [
+            "Child Unique ID",
+            "Gender",
+            "Date of Birth",
+            "CIN Start Date",
+            "Allocated Team",
+            "Allocated Worker",
+        ]
+    )
+    ws.append(
+        [
+            501,
+            "b) Female",
+            dt.datetime(2015, 1, 2),
+            dt.datetime(2026, 1, 5),
+            "Assessment Team 1",
+            "Maya\xa0Okafor",
+        ]
+    )
+    ws.append(
+        [
+            502,
+            "a) Male",
+            dt.datetime(2012, 3, 4),
+            dt.datetime(2026, 2, 5),
+            "assessment-2",
+            "sw-jnowak",
+        ]
+    )
     ws7 = wb.create_sheet("List 7")
-    ws7.append(["Child  unique id", "Child Protection Plan Start Date", "allocated team",
-                "Allocated Worker"])
+    ws7.append(
+        [
+            "Child  unique id",
+            "Child Protection Plan Start Date",
+            "allocated team",
+            "Allocated Worker",
+        ]
+    )
     ws7.append([501, dt.datetime(2026, 3, 1), "Child Protection Team", "sw-akhan"])
     export = tmp_path / "annex.xlsx"
     wb.save(export)
@@ -167,8 +231,11 @@ def test_xlsx_one_sheet_per_list_and_child_on_two_lists(demo_repo: Path, run, tm
     rows = _rows(demo_repo / "cases" / f"{AS_OF}.csv")
     assert len(rows) == 2
     merged = next(r for r in rows if r["case"] == case_code(501, KEY.encode()))
-    assert (merged["category"], merged["team"], merged["worker"]) == ("CP", "child-protection",
-                                                                       "sw-akhan")
+    assert (merged["category"], merged["team"], merged["worker"]) == (
+        "CP",
+        "child-protection",
+        "sw-akhan",
+    )
     assert "more than one list" in result.output
     other = next(r for r in rows if r["case"] == case_code(502, KEY.encode()))
     assert other["age_band"] == "10-15"
@@ -178,16 +245,26 @@ def test_xlsx_one_sheet_per_list_and_child_on_two_lists(demo_repo: Path, run, tm
     ("header", "row", "message"),
     [
         (["Name", "Allocated Team"], ["x", "Assessment Team 1"], "no column for the child's ID"),
-        (["Case ID", "Team", "Category", "Start Date"], ["1", "Nowhere Team", "CIN", "01/02/2026"],
-         "row 2, column 2 (Team): team 'Nowhere Team' is not a team in qa.yaml"),
-        (["Case ID", "Team", "Category", "Start Date"], ["1", "assessment-1", "CIN", "31/31/2026"],
-         "row 2, column 4 (Start Date): '31/31/2026' is not a date"),
-        (["Case ID", "Team", "Category"], ["1", "assessment-1", "Fostering"],
-         "row 2, column 3 (Category): 'Fostering' is not a case category"),
+        (
+            ["Case ID", "Team", "Category", "Start Date"],
+            ["1", "Nowhere Team", "CIN", "01/02/2026"],
+            "row 2, column 2 (Team): team 'Nowhere Team' is not a team in qa.yaml",
+        ),
+        (
+            ["Case ID", "Team", "Category", "Start Date"],
+            ["1", "assessment-1", "CIN", "31/31/2026"],
+            "row 2, column 4 (Start Date): '31/31/2026' is not a date",
+        ),
+        (
+            ["Case ID", "Team", "Category"],
+            ["1", "assessment-1", "Fostering"],
+            "row 2, column 3 (Category): 'Fostering' is not a case category",
+        ),
     ],
 )
-def test_bad_exports_change_nothing(demo_repo: Path, run, tmp_path: Path, header, row,
-                                    message) -> None:
+def test_bad_exports_change_nothing(
+    demo_repo: Path, run, tmp_path: Path, header, row, message
+) -> None:
     export = tmp_path / "bad.csv"
     with export.open("w", newline="") as fh:
         csv.writer(fh).writerows([header, row])
@@ -202,8 +279,9 @@ def test_bad_exports_change_nothing(demo_repo: Path, run, tmp_path: Path, header
 
 def test_duplicate_id_names_both_rows(demo_repo: Path, run, tmp_path: Path) -> None:
     export = tmp_path / "dup.csv"
-    export.write_text("Case ID,Team,Category\n77,assessment-1,CIN\n78,assessment-1,CP\n"
-                      "77,assessment-2,CP\n")
+    export.write_text(
+        "Case ID,Team,Category\n77,assessment-1,CIN\n78,assessment-1,CP\n77,assessment-2,CP\n"
+    )
     before = snapshot(demo_repo)
     result = run("cases", "import", export, "--as-of", AS_OF, "--repo", demo_repo)
     assert result.exit_code == 1
@@ -220,8 +298,9 @@ def test_no_key_is_a_clear_error(demo_repo: Path, run, tmp_path, monkeypatch) ->
     assert "qa cases keygen" in result.output
 
 
-def test_keygen_writes_outside_the_repo_and_never_overwrites(demo_repo, run, tmp_path,
-                                                             monkeypatch) -> None:
+def test_keygen_writes_outside_the_repo_and_never_overwrites(
+    demo_repo, run, tmp_path, monkeypatch
+) -> None:
     monkeypatch.delenv("QA_CASE_KEY")
     result = run("cases", "keygen", "--repo", demo_repo)
     assert result.exit_code == 0, result.output
@@ -236,7 +315,9 @@ def test_keygen_writes_outside_the_repo_and_never_overwrites(demo_repo, run, tmp
     export.write_text("Case ID,Team,Category\n1,assessment-1,CIN\n")
     ok = run("cases", "import", export, "--as-of", AS_OF, "--repo", demo_repo)
     assert ok.exit_code == 0, ok.output
-    assert case_code("1", key.strip().encode()) in (demo_repo / "cases" / f"{AS_OF}.csv").read_text()
+    assert (
+        case_code("1", key.strip().encode()) in (demo_repo / "cases" / f"{AS_OF}.csv").read_text()
+    )
 
 
 def test_import_refuses_to_overwrite_a_case_list(demo_repo: Path, run, tmp_path) -> None:
@@ -258,7 +339,6 @@ def test_export_dates() -> None:
     assert parse_export_date("1 Feb 2026") == dt.date(2026, 2, 1)
     assert parse_export_date("13/13/2026") is None
     assert parse_export_date("soon") is None
-
 
 
 def test_plain_list_without_category_is_an_error(demo_repo: Path, run, tmp_path) -> None:

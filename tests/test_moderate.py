@@ -31,7 +31,9 @@ def test_moderation_list_recorded_keeping_comments(demo_repo, run) -> None:
     below = sorted(c for c, g in grades.items() if g in ("requires_improvement", "inadequate"))
     good = sorted(c for c, g in grades.items() if g in ("good", "outstanding"))
     assert mod["always"] == below and mod["drawn_from"] == good
-    assert set(mod["selected"]) <= set(good) and len(mod["selected"]) == max(1, round(0.2 * len(good) + 0.49))
+    assert set(mod["selected"]) <= set(good) and len(mod["selected"]) == max(
+        1, round(0.2 * len(good) + 0.49)
+    )
     assert mod["selected"] == choose(good, 0.2, random.Random(mod["seed"]))
     for c in below + mod["selected"]:
         assert c in result.output
@@ -43,8 +45,20 @@ def test_refuses_when_moderated_unless_forced(demo_repo, run) -> None:
     result = run("moderate", "--month", "2026-09", "--as-of", AS_OF, "--repo", demo_repo)
     assert result.exit_code == 1 and "--force" in result.output
     assert snapshot(demo_repo) == before
-    forced = run("moderate", "--month", "2026-09", "--seed", "5", "--share", "1", "--force",
-                 "--as-of", AS_OF, "--repo", demo_repo)
+    forced = run(
+        "moderate",
+        "--month",
+        "2026-09",
+        "--seed",
+        "5",
+        "--share",
+        "1",
+        "--force",
+        "--as-of",
+        AS_OF,
+        "--repo",
+        demo_repo,
+    )
     assert forced.exit_code == 0, forced.output
     mod = yamlio.load_fast((demo_repo / "samples" / "2026-09.yaml").read_bytes())["moderation"]
     assert mod["seed"] == 5 and mod["selected"] == mod["drawn_from"]
@@ -60,8 +74,11 @@ def test_seed_decides_and_same_seed_repeats() -> None:
 
 def test_bad_input(demo_repo, run) -> None:
     before = snapshot(demo_repo)
-    for args in (["--month", "2026-13"], ["--month", "2027-01"],
-                 ["--month", "2026-10", "--share", "1.5"]):
+    for args in (
+        ["--month", "2026-13"],
+        ["--month", "2027-01"],
+        ["--month", "2026-10", "--share", "1.5"],
+    ):
         result = run("moderate", *args, "--as-of", AS_OF, "--repo", demo_repo)
         assert result.exit_code == 2, (args, result.output)
     assert snapshot(demo_repo) == before
@@ -69,7 +86,8 @@ def test_bad_input(demo_repo, run) -> None:
 
 def test_dry_run_writes_nothing(demo_repo, run) -> None:
     before = snapshot(demo_repo)
-    result = run("moderate", "--month", "2026-10", "--dry-run", "--as-of", AS_OF,
-                 "--repo", demo_repo)
+    result = run(
+        "moderate", "--month", "2026-10", "--dry-run", "--as-of", AS_OF, "--repo", demo_repo
+    )
     assert result.exit_code == 0 and "dry run" in result.output
     assert snapshot(demo_repo) == before

@@ -11,16 +11,34 @@ from qa_cli import yamlio
 @pytest.mark.parametrize(
     ("args", "rel"),
     [
-        (["themed-supervision", "--case", "C-0NWV702H"],
-         "themed/2026-11-supervision/C-0NWV702H--themed-supervision.yaml"),
-        (["practice-observation", "--worker", "sw-akhan"],
-         "observations/2026/sw-akhan--2026-11-29.yaml"),
-        (["complaint-lessons", "--ref", "CMP-2026-041", "--auditor", "tm-jpatel"],
-         "complaints/2026/CMP-2026-041.yaml"),
-        (["crib-sheet", "--case", "C-0NWV702H", "--month", "2026-12"],
-         "crib-sheets/2026-12/assessment-1--C-0NWV702H.yaml"),
-        (["multi-agency", "--case", "C-0NWV702H", "--audit-id", "2026-cp-neglect", "--auditor",
-          "ag-police-ahartley"], "multi-agency/2026-cp-neglect/returns/C-0NWV702H--police.yaml"),
+        (
+            ["themed-supervision", "--case", "C-0NWV702H"],
+            "themed/2026-11-supervision/C-0NWV702H--themed-supervision.yaml",
+        ),
+        (
+            ["practice-observation", "--worker", "sw-akhan"],
+            "observations/2026/sw-akhan--2026-11-29.yaml",
+        ),
+        (
+            ["complaint-lessons", "--ref", "CMP-2026-041", "--auditor", "tm-jpatel"],
+            "complaints/2026/CMP-2026-041.yaml",
+        ),
+        (
+            ["crib-sheet", "--case", "C-0NWV702H", "--month", "2026-12"],
+            "crib-sheets/2026-12/assessment-1--C-0NWV702H.yaml",
+        ),
+        (
+            [
+                "multi-agency",
+                "--case",
+                "C-0NWV702H",
+                "--audit-id",
+                "2026-cp-neglect",
+                "--auditor",
+                "ag-police-ahartley",
+            ],
+            "multi-agency/2026-cp-neglect/returns/C-0NWV702H--police.yaml",
+        ),
     ],
 )
 def test_new_blank_is_placed_and_valid(demo_repo, run, args, rel) -> None:
@@ -48,12 +66,16 @@ def test_new_blank_is_placed_and_valid(demo_repo, run, args, rel) -> None:
         (["single-agency-cla", "--case", "C-0NWV702H"], "qa sample"),
         (["themed-supervision", "--case", "Jane Doe"], "not a case code"),
         (["practice-observation", "--worker", "sw-nobody"], "not a staff id"),
-        (["practice-observation", "--worker", "sw-akhan", "--auditor", "sw-akhan"],
-         "cannot be the observed"),
+        (
+            ["practice-observation", "--worker", "sw-akhan", "--auditor", "sw-akhan"],
+            "cannot be the observed",
+        ),
         (["complaint-lessons", "--auditor", "tm-jpatel"], "--ref"),
         (["themed-supervison", "--case", "C-0NWV702H"], "did you mean `themed-supervision`"),
-        (["themed-supervision", "--case", "C-0NWV702H", "--auditor", "tm-jpatel"],
-         "never audits their own work"),
+        (
+            ["themed-supervision", "--case", "C-0NWV702H", "--auditor", "tm-jpatel"],
+            "never audits their own work",
+        ),
     ],
 )
 def test_new_refuses_bad_input(demo_repo, run, args, message) -> None:

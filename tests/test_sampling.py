@@ -26,8 +26,9 @@ def _cases(n: int, teams: list[str], seed: int = 1) -> list[CaseRow]:
     out = []
     for i in range(n):
         team = teams[i % len(teams)]
-        out.append(CaseRow(f"C-{i:08d}", team, f"sw-{team}-{i % 4}", rng.choice(cats),
-                           "2026-01-01", "5-9"))
+        out.append(
+            CaseRow(f"C-{i:08d}", team, f"sw-{team}-{i % 4}", rng.choice(cats), "2026-01-01", "5-9")
+        )
     return out
 
 
@@ -73,8 +74,10 @@ def test_deterministic_for_a_seed_and_different_seeds_differ() -> None:
     one = draw(cases, _rules(TAKERS), random.Random(11)).allocations
     again = draw(list(reversed(cases)), _rules(TAKERS), random.Random(11)).allocations
     assert one == again  # input order does not matter either
-    others = {tuple(d.case.case for d in draw(cases, _rules(TAKERS), random.Random(s)).allocations)
-              for s in range(12, 20)}
+    others = {
+        tuple(d.case.case for d in draw(cases, _rules(TAKERS), random.Random(s)).allocations)
+        for s in range(12, 20)
+    }
     assert len(others) > 1
     assert tuple(d.case.case for d in one) not in others or len(others) > 1
 
@@ -84,8 +87,12 @@ def test_exclusions_are_recorded_with_reasons() -> None:
     audited = {c.case: dt.date(2026, 6, 1) for c in cases[:10] if c.team != "d"}
     old = {cases[10].case: dt.date(2025, 6, 1)}  # more than 12 months ago: may be drawn again
     nobody = CaseRow("C-NOWORKER", "a", "", "CIN", "", "")
-    result = draw(cases + [nobody], _rules(TAKERS, excluded_teams={"d": REASON_BSC}),
-                  random.Random(2), history={**audited, **old})
+    result = draw(
+        cases + [nobody],
+        _rules(TAKERS, excluded_teams={"d": REASON_BSC}),
+        random.Random(2),
+        history={**audited, **old},
+    )
     reasons = dict(result.excluded)
     assert all(reasons[c] == "audited in the last 12 months" for c in audited)
     assert cases[10].case not in reasons
@@ -100,15 +107,21 @@ def test_too_few_cases_says_so() -> None:
     takers = [Taker(("sm-1", "tm-a"), ("b",), 3), Taker(("sm-1", "tm-b"), ("a",), 3)]
     result = draw(cases[:4], _rules(takers), random.Random(1))
     assert len(result.allocations) == 4
-    assert any("only 2 eligible case(s) of 3" in n and "no rule was relaxed" in n
-               for n in result.notes)
+    assert any(
+        "only 2 eligible case(s) of 3" in n and "no rule was relaxed" in n for n in result.notes
+    )
 
 
 def test_reaudit_drawn_first_even_if_audited_recently() -> None:
     cases = _cases(100, TEAMS)
     target = next(c for c in cases if c.team == "a")
-    result = draw(cases, _rules(TAKERS), random.Random(3), history={target.case: D.replace(month=8)},
-                  reaudits=[target.case, "C-GONEGONE"])
+    result = draw(
+        cases,
+        _rules(TAKERS),
+        random.Random(3),
+        history={target.case: D.replace(month=8)},
+        reaudits=[target.case, "C-GONEGONE"],
+    )
     first = [d for d in result.allocations if d.case.case == target.case]
     assert first and first[0].reason == "re-audit"
     assert any("C-GONEGONE" in n for n in result.notes)
@@ -121,8 +134,11 @@ def _export(demo: Path, path: Path) -> None:
     """A synthetic export of the demo's teams, written at run time."""
     rng = random.Random(42)
     config = yamlio.load_fast((demo / "qa.yaml").read_bytes())
-    workers = [(s["id"], s["team"]) for s in config["staff"]
-               if "social_worker" in s["roles"] and s.get("team")]
+    workers = [
+        (s["id"], s["team"])
+        for s in config["staff"]
+        if "social_worker" in s["roles"] and s.get("team")
+    ]
     names = {t["id"]: t["name"] for t in config["teams"]}
     cats = ["CIN", "CP", "Early Help", "CLA", "Care leaver"]
     with path.open("w", newline="") as fh:
@@ -130,8 +146,16 @@ def _export(demo: Path, path: Path) -> None:
         w.writerow(["Case ID", "Child name", "Team", "Social Worker", "Category", "Start Date"])
         for i in range(300):
             sid, team = rng.choice(workers)
-            w.writerow([str(700000 + i), f"Synthetic Child{i}", names[team], sid,
-                        rng.choice(cats), "10/03/2026"])
+            w.writerow(
+                [
+                    str(700000 + i),
+                    f"Synthetic Child{i}",
+                    names[team],
+                    sid,
+                    rng.choice(cats),
+                    "10/03/2026",
+                ]
+            )
 
 
 @pytest.fixture
@@ -185,21 +209,27 @@ def test_verify_catches_a_swapped_case_and_a_changed_case_list(demo_repo, run) -
 
 
 def test_demo_history_is_respected_and_seed_recorded(demo_repo, run) -> None:
-    result = run("sample", "--month", "2026-11", "--seed", "123", "--as-of", AS_OF,
-                 "--repo", demo_repo)
+    result = run(
+        "sample", "--month", "2026-11", "--seed", "123", "--as-of", AS_OF, "--repo", demo_repo
+    )
     assert result.exit_code == 0, result.output
     doc = yamlio.load_fast((demo_repo / "samples" / "2026-11.yaml").read_bytes())
     assert doc["seed"] == 123
     earlier = set()
     for m in ("2026-08", "2026-09", "2026-10"):
-        earlier |= {a["case"] for a in yamlio.load_fast(
-            (demo_repo / "samples" / f"{m}.yaml").read_bytes())["allocations"]}
+        earlier |= {
+            a["case"]
+            for a in yamlio.load_fast((demo_repo / "samples" / f"{m}.yaml").read_bytes())[
+                "allocations"
+            ]
+        }
     drawn = {a["case"] for a in doc["allocations"]}
     assert not drawn & earlier
     assert {e["reason"] for e in doc["excluded"]} >= {"audited in the last 12 months", REASON_BSC}
     assert all(a["team"] != "child-in-need" for a in doc["allocations"])
-    assert all(a["due"] == "2027-02-01" and a["allocated"] == "2026-11-30"
-               for a in doc["allocations"])
+    assert all(
+        a["due"] == "2027-02-01" and a["allocated"] == "2026-11-30" for a in doc["allocations"]
+    )
 
 
 def test_same_inputs_same_sample_other_seed_other_sample(demo_repo, run, tmp_path) -> None:
@@ -212,8 +242,12 @@ def test_same_inputs_same_sample_other_seed_other_sample(demo_repo, run, tmp_pat
     assert snapshot(demo_repo / "audits" / "2026-11") == snapshot(other / "audits" / "2026-11")
     third = tmp_path / "third"
     shutil.copytree(tmp_path / "demo-repo", third, ignore=shutil.ignore_patterns("2026-11*"))
-    assert run("sample", "--month", "2026-11", "--seed", "99", "--as-of", AS_OF,
-               "--repo", third).exit_code == 0
+    assert (
+        run(
+            "sample", "--month", "2026-11", "--seed", "99", "--as-of", AS_OF, "--repo", third
+        ).exit_code
+        == 0
+    )
     assert snapshot(third / "audits" / "2026-11") != snapshot(demo_repo / "audits" / "2026-11")
 
 
@@ -235,8 +269,7 @@ def test_blank_returns_hold_every_question_and_its_guidance(demo_repo, run) -> N
 
 def test_dry_run_writes_nothing(demo_repo, run) -> None:
     before = snapshot(demo_repo)
-    result = run("sample", "--month", "2026-11", "--dry-run", "--as-of", AS_OF,
-                 "--repo", demo_repo)
+    result = run("sample", "--month", "2026-11", "--dry-run", "--as-of", AS_OF, "--repo", demo_repo)
     assert result.exit_code == 0 and "dry run" in result.output
     assert snapshot(demo_repo) == before
 
@@ -256,14 +289,18 @@ def test_add_recreates_missing_returns_and_leaves_others(demo_repo, run) -> None
 def test_add_tops_up_a_new_pair(demo_repo, run) -> None:
     assert run("sample", "--month", "2026-11", "--as-of", AS_OF, "--repo", demo_repo).exit_code == 0
     cfg = demo_repo / "qa.yaml"
-    cfg.write_text(cfg.read_text().replace(
-        "      - {service_manager: sm-lharding, team_manager: tm-pquinn}\n",
-        "      - {service_manager: sm-lharding, team_manager: tm-pquinn}\n"
-        "      - {service_manager: sm-rsingh, team_manager: tm-hfairley}\n"))
+    cfg.write_text(
+        cfg.read_text().replace(
+            "      - {service_manager: sm-lharding, team_manager: tm-pquinn}\n",
+            "      - {service_manager: sm-lharding, team_manager: tm-pquinn}\n"
+            "      - {service_manager: sm-rsingh, team_manager: tm-hfairley}\n",
+        )
+    )
     sample = demo_repo / "samples" / "2026-11.yaml"
     head = sample.read_text().split("\n")[:3]
-    result = run("sample", "--month", "2026-11", "--add", "--as-of", "2026-12-03",
-                 "--repo", demo_repo)
+    result = run(
+        "sample", "--month", "2026-11", "--add", "--as-of", "2026-12-03", "--repo", demo_repo
+    )
     assert result.exit_code == 0, result.output
     text = sample.read_text()
     assert text.split("\n")[:3] == head  # comments kept
@@ -279,8 +316,12 @@ def test_reaudit_from_an_action_plan_is_drawn_first(demo_repo, run) -> None:
     case = re.search(r"^case: (\S+)", text, re.M)[1]
     if "actions: []" in text or "\nactions:" not in text:
         pytest.skip("the chosen demo return has no action plan")
-    text = re.sub(r"(\n  - id: \w+\n(?:    .*\n)*?    status: \w+\n)", r"\1    re_audit: 2026-11-15\n",
-                  text, count=1)
+    text = re.sub(
+        r"(\n  - id: \w+\n(?:    .*\n)*?    status: \w+\n)",
+        r"\1    re_audit: 2026-11-15\n",
+        text,
+        count=1,
+    )
     path.write_text(text)
     assert "re_audit: 2026-11-15" in text
     result = run("sample", "--month", "2026-11", "--as-of", AS_OF, "--repo", demo_repo)
@@ -291,32 +332,74 @@ def test_reaudit_from_an_action_plan_is_drawn_first(demo_repo, run) -> None:
 
 
 def test_crib_sheet_and_multi_agency_programmes(demo_repo, run) -> None:
-    crib = run("sample", "--month", "2026-12", "--programme", "crib-sheet", "--as-of", AS_OF,
-               "--repo", demo_repo)
+    crib = run(
+        "sample",
+        "--month",
+        "2026-12",
+        "--programme",
+        "crib-sheet",
+        "--as-of",
+        AS_OF,
+        "--repo",
+        demo_repo,
+    )
     assert crib.exit_code == 0, crib.output
     sheets = sorted((demo_repo / "crib-sheets" / "2026-12").glob("*.yaml"))
     assert Counter(p.name.split("--")[0] for p in sheets) == {
-        t: 2 for t in ("assessment-1", "assessment-2", "child-protection", "looked-after",
-                       "leaving-care")}
+        t: 2
+        for t in (
+            "assessment-1",
+            "assessment-2",
+            "child-protection",
+            "looked-after",
+            "leaving-care",
+        )
+    }
     assert (demo_repo / "samples" / "2026-12-crib-sheet.yaml").is_file()
-    ma = run("sample", "--month", "2026-12", "--programme", "multi-agency", "--cohort", "CLA",
-             "--size", "8", "--as-of", AS_OF, "--repo", demo_repo)
+    ma = run(
+        "sample",
+        "--month",
+        "2026-12",
+        "--programme",
+        "multi-agency",
+        "--cohort",
+        "CLA",
+        "--size",
+        "8",
+        "--as-of",
+        AS_OF,
+        "--repo",
+        demo_repo,
+    )
     assert ma.exit_code == 0, ma.output
-    scope = yamlio.load_fast((demo_repo / "multi-agency" / "2026-12-cla" / "scope.yaml")
-                             .read_bytes())
+    scope = yamlio.load_fast(
+        (demo_repo / "multi-agency" / "2026-12-cla" / "scope.yaml").read_bytes()
+    )
     assert len(scope["cases"]) == 8
     check = run("validate", "--repo", demo_repo)
     assert check.exit_code == 0, check.output
     for prog in ("crib-sheet", "multi-agency"):
         v = run("sample", "--verify", "2026-12", "--programme", prog, "--repo", demo_repo)
         assert v.exit_code == 0, v.output
-    out = run("sample", "--month", "2026-12", "--programme", "multi-agency", "--size", "30",
-              "--as-of", AS_OF, "--repo", demo_repo)
+    out = run(
+        "sample",
+        "--month",
+        "2026-12",
+        "--programme",
+        "multi-agency",
+        "--size",
+        "30",
+        "--as-of",
+        AS_OF,
+        "--repo",
+        demo_repo,
+    )
     assert out.exit_code == 2 and "8-10" in out.output
 
 
-@pytest.mark.parametrize("args", [["--month", "2026-13"], ["--month", "Nov"],
-                                  ["--verify", "2026/11"]])
+@pytest.mark.parametrize(
+    "args", [["--month", "2026-13"], ["--month", "Nov"], ["--verify", "2026/11"]]
+)
 def test_bad_month_is_a_usage_error(demo_repo, run, args) -> None:
     before = snapshot(demo_repo)
     result = run("sample", *args, "--as-of", AS_OF, "--repo", demo_repo)

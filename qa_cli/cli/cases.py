@@ -1,4 +1,4 @@
-"""`qa cases import` and `qa cases keygen`: pseudonymised case lists from the case-management export."""
+"""`qa cases import` and `qa cases keygen`: pseudonymised case lists from the export."""
 
 from __future__ import annotations
 
@@ -21,17 +21,25 @@ def _config(root: Path):  # noqa: ANN202
 
     lf = load_file(root / CONFIG_NAME, root)
     if not isinstance(lf.model, Config):
-        raise QAError(f"{CONFIG_NAME} has problems, so the teams and staff cannot be read",
-                      f"run `qa validate {CONFIG_NAME}` and fix what it reports")
+        raise QAError(
+            f"{CONFIG_NAME} has problems, so the teams and staff cannot be read",
+            f"run `qa validate {CONFIG_NAME}` and fix what it reports",
+        )
     return lf.model
 
 
 @cases_app.command("import")
 @handle_errors
 def import_(
-    export: Path = typer.Argument(..., help="The exported case list: .csv or .xlsx (Annex A lists 6-9 or plain columns).", dir_okay=False),
+    export: Path = typer.Argument(
+        ...,
+        help="The exported case list: .csv or .xlsx (Annex A lists 6-9 or plain columns).",
+        dir_okay=False,
+    ),
     as_of: str | None = AsOfOption,
-    dry_run: bool = typer.Option(False, "--dry-run", help="Read and check the export; write nothing."),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Read and check the export; write nothing."
+    ),
     repo: Path | None = RepoOption,
 ) -> None:
     """Read a case-list export, replace IDs by case codes, keep only what sampling needs.
@@ -85,7 +93,14 @@ def import_(
 @cases_app.command("keygen")
 @handle_errors
 def keygen(
-    key_file: Path | None = typer.Option(None, "--key-file", help="Where to write the key (default: the qa folder of your config folder, e.g. ~/.config/qa/case-key)."),
+    key_file: Path | None = typer.Option(
+        None,
+        "--key-file",
+        help=(
+            "Where to write the key (default: the qa folder of your config folder, "
+            "e.g. ~/.config/qa/case-key)."
+        ),
+    ),
     repo: Path | None = RepoOption,
 ) -> None:
     """Create the secret key that turns case-management IDs into case codes.
@@ -105,8 +120,10 @@ def keygen(
         root = None
     path = make(os.environ, key_file, root)
     console.print(f"wrote a new case-code key to {path}")
-    console.print("keep it secret and backed up; never commit it. Set QA_CASE_KEY instead on "
-                  "machines where a file is not wanted.")
+    console.print(
+        "keep it secret and backed up; never commit it. Set QA_CASE_KEY instead on "
+        "machines where a file is not wanted."
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -11,17 +11,43 @@ from .common import AsOfOption, RepoOption, console, handle_errors, parse_date_o
 
 @handle_errors
 def new(
-    tool: str = typer.Argument(..., help="The audit tool's id (or id@version): themed-supervision, practice-observation, complaint-lessons, crib-sheet, multi-agency, ..."),
-    case: str | None = typer.Option(None, "--case", help="Case code (C-XXXXXXXX); its team and worker are looked up in the newest case list."),
-    auditor: list[str] = typer.Option([], "--auditor", help="Auditor, observer or manager staff id (repeat for several)."),
+    tool: str = typer.Argument(
+        ...,
+        help=(
+            "The audit tool's id (or id@version): themed-supervision, "
+            "practice-observation, complaint-lessons, crib-sheet, multi-agency, ..."
+        ),
+    ),
+    case: str | None = typer.Option(
+        None,
+        "--case",
+        help="Case code (C-XXXXXXXX); its team and worker are looked up in the newest case list.",
+    ),
+    auditor: list[str] = typer.Option(
+        [], "--auditor", help="Auditor, observer or manager staff id (repeat for several)."
+    ),
     worker: str | None = typer.Option(None, "--worker", help="The social worker's staff id."),
-    team: str | None = typer.Option(None, "--team", help="Team id (default: from the case list or the worker)."),
-    month: str | None = typer.Option(None, "--month", help="Month of a themed audit or crib sheet, YYYY-MM (default: this month)."),
-    theme: str | None = typer.Option(None, "--theme", help="Themed audit folder name (default: from the tool id)."),
-    date: str | None = typer.Option(None, "--date", help="Observation or complaint date, YYYY-MM-DD (default: today)."),
+    team: str | None = typer.Option(
+        None, "--team", help="Team id (default: from the case list or the worker)."
+    ),
+    month: str | None = typer.Option(
+        None,
+        "--month",
+        help="Month of a themed audit or crib sheet, YYYY-MM (default: this month).",
+    ),
+    theme: str | None = typer.Option(
+        None, "--theme", help="Themed audit folder name (default: from the tool id)."
+    ),
+    date: str | None = typer.Option(
+        None, "--date", help="Observation or complaint date, YYYY-MM-DD (default: today)."
+    ),
     ref: str | None = typer.Option(None, "--ref", help="Complaint reference."),
-    agency: str | None = typer.Option(None, "--agency", help="Multi-agency: the agency id (default: the auditor's)."),
-    audit_id: str | None = typer.Option(None, "--audit-id", help="Multi-agency: the audit's folder under multi-agency/."),
+    agency: str | None = typer.Option(
+        None, "--agency", help="Multi-agency: the agency id (default: the auditor's)."
+    ),
+    audit_id: str | None = typer.Option(
+        None, "--audit-id", help="Multi-agency: the audit's folder under multi-agency/."
+    ),
     as_of: str | None = AsOfOption,
     repo: Path | None = RepoOption,
 ) -> None:
@@ -42,8 +68,19 @@ def new(
         raise QAError(f"--month {month!r} is not a month", "write it as YYYY-MM")
     repository = Repository.load(repo_root(repo))
     rel, text = new_return(
-        repository, tool, today, case=case, auditors=auditor, worker=worker, team=team,
-        month=month, theme=theme, date=day, ref=ref, agency=agency, audit_id=audit_id,
+        repository,
+        tool,
+        today,
+        case=case,
+        auditors=auditor,
+        worker=worker,
+        team=team,
+        month=month,
+        theme=theme,
+        date=day,
+        ref=ref,
+        agency=agency,
+        audit_id=audit_id,
     )
     repository.write_new(rel, text)
     console.print(f"wrote {rel}")

@@ -21,23 +21,73 @@ def _month(value: str | None, option: str) -> str:
     import re
 
     if value is None or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value.strip()):
-        raise QAError(f"{option} {value!r} is not a month", f"write it as YYYY-MM, e.g. {option} "
-                      "2026-11")
+        raise QAError(
+            f"{option} {value!r} is not a month", f"write it as YYYY-MM, e.g. {option} 2026-11"
+        )
     return value.strip()
 
 
 @handle_errors
 def sample(
     month: str | None = typer.Option(None, "--month", help="The month to draw, YYYY-MM."),
-    programme: Programme = typer.Option(Programme.single_agency, "--programme", help="single-agency (App. D, the default), crib-sheet (App. A) or multi-agency (App. E baseline)."),
-    cases: str | None = typer.Option(None, "--cases", help="The case list to draw from (default: the newest cases/*.csv dated on or before the allocation date)."),
-    seed: int | None = typer.Option(None, "--seed", help="Seed of the draw (default: derived from the month and the case list's SHA-256); recorded either way."),
+    programme: Programme = typer.Option(
+        Programme.single_agency,
+        "--programme",
+        help=(
+            "single-agency (App. D, the default), crib-sheet (App. A) or multi-agency "
+            "(App. E baseline)."
+        ),
+    ),
+    cases: str | None = typer.Option(
+        None,
+        "--cases",
+        help=(
+            "The case list to draw from (default: the newest cases/*.csv dated on or "
+            "before the allocation date)."
+        ),
+    ),
+    seed: int | None = typer.Option(
+        None,
+        "--seed",
+        help=(
+            "Seed of the draw (default: derived from the month and the case list's "
+            "SHA-256); recorded either way."
+        ),
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show the draw; write nothing."),
-    add: bool = typer.Option(False, "--add", help="Top up a month already drawn: missing returns and missing allocations; existing returns are not touched."),
-    verify: str | None = typer.Option(None, "--verify", metavar="YYYY-MM", help="Re-draw a recorded month and report whether it matches (exit 1 if not)."),
-    cohort: str | None = typer.Option(None, "--cohort", help="Multi-agency: the case category of the baseline cohort (CIN, CP, CLA, care_leaver, early_help)."),
-    size: int | None = typer.Option(None, "--size", help="Multi-agency: number of cases in the baseline (8-10 by default)."),
-    audit_id: str | None = typer.Option(None, "--audit-id", help="Multi-agency: the audit's id, its folder under multi-agency/ (default: <month>-<cohort>)."),
+    add: bool = typer.Option(
+        False,
+        "--add",
+        help=(
+            "Top up a month already drawn: missing returns and missing allocations; "
+            "existing returns are not touched."
+        ),
+    ),
+    verify: str | None = typer.Option(
+        None,
+        "--verify",
+        metavar="YYYY-MM",
+        help="Re-draw a recorded month and report whether it matches (exit 1 if not).",
+    ),
+    cohort: str | None = typer.Option(
+        None,
+        "--cohort",
+        help=(
+            "Multi-agency: the case category of the baseline cohort (CIN, CP, CLA, "
+            "care_leaver, early_help)."
+        ),
+    ),
+    size: int | None = typer.Option(
+        None, "--size", help="Multi-agency: number of cases in the baseline (8-10 by default)."
+    ),
+    audit_id: str | None = typer.Option(
+        None,
+        "--audit-id",
+        help=(
+            "Multi-agency: the audit's id, its folder under multi-agency/ (default: "
+            "<month>-<cohort>)."
+        ),
+    ),
     as_of: str | None = AsOfOption,
     repo: Path | None = RepoOption,
 ) -> None:
@@ -48,7 +98,8 @@ def sample(
     nothing changed) if the month was drawn already; `--add` tops it up, `--verify` re-draws it.
     """
     from ..repository import Repository
-    from ..sampling import add_to_sample, plan_sample, verify as run_verify, write_plan
+    from ..sampling import add_to_sample, plan_sample, write_plan
+    from ..sampling import verify as run_verify
 
     root = repo_root(repo)
     today = parse_date_option(as_of)
@@ -57,11 +108,15 @@ def sample(
         m = _month(verify, "--verify")
         result = run_verify(Repository.load(root), m, prog)
         if result.ok:
-            console.print(f"[green]verified[/]: the {m} sample re-draws exactly from its case list, "
-                          f"rules and seed ({result.checked} allocations)")
+            console.print(
+                f"[green]verified[/]: the {m} sample re-draws exactly from its case list, "
+                f"rules and seed ({result.checked} allocations)"
+            )
             if result.top_ups:
-                console.print(f"{result.top_ups} allocation(s) were added later with --add; they "
-                              "are not part of the seeded draw")
+                console.print(
+                    f"{result.top_ups} allocation(s) were added later with --add; they "
+                    "are not part of the seeded draw"
+                )
             raise typer.Exit(0)
         console.print(f"[bold red]does not match[/]: the {m} sample differs from a re-draw:")
         for p in result.problems:
@@ -70,13 +125,18 @@ def sample(
     m = _month(month, "--month")
     repository = Repository.load(root)
     if repository.config is None:
-        raise QAError("qa.yaml has problems, so the draw's rules cannot be read",
-                      "run `qa validate qa.yaml` and fix what it reports")
+        raise QAError(
+            "qa.yaml has problems, so the draw's rules cannot be read",
+            "run `qa validate qa.yaml` and fix what it reports",
+        )
     if add:
         res = add_to_sample(repository, m, prog, today)
         for d in res.added:
-            console.print(f"added    {d.case.case} ({d.case.team}, {d.case.category}) -> "
-                          + " + ".join(d.auditors), markup=False)
+            console.print(
+                f"added    {d.case.case} ({d.case.team}, {d.case.category}) -> "
+                + " + ".join(d.auditors),
+                markup=False,
+            )
         for rel in res.created:
             console.print(f"wrote    {rel}", markup=False)
         for n in res.notes:
@@ -87,14 +147,17 @@ def sample(
     plan = plan_sample(repository, prog, m, today, seed, cases, cohort, size, audit_id)
     if dry_run:
         _show(plan)
-        console.print(f"dry run: nothing written (would write {plan.rel} and "
-                      f"{len(plan.returns)} return(s))")
+        console.print(
+            f"dry run: nothing written (would write {plan.rel} and {len(plan.returns)} return(s))"
+        )
         raise typer.Exit(0)
     written = write_plan(repository, plan)
     _show(plan)
     suffix = "" if prog == "single-agency" else f" --programme {prog}"
-    console.print(f"wrote {written[0]} and {len(written) - 1} blank return(s); "
-                  f"check with `qa sample --verify {m}{suffix}`")
+    console.print(
+        f"wrote {written[0]} and {len(written) - 1} blank return(s); "
+        f"check with `qa sample --verify {m}{suffix}`"
+    )
 
 
 def _show(plan) -> None:  # noqa: ANN001
@@ -102,13 +165,20 @@ def _show(plan) -> None:  # noqa: ANN001
 
     from rich.table import Table
 
-    t = Table(title=f"{plan.programme} sample for {plan.month} (seed {plan.seed}, "
-              f"{plan.case_list})")
+    t = Table(
+        title=f"{plan.programme} sample for {plan.month} (seed {plan.seed}, {plan.case_list})"
+    )
     for col in ("case", "team", "category", "auditors", "tool", "reason"):
         t.add_column(col)
     for d in plan.result.allocations:
-        t.add_row(d.case.case, d.case.team, d.case.category, " + ".join(d.auditors), d.tool,
-                  d.reason or "")
+        t.add_row(
+            d.case.case,
+            d.case.team,
+            d.case.category,
+            " + ".join(d.auditors),
+            d.tool,
+            d.reason or "",
+        )
     console.print(t)
     console.print(f"allocated {plan.rules.allocated}, due {plan.rules.due}")
     for reason, n in sorted(Counter(r for _, r in plan.result.excluded).items()):
