@@ -23,7 +23,7 @@ from ..models.common import GRADE_NAMES
 
 # GFM backslash-escapes any ASCII punctuation; these are the ones that change meaning inline.
 _INLINE = re.compile(r"([\\`*_\[\]#|~@$])")
-_LINE_START = re.compile(r"^(\s*)(\d+)([.)])", re.M)
+_LINE_START = re.compile(r"^(\s*)(\d+)([.)])(?=\s|$)")
 
 
 def md_inline(value: Any) -> Any:
@@ -170,6 +170,13 @@ def render(name: str, context: dict[str, Any], repo_templates: Path | None) -> s
         raise QAError(
             f"{where} tried something templates may not do: {exc}",
             "repository templates run sandboxed; use only the report's values and filters",
+        ) from None
+    except (TypeError, ValueError, AttributeError, KeyError, ZeroDivisionError) as exc:
+        if not override:
+            raise
+        raise QAError(
+            f"{where} failed while rendering: {exc}",
+            "fix the template, or delete the repository's copy to use the toolkit's own",
         ) from None
     except jinja2.TemplateNotFound as exc:
         raise QAError(
