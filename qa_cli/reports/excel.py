@@ -77,8 +77,9 @@ def _widths(ws: Any, columns: list[str], rows: list[list[Any]], start: int = 1) 
     from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
 
+    sample = rows[:300]  # widths from the first rows: enough to size, cheap on big sheets
     for i, name in enumerate(columns, start=start):
-        longest = max([len(str(name))] + [len(str(_clean(r[i - start]) or "")) for r in rows])
+        longest = max([len(str(name))] + [len(str(r[i - start] or "")) for r in sample])
         width = min(max(longest + 2, 8), 60)
         ws.column_dimensions[get_column_letter(i)].width = width
         if longest > 60:

@@ -75,10 +75,10 @@ def _below_good(recs: list[AuditRec], names: dict[str, str], today: dt.date) -> 
     return out
 
 
-def _concerns(repo: Repository, month: str, names: dict[str, str]) -> list[dict[str, Any]]:
+def _concerns(all_recs: list[AuditRec], month: str, names: dict[str, str]) -> list[dict[str, Any]]:
     """Every safeguarding concern on this month's returns, found this month, or still open."""
     out = []
-    for r in collect(repo):
+    for r in all_recs:
         c = r.audit.safeguarding_concern
         if c is None:
             continue
@@ -125,7 +125,8 @@ def build_monthly(repo: Repository, month: str, today: dt.date) -> Report:
     check_month(month)
     cfg = repo.config
     names = staff_names(repo)
-    recs = collect(repo, kinds=["single-agency"])
+    all_recs = collect(repo)
+    recs = [r for r in all_recs if r.tool_kind == "single-agency"]
     this = [r for r in recs if r.month == month]
     sample = repo.samples.get((month, "single-agency"))
     if sample is None and not this:
@@ -195,7 +196,7 @@ def build_monthly(repo: Repository, month: str, today: dt.date) -> Report:
             "rolling": plain(mod_rolling),
             "selected": len(sample.moderation.selected) if sample and sample.moderation else 0,
         },
-        "concerns": _concerns(repo, month, names),
+        "concerns": _concerns(all_recs, month, names),
         "overdue": overdue_block(items, names),
         "recommendations": {
             "written": rec_text is not None,
