@@ -46,7 +46,11 @@ def generate(dest: Path, returns: int, seed: int = 1) -> None:
         for _ in range(min(per_month, returns - made)):
             old, text = texts[made % len(texts)]
             new = _code(rng)
-            tool = "single-agency-cla" if "single-agency-cla@" in text else "single-agency-safeguarding"
+            tool = (
+                "single-agency-cla"
+                if "single-agency-cla@" in text
+                else "single-agency-safeguarding"
+            )
             (folder / f"{new}--{tool}.yaml").write_text(text.replace(old, new))
             made += 1
         y, m = divmod(month.month - 2, 12)
@@ -58,9 +62,9 @@ def main() -> None:
     ap.add_argument("--returns", type=int, default=10_000)
     ap.add_argument("--profile", action="store_true", help="print the top functions by time")
     args = ap.parse_args()
-    from qa_cli.repository import Repository
     from qa_cli.reports.monthly import build_monthly
     from qa_cli.reports.output import write_report
+    from qa_cli.repository import Repository
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "repo"

@@ -70,7 +70,7 @@ class Change:
 
     @property
     def direction(self) -> str:
-        """"up", "down", "no clear change" or "not enough data"."""
+        """ "up", "down", "no clear change" or "not enough data"."""
         if self.diff is None:
             return "not enough data"
         if not self.clear:

@@ -27,8 +27,19 @@ def test_grades_json_by_team_counts_every_graded_return(run, demo_repo: Path) ->
 
 
 def test_grades_by_month_respects_from_and_to(run, demo_repo: Path) -> None:
-    r = run("grades", "--repo", demo_repo, "--by", "month", "--from", "2026-09", "--to",
-            "2026-09", "-f", "json")
+    r = run(
+        "grades",
+        "--repo",
+        demo_repo,
+        "--by",
+        "month",
+        "--from",
+        "2026-09",
+        "--to",
+        "2026-09",
+        "-f",
+        "json",
+    )
     data = json.loads(r.output)
     assert [row["key"] for row in data["rows"]] == ["2026-09"]
 

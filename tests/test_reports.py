@@ -10,19 +10,24 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import AS_OF
 
 GOLDEN = Path(__file__).parent / "golden"
 
 REPORTS = {
     "monthly": (["monthly", "--month", "2026-10"], "reports/2026-10/monthly"),
-    "themed": (["themed", "--theme", "supervision", "--month", "2026-10"],
-               "reports/2026-10/themed-supervision"),
-    "team": (["team", "--team", "assessment-2", "--half", "2026-H2"],
-             "reports/2026-H2/team-assessment-2"),
-    "multi-agency": (["multi-agency", "2026-cp-neglect"],
-                     "reports/multi-agency-2026-cp-neglect/multi-agency"),
+    "themed": (
+        ["themed", "--theme", "supervision", "--month", "2026-10"],
+        "reports/2026-10/themed-supervision",
+    ),
+    "team": (
+        ["team", "--team", "assessment-2", "--half", "2026-H2"],
+        "reports/2026-H2/team-assessment-2",
+    ),
+    "multi-agency": (
+        ["multi-agency", "2026-cp-neglect"],
+        "reports/multi-agency-2026-cp-neglect/multi-agency",
+    ),
     "complaints": (["complaints", "--year", "2026"], "reports/2026/complaints"),
     "observations": (["observations", "--year", "2026"], "reports/2026/observations"),
 }
@@ -78,8 +83,10 @@ def test_monthly_workbook_cells(run, demo_repo: Path) -> None:
     header = [c.value for c in audits[1]]
     assert header[:2] == ["Case", "Team"]
     assert audits.max_row == 1 + 15  # one row per audit of the month
-    grades = {r[header.index("Case")]: r[header.index("Grade")]
-              for r in audits.iter_rows(min_row=2, values_only=True)}
+    grades = {
+        r[header.index("Case")]: r[header.index("Grade")]
+        for r in audits.iter_rows(min_row=2, values_only=True)
+    }
     assert grades["C-1V7M4J3Y"] == "Inadequate"
     cell = next(c for c in audits["M"] if c.value == "Inadequate")
     assert cell.fill.start_color.rgb.endswith("F4B084")  # grade colour
@@ -91,9 +98,17 @@ def test_monthly_workbook_cells(run, demo_repo: Path) -> None:
 def test_monthly_markdown_sections(run, demo_repo: Path) -> None:
     _report(run, demo_repo, "monthly")
     md = (demo_repo / "reports/2026-10/monthly.md").read_text()
-    for heading in ("## Headlines", "## Grades", "## Grades by team", "## Themes",
-                    "## Requires Improvement and Inadequate cases", "## Actions open and overdue",
-                    "## Moderation", "## Safeguarding concerns", "## Recommendations"):
+    for heading in (
+        "## Headlines",
+        "## Grades",
+        "## Grades by team",
+        "## Themes",
+        "## Requires Improvement and Inadequate cases",
+        "## Actions open and overdue",
+        "## Moderation",
+        "## Safeguarding concerns",
+        "## Recommendations",
+    ):
         assert heading in md
     assert "```mermaid" in md and "xychart-beta" in md
     assert "C-1V7M4J3Y" in md.split("## Safeguarding concerns")[1]  # never left out
@@ -124,7 +139,10 @@ def test_rerun_overwrites_generated_files(run, demo_repo: Path) -> None:
 def _texts_of_workbook(path: Path) -> str:
     wb = _load(path)
     return "\n".join(
-        str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row
+        str(v)
+        for ws in wb.worksheets
+        for row in ws.iter_rows(values_only=True)
+        for v in row
         if v is not None
     )
 
@@ -178,14 +196,22 @@ def test_empty_or_missing_password_file(run, demo_repo: Path, tmp_path: Path) ->
     args = REPORTS["monthly"][0]
     r = run("report", *args, "--repo", demo_repo, "--as-of", AS_OF, "--password-file", empty)
     assert r.exit_code == 2 and "empty" in r.output
-    r = run("report", *args, "--repo", demo_repo, "--as-of", AS_OF, "--password-file",
-            tmp_path / "nope.txt")
+    r = run(
+        "report",
+        *args,
+        "--repo",
+        demo_repo,
+        "--as-of",
+        AS_OF,
+        "--password-file",
+        tmp_path / "nope.txt",
+    )
     assert r.exit_code == 2 and "does not exist" in r.output
     assert not (demo_repo / "reports").exists()
 
 
 HOSTILE = [
-    "=HYPERLINK(\"http://example.invalid\",\"click\")",
+    '=HYPERLINK("http://example.invalid","click")',
     "+1+1",
     "-2+3",
     "@SUM(A1:A2)",
@@ -204,10 +230,9 @@ def test_formula_injection_stays_text(run, demo_repo: Path) -> None:
         "comment: The last recorded management review of risk was five months ago.",
         f"comment: '{HOSTILE[1]}'",
     )
-    text = text.replace(
-        "  - id: A1\n    action: Bring the chronology",
-        f"  - id: A1\n    action: '{HOSTILE[3]}'\n    note: Bring the chronology",
-    ).replace("    note: Bring the chronology up to date, including the recent police notifications and school concerns, and review it in supervision.\n", "")
+    text = re.sub(
+        r"(  - id: A1\n    action: )Bring the chronology[^\n]*", rf"\1'{HOSTILE[3]}'", text
+    )
     path.write_text(text)
     _report(run, demo_repo, "monthly")
     wb = _load(demo_repo / "reports/2026-10/monthly.xlsx")
@@ -231,7 +256,7 @@ def test_markdown_escaping_of_auditor_text(run, demo_repo: Path) -> None:
     path = demo_repo / "audits/2026-10/C-1V7M4J3Y--single-agency-safeguarding.yaml"
     text = path.read_text().replace(
         "comment: The last recorded management review of risk was five months ago.",
-        "comment: \"# Heading | pipe <script>alert(1)</script> [link](http://x) *bold*\"",
+        'comment: "# Heading | pipe <script>alert(1)</script> [link](http://x) *bold*"',
     )
     path.write_text(text)
     _report(run, demo_repo, "monthly")
@@ -269,8 +294,14 @@ def test_repository_template_overrides_and_is_sandboxed(run, demo_repo: Path) ->
     [
         (["monthly", "--month", "2026-13"], "is not a month"),
         (["monthly", "--month", "2025-01"], "nothing to report for 2025-01"),
-        (["themed", "--theme", "views", "--month", "2026-10"], "--theme supervision --month 2026-10"),
-        (["team", "--team", "assesment-2", "--half", "2026-H2"], "did you mean --team assessment-2"),
+        (
+            ["themed", "--theme", "views", "--month", "2026-10"],
+            "--theme supervision --month 2026-10",
+        ),
+        (
+            ["team", "--team", "assesment-2", "--half", "2026-H2"],
+            "did you mean --team assessment-2",
+        ),
         (["team", "--team", "assessment-2", "--half", "2026-3"], "YYYY-H1"),
         (["multi-agency", "nope"], "2026-cp-neglect"),
         (["complaints", "--year", "2019"], "no complaint is recorded for 2019"),

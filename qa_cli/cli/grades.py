@@ -40,7 +40,9 @@ def _csv_safe(value: object) -> object:
 def grades(
     first: str | None = typer.Option(None, "--from", help="First month, YYYY-MM (default: all)."),
     last: str | None = typer.Option(None, "--to", help="Last month, YYYY-MM (default: all)."),
-    by: By = typer.Option(By.team, "--by", help="Group by team, service, tool, auditor, month or question."),
+    by: By = typer.Option(
+        By.team, "--by", help="Group by team, service, tool, auditor, month or question."
+    ),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output: table, json or csv."),
     repo: Path | None = RepoOption,
 ) -> None:
@@ -69,10 +71,17 @@ def grades(
         w.writerow([by.value, "label", "returns", *GRADES, "good_or_better", "ci_low", "ci_high"])
         for r in result.rows:
             g = r.good_or_better
-            w.writerow([_csv_safe(r.key), _csv_safe(r.label), r.n, *[r.counts[x] for x in GRADES],
-                        f"{g.value:.4f}" if g.value is not None else "",
-                        f"{g.low:.4f}" if g.low is not None else "",
-                        f"{g.high:.4f}" if g.high is not None else ""])
+            w.writerow(
+                [
+                    _csv_safe(r.key),
+                    _csv_safe(r.label),
+                    r.n,
+                    *[r.counts[x] for x in GRADES],
+                    f"{g.value:.4f}" if g.value is not None else "",
+                    f"{g.low:.4f}" if g.low is not None else "",
+                    f"{g.high:.4f}" if g.high is not None else "",
+                ]
+            )
         typer.echo(buf.getvalue(), nl=False)
         return
     from rich.table import Table
@@ -87,7 +96,9 @@ def grades(
     for r in result.rows:
         s = r.good_or_better
         table.add_row(
-            r.label, str(r.n), *[str(r.counts[g]) for g in GRADES],
+            r.label,
+            str(r.n),
+            *[str(r.counts[g]) for g in GRADES],
             f"{_pct(s.value)} ({_pct(s.low)} to {_pct(s.high)})",
         )
     console.print(table)
@@ -107,8 +118,15 @@ def grades(
     for col in ("Auditor", "Reviewed", "Agreed", "Higher", "Lower", "Mean difference", "Direction"):
         drift.add_column(col)
     for d in m.drift:
-        drift.add_row(d.name, str(d.n), str(d.agreed), str(d.higher), str(d.lower),
-                      f"{d.mean_difference:+.2f}", d.direction)
+        drift.add_row(
+            d.name,
+            str(d.n),
+            str(d.agreed),
+            str(d.higher),
+            str(d.lower),
+            f"{d.mean_difference:+.2f}",
+            d.direction,
+        )
     console.print(drift)
 
 

@@ -8,7 +8,15 @@ from typing import Any
 import typer
 
 from ..errors import QAError
-from .common import AsOfOption, RepoOption, console, err_console, handle_errors, parse_date_option, repo_root
+from .common import (
+    AsOfOption,
+    RepoOption,
+    console,
+    err_console,
+    handle_errors,
+    parse_date_option,
+    repo_root,
+)
 
 report_app = typer.Typer(
     help="Write a report as Markdown and Excel under reports/ (generated output, overwritten "
@@ -49,9 +57,7 @@ def _password(path: Path | None) -> str | None:
     lines = text.splitlines()
     password = lines[0].strip() if lines else ""
     if not password:
-        raise QAError(
-            f"the password file {path} is empty", "put the password on its first line"
-        )
+        raise QAError(f"the password file {path} is empty", "put the password on its first line")
     return password
 
 

@@ -126,9 +126,7 @@ def collect(repo: Repository, *, kinds: Iterable[str] | None = None) -> list[Aud
 def invalid_files(repo: Repository) -> list[str]:
     """Files that could not be read as a valid model: left out of every report."""
     return [
-        f.rel
-        for f in repo.files
-        if f.model is None and (f.problem or f.schema_problem or f.errors)
+        f.rel for f in repo.files if f.model is None and (f.problem or f.schema_problem or f.errors)
     ]
 
 
@@ -192,9 +190,7 @@ def table_by(recs: Sequence[AuditRec], by: str, repo: Repository) -> list[GradeR
     if by == "team":
         return grade_table(recs, lambda r: [r.audit.team], lambda k: _name(teams.get(k), k))
     if by == "service":
-        return grade_table(
-            recs, lambda r: [r.service or "(unknown)"], lambda k: services.get(k, k)
-        )
+        return grade_table(recs, lambda r: [r.service or "(unknown)"], lambda k: services.get(k, k))
     if by == "tool":
         return grade_table(recs, lambda r: [r.audit.tool], lambda k: _tool_title(repo, k))
     if by == "auditor":
@@ -355,7 +351,9 @@ def excerpts(recs: Iterable[AuditRec], limit: int = 6, width: int = 160) -> list
     for r in ordered:
         text = first_point(r.audit.areas_for_improvement or "", width)
         if text:
-            out.append({"case": r.audit.case, "team": r.audit.team, "grade": r.grade or "", "text": text})
+            out.append(
+                {"case": r.audit.case, "team": r.audit.team, "grade": r.grade or "", "text": text}
+            )
         if len(out) >= limit:
             break
     return out

@@ -66,7 +66,9 @@ def read_recommendations(root: Path, month: str) -> str | None:
     return text if text.strip() else None
 
 
-def overdue_block(items: Iterable[DueItem], names: dict[str, str], limit: int = 20) -> dict[str, Any]:
+def overdue_block(
+    items: Iterable[DueItem], names: dict[str, str], limit: int = 20
+) -> dict[str, Any]:
     """Overdue items as of the report date: counts by kind and the most overdue ones."""
     items = [i for i in items if i.overdue or i.kind == "safeguarding_concern"]
     counts = [
@@ -94,29 +96,58 @@ def overdue_block(items: Iterable[DueItem], names: dict[str, str], limit: int = 
 
 
 AUDIT_COLUMNS = [
-    "Case", "Team", "Tool", "Month", "Social worker", "Auditors", "Status", "Allocated", "Due",
-    "Completed", "Auditor grade", "Agreed grade (QA review)", "Grade", "QA reviewer",
-    "Actions", "Actions open", "Safeguarding concern", "Strengths", "Areas for improvement",
+    "Case",
+    "Team",
+    "Tool",
+    "Month",
+    "Social worker",
+    "Auditors",
+    "Status",
+    "Allocated",
+    "Due",
+    "Completed",
+    "Auditor grade",
+    "Agreed grade (QA review)",
+    "Grade",
+    "QA reviewer",
+    "Actions",
+    "Actions open",
+    "Safeguarding concern",
+    "Strengths",
+    "Areas for improvement",
     "File",
 ]
 
 
-def audit_sheet_rows(recs: Iterable[AuditRec], names: dict[str, str], today: dt.date) -> dict[str, Any]:
+def audit_sheet_rows(
+    recs: Iterable[AuditRec], names: dict[str, str], today: dt.date
+) -> dict[str, Any]:
     """One row per audit return."""
     rows = []
     for r in recs:
         a = r.audit
         rows.append(
             [
-                a.case, a.team, a.tool, r.month, person(a.social_worker, names),
-                ", ".join(person(x, names) for x in a.auditors), a.status, a.allocated, a.due,
-                a.completed, GRADE_NAMES.get(a.overall_grade or "", ""),
+                a.case,
+                a.team,
+                a.tool,
+                r.month,
+                person(a.social_worker, names),
+                ", ".join(person(x, names) for x in a.auditors),
+                a.status,
+                a.allocated,
+                a.due,
+                a.completed,
+                GRADE_NAMES.get(a.overall_grade or "", ""),
                 GRADE_NAMES.get(a.qa_review.agreed_grade, "") if a.qa_review else "",
                 GRADE_NAMES.get(r.grade or "", "") if r.counted else "",
                 person(a.qa_review.reviewer, names) if a.qa_review else "",
-                len(a.actions), sum(1 for x in a.actions if x.status == "open"),
+                len(a.actions),
+                sum(1 for x in a.actions if x.status == "open"),
                 "yes" if a.safeguarding_concern else "",
-                (a.strengths or "").strip(), (a.areas_for_improvement or "").strip(), r.path,
+                (a.strengths or "").strip(),
+                (a.areas_for_improvement or "").strip(),
+                r.path,
             ]
         )
     return {
@@ -127,7 +158,7 @@ def audit_sheet_rows(recs: Iterable[AuditRec], names: dict[str, str], today: dt.
 
 
 def parse_half(value: str) -> tuple[str, str, str]:
-    """"2026-H2" -> ("2026-H2", first month, last month)."""
+    """ "2026-H2" -> ("2026-H2", first month, last month)."""
     m = re.match(r"^(\d{4})-H([12])$", value or "")
     if not m:
         raise QAError(

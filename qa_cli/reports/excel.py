@@ -116,7 +116,10 @@ def _chart(ws: Any, spec: dict[str, Any], header_row: int, nrows: int, anchor: s
     chart.y_axis.title = spec.get("y_title")
     chart.height, chart.width = 7.5, 16
     data = Reference(
-        ws, min_col=spec["first"] + 1, max_col=spec["last"] + 1, min_row=header_row,
+        ws,
+        min_col=spec["first"] + 1,
+        max_col=spec["last"] + 1,
+        min_row=header_row,
         max_row=header_row + nrows,
     )
     cats = Reference(ws, min_col=1, min_row=header_row + 1, max_row=header_row + nrows)

@@ -16,7 +16,6 @@ from .collate import (
     collect,
     enquiry_themes,
     excerpts,
-    first_point,
     grade_row,
     invalid_files,
     moderation,
@@ -38,7 +37,9 @@ from .common import (
 )
 
 
-def _below_good(recs: list[AuditRec], names: dict[str, str], today: dt.date) -> list[dict[str, Any]]:
+def _below_good(
+    recs: list[AuditRec], names: dict[str, str], today: dt.date
+) -> list[dict[str, Any]]:
     out = []
     for r in recs:
         a = r.audit
@@ -82,7 +83,9 @@ def _concerns(all_recs: list[AuditRec], month: str, names: dict[str, str]) -> li
         c = r.audit.safeguarding_concern
         if c is None:
             continue
-        if not (r.month == month or c.found.strftime("%Y-%m") == month or c.acknowledged_on is None):
+        if not (
+            r.month == month or c.found.strftime("%Y-%m") == month or c.acknowledged_on is None
+        ):
             continue
         out.append(
             {
@@ -177,9 +180,7 @@ def build_monthly(repo: Repository, month: str, today: dt.date) -> Report:
             "concerns": 0,
         },
         "distribution": plain(dist),
-        "grades": [
-            {"grade": g, "name": GRADE_NAMES[g], "count": dist.counts[g]} for g in GRADES
-        ],
+        "grades": [{"grade": g, "name": GRADE_NAMES[g], "count": dist.counts[g]} for g in GRADES],
         "trend": plain(tr),
         "teams": plain(table_by(this, "team", repo)),
         "themes": themes,
@@ -206,7 +207,9 @@ def build_monthly(repo: Repository, month: str, today: dt.date) -> Report:
         },
     }
     context["headlines"]["concerns"] = len(context["concerns"])
-    notes = [f"{p} could not be read and was left out (run `qa validate`)" for p in invalid_files(repo)]
+    notes = [
+        f"{p} could not be read and was left out (run `qa validate`)" for p in invalid_files(repo)
+    ]
     return Report(
         kind="monthly",
         folder=f"reports/{month}",
@@ -238,22 +241,36 @@ def _workbook(
         ["Against the six months before", roll["direction"]],
         ["Safeguarding concerns", h["concerns"]],
     ]
-    trend_rows = [
-        [m["key"], m["good_or_better"]["value"], m["n"]] for m in ctx["trend"]["months"]
-    ]
+    trend_rows = [[m["key"], m["good_or_better"]["value"], m["n"]] for m in ctx["trend"]["months"]]
     team_rows = [
         [t["label"], t["n"], *[t["counts"][g] for g in GRADES], t["good_or_better"]["value"]]
         for t in ctx["teams"]
     ]
     answers = [
-        [r.audit.case, r.audit.team, a.question, a.text, a.section, a.line_of_enquiry or "",
-         answer_text(a.value), a.comment or ""]
+        [
+            r.audit.case,
+            r.audit.team,
+            a.question,
+            a.text,
+            a.section,
+            a.line_of_enquiry or "",
+            answer_text(a.value),
+            a.comment or "",
+        ]
         for r in this
         for a in r.answers
     ]
     actions = [
-        [a["case"], a["team"], a["id"], a["action"], person(a["owner"], names), a["due"],
-         a["status"], a["days_overdue"] or ""]
+        [
+            a["case"],
+            a["team"],
+            a["id"],
+            a["action"],
+            person(a["owner"], names),
+            a["due"],
+            a["status"],
+            a["days_overdue"] or "",
+        ]
         for a in action_rows(this, today)
     ]
     return {
@@ -265,16 +282,27 @@ def _workbook(
                 "title": "Grade distribution",
                 "columns": ["Grade", "Returns"],
                 "rows": [[g["name"], g["count"]] for g in ctx["grades"]],
-                "chart": {"type": "bar", "title": "Grades this month", "y_title": "Returns",
-                          "first": 1, "last": 1},
+                "chart": {
+                    "type": "bar",
+                    "title": "Grades this month",
+                    "y_title": "Returns",
+                    "first": 1,
+                    "last": 1,
+                },
             },
             {
                 "title": "Trend: Good or better",
                 "columns": ["Month", "Good or better", "Returns"],
                 "rows": trend_rows,
                 "percent_columns": [1],
-                "chart": {"type": "line", "title": "Good or better, last six months",
-                          "y_title": "Share", "first": 1, "last": 1, "percent": True},
+                "chart": {
+                    "type": "line",
+                    "title": "Good or better, last six months",
+                    "y_title": "Share",
+                    "first": 1,
+                    "last": 1,
+                    "percent": True,
+                },
             },
             {
                 "title": "Grades by team",
@@ -288,34 +316,71 @@ def _workbook(
             {"name": "Audits", **audit_sheet_rows(this, names, today)},
             {
                 "name": "Answers",
-                "columns": ["Case", "Team", "Question id", "Question", "Section",
-                            "Line of enquiry", "Answer", "Comment"],
+                "columns": [
+                    "Case",
+                    "Team",
+                    "Question id",
+                    "Question",
+                    "Section",
+                    "Line of enquiry",
+                    "Answer",
+                    "Comment",
+                ],
                 "rows": answers,
                 "grades": ["Answer"],
             },
             {
                 "name": "Actions",
-                "columns": ["Case", "Team", "Action", "What", "Owner", "Due", "Status",
-                            "Days overdue"],
+                "columns": [
+                    "Case",
+                    "Team",
+                    "Action",
+                    "What",
+                    "Owner",
+                    "Due",
+                    "Status",
+                    "Days overdue",
+                ],
                 "rows": actions,
             },
             {
                 "name": "Overdue",
                 "columns": ["Kind", "What", "Person", "Team", "Due", "Days overdue", "File"],
                 "rows": [
-                    [KIND_NAMES.get(i.kind, i.kind), i.title, person(i.person, names) if i.person else "",
-                     i.team or "", i.due, i.days_overdue, i.path]
+                    [
+                        KIND_NAMES.get(i.kind, i.kind),
+                        i.title,
+                        person(i.person, names) if i.person else "",
+                        i.team or "",
+                        i.due,
+                        i.days_overdue,
+                        i.path,
+                    ]
                     for i in items
                     if i.overdue or i.kind == "safeguarding_concern"
                 ],
             },
             {
                 "name": "Moderation",
-                "columns": ["Auditor", "Reviewed", "Agreed", "Graded higher", "Graded lower",
-                            "Mean difference (grades)", "Direction"],
+                "columns": [
+                    "Auditor",
+                    "Reviewed",
+                    "Agreed",
+                    "Graded higher",
+                    "Graded lower",
+                    "Mean difference (grades)",
+                    "Direction",
+                ],
                 "rows": [
-                    [x["name"], x["n"], x["agreed"], x["higher"], x["lower"],
-                     round(x["mean_difference"], 2), x["direction"]]
+                    [
+                        x["name"],
+                        x["n"],
+                        x["agreed"],
+                        x["higher"],
+                        x["lower"],
+                        round(x["mean_difference"], 2),
+                        x["direction"],
+                    ]
                     for x in ctx["moderation"]["rolling"]["drift"]
                 ],
             },

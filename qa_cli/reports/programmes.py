@@ -22,18 +22,27 @@ from .common import check_year, person, staff_names
 
 def _meta(repo: Repository, today: dt.date, **extra: Any) -> dict[str, Any]:
     cfg = repo.config
-    return {"organisation": cfg.organisation if cfg else "",
-            "department": cfg.department if cfg else "", "as_of": today.isoformat(), **extra}
+    return {
+        "organisation": cfg.organisation if cfg else "",
+        "department": cfg.department if cfg else "",
+        "as_of": today.isoformat(),
+        **extra,
+    }
 
 
 def _notes(repo: Repository) -> list[str]:
-    return [f"{p} could not be read and was left out (run `qa validate`)" for p in invalid_files(repo)]
+    return [
+        f"{p} could not be read and was left out (run `qa validate`)" for p in invalid_files(repo)
+    ]
 
 
 def _grade_table(title: str, grades: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"title": title, "columns": ["Grade", "Cases"],
-            "rows": [[g["name"], g["count"]] for g in grades],
-            "chart": {"type": "bar", "title": title, "y_title": "Cases", "first": 1, "last": 1}}
+    return {
+        "title": title,
+        "columns": ["Grade", "Cases"],
+        "rows": [[g["name"], g["count"]] for g in grades],
+        "chart": {"type": "bar", "title": title, "y_title": "Cases", "first": 1, "last": 1},
+    }
 
 
 # --- multi-agency ---------------------------------------------------------------------------
@@ -62,15 +71,20 @@ def build_multi_agency(repo: Repository, audit_id: str, today: dt.date) -> Repor
         if r.status == "returned" and r.grade:
             grid.setdefault(r.case, {})[r.agency] = r.grade
     agency_ids = [a.agency for a in scope.agencies]
-    by_agency = [grade_row(a, agencies.get(a, a), [grid[c][a] for c in grid if a in grid[c]])
-                 for a in agency_ids]
+    by_agency = [
+        grade_row(a, agencies.get(a, a), [grid[c][a] for c in grid if a in grid[c]])
+        for a in agency_ids
+    ]
     cases = []
     consult = Counter()
     if findings is not None:
         for cf in findings.cases:
-            row = {"case": cf.case, "agreed_grade": cf.agreed_grade,
-                   "summary": " ".join(cf.summary.split()),
-                   "agency_grades": [grid.get(cf.case, {}).get(a, "") for a in agency_ids]}
+            row = {
+                "case": cf.case,
+                "agreed_grade": cf.agreed_grade,
+                "summary": " ".join(cf.summary.split()),
+                "agency_grades": [grid.get(cf.case, {}).get(a, "") for a in agency_ids],
+            }
             for who in ("child", "parents", "social_worker"):
                 c = getattr(cf.consultation, who)
                 done = c is not None and c.date is not None and not c.not_done_reason
@@ -82,17 +96,30 @@ def build_multi_agency(repo: Repository, audit_id: str, today: dt.date) -> Repor
     for a in acts:
         a["owner_name"] = agencies.get(a["owner"]) or person(a["owner"], names)
     ctx = {
-        "meta": _meta(repo, today, id=audit_id, title=scope.title, cohort=scope.cohort,
-                      lead=person(scope.lead, names)),
-        "scope": {"terms_of_reference": scope.terms_of_reference,
-                  "agencies": [{"agency": agencies.get(a.agency, a.agency),
-                                "auditor": person(a.auditor, names)} for a in scope.agencies],
-                  "cases": len(scope.cases),
-                  "pre_meeting": str(scope.pre_meeting or ""), "returns_due": str(scope.returns_due),
-                  "consultation_meeting": str(scope.consultation_meeting or ""),
-                  "report_date": str(scope.report_date or "")},
-        "returns": {"in": sum(1 for r in returns if r.status == "returned"),  # type: ignore[union-attr]
-                    "expected": len(scope.cases) * len(scope.agencies)},
+        "meta": _meta(
+            repo,
+            today,
+            id=audit_id,
+            title=scope.title,
+            cohort=scope.cohort,
+            lead=person(scope.lead, names),
+        ),
+        "scope": {
+            "terms_of_reference": scope.terms_of_reference,
+            "agencies": [
+                {"agency": agencies.get(a.agency, a.agency), "auditor": person(a.auditor, names)}
+                for a in scope.agencies
+            ],
+            "cases": len(scope.cases),
+            "pre_meeting": str(scope.pre_meeting or ""),
+            "returns_due": str(scope.returns_due),
+            "consultation_meeting": str(scope.consultation_meeting or ""),
+            "report_date": str(scope.report_date or ""),
+        },
+        "returns": {
+            "in": sum(1 for r in returns if r.status == "returned"),  # type: ignore[union-attr]
+            "expected": len(scope.cases) * len(scope.agencies),
+        },
         "agreed": plain(agreed),
         "grades": [{"grade": g, "name": GRADE_NAMES[g], "count": agreed.counts[g]} for g in GRADES],
         "by_agency": plain(by_agency),
@@ -104,42 +131,99 @@ def build_multi_agency(repo: Repository, audit_id: str, today: dt.date) -> Repor
         "learning": list(findings.learning) if findings else [],
         "recommendations": list(findings.recommendations) if findings else [],
         "actions": acts,
-        "reviews": [{"months": r.months, "due": r.due.isoformat(),
-                     "done": r.done.isoformat() if r.done else "", "note": r.note or ""}
-                    for r in (findings.reviews if findings else [])],
+        "reviews": [
+            {
+                "months": r.months,
+                "due": r.due.isoformat(),
+                "done": r.done.isoformat() if r.done else "",
+                "note": r.note or "",
+            }
+            for r in (findings.reviews if findings else [])
+        ],
     }
     workbook = {
         "title": f"Multi-agency audit: {scope.title}",
         "lines": [ctx["meta"]["organisation"], f"Audit {audit_id}, cohort {scope.cohort}"],
-        "facts": [["Cases", len(scope.cases)], ["Agencies", len(scope.agencies)],
-                  ["Agency returns in", ctx["returns"]["in"]],
-                  ["Good or better (agreed)", agreed.good_or_better.value]],
+        "facts": [
+            ["Cases", len(scope.cases)],
+            ["Agencies", len(scope.agencies)],
+            ["Agency returns in", ctx["returns"]["in"]],
+            ["Good or better (agreed)", agreed.good_or_better.value],
+        ],
         "tables": [
             _grade_table("Agreed grades", ctx["grades"]),
-            {"title": "Grades by agency", "columns": ["Agency", *[GRADE_NAMES[g] for g in GRADES]],
-             "rows": [[b.label, *[b.counts[g] for g in GRADES]] for b in by_agency],
-             "chart": {"type": "bar", "title": "Grades by agency", "y_title": "Cases",
-                       "first": 1, "last": 4}},
+            {
+                "title": "Grades by agency",
+                "columns": ["Agency", *[GRADE_NAMES[g] for g in GRADES]],
+                "rows": [[b.label, *[b.counts[g] for g in GRADES]] for b in by_agency],
+                "chart": {
+                    "type": "bar",
+                    "title": "Grades by agency",
+                    "y_title": "Cases",
+                    "first": 1,
+                    "last": 4,
+                },
+            },
         ],
         "sheets": [
-            {"name": "Cases",
-             "columns": ["Case", "Agreed grade", *ctx["agency_names"], "Child consulted",
-                         "Parents consulted", "Social worker consulted", "Summary"],
-             "rows": [[c["case"], GRADE_NAMES[c["agreed_grade"]],
-                       *[GRADE_NAMES.get(g, "") for g in c["agency_grades"]],
-                       c["child"], c["parents"], c["social_worker"], c["summary"]] for c in cases],
-             "grades": ["Agreed grade", *ctx["agency_names"]]},
-            {"name": "Action plan", "columns": ["Action", "What", "Owner", "Due", "Status", "Days overdue"],
-             "rows": [[a["id"], a["action"], a["owner_name"], a["due"], a["status"],
-                       a["days_overdue"] or ""] for a in acts]},
-            {"name": "Findings", "columns": ["Kind", "Text"],
-             "rows": [["Key outcome", t] for t in ctx["key_outcomes"]]
-             + [["Learning", t] for t in ctx["learning"]]
-             + [["Recommendation", t] for t in ctx["recommendations"]]},
+            {
+                "name": "Cases",
+                "columns": [
+                    "Case",
+                    "Agreed grade",
+                    *ctx["agency_names"],
+                    "Child consulted",
+                    "Parents consulted",
+                    "Social worker consulted",
+                    "Summary",
+                ],
+                "rows": [
+                    [
+                        c["case"],
+                        GRADE_NAMES[c["agreed_grade"]],
+                        *[GRADE_NAMES.get(g, "") for g in c["agency_grades"]],
+                        c["child"],
+                        c["parents"],
+                        c["social_worker"],
+                        c["summary"],
+                    ]
+                    for c in cases
+                ],
+                "grades": ["Agreed grade", *ctx["agency_names"]],
+            },
+            {
+                "name": "Action plan",
+                "columns": ["Action", "What", "Owner", "Due", "Status", "Days overdue"],
+                "rows": [
+                    [
+                        a["id"],
+                        a["action"],
+                        a["owner_name"],
+                        a["due"],
+                        a["status"],
+                        a["days_overdue"] or "",
+                    ]
+                    for a in acts
+                ],
+            },
+            {
+                "name": "Findings",
+                "columns": ["Kind", "Text"],
+                "rows": [["Key outcome", t] for t in ctx["key_outcomes"]]
+                + [["Learning", t] for t in ctx["learning"]]
+                + [["Recommendation", t] for t in ctx["recommendations"]],
+            },
         ],
     }
-    return Report("multi-agency", f"reports/multi-agency-{audit_id}", "multi-agency",
-                  "multi-agency.md.j2", ctx, workbook, _notes(repo))
+    return Report(
+        "multi-agency",
+        f"reports/multi-agency-{audit_id}",
+        "multi-agency",
+        "multi-agency.md.j2",
+        ctx,
+        workbook,
+        _notes(repo),
+    )
 
 
 # --- complaints -----------------------------------------------------------------------------
@@ -149,12 +233,16 @@ def build_complaints(repo: Repository, year: int, today: dt.date) -> Report:
     check_year(year)
     names = staff_names(repo)
     teams = repo.config.team_by_id() if repo.config else {}
-    items = [f.model for f in repo.of_kind("qa/complaint")
-             if isinstance(f.model, Complaint) and f.model.date.year == year]
+    items = [
+        f.model
+        for f in repo.of_kind("qa/complaint")
+        if isinstance(f.model, Complaint) and f.model.date.year == year
+    ]
     if not items:
-        raise QAError(f"no complaint is recorded for {year} (complaints/{year}/ holds none)",
-                      "check the year, or add the year's lessons-learned forms (see "
-                      "`qa new --help`)")
+        raise QAError(
+            f"no complaint is recorded for {year} (complaints/{year}/ holds none)",
+            "check the year, or add the year's lessons-learned forms (see `qa new --help`)",
+        )
     items.sort(key=lambda c: (c.date, c.ref))  # type: ignore[union-attr]
     outcomes: Counter[str] = Counter()
     actions: Counter[str] = Counter()
@@ -170,20 +258,31 @@ def build_complaints(repo: Repository, year: int, today: dt.date) -> Report:
             actions[str(t)] += 1
         if isinstance(a.get("compensation-cost"), int | float):
             cost += float(a["compensation-cost"])
-        rows.append({"ref": c.ref, "team": teams[c.team].name if c.team in teams else c.team,
-                     "manager": person(c.manager, names), "date": c.date.isoformat(),
-                     "responded": c.responded.isoformat() if c.responded else "",
-                     "days": (c.responded - c.date).days if c.responded else None,
-                     "complainant": str(a.get("complainant") or "").replace("_", " "),
-                     "outcome": outcome.replace("_", " "),
-                     "actions": ", ".join(str(t).replace("_", " ") for t in (taken if isinstance(taken, list) else [taken])),
-                     "lessons": " ".join(str(a.get("lessons-learned") or "").split())})
+        rows.append(
+            {
+                "ref": c.ref,
+                "team": teams[c.team].name if c.team in teams else c.team,
+                "manager": person(c.manager, names),
+                "date": c.date.isoformat(),
+                "responded": c.responded.isoformat() if c.responded else "",
+                "days": (c.responded - c.date).days if c.responded else None,
+                "complainant": str(a.get("complainant") or "").replace("_", " "),
+                "outcome": outcome.replace("_", " "),
+                "actions": ", ".join(
+                    str(t).replace("_", " ")
+                    for t in (taken if isinstance(taken, list) else [taken])
+                ),
+                "lessons": " ".join(str(a.get("lessons-learned") or "").split()),
+            }
+        )
     by_team = Counter(r["team"] for r in rows)
     days = [r["days"] for r in rows if r["days"] is not None]
     ctx = {
         "meta": _meta(repo, today, year=year),
         "total": len(rows),
-        "outcomes": [{"name": k.replace("_", " "), "count": v} for k, v in sorted(outcomes.items())],
+        "outcomes": [
+            {"name": k.replace("_", " "), "count": v} for k, v in sorted(outcomes.items())
+        ],
         "actions": [{"name": k.replace("_", " "), "count": v} for k, v in actions.most_common()],
         "compensation": cost,
         "by_team": [{"team": k, "count": v} for k, v in sorted(by_team.items())],
@@ -193,23 +292,73 @@ def build_complaints(repo: Repository, year: int, today: dt.date) -> Report:
     workbook = {
         "title": f"Lessons learned from complaints, {year}",
         "lines": [ctx["meta"]["organisation"]],
-        "facts": [["Complaints", len(rows)], ["Compensation (£)", cost],
-                  ["Median days to respond", ctx["median_days"]]],
-        "tables": [
-            {"title": "Outcomes", "columns": ["Outcome", "Complaints"],
-             "rows": [[o["name"], o["count"]] for o in ctx["outcomes"]],
-             "chart": {"type": "bar", "title": "Outcomes", "y_title": "Complaints", "first": 1, "last": 1}},
-            {"title": "Actions taken", "columns": ["Action", "Complaints"],
-             "rows": [[o["name"], o["count"]] for o in ctx["actions"]], "chart": None},
+        "facts": [
+            ["Complaints", len(rows)],
+            ["Compensation (£)", cost],
+            ["Median days to respond", ctx["median_days"]],
         ],
-        "sheets": [{"name": "Complaints",
-                    "columns": ["Ref", "Team", "Manager", "Date", "Responded", "Days", "Complainant",
-                                "Outcome", "Actions", "Lessons learned"],
-                    "rows": [[r["ref"], r["team"], r["manager"], r["date"], r["responded"], r["days"],
-                              r["complainant"], r["outcome"], r["actions"], r["lessons"]] for r in rows]}],
+        "tables": [
+            {
+                "title": "Outcomes",
+                "columns": ["Outcome", "Complaints"],
+                "rows": [[o["name"], o["count"]] for o in ctx["outcomes"]],
+                "chart": {
+                    "type": "bar",
+                    "title": "Outcomes",
+                    "y_title": "Complaints",
+                    "first": 1,
+                    "last": 1,
+                },
+            },
+            {
+                "title": "Actions taken",
+                "columns": ["Action", "Complaints"],
+                "rows": [[o["name"], o["count"]] for o in ctx["actions"]],
+                "chart": None,
+            },
+        ],
+        "sheets": [
+            {
+                "name": "Complaints",
+                "columns": [
+                    "Ref",
+                    "Team",
+                    "Manager",
+                    "Date",
+                    "Responded",
+                    "Days",
+                    "Complainant",
+                    "Outcome",
+                    "Actions",
+                    "Lessons learned",
+                ],
+                "rows": [
+                    [
+                        r["ref"],
+                        r["team"],
+                        r["manager"],
+                        r["date"],
+                        r["responded"],
+                        r["days"],
+                        r["complainant"],
+                        r["outcome"],
+                        r["actions"],
+                        r["lessons"],
+                    ]
+                    for r in rows
+                ],
+            }
+        ],
     }
-    return Report("complaints", f"reports/{year}", "complaints", "complaints.md.j2", ctx,
-                  workbook, _notes(repo))
+    return Report(
+        "complaints",
+        f"reports/{year}",
+        "complaints",
+        "complaints.md.j2",
+        ctx,
+        workbook,
+        _notes(repo),
+    )
 
 
 # --- practice observations ------------------------------------------------------------------
@@ -221,8 +370,11 @@ def build_observations(repo: Repository, year: int, today: dt.date) -> Report:
     names = staff_names(repo)
     per_year = cfg.due.observations_per_year if cfg else 2
     feedback_days = cfg.due.observation_feedback_working_days if cfg else 10
-    obs = [f.model for f in repo.of_kind("qa/observation")
-           if isinstance(f.model, Observation) and f.model.observed.year == year]
+    obs = [
+        f.model
+        for f in repo.of_kind("qa/observation")
+        if isinstance(f.model, Observation) and f.model.observed.year == year
+    ]
     obs.sort(key=lambda o: (o.observed, o.social_worker))  # type: ignore[union-attr]
     rows = []
     by_observer: dict[str, dict[str, int]] = {}
@@ -235,17 +387,31 @@ def build_observations(repo: Repository, year: int, today: dt.date) -> Report:
         s["completed"] += 1
         s["on_time"] += on_time
         s["awaiting"] += o.feedback_written is None
-        rows.append({"social_worker": person(o.social_worker, names), "observer": person(o.observer, names),
-                     "team": o.team, "observed": o.observed.isoformat(),
-                     "consent": "yes" if o.consent_written and o.consent_verbal == "yes" else "no",
-                     "feedback_due": due.isoformat(),
-                     "feedback_written": o.feedback_written.isoformat() if o.feedback_written else "",
-                     "on_time": on_time, "overdue": late_open,
-                     "setting": str(o.answers.get("setting") or "").replace("_", " ")})
+        rows.append(
+            {
+                "social_worker": person(o.social_worker, names),
+                "observer": person(o.observer, names),
+                "team": o.team,
+                "observed": o.observed.isoformat(),
+                "consent": "yes" if o.consent_written and o.consent_verbal == "yes" else "no",
+                "feedback_due": due.isoformat(),
+                "feedback_written": o.feedback_written.isoformat() if o.feedback_written else "",
+                "on_time": on_time,
+                "overdue": late_open,
+                "setting": str(o.answers.get("setting") or "").replace("_", " "),
+            }
+        )
     workers = [s for s in (cfg.staff if cfg else []) if "social_worker" in s.roles and s.active]
     counts = Counter(o.social_worker for o in obs)  # type: ignore[union-attr]
-    coverage = [{"social_worker": s.name, "team": s.team or "", "observed": counts.get(s.id, 0),
-                 "met": counts.get(s.id, 0) >= per_year} for s in workers]
+    coverage = [
+        {
+            "social_worker": s.name,
+            "team": s.team or "",
+            "observed": counts.get(s.id, 0),
+            "met": counts.get(s.id, 0) >= per_year,
+        }
+        for s in workers
+    ]
     managers = [{"observer": person(k, names), **v} for k, v in sorted(by_observer.items())]
     ctx = {
         "meta": _meta(repo, today, year=year, per_year=per_year, feedback_days=feedback_days),
@@ -258,23 +424,70 @@ def build_observations(repo: Repository, year: int, today: dt.date) -> Report:
     workbook = {
         "title": f"Practice observations, {year}",
         "lines": [ctx["meta"]["organisation"]],
-        "facts": [["Observations", len(rows)], ["Social workers", len(coverage)],
-                  [f"Observed at least {per_year} times", ctx["met"]]],
-        "tables": [{"title": "Completed per manager",
-                    "columns": ["Manager", "Completed", "Feedback on time", "Awaiting feedback"],
-                    "rows": [[m["observer"], m["completed"], m["on_time"], m["awaiting"]] for m in managers],
-                    "chart": {"type": "bar", "title": "Observations per manager",
-                              "y_title": "Observations", "first": 1, "last": 1}}],
+        "facts": [
+            ["Observations", len(rows)],
+            ["Social workers", len(coverage)],
+            [f"Observed at least {per_year} times", ctx["met"]],
+        ],
+        "tables": [
+            {
+                "title": "Completed per manager",
+                "columns": ["Manager", "Completed", "Feedback on time", "Awaiting feedback"],
+                "rows": [
+                    [m["observer"], m["completed"], m["on_time"], m["awaiting"]] for m in managers
+                ],
+                "chart": {
+                    "type": "bar",
+                    "title": "Observations per manager",
+                    "y_title": "Observations",
+                    "first": 1,
+                    "last": 1,
+                },
+            }
+        ],
         "sheets": [
-            {"name": "Observations",
-             "columns": ["Social worker", "Observer", "Team", "Observed", "Setting", "Consent",
-                         "Feedback due", "Written feedback"],
-             "rows": [[r["social_worker"], r["observer"], r["team"], r["observed"], r["setting"],
-                       r["consent"], r["feedback_due"], r["feedback_written"]] for r in rows]},
-            {"name": "Coverage", "columns": ["Social worker", "Team", "Observed", "Met"],
-             "rows": [[c["social_worker"], c["team"], c["observed"], "yes" if c["met"] else "no"]
-                      for c in coverage]},
+            {
+                "name": "Observations",
+                "columns": [
+                    "Social worker",
+                    "Observer",
+                    "Team",
+                    "Observed",
+                    "Setting",
+                    "Consent",
+                    "Feedback due",
+                    "Written feedback",
+                ],
+                "rows": [
+                    [
+                        r["social_worker"],
+                        r["observer"],
+                        r["team"],
+                        r["observed"],
+                        r["setting"],
+                        r["consent"],
+                        r["feedback_due"],
+                        r["feedback_written"],
+                    ]
+                    for r in rows
+                ],
+            },
+            {
+                "name": "Coverage",
+                "columns": ["Social worker", "Team", "Observed", "Met"],
+                "rows": [
+                    [c["social_worker"], c["team"], c["observed"], "yes" if c["met"] else "no"]
+                    for c in coverage
+                ],
+            },
         ],
     }
-    return Report("observations", f"reports/{year}", "observations", "observations.md.j2", ctx,
-                  workbook, _notes(repo))
+    return Report(
+        "observations",
+        f"reports/{year}",
+        "observations",
+        "observations.md.j2",
+        ctx,
+        workbook,
+        _notes(repo),
+    )

@@ -39,7 +39,9 @@ class Redactor:
             for part in re.split(r"[\s\-']+", s.name):
                 if len(part) >= 3 and part[0].isupper():
                     self._name_of.setdefault(part, s.id)
-        ids = sorted((k for k in self._name_of if k in {s.id for s in staff}), key=len, reverse=True)
+        ids = sorted(
+            (k for k in self._name_of if k in {s.id for s in staff}), key=len, reverse=True
+        )
         names = sorted((k for k in self._name_of if k not in ids), key=len, reverse=True)
         parts = []
         if ids:

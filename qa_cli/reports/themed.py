@@ -45,8 +45,9 @@ def question_counts(recs: list[Any]) -> list[dict[str, Any]]:
             continue
         for a in r.answers:
             if a.type in ("yes_no", "yes_no_na", "check") and a.value in ("yes", "no", "na"):
-                row = rows.setdefault(a.question, {"question": a.question, "text": a.text,
-                                                   "yes": 0, "no": 0, "na": 0})
+                row = rows.setdefault(
+                    a.question, {"question": a.question, "text": a.text, "yes": 0, "no": 0, "na": 0}
+                )
                 row[a.value] += 1
     return list(rows.values())
 
@@ -79,8 +80,10 @@ def build_themed(repo: Repository, theme: str, month: str, today: dt.date) -> Re
         "enquiries": plain(enquiry_themes(recs, repo.tools)),
         "excerpts": excerpts(recs),
     }
-    draft = [f"Address “{t['text']}”: answered no in {t['no']} of {t['answered']} cases."
-             for t in themes["questions"][:4]]
+    draft = [
+        f"Address “{t['text']}”: answered no in {t['no']} of {t['answered']} cases."
+        for t in themes["questions"][:4]
+    ]
     ctx = {
         "meta": {
             "organisation": repo.config.organisation if repo.config else "",
@@ -106,37 +109,100 @@ def build_themed(repo: Repository, theme: str, month: str, today: dt.date) -> Re
         "themes": themes,
         "cases": cases,
         "moderation": plain(moderation(recs, names)),
-        "actions": {"rows": acts, "open": sum(1 for a in acts if a["status"] == "open"),
-                    "overdue": sum(1 for a in acts if a["overdue"])},
-        "recommendations": {"written": bool(scope.recommendations),
-                            "list": list(scope.recommendations) or draft},
+        "actions": {
+            "rows": acts,
+            "open": sum(1 for a in acts if a["status"] == "open"),
+            "overdue": sum(1 for a in acts if a["overdue"]),
+        },
+        "recommendations": {
+            "written": bool(scope.recommendations),
+            "list": list(scope.recommendations) or draft,
+        },
     }
     workbook = {
         "title": f"Themed audit: {scope.title} ({month_name(month)})",
         "lines": [ctx["meta"]["organisation"], f"Lead: {ctx['scope']['lead']}"],
-        "facts": [["Cases in scope", len(scope.cases)], ["Returns in", len(counted)],
-                  ["Good or better", dist.good_or_better.value]],
+        "facts": [
+            ["Cases in scope", len(scope.cases)],
+            ["Returns in", len(counted)],
+            ["Good or better", dist.good_or_better.value],
+        ],
         "tables": [
-            {"title": "Grade distribution", "columns": ["Grade", "Cases"],
-             "rows": [[g["name"], g["count"]] for g in ctx["grades"]],
-             "chart": {"type": "bar", "title": "Grades", "y_title": "Cases", "first": 1, "last": 1}},
-            {"title": "Questions", "columns": ["Question", "Yes", "No", "N/A"],
-             "rows": [[q["text"], q["yes"], q["no"], q["na"]] for q in ctx["questions"]],
-             "chart": {"type": "bar", "title": "Answers by question", "y_title": "Cases",
-                       "first": 1, "last": 3}},
+            {
+                "title": "Grade distribution",
+                "columns": ["Grade", "Cases"],
+                "rows": [[g["name"], g["count"]] for g in ctx["grades"]],
+                "chart": {
+                    "type": "bar",
+                    "title": "Grades",
+                    "y_title": "Cases",
+                    "first": 1,
+                    "last": 1,
+                },
+            },
+            {
+                "title": "Questions",
+                "columns": ["Question", "Yes", "No", "N/A"],
+                "rows": [[q["text"], q["yes"], q["no"], q["na"]] for q in ctx["questions"]],
+                "chart": {
+                    "type": "bar",
+                    "title": "Answers by question",
+                    "y_title": "Cases",
+                    "first": 1,
+                    "last": 3,
+                },
+            },
         ],
         "sheets": [
             {"name": "Audits", **audit_sheet_rows(recs, names, today)},
-            {"name": "Answers",
-             "columns": ["Case", "Team", "Question id", "Question", "Answer", "Comment"],
-             "rows": [[r.audit.case, r.audit.team, a.question, a.text, answer_text(a.value),
-                       a.comment or ""] for r in recs for a in r.answers],
-             "grades": ["Answer"]},
-            {"name": "Actions",
-             "columns": ["Case", "Team", "Action", "What", "Owner", "Due", "Status", "Days overdue"],
-             "rows": [[a["case"], a["team"], a["id"], a["action"], a["owner_name"], a["due"],
-                       a["status"], a["days_overdue"] or ""] for a in acts]},
+            {
+                "name": "Answers",
+                "columns": ["Case", "Team", "Question id", "Question", "Answer", "Comment"],
+                "rows": [
+                    [
+                        r.audit.case,
+                        r.audit.team,
+                        a.question,
+                        a.text,
+                        answer_text(a.value),
+                        a.comment or "",
+                    ]
+                    for r in recs
+                    for a in r.answers
+                ],
+                "grades": ["Answer"],
+            },
+            {
+                "name": "Actions",
+                "columns": [
+                    "Case",
+                    "Team",
+                    "Action",
+                    "What",
+                    "Owner",
+                    "Due",
+                    "Status",
+                    "Days overdue",
+                ],
+                "rows": [
+                    [
+                        a["case"],
+                        a["team"],
+                        a["id"],
+                        a["action"],
+                        a["owner_name"],
+                        a["due"],
+                        a["status"],
+                        a["days_overdue"] or "",
+                    ]
+                    for a in acts
+                ],
+            },
         ],
     }
-    notes = [f"{p} could not be read and was left out (run `qa validate`)" for p in invalid_files(repo)]
-    return Report("themed", f"reports/{month}", f"themed-{theme}", "themed.md.j2", ctx, workbook, notes)
+    notes = [
+        f"{p} could not be read and was left out (run `qa validate`)" for p in invalid_files(repo)
+    ]
+    return Report(
+        "themed", f"reports/{month}", f"themed-{theme}", "themed.md.j2", ctx, workbook, notes
+    )
