@@ -1,25 +1,31 @@
 #!/usr/bin/env bash
 # The demo: copy the example audit repository and run the Lead QA Auditor's main job on the copy.
+# "Today" in the example is 2026-11-29, so every command is given --as-of 2026-11-29.
 set -euo pipefail
 bin="$1"; out="$2"
 rm -rf "$out"
 mkdir -p "$out"
 cp -R examples/demo-repo "$out/repo"
 repo="$out/repo"
-echo "== qa validate (every file of the example repository)"
+today=2026-11-29
+
+echo "== qa validate: every file of the example repository"
 "$bin/qa" validate --repo "$repo"
-if "$bin/qa" --help | grep -q " due "; then
-  echo
-  echo "== qa due --as-of 2026-11-29 (what is due and overdue)"
-  "$bin/qa" due --repo "$repo" --as-of 2026-11-29 || true
-fi
-if "$bin/qa" --help | grep -q " report "; then
-  echo
-  echo "== qa report monthly --month 2026-10"
-  "$bin/qa" report monthly --repo "$repo" --month 2026-10 --as-of 2026-11-29
-fi
+
 echo
-echo "The demo ran on a copy: $repo"
-if [ -d "$repo/reports" ]; then
-  find "$repo/reports" -type f \( -name '*.md' -o -name '*.xlsx' \) | sort | sed 's/^/  output: /'
-fi
+echo "== qa due --as-of $today: what is due and overdue, by person"
+"$bin/qa" due --repo "$repo" --as-of "$today" --ics "$out/due.ics"
+
+echo
+echo "== qa grades: grades by team, August to October 2026"
+"$bin/qa" grades --repo "$repo" --from 2026-08 --to 2026-10 --by team
+
+echo
+echo "== qa report monthly --month 2026-10"
+"$bin/qa" report monthly --repo "$repo" --month 2026-10 --as-of "$today"
+
+echo
+echo "The demo ran on a copy of examples/demo-repo in $repo (the checkout is unchanged)."
+echo "Outputs:"
+find "$repo/reports" -type f \( -name '*.md' -o -name '*.xlsx' \) | sort | sed 's/^/  /'
+echo "  $out/due.ics  (import into Outlook or any calendar)"
