@@ -1,4 +1,4 @@
-"""`qa retention`: three years from last activity; purge deletes and logs, refusals change nothing."""
+"""`qa retention`: age from last activity; purge deletes and logs; refusals change nothing."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import snapshot
 
 BASE = Path(__file__).resolve().parent / "cases" / "base"
