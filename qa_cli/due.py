@@ -165,7 +165,12 @@ def _actions(
     since: datetime.date | None,
     case: str | None,
     case_audits: dict[str, list[tuple[datetime.date, str]]],
+    reauditor: str | None = None,
 ) -> None:
+    """Items for open actions, done actions awaiting verification, and re-audits due.
+
+    ``reauditor`` is who arranges a re-audit (default: the Lead QA Auditor).
+    """
     for a in actions:
         if a.status == "open":
             b.add(
@@ -200,7 +205,7 @@ def _actions(
                 continue
             b.add(
                 "re_audit",
-                b.qa_person,
+                reauditor or b.qa_person,
                 team,
                 a.re_audit,
                 lf.rel,
@@ -374,38 +379,7 @@ def _multi_agency(b: _Builder, case_audits: dict[str, list[tuple[datetime.date, 
         scope = scopes.get(f.audit, (None, None))[1]
         lead = scope.lead if scope is not None else b.qa_person
         context = f"multi-agency audit {f.audit}"
-        for a in f.actions:
-            if a.status == "open":
-                b.add(
-                    "action",
-                    a.owner,
-                    b.team_of(a.owner),
-                    a.due,
-                    lf.rel,
-                    a.id,
-                    f"Action {a.id} of {context}: {a.action}",
-                )
-            elif a.status == "done":
-                done_on = a.done_on or a.due
-                b.add(
-                    "action",
-                    b.qa_person,
-                    None,
-                    add_working_days(done_on, b.rules.verify_working_days),
-                    lf.rel,
-                    a.id,
-                    f"Verify action {a.id} of {context} (done {done_on}): {a.action}",
-                )
-            if a.re_audit is not None and a.status != "verified":
-                b.add(
-                    "re_audit",
-                    lead,
-                    None,
-                    a.re_audit,
-                    lf.rel,
-                    a.id,
-                    f"Re-audit for {context} (action {a.id})",
-                )
+        _actions(b, lf, f.actions, context, None, None, None, case_audits, reauditor=lead)
         reviews = [(r.months, r.due, r.done) for r in f.reviews]
         if not f.reviews:
             reviews = [

@@ -173,3 +173,27 @@ def check_year(value: int) -> int:
     if not 2000 <= value <= 2100:
         raise QAError(f"--year {value} is not a plausible year", "write it as YYYY, e.g. 2026")
     return value
+
+
+ACTION_COLUMNS = ["Case", "Team", "Action", "What", "Owner", "Due", "Status", "Days overdue"]
+
+
+def grade_table(
+    title: str,
+    grades: list[dict[str, Any]],
+    unit: str = "Cases",
+    chart_title: str | None = None,
+) -> dict[str, Any]:
+    """A workbook table of grade counts with its bar chart."""
+    return {
+        "title": title,
+        "columns": ["Grade", unit],
+        "rows": [[g["name"], g["count"]] for g in grades],
+        "chart": {
+            "type": "bar",
+            "title": chart_title or title,
+            "y_title": unit,
+            "first": 1,
+            "last": 1,
+        },
+    }

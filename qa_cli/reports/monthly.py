@@ -26,6 +26,7 @@ from .collate import (
     trend,
 )
 from .common import (
+    ACTION_COLUMNS,
     answer_text,
     audit_sheet_rows,
     check_month,
@@ -331,16 +332,7 @@ def _workbook(
             },
             {
                 "name": "Actions",
-                "columns": [
-                    "Case",
-                    "Team",
-                    "Action",
-                    "What",
-                    "Owner",
-                    "Due",
-                    "Status",
-                    "Days overdue",
-                ],
+                "columns": ACTION_COLUMNS,
                 "rows": actions,
             },
             {

@@ -17,7 +17,7 @@ from ..models.observation import Observation
 from ..repository import Repository
 from . import Report, plain
 from .collate import action_row, grade_row, invalid_files
-from .common import check_year, person, staff_names
+from .common import check_year, grade_table, person, staff_names
 
 
 def _meta(repo: Repository, today: dt.date, **extra: Any) -> dict[str, Any]:
@@ -34,15 +34,6 @@ def _notes(repo: Repository) -> list[str]:
     return [
         f"{p} could not be read and was left out (run `qa validate`)" for p in invalid_files(repo)
     ]
-
-
-def _grade_table(title: str, grades: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "title": title,
-        "columns": ["Grade", "Cases"],
-        "rows": [[g["name"], g["count"]] for g in grades],
-        "chart": {"type": "bar", "title": title, "y_title": "Cases", "first": 1, "last": 1},
-    }
 
 
 # --- multi-agency ---------------------------------------------------------------------------
@@ -151,7 +142,7 @@ def build_multi_agency(repo: Repository, audit_id: str, today: dt.date) -> Repor
             ["Good or better (agreed)", agreed.good_or_better.value],
         ],
         "tables": [
-            _grade_table("Agreed grades", ctx["grades"]),
+            grade_table("Agreed grades", ctx["grades"]),
             {
                 "title": "Grades by agency",
                 "columns": ["Agency", *[GRADE_NAMES[g] for g in GRADES]],

@@ -24,7 +24,15 @@ from .collate import (
     months_between,
     question_themes,
 )
-from .common import audit_sheet_rows, month_name, overdue_block, parse_half, person, staff_names
+from .common import (
+    audit_sheet_rows,
+    grade_table,
+    month_name,
+    overdue_block,
+    parse_half,
+    person,
+    staff_names,
+)
 
 
 def build_team(repo: Repository, team_id: str, half: str, today: dt.date) -> Report:
@@ -144,18 +152,9 @@ def build_team(repo: Repository, team_id: str, half: str, today: dt.date) -> Rep
             ["Crib sheets", len(crib)],
         ],
         "tables": [
-            {
-                "title": "Grades in each category",
-                "columns": ["Grade", "Returns"],
-                "rows": [[g["name"], g["count"]] for g in ctx["grades"]],
-                "chart": {
-                    "type": "bar",
-                    "title": "Grades",
-                    "y_title": "Returns",
-                    "first": 1,
-                    "last": 1,
-                },
-            },
+            grade_table(
+                "Grades in each category", ctx["grades"], unit="Returns", chart_title="Grades"
+            ),
             {
                 "title": "By month",
                 "columns": ["Month", *[GRADE_NAMES[g] for g in GRADES]],

@@ -21,7 +21,16 @@ from .collate import (
     moderation,
     question_themes,
 )
-from .common import answer_text, audit_sheet_rows, check_month, month_name, person, staff_names
+from .common import (
+    ACTION_COLUMNS,
+    answer_text,
+    audit_sheet_rows,
+    check_month,
+    grade_table,
+    month_name,
+    person,
+    staff_names,
+)
 
 
 def _scope(repo: Repository, theme: str, month: str) -> tuple[str, ThemedScope]:
@@ -128,18 +137,7 @@ def build_themed(repo: Repository, theme: str, month: str, today: dt.date) -> Re
             ["Good or better", dist.good_or_better.value],
         ],
         "tables": [
-            {
-                "title": "Grade distribution",
-                "columns": ["Grade", "Cases"],
-                "rows": [[g["name"], g["count"]] for g in ctx["grades"]],
-                "chart": {
-                    "type": "bar",
-                    "title": "Grades",
-                    "y_title": "Cases",
-                    "first": 1,
-                    "last": 1,
-                },
-            },
+            grade_table("Grade distribution", ctx["grades"], chart_title="Grades"),
             {
                 "title": "Questions",
                 "columns": ["Question", "Yes", "No", "N/A"],
@@ -174,16 +172,7 @@ def build_themed(repo: Repository, theme: str, month: str, today: dt.date) -> Re
             },
             {
                 "name": "Actions",
-                "columns": [
-                    "Case",
-                    "Team",
-                    "Action",
-                    "What",
-                    "Owner",
-                    "Due",
-                    "Status",
-                    "Days overdue",
-                ],
+                "columns": ACTION_COLUMNS,
                 "rows": [
                     [
                         a["case"],
