@@ -1015,7 +1015,8 @@ def add_to_sample(repo: Any, month: str, programme: str, today: dt.date) -> AddR
             "a return is never overwritten: move it aside if it is not wanted",
         )
     if result.allocations:
-        doc = yamlio.load_roundtrip((repo.root / lf.rel).read_text(encoding="utf-8"))
+        assert lf.text is not None  # the sample loaded, so its text is there
+        doc = yamlio.load_roundtrip(lf.text)
         from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
         from .moderation import restore_dates
