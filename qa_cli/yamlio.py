@@ -337,21 +337,6 @@ def write_new(path: Path, text: str) -> None:
     atomic_write(path, text)
 
 
-def plain(value: Any) -> Any:
-    """A round-trip value as plain dicts, lists and scalars."""
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    if isinstance(value, str):
-        return str(value)
-    return value
-
-
-def is_problem(value: object) -> bool:
-    return isinstance(value, YamlProblem)
-
-
 __all__: Iterable[str] = [
     "YamlProblem",
     "MarkedYAMLError",
@@ -361,7 +346,6 @@ __all__: Iterable[str] = [
     "load_fast",
     "load_roundtrip",
     "load_text",
-    "plain",
     "position",
     "write_new",
 ]
