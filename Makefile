@@ -23,9 +23,12 @@ test: $(STAMP)
 demo: $(STAMP)
 	@bash scripts/demo.sh "$(BIN)" "$(DEMO)"
 
+# ruff (lint and format) on all Python, mypy (with the pydantic plugin, see pyproject.toml)
+# on the package; CI runs it after the tests.
 lint: $(STAMP)
 	$(BIN)/ruff check qa_cli tests scripts benchmarks
 	$(BIN)/ruff format --check qa_cli tests scripts benchmarks
+	$(BIN)/mypy qa_cli
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

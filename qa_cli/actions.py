@@ -210,8 +210,10 @@ def _write(repo: Repository, lf: LoadedFile, edits: list[yamledit.Edit]) -> list
             f"{lf.rel} could not be edited safely: {exc}",
             "make the change by hand in an editor, then run `qa validate`",
         ) from None
-    data = yamlio.load_text(yamlio.decode(new))  # type: ignore[arg-type]
-    assert isinstance(data, dict)
+    text = yamlio.decode(new)
+    assert isinstance(text, str)  # the bytes were read as UTF-8 before the edit
+    data = yamlio.load_text(text)
+    assert isinstance(data, dict) and lf.model is not None
     try:
         type(lf.model).model_validate(data)
     except ValidationError as exc:

@@ -369,7 +369,7 @@ def new_return(
             "use `qa sample --month YYYY-MM` (or `--add` to top up a drawn month)",
         )
     if kind == "themed":
-        need(case, "--case", "a case code")
+        case = need(case, "--case", "a case code")
         worker = person(need(worker, "--worker", "the case's social worker id"), "--worker")
         team = need(team, "--team", "the case's team id")
         leads = list(auditors) or sorted(s.id for s in config.staff if "qa_lead" in s.roles)
@@ -392,7 +392,7 @@ def new_return(
             due=None,
         )
     elif kind == "crib-sheet":
-        need(case, "--case", "a case code")
+        case = need(case, "--case", "a case code")
         team = need(team, "--team", "the case's team id")
         worker = person(need(worker, "--worker", "the case's social worker id"), "--worker")
         t = teams.get(team)
@@ -452,7 +452,7 @@ def new_return(
         rel = f"complaints/{day.year}/{ref}.yaml"
         text = complaint_blank(tool, ref=ref, manager=manager, team=team, date=day)
     elif kind == "multi-agency":
-        need(case, "--case", "a case code")
+        case = need(case, "--case", "a case code")
         audit_id = need(audit_id, "--audit-id", "the audit's folder under multi-agency/")
         auditor = person(
             need(auditors[0] if auditors else None, "--auditor", "the agency's lead auditor"),

@@ -101,7 +101,7 @@ class _Builder:
     def __init__(self, repo: Repository, today: datetime.date) -> None:
         self.repo = repo
         self.today = today
-        self.config: Config | None = repo.config
+        self.config: Config | None = repo.config_or_none
         self.rules: DueRules = self.config.due if self.config else DueRules()
         self.staff = self.config.staff_by_id() if self.config else {}
         self.teams = self.config.team_by_id() if self.config else {}

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -21,7 +21,7 @@ from .errors import QAError
 from .models import KINDS
 from .models.audit import AuditReturn
 from .models.config import Config
-from .models.sample import Sample
+from .models.sample import Allocation, Sample
 from .models.tool import Tool
 from .yamlio import YamlProblem
 
@@ -29,6 +29,8 @@ CONFIG_NAME = "qa.yaml"
 # Folders that hold no audit files: version control, caches, rendered output, templates.
 SKIP_DIRS = frozenset({".git", ".qa", ".venv", "reports", "templates", "node_modules", ".github"})
 _SCHEMA = re.compile(r"^(qa/[a-z0-9-]+)@(\d+)$")
+
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,12 @@ class LoadedFile:
         if doc is None:
             return 1, 1
         return yamlio.position(doc, list(loc), key=key)
+
+    def model_as(self, model: type[M]) -> M:
+        """The file's model, typed; a programming error if the file is not of that model."""
+        if not isinstance(self.model, model):
+            raise TypeError(f"{self.rel} holds no valid {model.__name__}")
+        return self.model
 
 
 def find_root(start: Path) -> Path:
@@ -167,7 +175,8 @@ def load_file(path: Path, root: Path, max_bytes: int = yamlio.DEFAULT_MAX_BYTES)
         decoded = yamlio.decode(raw) if len(raw) <= max_bytes else None
         lf.text = decoded if isinstance(decoded, str) else None
         return lf
-    lf.text = yamlio.decode(raw)  # type: ignore[assignment]
+    text = yamlio.decode(raw)
+    lf.text = text if isinstance(text, str) else None
     lf.data = loaded
     lf.kind, lf.version, lf.schema_problem = _classify(loaded)
     if lf.schema_problem is None and lf.kind is not None and lf.version is not None:
@@ -175,8 +184,41 @@ def load_file(path: Path, root: Path, max_bytes: int = yamlio.DEFAULT_MAX_BYTES)
         try:
             lf.model = model_cls.model_validate(loaded)
         except ValidationError as exc:
-            lf.errors = exc.errors(include_url=False)
+            lf.errors = [dict(e) for e in exc.errors(include_url=False)]
     return lf
+
+
+def config_error(root: Path, config_file: LoadedFile | None) -> QAError:
+    """The one error for a missing or invalid qa.yaml: where the first problem is, and the fix."""
+    if config_file is None:
+        return QAError(
+            f"there is no {CONFIG_NAME} in {root}, so qa cannot read the teams, staff and rules "
+            "it needs",
+            f"create one with `qa init {root}`, or pass --repo with the folder that holds "
+            f"{CONFIG_NAME}",
+        )
+    from .validation.schema import schema_diagnostics
+
+    found = sorted(schema_diagnostics(config_file))
+    first = found[0] if found else None
+    where = f"{config_file.rel}:{first.line}:{first.column}" if first else config_file.rel
+    what = first.message if first else "the file is not a valid configuration"
+    more = f" (and {len(found) - 1} more problem(s))" if len(found) > 1 else ""
+    fix = f"{first.hint.rstrip('.')}; then " if first and first.hint else "correct it, then "
+    return QAError(
+        f"{where}: {what}{more}. {CONFIG_NAME} is not valid, so this command cannot run",
+        f"{fix}run `qa validate {CONFIG_NAME}` to check the whole file",
+    )
+
+
+def load_config(root: Path) -> Config:
+    """Only qa.yaml, through the same gate as ``Repository.load(require_config=True)``."""
+    root = root.resolve()
+    path = root / CONFIG_NAME
+    config_file = load_file(path, root) if path.is_file() else None
+    if config_file is None or not isinstance(config_file.model, Config):
+        raise config_error(root, config_file)
+    return config_file.model
 
 
 @dataclass
@@ -185,25 +227,48 @@ class Repository:
 
     root: Path
     files: list[LoadedFile]
-    config: Config | None
+    config_or_none: Config | None
     config_file: LoadedFile | None
 
+    @property
+    def config(self) -> Config:
+        """The valid qa.yaml; raises the gate's error when there is none.
+
+        Commands load with ``require_config=True`` so they stop before doing anything; only
+        the validator, which reports an invalid qa.yaml as findings, reads ``config_or_none``.
+        """
+        if self.config_or_none is None:
+            raise config_error(self.root, self.config_file)
+        return self.config_or_none
+
     @classmethod
-    def load(cls, root: Path, paths: Iterable[Path] | None = None) -> Repository:
-        """Load the whole repository; ``paths`` limits which files besides config and tools."""
+    def load(
+        cls,
+        root: Path,
+        paths: Iterable[Path] | None = None,
+        *,
+        require_config: bool = False,
+    ) -> Repository:
+        """Load the whole repository; ``paths`` limits which files besides config and tools.
+
+        With ``require_config`` (every command but ``qa validate``) a missing or invalid
+        qa.yaml raises the one :func:`config_error`, before any other file is read.
+        """
         root = root.resolve()
         config_path = root / CONFIG_NAME
         config_file = load_file(config_path, root) if config_path.is_file() else None
         config = (
             config_file.model if config_file and isinstance(config_file.model, Config) else None
         )
+        if require_config and config is None:
+            raise config_error(root, config_file)
         max_bytes = config.limits.max_file_bytes if config else yamlio.DEFAULT_MAX_BYTES
         if config_file is not None and config_file.problem and config_file.problem.code == "QA008":
             max_bytes = yamlio.DEFAULT_MAX_BYTES
         all_paths = [p for p in iter_yaml_files(root) if p != config_path]
         files = [config_file] if config_file else []
         files += [load_file(p, root, max_bytes) for p in all_paths]
-        repo = cls(root=root, files=files, config=config, config_file=config_file)
+        repo = cls(root=root, files=files, config_or_none=config, config_file=config_file)
         if paths is not None:
             wanted = {p.resolve() for p in paths}
             repo.selected = [
@@ -220,13 +285,19 @@ class Repository:
     def of_kind(self, kind: str) -> list[LoadedFile]:
         return [f for f in self.files if f.kind == kind and f.model is not None]
 
+    def entries(self, model: type[M]) -> list[tuple[LoadedFile, M]]:
+        """Every valid file holding a ``model``, with its typed model, in file order."""
+        return [(f, f.model) for f in self.files if isinstance(f.model, model)]
+
+    def models(self, model: type[M]) -> list[M]:
+        """Every valid ``model`` of the repository, typed, in file order."""
+        return [f.model for f in self.files if isinstance(f.model, model)]
+
     @cached_property
     def tools(self) -> dict[str, Tool]:
         """Valid tools by reference (``id@version``)."""
         out: dict[str, Tool] = {}
-        for f in self.of_kind("qa/tool"):
-            tool = f.model
-            assert isinstance(tool, Tool)
+        for tool in self.models(Tool):
             out.setdefault(tool.ref, tool)
         return out
 
@@ -234,25 +305,23 @@ class Repository:
     def samples(self) -> dict[tuple[str, str], Sample]:
         """Valid samples by (month, programme)."""
         out: dict[tuple[str, str], Sample] = {}
-        for f in self.of_kind("qa/sample"):
-            s = f.model
-            assert isinstance(s, Sample)
+        for s in self.models(Sample):
             out.setdefault((s.month, s.programme), s)
         return out
 
     @cached_property
-    def allocations(self) -> dict[tuple[str, str], dict[str, list[Any]]]:
+    def allocations(self) -> dict[tuple[str, str], dict[str, list[Allocation]]]:
         """Allocations of each sample by case code: {(month, programme): {case: [allocation]}}."""
-        out: dict[tuple[str, str], dict[str, list[Any]]] = {}
+        out: dict[tuple[str, str], dict[str, list[Allocation]]] = {}
         for key, sample in self.samples.items():
-            by_case: dict[str, list[Any]] = {}
+            by_case: dict[str, list[Allocation]] = {}
             for a in sample.allocations:
                 by_case.setdefault(a.case, []).append(a)
             out[key] = by_case
         return out
 
     def audits(self) -> list[tuple[LoadedFile, AuditReturn]]:
-        return [(f, f.model) for f in self.of_kind("qa/audit")]  # type: ignore[misc]
+        return self.entries(AuditReturn)
 
     def list_paths(self, folder: str, pattern: str) -> list[str]:
         """Relative paths matching ``pattern`` in ``folder`` (not recursive), sorted."""

@@ -19,7 +19,7 @@ import io
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -337,7 +337,7 @@ def write_new(path: Path, text: str) -> None:
     atomic_write(path, text)
 
 
-__all__: Iterable[str] = [
+__all__ = [
     "YamlProblem",
     "MarkedYAMLError",
     "atomic_write",

@@ -8,7 +8,6 @@ from typing import Any
 
 import typer
 
-from ..errors import QAError
 from .common import AsOfOption, RepoOption, console, handle_errors, parse_date_option, repo_root
 
 actions_app = typer.Typer(
@@ -33,9 +32,7 @@ class Format(StrEnum):
 def _load(repo: Path | None) -> Any:
     from ..repository import Repository
 
-    loaded = Repository.load(repo_root(repo))
-    if loaded.config is None:
-        raise QAError("qa.yaml could not be read", "run `qa validate qa.yaml` and fix it first")
+    loaded = Repository.load(repo_root(repo), require_config=True)
     return loaded
 
 
@@ -107,7 +104,7 @@ def list_(
             current = r.path
             console.print()
             console.print(f"[bold]{escape(r.path)}[/] ({r.source} {escape(r.ref)})")
-        status = a.status
+        status: str = a.status
         if r.overdue:
             status = f"open, {r.days_overdue} days overdue"
         elif a.status == "done":

@@ -15,19 +15,6 @@ cases_app = typer.Typer(
 )
 
 
-def _config(root: Path):  # noqa: ANN202
-    from ..models.config import Config
-    from ..repository import CONFIG_NAME, load_file
-
-    lf = load_file(root / CONFIG_NAME, root)
-    if not isinstance(lf.model, Config):
-        raise QAError(
-            f"{CONFIG_NAME} has problems, so the teams and staff cannot be read",
-            f"run `qa validate {CONFIG_NAME}` and fix what it reports",
-        )
-    return lf.model
-
-
 @cases_app.command("import")
 @handle_errors
 def import_(
@@ -56,7 +43,9 @@ def import_(
 
     root = repo_root(repo)
     today = parse_date_option(as_of)
-    config = _config(root)
+    from ..repository import load_config
+
+    config = load_config(root)
     key = load_key(config.case_list.key_env, os.environ, root)
     result = import_export(export, config, key, today)
     rel = f"cases/{today.isoformat()}.csv"
@@ -85,7 +74,7 @@ def import_(
     if dry_run:
         console.print(f"dry run: {len(result.rows)} cases ({counts}); {rel} was not written")
         raise typer.Exit(0)
-    repository = Repository(root=root, files=[], config=config, config_file=None)
+    repository = Repository(root=root, files=[], config_or_none=config, config_file=None)
     repository.write_new(rel, result.text)
     console.print(f"wrote {rel}: {len(result.rows)} cases ({counts}); sha256 {result.sha256}")
 

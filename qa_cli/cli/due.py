@@ -182,9 +182,7 @@ def due(
     from ..repository import Repository
 
     today = parse_date_option(as_of)
-    loaded = Repository.load(repo_root(repo))
-    if loaded.config is None:
-        raise QAError("qa.yaml could not be read", "run `qa validate qa.yaml` and fix it first")
+    loaded = Repository.load(repo_root(repo), require_config=True)
     staff = loaded.config.staff_by_id()
     agencies = {a.id for a in loaded.config.agencies}
     if person is not None and person not in staff and person not in agencies:

@@ -58,7 +58,9 @@ def grades(
     from ..reports.grades import grades as collate
     from ..repository import Repository
 
-    result = collate(Repository.load(repo_root(repo)), by=by.value, first=first, last=last)
+    result = collate(
+        Repository.load(repo_root(repo), require_config=True), by=by.value, first=first, last=last
+    )
     if fmt is Format.json:
         typer.echo(json.dumps(result.as_data(), indent=2, ensure_ascii=False))
         return
@@ -70,16 +72,16 @@ def grades(
         w = csv.writer(buf, lineterminator="\n")
         w.writerow([by.value, "label", "returns", *GRADES, "good_or_better", "ci_low", "ci_high"])
         for r in result.rows:
-            g = r.good_or_better
+            share = r.good_or_better
             w.writerow(
                 [
                     _csv_safe(r.key),
                     _csv_safe(r.label),
                     r.n,
                     *[r.counts[x] for x in GRADES],
-                    f"{g.value:.4f}" if g.value is not None else "",
-                    f"{g.low:.4f}" if g.low is not None else "",
-                    f"{g.high:.4f}" if g.high is not None else "",
+                    f"{share.value:.4f}" if share.value is not None else "",
+                    f"{share.low:.4f}" if share.low is not None else "",
+                    f"{share.high:.4f}" if share.high is not None else "",
                 ]
             )
         typer.echo(buf.getvalue(), nl=False)

@@ -52,7 +52,7 @@ def moderate(
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
         raise QAError(f"--month {month!r} is not a month", "write it as YYYY-MM, e.g. 2026-10")
     today = parse_date_option(as_of)
-    repository = Repository.load(repo_root(repo))
+    repository = Repository.load(repo_root(repo), require_config=True)
     result = run(repository, month, today, share, seed, force)
     console.print(f"QA review list for {month} (seed {result.seed}, share {result.share:g}):")
     for c in result.always:

@@ -66,7 +66,7 @@ def new(
     day = parse_date_option(date, "--date") if date else None
     if month is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
         raise QAError(f"--month {month!r} is not a month", "write it as YYYY-MM")
-    repository = Repository.load(repo_root(repo))
+    repository = Repository.load(repo_root(repo), require_config=True)
     rel, text = new_return(
         repository,
         tool,

@@ -68,12 +68,7 @@ def _write(repo_dir: Path | None, build: Any, redact: bool, password_file: Path 
 
     password = _password(password_file)
     root = repo_root(repo_dir)
-    repo = Repository.load(root)
-    if repo.config is None:
-        raise QAError(
-            f"{root / 'qa.yaml'} is not valid, so the report cannot name teams or staff",
-            "run `qa validate` and fix qa.yaml first",
-        )
+    repo = Repository.load(root, require_config=True)
     report = build(repo)
     paths = write_report(repo, report, redact=redact, password=password)
     for note in report.notes:

@@ -31,9 +31,7 @@ def retention(
     from ..retention import purge as do_purge
 
     today = parse_date_option(as_of)
-    loaded = Repository.load(repo_root(repo))
-    if loaded.config is None:
-        raise QAError("qa.yaml could not be read", "run `qa validate qa.yaml` and fix it first")
+    loaded = Repository.load(repo_root(repo), require_config=True)
     period = years if years is not None else loaded.config.retention.years
     items = expired(loaded, today, period)
     if not items:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from ..errors import QAError
 from .common import AsOfOption, RepoOption, console, handle_errors, parse_date_option, repo_root
+
+if TYPE_CHECKING:
+    from ..sampling import SamplePlan
 
 
 class Programme(StrEnum):
@@ -106,7 +110,7 @@ def sample(
     prog = programme.value
     if verify is not None:
         m = _month(verify, "--verify")
-        result = run_verify(Repository.load(root), m, prog)
+        result = run_verify(Repository.load(root, require_config=True), m, prog)
         if result.ok:
             console.print(
                 f"[green]verified[/]: the {m} sample re-draws exactly from its case list, "
@@ -123,12 +127,7 @@ def sample(
             console.print(f"  {p}", markup=False)
         raise typer.Exit(1)
     m = _month(month, "--month")
-    repository = Repository.load(root)
-    if repository.config is None:
-        raise QAError(
-            "qa.yaml has problems, so the draw's rules cannot be read",
-            "run `qa validate qa.yaml` and fix what it reports",
-        )
+    repository = Repository.load(root, require_config=True)
     if add:
         res = add_to_sample(repository, m, prog, today)
         for d in res.added:
@@ -160,7 +159,7 @@ def sample(
     )
 
 
-def _show(plan) -> None:  # noqa: ANN001
+def _show(plan: SamplePlan) -> None:
     from collections import Counter
 
     from rich.table import Table
@@ -183,8 +182,8 @@ def _show(plan) -> None:  # noqa: ANN001
     console.print(f"allocated {plan.rules.allocated}, due {plan.rules.due}")
     for reason, n in sorted(Counter(r for _, r in plan.result.excluded).items()):
         console.print(f"excluded {n} case(s): {reason}", markup=False)
-    for n in plan.notes:
-        console.print(f"[yellow]note[/]: {n}")
+    for note in plan.notes:
+        console.print(f"[yellow]note[/]: {note}")
 
 
 def register(app: typer.Typer) -> None:

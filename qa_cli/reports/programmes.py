@@ -40,25 +40,23 @@ def _notes(repo: Repository) -> list[str]:
 
 
 def build_multi_agency(repo: Repository, audit_id: str, today: dt.date) -> Report:
-    scopes = {f.model.id: (f.rel, f.model) for f in repo.of_kind("qa/multi-agency")}  # type: ignore[union-attr]
+    scopes = {m.id: (f.rel, m) for f, m in repo.entries(MultiAgencyScope)}
     if audit_id not in scopes:
         raise QAError(
             f"there is no multi-agency audit {audit_id!r} (no multi-agency/{audit_id}/scope.yaml)",
             "multi-agency audits in this repository: " + (", ".join(sorted(scopes)) or "none yet"),
         )
     rel, scope = scopes[audit_id]
-    assert isinstance(scope, MultiAgencyScope)
     folder = str(PurePosixPath(rel).parent) + "/"
     names = staff_names(repo)
     agencies = {a.id: a.name for a in repo.config.agencies} if repo.config else {}
     findings: MultiAgencyFindings | None = None
-    for f in repo.of_kind("qa/multi-agency-findings"):
+    for f, fm in repo.entries(MultiAgencyFindings):
         if f.rel.startswith(folder):
-            findings = f.model  # type: ignore[assignment]
-    returns = [f.model for f in repo.of_kind("qa/agency-return") if f.rel.startswith(folder)]
+            findings = fm
+    returns = [r for f, r in repo.entries(AgencyReturn) if f.rel.startswith(folder)]
     grid: dict[str, dict[str, str]] = {c: {} for c in scope.cases}
     for r in returns:
-        assert isinstance(r, AgencyReturn)
         if r.status == "returned" and r.grade:
             grid.setdefault(r.case, {})[r.agency] = r.grade
     agency_ids = [a.agency for a in scope.agencies]
@@ -66,8 +64,8 @@ def build_multi_agency(repo: Repository, audit_id: str, today: dt.date) -> Repor
         grade_row(a, agencies.get(a, a), [grid[c][a] for c in grid if a in grid[c]])
         for a in agency_ids
     ]
-    cases = []
-    consult = Counter()
+    cases: list[dict[str, Any]] = []
+    consult: Counter[str] = Counter()
     if findings is not None:
         for cf in findings.cases:
             row = {
@@ -86,7 +84,7 @@ def build_multi_agency(repo: Repository, audit_id: str, today: dt.date) -> Repor
     acts = [action_row(a, today) for a in findings.actions] if findings else []
     for a in acts:
         a["owner_name"] = agencies.get(a["owner"]) or person(a["owner"], names)
-    ctx = {
+    ctx: dict[str, Any] = {
         "meta": _meta(
             repo,
             today,
@@ -108,7 +106,7 @@ def build_multi_agency(repo: Repository, audit_id: str, today: dt.date) -> Repor
             "report_date": str(scope.report_date or ""),
         },
         "returns": {
-            "in": sum(1 for r in returns if r.status == "returned"),  # type: ignore[union-attr]
+            "in": sum(1 for r in returns if r.status == "returned"),
             "expected": len(scope.cases) * len(scope.agencies),
         },
         "agreed": plain(agreed),
@@ -224,21 +222,17 @@ def build_complaints(repo: Repository, year: int, today: dt.date) -> Report:
     check_year(year)
     names = staff_names(repo)
     teams = repo.config.team_by_id() if repo.config else {}
-    items = [
-        f.model
-        for f in repo.of_kind("qa/complaint")
-        if isinstance(f.model, Complaint) and f.model.date.year == year
-    ]
+    items = [c for c in repo.models(Complaint) if c.date.year == year]
     if not items:
         raise QAError(
             f"no complaint is recorded for {year} (complaints/{year}/ holds none)",
             "check the year, or add the year's lessons-learned forms (see `qa new --help`)",
         )
-    items.sort(key=lambda c: (c.date, c.ref))  # type: ignore[union-attr]
+    items.sort(key=lambda c: (c.date, c.ref))
     outcomes: Counter[str] = Counter()
     actions: Counter[str] = Counter()
     cost = 0.0
-    rows = []
+    rows: list[dict[str, Any]] = []
     for c in items:
         assert isinstance(c, Complaint)
         a = c.answers
@@ -268,7 +262,7 @@ def build_complaints(repo: Repository, year: int, today: dt.date) -> Report:
         )
     by_team = Counter(r["team"] for r in rows)
     days = [r["days"] for r in rows if r["days"] is not None]
-    ctx = {
+    ctx: dict[str, Any] = {
         "meta": _meta(repo, today, year=year),
         "total": len(rows),
         "outcomes": [
@@ -361,13 +355,9 @@ def build_observations(repo: Repository, year: int, today: dt.date) -> Report:
     names = staff_names(repo)
     per_year = cfg.due.observations_per_year if cfg else 2
     feedback_days = cfg.due.observation_feedback_working_days if cfg else 10
-    obs = [
-        f.model
-        for f in repo.of_kind("qa/observation")
-        if isinstance(f.model, Observation) and f.model.observed.year == year
-    ]
-    obs.sort(key=lambda o: (o.observed, o.social_worker))  # type: ignore[union-attr]
-    rows = []
+    obs = [o for o in repo.models(Observation) if o.observed.year == year]
+    obs.sort(key=lambda o: (o.observed, o.social_worker))
+    rows: list[dict[str, Any]] = []
     by_observer: dict[str, dict[str, int]] = {}
     for o in obs:
         assert isinstance(o, Observation)
@@ -393,7 +383,7 @@ def build_observations(repo: Repository, year: int, today: dt.date) -> Report:
             }
         )
     workers = [s for s in (cfg.staff if cfg else []) if "social_worker" in s.roles and s.active]
-    counts = Counter(o.social_worker for o in obs)  # type: ignore[union-attr]
+    counts = Counter(o.social_worker for o in obs)
     coverage = [
         {
             "social_worker": s.name,
@@ -404,7 +394,7 @@ def build_observations(repo: Repository, year: int, today: dt.date) -> Report:
         for s in workers
     ]
     managers = [{"observer": person(k, names), **v} for k, v in sorted(by_observer.items())]
-    ctx = {
+    ctx: dict[str, Any] = {
         "meta": _meta(repo, today, year=year, per_year=per_year, feedback_days=feedback_days),
         "total": len(rows),
         "managers": managers,

@@ -496,7 +496,7 @@ def check_findings(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnos
 
 
 def check_cross_file(repo: Repository, files: Iterable[LoadedFile]) -> list[Diagnostic]:
-    refs = Refs(repo.config)
+    refs = Refs(repo.config_or_none)
     out: list[Diagnostic] = []
     for lf in files:
         if lf.model is None:

@@ -70,7 +70,8 @@ def condition_met(tool: Tool, q: Question, answers: dict[str, Any]) -> bool:
 
 
 def check_returns(repo: Repository, files: list[LoadedFile]) -> list[Diagnostic]:
-    staff_ids = {s.id for s in repo.config.staff} if repo.config else None
+    config = repo.config_or_none
+    staff_ids = {s.id for s in config.staff} if config else None
     out: list[Diagnostic] = []
     for lf in files:
         m: Any = lf.model

@@ -56,7 +56,7 @@ def check_tool(lf: LoadedFile, tool: Tool, toolkit: dict[str, Tool]) -> list[Dia
                 f"rename the file to {tool.id}.yaml (or {tool.ref}.yaml for an older version)",
             )
         )
-    q_items = []
+    q_items: list[tuple[str, list[str | int]]] = []
     order: dict[str, int] = {}
     for si, section in enumerate(tool.sections):
         for qi, q in enumerate(section.questions):
