@@ -3818,7 +3818,9 @@ def build(tools_dir: Path = DEFAULT_TOOLS) -> dict[str, bytes]:
         n_obs=len(obs),
         n_complaints=len(comp),
     ).encode("utf-8")
-    files[".gitignore"] = b"# qa's local cache\n.qa/\n"
+    files[".gitignore"] = (
+        b"# qa's local cache\n.qa/\n# forms written by `qa form export`\noutbox/\n"
+    )
     return dict(sorted(files.items()))
 
 

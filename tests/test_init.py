@@ -25,6 +25,7 @@ def test_init_then_validate_is_clean(tmp_path: Path, run) -> None:
     assert "qa.yaml" in (target / "qa.yaml").read_text() or "#" in (target / "qa.yaml").read_text()
     gitignore = (target / ".gitignore").read_text()
     assert ".qa/" in gitignore and "*.key" in gitignore
+    assert "\noutbox/\n" in gitignore  # forms from `qa form export` never enter the record
     check = run("validate", "--repo", target, "--strict")
     assert check.exit_code == 0, check.output
 
