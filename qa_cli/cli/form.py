@@ -51,7 +51,7 @@ def export(
     from ..repository import Repository
 
     today = parse_date_option(as_of)
-    loaded = Repository.load(repo_root(repo))
+    loaded = Repository.load(repo_root(repo), require_config=True)
     targets = select(
         loaded, list(returns or []), month=month, audit=audit, auditor=auditor, agency=agency
     )
