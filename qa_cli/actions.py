@@ -23,17 +23,13 @@ from pydantic import ValidationError
 
 from . import yamledit, yamlio
 from .errors import QAError
-from .models.audit import Action
+from .layout import ACTION_KINDS, FILE_KINDS
+from .models.audit import Action, AuditReturn
 from .models.common import BELOW_GOOD
 from .models.config import QA_ROLES
 from .repository import LoadedFile, Repository
 
-ACTION_KINDS = ("qa/audit", "qa/crib-sheet", "qa/multi-agency-findings")
-SOURCE_NAMES = {
-    "qa/audit": "audit",
-    "qa/crib-sheet": "crib sheet",
-    "qa/multi-agency-findings": "multi-agency",
-}
+SOURCE_NAMES = {k: FILE_KINDS[k].source for k in ACTION_KINDS}
 _CASE = re.compile(r"^C-[0-9A-Z]{8}$", re.IGNORECASE)
 
 
@@ -64,8 +60,14 @@ class EditResult:
 
 
 def _ref(lf: LoadedFile) -> str:
-    m: Any = lf.model
-    return str(m.audit) if lf.kind == "qa/multi-agency-findings" else str(m.case)
+    """What the plan is about: the case code, or the multi-agency audit's id."""
+    subject = FILE_KINDS[lf.kind or ""].subject
+    assert subject is not None and lf.model is not None  # only kinds with a plan get here
+    return subject(lf.model)
+
+
+def _plan(lf: LoadedFile) -> list[Action]:
+    return FILE_KINDS[lf.kind or ""].action_plan(lf.model)
 
 
 def list_actions(
@@ -80,14 +82,13 @@ def list_actions(
     rows: list[ActionRow] = []
     for kind in ACTION_KINDS:
         for lf in repo.of_kind(kind):
-            m: Any = lf.model
-            for a in m.actions:
+            for a in _plan(lf):
                 rows.append(
                     ActionRow(
                         path=lf.rel,
                         source=SOURCE_NAMES[kind],
                         ref=_ref(lf),
-                        team=getattr(m, "team", None),
+                        team=getattr(lf.model, "team", None),
                         action=a,
                         days_overdue=(today - a.due).days,
                     )
@@ -169,11 +170,11 @@ def _usable(lf: LoadedFile, spec: str) -> LoadedFile:
 
 
 def _find_action(lf: LoadedFile, action_id: str) -> tuple[int, Action]:
-    m: Any = lf.model
-    for i, a in enumerate(m.actions):
+    plan = _plan(lf)
+    for i, a in enumerate(plan):
         if a.id == action_id:
             return i, a
-    known = ", ".join(a.id for a in m.actions) or "none"
+    known = ", ".join(a.id for a in plan) or "none"
     raise QAError(
         f"{lf.rel} has no action {action_id!r} (its actions: {known})",
         "give one of the ids listed; ids are case-sensitive",
@@ -314,11 +315,10 @@ def verify(
     if note:
         edits.append(yamledit.Edit(("actions", i, "note"), note))
     lines = _write(repo, lf, edits)
-    m: Any = lf.model
-    others = [x for j, x in enumerate(m.actions) if j != i and x.status != "verified"]
+    others = [x for j, x in enumerate(_plan(lf)) if j != i and x.status != "verified"]
     notes: list[str] = []
     if not others:
-        notes.append(_all_verified_note(lf, m))
+        notes.append(_all_verified_note(lf))
     else:
         notes.append(
             f"Still to verify in this file: {', '.join(f'{x.id} ({x.status})' for x in others)}."
@@ -326,8 +326,9 @@ def verify(
     return EditResult(lf.rel, lines, f"Action {a.id} of {lf.rel} verified by {by} on {on}.", notes)
 
 
-def _all_verified_note(lf: LoadedFile, m: Any) -> str:
-    if lf.kind != "qa/audit":
+def _all_verified_note(lf: LoadedFile) -> str:
+    m = lf.model
+    if not isinstance(m, AuditReturn):
         return f"All actions of {lf.rel} are now verified."
     if m.status == "closed":
         return "All actions of this return are verified; the return is closed."
@@ -349,8 +350,7 @@ def acknowledge(
 ) -> EditResult:
     """Record who acknowledged a return's safeguarding concern, and when."""
     lf = resolve(repo, spec, cwd)
-    m: Any = lf.model
-    sc = getattr(m, "safeguarding_concern", None)
+    sc = lf.model.safeguarding_concern if isinstance(lf.model, AuditReturn) else None
     if sc is None:
         raise _refuse(
             f"{lf.rel} raises no safeguarding concern; nothing was changed",

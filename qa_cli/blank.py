@@ -319,6 +319,7 @@ def new_return(
     audit_id: str | None = None,
 ) -> tuple[str, str]:
     """(relative path, text) of one blank return, placed as DESIGN §2 says; nothing written."""
+    from . import layout
     from .caselist import case_lists, read_case_list
     from .errors import QAError
 
@@ -381,7 +382,7 @@ def new_return(
                     "an auditor never audits their own work (App. E 1)",
                 )
         theme = theme or tool.id.removeprefix("themed-")
-        rel = f"themed/{month}-{theme}/{case}--{tool.id}.yaml"
+        rel = layout.themed_return_path(f"{month}-{theme}", case, tool.id)
         text = audit_blank(
             tool,
             case=case,
@@ -407,7 +408,7 @@ def new_return(
                 "a crib sheet needs a Service Manager and a Team Manager",
                 "give both with --auditor SM --auditor TM",
             )
-        rel = f"crib-sheets/{month}/{team}--{case}.yaml"
+        rel = layout.crib_sheet_path(month, team, case)
         text = crib_sheet_blank(
             tool,
             month=month,
@@ -428,7 +429,7 @@ def new_return(
                 "give the line manager or supervisor with --auditor",
             )
         day = date or today
-        rel = f"observations/{day.year}/{worker}--{day.isoformat()}.yaml"
+        rel = layout.observation_path(day, worker)
         text = observation_blank(
             tool,
             social_worker=worker,
@@ -449,7 +450,7 @@ def new_return(
         )
         team = need(team or staff[manager].team, "--team", "the team's id")
         day = date or today
-        rel = f"complaints/{day.year}/{ref}.yaml"
+        rel = layout.complaint_path(day, ref)
         text = complaint_blank(tool, ref=ref, manager=manager, team=team, date=day)
     elif kind == "multi-agency":
         case = need(case, "--case", "a case code")
@@ -465,7 +466,7 @@ def new_return(
                 "the agency auditor works on this case",
                 "agency auditors have no casework involvement (App. E 1)",
             )
-        rel = f"multi-agency/{audit_id}/returns/{case}--{agency}.yaml"
+        rel = layout.agency_return_path(audit_id, case, agency)
         text = agency_return_blank(tool, case=case, agency=agency, auditor=auditor)
     else:  # pragma: no cover - every tool kind is handled above
         raise QAError(f"qa new does not know tools of kind {kind}")

@@ -709,7 +709,9 @@ _LIST_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.csv$")
 def case_lists(root: Path) -> list[tuple[dt.date, Path]]:
     """The repository's case lists (cases/<date>.csv), oldest first."""
     out = []
-    folder = root / "cases"
+    from .layout import CASES_DIR
+
+    folder = root / CASES_DIR
     if folder.is_dir():
         for p in folder.iterdir():
             m = _LIST_NAME.match(p.name)

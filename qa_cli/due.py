@@ -32,8 +32,13 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from .calendar import add_working_days, due_after_months, month_end
+from .layout import observations_folder
 from .models.common import BELOW_GOOD
 from .models.config import MANAGER_ROLES, QA_ROLES, Config, DueRules
+from .models.crib_sheet import CribSheet
+from .models.multi_agency import AgencyReturn, MultiAgencyFindings, MultiAgencyScope
+from .models.observation import Observation
+from .models.sample import Sample
 from .repository import LoadedFile, Repository
 
 KINDS: tuple[str, ...] = (
@@ -140,11 +145,8 @@ def _case_audits(repo: Repository) -> dict[str, list[tuple[datetime.date, str]]]
     out: dict[str, list[tuple[datetime.date, str]]] = {}
     for lf, m in repo.audits():
         out.setdefault(m.case, []).append((m.allocated, lf.rel))
-    for lf in repo.of_kind("qa/crib-sheet"):
-        c = lf.model
-        assert c is not None
-        held = getattr(c, "held", None) or month_end(c.month)  # type: ignore[attr-defined]
-        out.setdefault(c.case, []).append((held, lf.rel))  # type: ignore[attr-defined]
+    for lf, c in repo.entries(CribSheet):
+        out.setdefault(c.case, []).append((c.held or month_end(c.month), lf.rel))
     return out
 
 
@@ -268,8 +270,7 @@ def _audit_returns(b: _Builder, case_audits: dict[str, list[tuple[datetime.date,
 def _missing_allocations(b: _Builder) -> None:
     """Sample allocations whose return file was never created: still due from the auditors."""
     present = {f.rel for f in b.repo.files}
-    for lf in b.repo.of_kind("qa/sample"):
-        sample: Any = lf.model
+    for lf, sample in b.repo.entries(Sample):
         for a in sample.allocations:
             rel = str(PurePosixPath(a.file))
             if rel in present:
@@ -288,8 +289,7 @@ def _missing_allocations(b: _Builder) -> None:
 
 
 def _crib_sheets(b: _Builder, case_audits: dict[str, list[tuple[datetime.date, str]]]) -> None:
-    for lf in b.repo.of_kind("qa/crib-sheet"):
-        c: Any = lf.model
+    for lf, c in b.repo.entries(CribSheet):
         if c.status != "completed" and b.rules.crib_sheet_by_month_end:
             b.add(
                 "crib_sheet",
@@ -307,8 +307,7 @@ def _crib_sheets(b: _Builder, case_audits: dict[str, list[tuple[datetime.date, s
 
 def _observations(b: _Builder) -> None:
     per_worker: dict[str, list[datetime.date]] = {}
-    for lf in b.repo.of_kind("qa/observation"):
-        o: Any = lf.model
+    for lf, o in b.repo.entries(Observation):
         per_worker.setdefault(o.social_worker, []).append(o.observed)
         if o.feedback_written is None:
             due = add_working_days(o.observed, b.rules.observation_feedback_working_days)
@@ -337,7 +336,7 @@ def _observations(b: _Builder) -> None:
             continue
         team = b.teams.get(s.team or "")
         manager = team.manager if team is not None and team.manager else None
-        folder = f"observations/{year}"
+        folder = observations_folder(year)
         b.add(
             "observation",
             manager or s.id,
@@ -351,13 +350,11 @@ def _observations(b: _Builder) -> None:
 
 
 def _multi_agency(b: _Builder, case_audits: dict[str, list[tuple[datetime.date, str]]]) -> None:
-    scopes: dict[str, tuple[LoadedFile, Any]] = {}
-    for lf in b.repo.of_kind("qa/multi-agency"):
-        m: Any = lf.model
+    scopes: dict[str, tuple[LoadedFile, MultiAgencyScope]] = {}
+    for lf, m in b.repo.entries(MultiAgencyScope):
         scopes[m.id] = (lf, m)
     folder_scope = {str(PurePosixPath(lf.rel).parent): m for lf, m in scopes.values()}
-    for lf in b.repo.of_kind("qa/agency-return"):
-        r: Any = lf.model
+    for lf, r in b.repo.entries(AgencyReturn):
         if r.status == "returned":
             continue
         scope = next(
@@ -374,8 +371,7 @@ def _multi_agency(b: _Builder, case_audits: dict[str, list[tuple[datetime.date, 
             r.case,
             f"Agency return for {r.case} ({r.agency}) in multi-agency audit {scope.id}",
         )
-    for lf in b.repo.of_kind("qa/multi-agency-findings"):
-        f: Any = lf.model
+    for lf, f in b.repo.entries(MultiAgencyFindings):
         scope = scopes.get(f.audit, (None, None))[1]
         lead = scope.lead if scope is not None else b.qa_person
         context = f"multi-agency audit {f.audit}"

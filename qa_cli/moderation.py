@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import QAError
+from .layout import sample_path
 from .models.common import BELOW_GOOD
 
 GOOD_OR_BETTER = frozenset({"good", "outstanding"})
@@ -52,7 +53,7 @@ def moderate(
     force: bool = False,
 ) -> ModerationResult:
     """Draw the month's moderation sample (nothing is written here)."""
-    rel = f"samples/{month}.yaml"
+    rel = sample_path(month, "single-agency")
     lf = next((f for f in repo.files if f.rel == rel), None)
     if lf is None:
         raise QAError(

@@ -13,13 +13,13 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from . import yamlio
 from .calendar import add_months, month_end
+from .layout import CASES_DIR, FILE_KINDS, RECORD_FOLDERS, REPORTS_DIR, RETENTION_LOG
 from .repository import Repository
 
-LOG_NAME = "retention-log.csv"
+LOG_NAME = RETENTION_LOG
 LOG_FIELDS = ["destroyed_on", "destroyed_by", "path", "kind", "last_activity"]
 _DATED_CSV = re.compile(r"^(\d{4}-\d{2}-\d{2})\.csv$")
 _MONTH_DIR = re.compile(r"^(\d{4}-\d{2})$")
@@ -32,43 +32,17 @@ class Record:
     last_activity: dt.date
 
 
-def _last_activity(kind: str, m: Any) -> dt.date | None:
-    dates: list[dt.date | None] = []
-    if kind in ("qa/audit",):
-        dates = [m.allocated, m.completed]
-        if m.qa_review is not None:
-            dates.append(m.qa_review.date)
-        dates += [a.verified_on or a.done_on for a in m.actions]
-    elif kind == "qa/crib-sheet":
-        dates = [m.held, month_end(m.month)]
-    elif kind == "qa/observation":
-        dates = [m.observed, m.feedback_written]
-    elif kind == "qa/complaint":
-        dates = [m.date, m.responded]
-    elif kind == "qa/sample":
-        dates = [m.drawn]
-    elif kind == "qa/multi-agency-findings":
-        dates = [m.agreed_on] + [r.done or r.due for r in m.reviews]
-    elif kind == "qa/multi-agency":
-        dates = [m.returns_due, m.report_date]
-    elif kind == "qa/themed":
-        dates = [month_end(m.month), m.report_due]
-    known = [d for d in dates if d is not None]
-    return max(known) if known else None
-
-
 def records(repo: Repository) -> list[Record]:
     """Every record of the repository with the date its retention period runs from."""
     out: list[Record] = []
     folders: dict[str, Record] = {}
     for lf in repo.files:
-        if lf.model is None or lf.kind in (None, "qa/config", "qa/tool"):
-            continue
-        last = _last_activity(lf.kind, lf.model)
-        if last is None:
+        fk = FILE_KINDS.get(lf.kind or "")
+        last = fk.last_activity(lf.model) if fk is not None else None
+        if last is None or lf.kind is None:  # no model, or a kind with no retention date
             continue
         parts = lf.rel.split("/")
-        if parts[0] in ("multi-agency", "themed") and len(parts) >= 3:
+        if parts[0] in RECORD_FOLDERS and len(parts) >= 3:
             folder = "/".join(parts[:2])
             prev = folders.get(folder)
             if prev is None or last > prev.last_activity:
@@ -76,12 +50,12 @@ def records(repo: Repository) -> list[Record]:
             continue
         out.append(Record(lf.rel, lf.kind.removeprefix("qa/"), last))
     out += folders.values()
-    for rel in repo.list_paths("cases", "*.csv"):
-        m = _DATED_CSV.match(rel.removeprefix("cases/"))
+    for rel in repo.list_paths(CASES_DIR, "*.csv"):
+        m = _DATED_CSV.match(rel.removeprefix(f"{CASES_DIR}/"))
         if m:
             out.append(Record(rel, "case-list", dt.date.fromisoformat(m[1])))
-    for rel in repo.list_paths("reports", "*"):
-        m = _MONTH_DIR.match(rel.removeprefix("reports/"))
+    for rel in repo.list_paths(REPORTS_DIR, "*"):
+        m = _MONTH_DIR.match(rel.removeprefix(f"{REPORTS_DIR}/"))
         if m:
             out.append(Record(rel, "reports", month_end(m[1])))
     return sorted(out, key=lambda r: (r.last_activity, r.path))

@@ -30,6 +30,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import layout
 from .caselist import CATEGORIES, CaseRow
 
 ALGORITHM = "qa-sample/1"
@@ -475,11 +476,7 @@ def allocation_date(month: str, today: dt.date) -> dt.date:
 
 
 def sample_rel(month: str, programme: str) -> str:
-    return (
-        f"samples/{month}.yaml"
-        if programme == "single-agency"
-        else (f"samples/{month}-{programme}.yaml")
-    )
+    return layout.sample_path(month, programme)
 
 
 # --- the repository side: history, re-audits, the sample file and its returns ---------------
@@ -552,10 +549,10 @@ class SamplePlan:
 def _file_for(rules: DrawRules, d: Drawn, audit_id: str | None) -> str:
     tool_id = d.tool.split("@")[0]
     if rules.programme == "single-agency":
-        return f"audits/{rules.month}/{d.case.case}--{tool_id}.yaml"
+        return layout.audit_path(rules.month, d.case.case, tool_id)
     if rules.programme == "crib-sheet":
-        return f"crib-sheets/{rules.month}/{d.case.team}--{d.case.case}.yaml"
-    return f"multi-agency/{audit_id}/scope.yaml"
+        return layout.crib_sheet_path(rules.month, d.case.team, d.case.case)
+    return layout.multi_agency_scope_path(str(audit_id))
 
 
 def _month_name(month: str) -> str:
@@ -687,12 +684,12 @@ def _returns(
             *[f"  - {d.case.case}" for d in result.allocations],
             f"returns_due: {rules.due}",
         ]
-        out.append((f"multi-agency/{audit_id}/scope.yaml", "\n".join(scope) + "\n"))
+        out.append((layout.multi_agency_scope_path(str(audit_id)), "\n".join(scope) + "\n"))
         for d in result.allocations:
             for ag, a in agencies:
                 out.append(
                     (
-                        f"multi-agency/{audit_id}/returns/{d.case.case}--{ag}.yaml",
+                        layout.agency_return_path(str(audit_id), d.case.case, ag),
                         blank.agency_return_blank(
                             tool, case=d.case.case, agency=ag, auditor=a, intro=intro
                         ),

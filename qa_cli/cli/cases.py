@@ -43,12 +43,13 @@ def import_(
 
     root = repo_root(repo)
     today = parse_date_option(as_of)
+    from ..layout import case_list_path
     from ..repository import load_config
 
     config = load_config(root)
     key = load_key(config.case_list.key_env, os.environ, root)
     result = import_export(export, config, key, today)
-    rel = f"cases/{today.isoformat()}.csv"
+    rel = case_list_path(today)
     for line in result.read:
         console.print(f"read     {line}", markup=False)
     for line in result.skipped:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from typing import Any
 
 from ..due import due_items, select
 from ..errors import QAError
@@ -67,9 +66,7 @@ def build_team(repo: Repository, team_id: str, half: str, today: dt.date) -> Rep
         a["owner_name"] = person(a["owner"], names)
 
     complaints = []
-    for f in repo.of_kind("qa/complaint"):
-        c: Any = f.model
-        assert isinstance(c, Complaint)
+    for c in repo.models(Complaint):
         if c.team == team_id and start <= c.date <= end:
             complaints.append(
                 {
@@ -80,9 +77,7 @@ def build_team(repo: Repository, team_id: str, half: str, today: dt.date) -> Rep
                 }
             )
     observations = []
-    for f in repo.of_kind("qa/observation"):
-        o: Any = f.model
-        assert isinstance(o, Observation)
+    for o in repo.models(Observation):
         if o.team == team_id and start <= o.observed <= end:
             observations.append(
                 {
@@ -95,9 +90,7 @@ def build_team(repo: Repository, team_id: str, half: str, today: dt.date) -> Rep
                 }
             )
     crib = []
-    for f in repo.of_kind("qa/crib-sheet"):
-        cs: Any = f.model
-        assert isinstance(cs, CribSheet)
+    for cs in repo.models(CribSheet):
         if cs.team == team_id and cs.month in months:
             crib.append(
                 {

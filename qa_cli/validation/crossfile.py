@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import PurePosixPath
 from typing import Any
 
+from .. import layout
+from ..models.audit import Action, AuditReturn
 from ..models.common import BELOW_GOOD, parse_tool_ref
+from ..models.complaint import Complaint
 from ..models.config import QA_ROLES, Config
+from ..models.crib_sheet import CribSheet
+from ..models.multi_agency import AgencyReturn, MultiAgencyFindings, MultiAgencyScope
+from ..models.observation import Observation
+from ..models.sample import Sample
+from ..models.themed import ThemedScope
 from ..repository import LoadedFile, Repository
 from .diagnostics import Diagnostic
 from .returns import is_complete
@@ -83,7 +91,7 @@ def _order(
 def check_actions(
     lf: LoadedFile,
     refs: Refs,
-    actions: list[Any],
+    actions: list[Action],
     base: list[str | int],
     owner_may_be_agency: bool = False,
 ) -> list[Diagnostic]:
@@ -129,7 +137,7 @@ def check_actions(
 
 
 def check_audit(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic]:
-    m: Any = lf.model
+    m = lf.model_as(AuditReturn)
     out: list[Diagnostic] = []
     out += refs.team_ref(lf, ["team"], m.team)
     out += refs.staff_ref(lf, ["social_worker"], m.social_worker)
@@ -230,7 +238,7 @@ def check_audit(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic
     return out
 
 
-def _audit_place(repo: Repository, lf: LoadedFile, m: Any) -> list[Diagnostic]:
+def _audit_place(repo: Repository, lf: LoadedFile, m: AuditReturn) -> list[Diagnostic]:
     parts = _parts(lf)
     ref = parse_tool_ref(m.tool)
     tool_id = ref[0] if ref else m.tool
@@ -238,7 +246,7 @@ def _audit_place(repo: Repository, lf: LoadedFile, m: Any) -> list[Diagnostic]:
     if parts[0] == "audits":
         month = parts[1] if len(parts) == 3 else "?"
         folder = month if _MONTH_DIR.match(month) else m.allocated.strftime("%Y-%m")
-        expected = f"audits/{folder}/{stem}.yaml"
+        expected = layout.audit_path(folder, m.case, tool_id)
         if len(parts) != 3 or not _MONTH_DIR.match(month) or lf.path.stem != stem:
             return [_name_mismatch(lf, expected, ["case"])]
         by_case = repo.allocations.get((month, "single-agency"))
@@ -277,7 +285,9 @@ def _audit_place(repo: Repository, lf: LoadedFile, m: Any) -> list[Diagnostic]:
     if parts[0] == "themed":
         if len(parts) != 3 or lf.path.stem != stem:
             folder = parts[1] if len(parts) > 1 else "<YYYY-MM>-<theme>"
-            return [_name_mismatch(lf, f"themed/{folder}/{stem}.yaml", ["case"])]
+            return [
+                _name_mismatch(lf, layout.themed_return_path(folder, m.case, tool_id), ["case"])
+            ]
         scope = _themed_scope(repo, parts[1])
         if scope is not None and m.case not in scope.cases:
             return [
@@ -301,18 +311,17 @@ def _audit_place(repo: Repository, lf: LoadedFile, m: Any) -> list[Diagnostic]:
     ]
 
 
-def _themed_scope(repo: Repository, folder: str) -> Any:
-    for f in repo.of_kind("qa/themed"):
+def _themed_scope(repo: Repository, folder: str) -> ThemedScope | None:
+    for f, scope in repo.entries(ThemedScope):
         if _parts(f)[:2] == ("themed", folder):
-            return f.model
+            return scope
     return None
 
 
 def check_sample(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic]:
-    m: Any = lf.model
+    m = lf.model_as(Sample)
     out: list[Diagnostic] = []
-    suffix = "" if m.programme == "single-agency" else f"-{m.programme}"
-    expected = f"samples/{m.month}{suffix}.yaml"
+    expected = layout.sample_path(m.month, m.programme)
     if lf.rel != expected:
         out.append(_name_mismatch(lf, expected, ["month"]))
     out += duplicate_ids(
@@ -340,20 +349,20 @@ def check_sample(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnosti
     return out
 
 
-def check_crib_sheet(lf: LoadedFile, refs: Refs) -> list[Diagnostic]:
-    m: Any = lf.model
+def check_crib_sheet(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic]:
+    m = lf.model_as(CribSheet)
     out = refs.team_ref(lf, ["team"], m.team)
     for k in ("social_worker", "team_manager", "service_manager"):
         out += refs.staff_ref(lf, [k], getattr(m, k))
     out += check_actions(lf, refs, m.actions, ["actions"])
-    expected = f"crib-sheets/{m.month}/{m.team}--{m.case}.yaml"
+    expected = layout.crib_sheet_path(m.month, m.team, m.case)
     if lf.rel != expected:
         out.append(_name_mismatch(lf, expected, ["case"]))
     return out
 
 
-def check_observation(lf: LoadedFile, refs: Refs) -> list[Diagnostic]:
-    m: Any = lf.model
+def check_observation(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic]:
+    m = lf.model_as(Observation)
     out = refs.staff_ref(lf, ["social_worker"], m.social_worker)
     out += refs.staff_ref(lf, ["observer"], m.observer)
     out += refs.team_ref(lf, ["team"], m.team)
@@ -364,25 +373,25 @@ def check_observation(lf: LoadedFile, refs: Refs) -> list[Diagnostic]:
         lf, m.feedback_written, m.observed, ["feedback_written"], "feedback_written", "observed"
     )
     out += _order(lf, m.observed, m.consent_written, ["observed"], "observed", "consent_written")
-    expected = f"observations/{m.observed.year}/{m.social_worker}--{m.observed.isoformat()}.yaml"
+    expected = layout.observation_path(m.observed, m.social_worker)
     if lf.rel != expected:
         out.append(_name_mismatch(lf, expected, ["observed"]))
     return out
 
 
-def check_complaint(lf: LoadedFile, refs: Refs) -> list[Diagnostic]:
-    m: Any = lf.model
+def check_complaint(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic]:
+    m = lf.model_as(Complaint)
     out = refs.staff_ref(lf, ["manager"], m.manager)
     out += refs.team_ref(lf, ["team"], m.team)
     out += _order(lf, m.responded, m.date, ["responded"], "responded", "date")
-    expected = f"complaints/{m.date.year}/{m.ref}.yaml"
+    expected = layout.complaint_path(m.date, m.ref)
     if lf.rel != expected:
         out.append(_name_mismatch(lf, expected, ["ref"]))
     return out
 
 
 def check_themed(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic]:
-    m: Any = lf.model
+    m = lf.model_as(ThemedScope)
     out = refs.staff_ref(lf, ["lead"], m.lead)
     for i, s in enumerate(m.consulted):
         out += refs.staff_ref(lf, ["consulted", i], s)
@@ -396,21 +405,21 @@ def check_themed(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnosti
                 "name a tool of audit_tools/ as <id>@<version>",
             )
         )
-    expected = f"themed/{m.month}-{m.theme}/scope.yaml"
+    expected = layout.themed_scope_path(m.month, m.theme)
     if lf.rel != expected:
         out.append(_name_mismatch(lf, expected, ["theme"]))
     return out
 
 
-def _ma_scope(repo: Repository, audit_id: str) -> Any:
-    for f in repo.of_kind("qa/multi-agency"):
+def _ma_scope(repo: Repository, audit_id: str) -> MultiAgencyScope | None:
+    for f, scope in repo.entries(MultiAgencyScope):
         if _parts(f)[:2] == ("multi-agency", audit_id):
-            return f.model
+            return scope
     return None
 
 
 def check_multi_agency(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic]:
-    m: Any = lf.model
+    m = lf.model_as(MultiAgencyScope)
     out = refs.staff_ref(lf, ["lead"], m.lead)
     if m.tool not in repo.tools:
         out.append(
@@ -429,18 +438,18 @@ def check_multi_agency(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Dia
             )
         out += refs.staff_ref(lf, ["agencies", i, "auditor"], a.auditor)
     out += duplicate_ids(lf, [(c, ["cases", i]) for i, c in enumerate(m.cases)], "case")
-    expected = f"multi-agency/{m.id}/scope.yaml"
+    expected = layout.multi_agency_scope_path(m.id)
     if lf.rel != expected:
         out.append(_name_mismatch(lf, expected, ["id"]))
     return out
 
 
 def check_agency_return(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic]:
-    m: Any = lf.model
+    m = lf.model_as(AgencyReturn)
     out = refs.staff_ref(lf, ["auditor"], m.auditor)
     parts = _parts(lf)
     audit_id = parts[1] if len(parts) == 4 and parts[0] == "multi-agency" else "<id>"
-    expected = f"multi-agency/{audit_id}/returns/{m.case}--{m.agency}.yaml"
+    expected = layout.agency_return_path(audit_id, m.case, m.agency)
     if lf.rel != expected:
         out.append(_name_mismatch(lf, expected, ["case"]))
         return out
@@ -470,9 +479,9 @@ def check_agency_return(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Di
 
 
 def check_findings(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic]:
-    m: Any = lf.model
+    m = lf.model_as(MultiAgencyFindings)
     out: list[Diagnostic] = []
-    expected = f"multi-agency/{m.audit}/findings.yaml"
+    expected = layout.findings_path(m.audit)
     if lf.rel != expected:
         out.append(_name_mismatch(lf, expected, ["audit"]))
     scope = _ma_scope(repo, m.audit)
@@ -495,6 +504,21 @@ def check_findings(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnos
     return out
 
 
+Check = Callable[[Repository, LoadedFile, Refs], list[Diagnostic]]
+# One check per file kind (config and tools are checked for their place only, below).
+_CHECKS: dict[str, Check] = {
+    "qa/audit": check_audit,
+    "qa/sample": check_sample,
+    "qa/crib-sheet": check_crib_sheet,
+    "qa/observation": check_observation,
+    "qa/complaint": check_complaint,
+    "qa/themed": check_themed,
+    "qa/multi-agency": check_multi_agency,
+    "qa/agency-return": check_agency_return,
+    "qa/multi-agency-findings": check_findings,
+}
+
+
 def check_cross_file(repo: Repository, files: Iterable[LoadedFile]) -> list[Diagnostic]:
     refs = Refs(repo.config_or_none)
     out: list[Diagnostic] = []
@@ -502,25 +526,10 @@ def check_cross_file(repo: Repository, files: Iterable[LoadedFile]) -> list[Diag
         if lf.model is None:
             continue
         k = lf.kind
-        if k == "qa/audit":
-            out += check_audit(repo, lf, refs)
-        elif k == "qa/sample":
-            out += check_sample(repo, lf, refs)
-        elif k == "qa/crib-sheet":
-            out += check_crib_sheet(lf, refs)
-        elif k == "qa/observation":
-            out += check_observation(lf, refs)
-        elif k == "qa/complaint":
-            out += check_complaint(lf, refs)
-        elif k == "qa/themed":
-            out += check_themed(repo, lf, refs)
-        elif k == "qa/multi-agency":
-            out += check_multi_agency(repo, lf, refs)
-        elif k == "qa/agency-return":
-            out += check_agency_return(repo, lf, refs)
-        elif k == "qa/multi-agency-findings":
-            out += check_findings(repo, lf, refs)
-        elif k == "qa/config" and lf.rel != "qa.yaml":
+        check = _CHECKS.get(k or "")
+        if check is not None:
+            out += check(repo, lf, refs)
+        elif k == "qa/config" and lf.rel != layout.CONFIG:
             out.append(
                 at(
                     lf,

@@ -7,7 +7,10 @@ from typing import Any
 
 from pydantic_core import PydanticCustomError
 
+from ..layout import FILE_KINDS, RETURN_MODELS
+from ..models.audit import AuditReturn
 from ..models.common import GRADES, parse_iso_date, parse_tool_ref
+from ..models.multi_agency import AgencyReturn
 from ..models.tool import CLOSED_ANSWERS, Question, Tool
 from ..repository import LoadedFile, Repository
 from .diagnostics import Diagnostic
@@ -19,18 +22,8 @@ ANSWER_KEYS = ("answer", "comment")
 
 def is_complete(lf: LoadedFile) -> bool:
     """Whether a return is far enough along that required answers must be there."""
-    m: Any = lf.model
-    if lf.kind == "qa/audit":
-        return m.status in ("returned", "qa_review", "closed")
-    if lf.kind == "qa/crib-sheet":
-        return m.status == "completed"
-    if lf.kind == "qa/agency-return":
-        return m.status == "returned"
-    if lf.kind == "qa/observation":
-        return m.feedback_written is not None
-    if lf.kind == "qa/complaint":
-        return m.responded is not None
-    return False
+    kind = FILE_KINDS.get(lf.kind or "")
+    return kind is not None and kind.is_complete(lf.model)
 
 
 def split_answer(q: Question, raw: Any) -> tuple[Any, str | None, dict[str, Any] | None]:
@@ -74,8 +67,8 @@ def check_returns(repo: Repository, files: list[LoadedFile]) -> list[Diagnostic]
     staff_ids = {s.id for s in config.staff} if config else None
     out: list[Diagnostic] = []
     for lf in files:
-        m: Any = lf.model
-        if m is None or not hasattr(m, "answers") or not hasattr(m, "tool"):
+        m = lf.model
+        if not isinstance(m, RETURN_MODELS):
             continue
         tool = repo.tools.get(m.tool)
         if tool is None:
@@ -102,7 +95,8 @@ def _unknown_tool(repo: Repository, lf: LoadedFile, ref: str) -> Diagnostic:
 
 def _check_answers(lf: LoadedFile, tool: Tool, staff_ids: set[str] | None) -> list[Diagnostic]:
     out: list[Diagnostic] = []
-    m: Any = lf.model
+    m = lf.model
+    assert isinstance(m, RETURN_MODELS)  # check_returns passes returns only
     questions = tool.questions()
     answers: dict[str, Any] = m.answers
     complete = is_complete(lf)
@@ -207,7 +201,7 @@ def _check_answers(lf: LoadedFile, tool: Tool, staff_ids: set[str] | None) -> li
                     "and any action needed>",
                 )
             )
-    if lf.kind == "qa/audit" and complete and m.overall_grade is None:
+    if isinstance(m, AuditReturn) and complete and m.overall_grade is None:
         out.append(
             at(
                 lf,
@@ -217,7 +211,7 @@ def _check_answers(lf: LoadedFile, tool: Tool, staff_ids: set[str] | None) -> li
                 "add `overall_grade:` (outstanding, good, requires_improvement or inadequate)",
             )
         )
-    if lf.kind == "qa/agency-return" and complete and m.grade is None:
+    if isinstance(m, AgencyReturn) and complete and m.grade is None:
         out.append(
             at(
                 lf,
