@@ -7,7 +7,7 @@ import datetime as dt
 from conftest import DEMO
 
 from qa_cli import layout
-from qa_cli.models import KINDS
+from qa_cli.models import KINDS, AuditReturn
 from qa_cli.repository import Repository
 
 
@@ -43,7 +43,7 @@ def test_path_builders() -> None:
 
 def test_last_activity_is_the_latest_known_date() -> None:
     repo = Repository.load(DEMO)
-    for lf, audit in repo.audits():
+    for audit in repo.models(AuditReturn):
         last = layout.FILE_KINDS["qa/audit"].last_activity(audit)
         assert last is not None and last >= audit.allocated
         if audit.completed is not None:
