@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import yamledit, yamlio
+from . import pathguard, safewrite, yamledit, yamlio
 from .errors import QAError
 from .layout import ACTION_KINDS, FILE_KINDS
 from .models.audit import Action, AuditReturn
@@ -121,8 +121,8 @@ def resolve(repo: Repository, spec: str, cwd: Path | None = None) -> LoadedFile:
             candidates.append(p if p.is_absolute() else base / p)
     by_path = {f.path.resolve(): f for f in repo.files}
     for c in candidates:
-        if c.is_file():
-            lf = by_path.get(c.resolve())
+        if c.is_file() or c.is_symlink():
+            lf = by_path.get(pathguard.user_path(repo.root, c, "the return").resolve())
             if lf is None:
                 raise QAError(
                     f"{spec} is not a file of the audit repository at {repo.root}",
@@ -203,7 +203,11 @@ def _changed_lines(old: str, new: str) -> list[int]:
 
 def _write(repo: Repository, lf: LoadedFile, edits: list[yamledit.Edit]) -> list[int]:
     """Splice the edits into the file as it is on disk now, check, and write atomically."""
-    raw = lf.path.read_bytes()
+    path = repo.path_for_write(lf.rel)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise safewrite.os_error(exc, lf.rel, "read") from None
     try:
         new = yamledit.edit_bytes(raw, edits, yamlio.load_text)
     except yamledit.YamlEditError as exc:
@@ -225,7 +229,7 @@ def _write(repo: Repository, lf: LoadedFile, edits: list[yamledit.Edit]) -> list
             "nothing was written",
             f"run `qa validate {lf.rel}` and fix the file first",
         ) from None
-    yamlio.atomic_write(lf.path, new)
+    yamlio.atomic_write(path, new)
     old_text = yamlio.decode(raw)
     new_text = yamlio.decode(new)
     assert isinstance(old_text, str) and isinstance(new_text, str)

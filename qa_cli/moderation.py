@@ -143,7 +143,7 @@ def record(repo: Any, result: ModerationResult, today: dt.date) -> None:
 
     from . import yamlio
 
-    path = repo.root / result.sample_rel
+    path = repo.path_for_write(result.sample_rel)
     doc = yamlio.load_roundtrip(path.read_text(encoding="utf-8-sig"))
 
     def flow(items: list[str]) -> CommentedSeq:

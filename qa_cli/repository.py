@@ -96,13 +96,37 @@ def find_root(start: Path) -> Path:
 
 
 def iter_yaml_files(root: Path) -> Iterator[Path]:
-    """Every YAML file of the repository, in a stable order, skipping caches and output."""
-    for path in sorted(root.rglob("*")):
-        rel_parts = path.relative_to(root).parts
-        if any(p in SKIP_DIRS or (p.startswith(".") and p != ".") for p in rel_parts[:-1]):
-            continue
-        if path.suffix in (".yaml", ".yml") and path.is_file() and not path.name.startswith("."):
-            yield path
+    """Every YAML file of the repository, in a stable order, skipping caches and output.
+
+    Folders are walked without following links. A link (to a file or a folder, of any
+    name) that leads outside the repository is listed too, so that loading reports it
+    (QA013) instead of reading through it; a link to a folder inside is not followed (its
+    files are reached by their real path).
+    """
+    import os
+
+    from .pathguard import is_within
+
+    root = root.resolve()
+    found: list[Path] = []
+    for folder, dirs, names in os.walk(root, followlinks=False):
+        here = Path(folder)
+        dirs[:] = [d for d in dirs if d not in SKIP_DIRS and not d.startswith(".")]
+        for name in (*dirs, *names):
+            path = here / name
+            if path.is_symlink() and not is_within(path.resolve(), root):
+                found.append(path)
+            elif name in names and path.suffix in (".yaml", ".yml") and not name.startswith("."):
+                if path.is_file():
+                    found.append(path)
+    yield from sorted(found)
+
+
+def escaping_link(path: Path, root: Path) -> bool:
+    """True when ``path`` is a symbolic link that leads outside the repository ``root``."""
+    from .pathguard import is_within
+
+    return path.is_symlink() and not is_within(path.resolve(), root.resolve())
 
 
 def _classify(data: dict[str, Any]) -> tuple[str | None, int | None, SchemaProblem | None]:
@@ -164,6 +188,19 @@ def load_file(path: Path, root: Path, max_bytes: int = yamlio.DEFAULT_MAX_BYTES)
     except ValueError:
         rel = path.as_posix()
     lf = LoadedFile(path=path, rel=rel)
+    if escaping_link(path, root):
+        if path.is_relative_to(root.resolve()):
+            lf.rel = path.relative_to(root.resolve()).as_posix()
+        lf.problem = YamlProblem(
+            "QA013",
+            1,
+            1,
+            "this is a symbolic link to a place outside the audit repository; qa does not "
+            "read through it",
+            "replace the link with the real file (or remove it): audit files live in the "
+            "repository",
+        )
+        return lf
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -334,17 +371,27 @@ class Repository:
         """Delete a file or folder of the repository (retention); never outside it."""
         import shutil
 
-        target = (self.root / rel).resolve()
-        if target == self.root or self.root not in target.parents:
-            raise QAError(f"{rel} is not inside the audit repository; nothing was deleted")
-        if target.is_dir():
+        from .pathguard import inside
+
+        target = inside(self.root, rel, rel)
+        if target == self.root.resolve():
+            raise QAError(f"{rel} is the repository itself; nothing was deleted")
+        if target.is_symlink():
+            target.unlink()
+        elif target.is_dir():
             shutil.rmtree(target)
         elif target.exists():
             target.unlink()
 
+    def path_for_write(self, rel: str) -> Path:
+        """The path of ``rel`` in the repository, refused if it leaves it or is a link."""
+        from .pathguard import inside
+
+        return inside(self.root, rel, rel, write=True)
+
     def write_new(self, rel: str, text: str) -> Path:
         """Create a new file in the repository; refuses to overwrite."""
-        path = self.root / rel
+        path = self.path_for_write(rel)
         try:
             yamlio.write_new(path, text)
         except FileExistsError:

@@ -68,7 +68,7 @@ def expired(repo: Repository, today: dt.date, years: int) -> list[Record]:
 
 def purge(repo: Repository, items: list[Record], today: dt.date, by: str) -> Path:
     """Delete the records and append them to the destruction log; returns the log's path."""
-    log = repo.root / LOG_NAME
+    log = repo.path_for_write(LOG_NAME)
     existing = log.read_text(encoding="utf-8") if log.is_file() else ""
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=LOG_FIELDS, lineterminator="\n")

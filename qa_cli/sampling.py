@@ -1040,7 +1040,7 @@ def add_to_sample(repo: Any, month: str, programme: str, today: dt.date) -> AddR
             ):
                 m[k] = v
             seq.append(m)
-        yamlio.atomic_write(repo.root / lf.rel, yamlio.dump_roundtrip(doc))
+        yamlio.atomic_write(repo.path_for_write(lf.rel), yamlio.dump_roundtrip(doc))
     for rel, text in pending:
         repo.write_new(rel, text)
         created.append(rel)

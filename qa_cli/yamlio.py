@@ -16,12 +16,9 @@ and a 1-based position, never raised as a bare parser exception.
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -34,6 +31,8 @@ from ruamel.yaml.constructor import (
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.resolver import VersionedResolver
+
+from . import safewrite
 
 DEFAULT_MAX_BYTES = 1_000_000
 
@@ -299,42 +298,9 @@ def position(doc: Any, loc: Sequence[str | int], *, key: bool = False) -> tuple[
     return line, col
 
 
-def atomic_write(path: Path, text: str | bytes) -> None:
-    """Write a file through a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        # mkstemp makes the file private (0600); give it the mode an ordinary write would.
-        try:
-            mode = path.stat().st_mode & 0o777
-        except FileNotFoundError:
-            mode = 0o666 & ~_umask()
-        os.chmod(tmp, mode)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
-def write_new(path: Path, text: str) -> None:
-    """Create a file atomically; refuse (FileExistsError) if it already exists."""
-    if path.exists():
-        raise FileExistsError(path)
-    atomic_write(path, text)
+# The one write path lives in ``safewrite``; these names stay for the modules that use them.
+atomic_write = safewrite.atomic_write
+write_new = safewrite.write_new
 
 
 __all__ = [

@@ -46,18 +46,51 @@ def repo_root(repo: Path | None) -> Path:
     return find_root(repo if repo is not None else Path.cwd())
 
 
+def _range_hint() -> str:
+    from ..models.common import DATE_MAX, DATE_MIN
+
+    return f"give a date between {DATE_MIN} and {DATE_MAX}"
+
+
 def parse_date_option(value: str | None, name: str = "--as-of") -> Any:
-    """A YYYY-MM-DD option as a date, or today's date when not given."""
+    """A YYYY-MM-DD option as a date in the plausible range, or today's date when not given."""
     import datetime as dt
 
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
+    from ..models.common import DATE_MAX, DATE_MIN
+
+    day = dt.date.today() if value is None else None
+    if value is not None:
+        try:
+            day = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise QAError(
+                f"{name} {value[:20]!r} is not a date", "write it as YYYY-MM-DD, e.g. 2026-11-30"
+            ) from None
+    assert day is not None
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise QAError(f"{name} {day} is outside the plausible range", _range_hint())
+    return day
+
+
+def parse_month_option(value: str | None, name: str = "--month") -> str:
+    """A YYYY-MM option in the plausible range, stripped; QAError (exit 2) otherwise."""
+    import re
+
+    from ..models.common import DATE_MAX, DATE_MIN
+
+    text = (value or "").strip()
+    m = re.fullmatch(r"(\d{4})-(0[1-9]|1[0-2])", text)
+    if not m:
         raise QAError(
-            f"{name} {value!r} is not a date", "write it as YYYY-MM-DD, e.g. 2026-11-30"
-        ) from None
+            f"{name} {(value or '')[:20]!r} is not a month",
+            f"write it as YYYY-MM, e.g. {name} 2026-11",
+        )
+    if not DATE_MIN.year <= int(m[1]) <= DATE_MAX.year:
+        raise QAError(
+            f"{name} {text} is outside the plausible range",
+            f"give a month between {DATE_MIN.year}-01 and {DATE_MAX.year}-12",
+        )
+    return text
 
 
 def report_error(message: str, hint: str | None = None) -> None:

@@ -154,6 +154,7 @@ def due(
         None,
         "--within",
         min=0,
+        max=3660,
         help="Show items falling due within DAYS as well as the overdue ones "
         "(default: due.within_days in qa.yaml, 14; with --ics: everything).",
     ),
@@ -204,10 +205,9 @@ def due(
     if ics is not None:
         from .. import yamlio
         from ..ics import to_ics
+        from ..pathguard import output_file
 
-        target = ics if ics.is_absolute() else Path.cwd() / ics
-        if target.is_dir():
-            raise QAError(f"--ics {ics} is a folder", "give a file name such as qa-due.ics")
+        target = output_file(ics, "--ics")
         if target.exists() and not target.read_bytes().lstrip().startswith(b"BEGIN:VCALENDAR"):
             raise QAError(
                 f"{ics} exists and is not an iCalendar file; it was left as it was",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from .common import RepoOption, console, handle_errors, repo_root
+from .common import RepoOption, console, handle_errors, parse_month_option, repo_root
 
 
 class By(StrEnum):
@@ -58,6 +58,8 @@ def grades(
     from ..reports.grades import grades as collate
     from ..repository import Repository
 
+    first = parse_month_option(first, "--from") if first is not None else None
+    last = parse_month_option(last, "--to") if last is not None else None
     result = collate(
         Repository.load(repo_root(repo), require_config=True), by=by.value, first=first, last=last
     )

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import typer
 
-from .common import AsOfOption, RepoOption, console, handle_errors, parse_date_option, repo_root
+from .common import (
+    AsOfOption,
+    RepoOption,
+    console,
+    handle_errors,
+    parse_date_option,
+    parse_month_option,
+    repo_root,
+)
 
 
 @handle_errors
@@ -42,15 +50,12 @@ def moderate(
     Recorded in samples/<YYYY-MM>.yaml under `moderation:` (comments and layout kept) so it can
     be re-drawn. Refuses (exit 1) if the month was moderated already, unless --force.
     """
-    import re
 
-    from ..errors import QAError
     from ..moderation import moderate as run
     from ..moderation import record
     from ..repository import Repository
 
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
-        raise QAError(f"--month {month!r} is not a month", "write it as YYYY-MM, e.g. 2026-10")
+    month = parse_month_option(month)
     today = parse_date_option(as_of)
     repository = Repository.load(repo_root(repo), require_config=True)
     result = run(repository, month, today, share, seed, force)

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import typer
 
-from .common import AsOfOption, RepoOption, console, handle_errors, parse_date_option, repo_root
+from .common import (
+    AsOfOption,
+    RepoOption,
+    console,
+    handle_errors,
+    parse_date_option,
+    parse_month_option,
+    repo_root,
+)
 
 
 @handle_errors
@@ -56,16 +64,24 @@ def new(
     Every question of the tool is there with its guidance as a comment; the file is placed
     where `qa validate` expects it. Never overwrites: exit 1 if the file exists.
     """
-    import re
 
     from ..blank import new_return
-    from ..errors import QAError
+    from ..pathguard import check_ids
     from ..repository import Repository
 
+    check_ids(
+        {
+            "--theme": theme,
+            "--audit-id": audit_id,
+            "--worker": worker,
+            "--team": team,
+            "--agency": agency,
+        }
+    )
     today = parse_date_option(as_of)
     day = parse_date_option(date, "--date") if date else None
-    if month is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
-        raise QAError(f"--month {month!r} is not a month", "write it as YYYY-MM")
+    if month is not None:
+        month = parse_month_option(month)
     repository = Repository.load(repo_root(repo), require_config=True)
     rel, text = new_return(
         repository,

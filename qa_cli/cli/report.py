@@ -42,14 +42,11 @@ PasswordOption = typer.Option(
 def _password(path: Path | None) -> str | None:
     if path is None:
         return None
+    from ..pathguard import input_file
+
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise QAError(
-            f"the password file {path} does not exist",
-            "give the path of a text file holding the password on its first line",
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
+        text = input_file(path, "--password-file", 64_000).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
         raise QAError(
             f"the password file {path} could not be read ({exc})",
             "save it as plain UTF-8 text with the password on the first line",
@@ -148,7 +145,7 @@ def multi_agency(
 @report_app.command("complaints")
 @handle_errors
 def complaints(
-    year: int = typer.Option(..., "--year", help="The year, YYYY."),
+    year: int = typer.Option(..., "--year", min=1970, max=2099, help="The year, YYYY."),
     as_of: str | None = AsOfOption,
     redact: bool = RedactOption,
     password_file: Path | None = PasswordOption,
@@ -164,7 +161,7 @@ def complaints(
 @report_app.command("observations")
 @handle_errors
 def observations(
-    year: int = typer.Option(..., "--year", help="The year, YYYY."),
+    year: int = typer.Option(..., "--year", min=1970, max=2099, help="The year, YYYY."),
     as_of: str | None = AsOfOption,
     redact: bool = RedactOption,
     password_file: Path | None = PasswordOption,

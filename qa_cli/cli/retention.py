@@ -14,7 +14,11 @@ from .common import AsOfOption, RepoOption, console, handle_errors, parse_date_o
 def retention(
     as_of: str | None = AsOfOption,
     years: int | None = typer.Option(
-        None, "--years", min=1, help="Retention period (default: retention.years in qa.yaml)."
+        None,
+        "--years",
+        min=1,
+        max=100,
+        help="Retention period (default: retention.years in qa.yaml).",
     ),
     purge: bool = typer.Option(False, "--purge", help="Delete the expired records."),
     by: str | None = typer.Option(None, "--by", help="Staff id of who destroys them (--purge)."),

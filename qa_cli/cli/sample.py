@@ -8,8 +8,15 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from ..errors import QAError
-from .common import AsOfOption, RepoOption, console, handle_errors, parse_date_option, repo_root
+from .common import (
+    AsOfOption,
+    RepoOption,
+    console,
+    handle_errors,
+    parse_date_option,
+    parse_month_option,
+    repo_root,
+)
 
 if TYPE_CHECKING:
     from ..sampling import SamplePlan
@@ -22,13 +29,7 @@ class Programme(StrEnum):
 
 
 def _month(value: str | None, option: str) -> str:
-    import re
-
-    if value is None or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value.strip()):
-        raise QAError(
-            f"{option} {value!r} is not a month", f"write it as YYYY-MM, e.g. {option} 2026-11"
-        )
-    return value.strip()
+    return parse_month_option(value, option)
 
 
 @handle_errors
@@ -82,7 +83,11 @@ def sample(
         ),
     ),
     size: int | None = typer.Option(
-        None, "--size", help="Multi-agency: number of cases in the baseline (8-10 by default)."
+        None,
+        "--size",
+        min=1,
+        max=1000,
+        help="Multi-agency: number of cases in the baseline (8-10 by default).",
     ),
     audit_id: str | None = typer.Option(
         None,
@@ -101,10 +106,12 @@ def sample(
     excluded case and why) and one blank, pre-filled return per allocation. Refuses (exit 1,
     nothing changed) if the month was drawn already; `--add` tops it up, `--verify` re-draws it.
     """
+    from ..pathguard import check_ids
     from ..repository import Repository
     from ..sampling import add_to_sample, plan_sample, write_plan
     from ..sampling import verify as run_verify
 
+    check_ids({"--audit-id": audit_id, "--cohort": cohort})
     root = repo_root(repo)
     today = parse_date_option(as_of)
     prog = programme.value

@@ -23,14 +23,19 @@ def export(
     import json
 
     from .. import yamlio
+    from ..pathguard import check_id, inside, output_dir
     from ..repository import Repository
     from ..schema_export import all_schemas
 
     root = repo_root(repo)
     loaded = Repository.load(root)
-    folder = out if out is not None else root / ".qa" / "schemas"
+    if out is not None:
+        folder = output_dir(out, "--out")
+    else:
+        folder = inside(root, ".qa/schemas", "the schema folder")
     schemas = all_schemas(loaded.tools)
     for name, schema in schemas.items():
+        check_id(name.replace("@", "-"), "a schema file name")  # tool ids are checked ids
         yamlio.atomic_write(folder / name, json.dumps(schema, indent=2) + "\n")
     console.print(f"Wrote {len(schemas)} schemas to {folder}.")
     console.print(

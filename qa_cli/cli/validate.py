@@ -38,13 +38,15 @@ def validate(
     from ..validation.reporters import FORMATS
 
     if paths:
+        from ..pathguard import user_path
+
         for p in paths:
-            if not p.exists():
+            if not p.exists() and not p.is_symlink():
                 raise QAError(
                     f"{p} does not exist", "give a file or folder of the audit repository"
                 )
         root = repo_root(repo) if repo is not None else repo_root(paths[0])
-        selected: list[Path] | None = [p.resolve() for p in paths]
+        selected: list[Path] | None = [user_path(root, p, "PATH") for p in paths]
         if selected == [root]:
             selected = None
     else:

@@ -22,17 +22,34 @@ BELOW_GOOD = frozenset({"requires_improvement", "inadequate"})
 
 Grade = Literal["outstanding", "good", "requires_improvement", "inadequate"]
 
+# Dates outside this range are refused everywhere (files and options): no audit, action or
+# case list of a children's service is dated before 1970 or after 2099, and far dates make
+# date arithmetic (due dates, calendars, retention) overflow.
+DATE_MIN = dt.date(1970, 1, 1)
+DATE_MAX = dt.date(2099, 12, 31)
+
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _SLASHED = re.compile(r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
+def plausible(day: dt.date) -> dt.date:
+    """``day`` if it lies in DATE_MIN..DATE_MAX; else a ``qa_date_range`` error."""
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise PydanticCustomError(
+            "qa_date_range",
+            "{value} is outside the plausible range {low} to {high}",
+            {"value": day.isoformat(), "low": DATE_MIN.isoformat(), "high": DATE_MAX.isoformat()},
+        )
+    return day
+
+
 def parse_iso_date(value: Any) -> dt.date:
-    """Parse an ISO ``YYYY-MM-DD`` date with an error that says how to fix it."""
+    """Parse an ISO ``YYYY-MM-DD`` date in the plausible range; errors say how to fix it."""
     if isinstance(value, dt.datetime):
-        return value.date()
+        return plausible(value.date())
     if isinstance(value, dt.date):
-        return value
+        return plausible(value)
     if not isinstance(value, str):
         raise PydanticCustomError(
             "qa_date_type",
@@ -43,13 +60,14 @@ def parse_iso_date(value: Any) -> dt.date:
     m = _ISO.match(text)
     if m:
         try:
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+            day = dt.date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:
             raise PydanticCustomError(
                 "qa_date_impossible",
                 "{value} is not a real date (that day does not exist in that month)",
                 {"value": text},
             ) from None
+        return plausible(day)
     if _SLASHED.match(text):
         raise PydanticCustomError(
             "qa_date_ambiguous",
@@ -72,6 +90,16 @@ def parse_month(value: Any) -> str:
     if isinstance(value, str):
         m = _MONTH.match(value.strip())
         if m and 1 <= int(m[2]) <= 12:
+            if not DATE_MIN.year <= int(m[1]) <= DATE_MAX.year:
+                raise PydanticCustomError(
+                    "qa_date_range",
+                    "{value} is outside the plausible range {low} to {high}",
+                    {
+                        "value": value.strip(),
+                        "low": DATE_MIN.isoformat()[:7],
+                        "high": DATE_MAX.isoformat()[:7],
+                    },
+                )
             return value.strip()
     raise PydanticCustomError(
         "qa_month", "expected a month written as YYYY-MM, found {found}", {"found": repr(value)}
@@ -113,6 +141,23 @@ def parse_tool_ref(ref: str) -> tuple[str, int] | None:
         return None
     return m[1], int(m[2])
 
+
+_REL_PATH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9][A-Za-z0-9._-]*)*$")
+
+
+def _rel_path(value: Any) -> Any:
+    value = _strict_text(value)
+    if isinstance(value, str) and (not _REL_PATH.match(value) or ".." in value.split("/")):
+        raise PydanticCustomError(
+            "qa_rel_path",
+            "{value} is not a path inside the repository (folders/file.yaml, no '..')",
+            {"value": repr(value[:60])},
+        )
+    return value
+
+
+# A file of the repository named inside another file: relative, '/'-separated, never '..'.
+RelPath = Annotated[str, BeforeValidator(_rel_path)]
 
 ToolRef = Annotated[
     str,

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field, StrictInt
 
-from .common import CaseCode, Id, IsoDate, Month, QAModel, Text, ToolRef
+from .common import CaseCode, Id, IsoDate, Month, QAModel, RelPath, Text, ToolRef
 
 Programme = Literal["single-agency", "crib-sheet", "multi-agency", "themed"]
 
@@ -19,7 +19,7 @@ class Allocation(QAModel):
     auditors: list[Id] = Field(min_length=1)
     allocated: IsoDate
     due: IsoDate
-    file: Text
+    file: RelPath
     reason: Text | None = None
 
 

@@ -36,8 +36,8 @@ def write_report(
         context, workbook = r(context), r(workbook)
         stem = f"{stem}-redacted"
     context = {**context, "redacted": redact}
-    folder = repo.root / report.folder
-    md_path, xlsx_path = folder / f"{stem}.md", folder / f"{stem}.xlsx"
+    md_path = repo.path_for_write(f"{report.folder}/{stem}.md")
+    xlsx_path = repo.path_for_write(f"{report.folder}/{stem}.xlsx")
     assert md_path.name not in PROTECTED and xlsx_path.name not in PROTECTED
     markdown = render(report.template, context, repo.root / "templates")
     data = workbook_bytes(workbook)

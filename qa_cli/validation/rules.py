@@ -53,6 +53,12 @@ _RULES = [
         "unknown schema version",
         "`schema:` names a version of the kind qa does not know.",
     ),
+    Rule(
+        "QA013",
+        "error",
+        "link out of the repository",
+        "A symbolic link leads outside the repository; qa does not read through it.",
+    ),
     # The schema of the file's kind
     Rule(
         "QA101",
@@ -230,6 +236,19 @@ _RULES = [
     ),
     Rule("QA502", "warning", "date of birth", "Text appears to give a date of birth."),
     Rule("QA503", "warning", "postcode", "Text holds what looks like a UK postcode."),
+    # Limits that keep one file from breaking the other commands
+    Rule(
+        "QA601",
+        "error",
+        "implausible date",
+        "A date (or month) outside 1970-01-01..2099-12-31, e.g. a mistyped year.",
+    ),
+    Rule(
+        "QA602",
+        "error",
+        "path outside the repository",
+        "A file named in a file (a sample's `file:`) is not a plain relative path inside it.",
+    ),
 ]
 
 RULES: dict[str, Rule] = {r.code: r for r in _RULES}

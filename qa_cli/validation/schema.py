@@ -179,6 +179,23 @@ def _from_pydantic(lf: LoadedFile, err: dict[str, Any]) -> Diagnostic:
             f"add a line `{name}: ...`",
             key=bool(parent),
         )
+    if etype == "qa_date_range":
+        return at(
+            lf,
+            "QA601",
+            loc,
+            f"{where}: {err['msg']}",
+            "check the year: dates are written YYYY-MM-DD and lie between 1970 and 2099",
+        )
+    if etype == "qa_rel_path":
+        return at(
+            lf,
+            "QA602",
+            loc,
+            f"{where}: {err['msg']}",
+            "name a file of the repository relative to its top folder, e.g. "
+            "audits/2026-11/C-XXXXXXXX--single-agency-safeguarding.yaml",
+        )
     if etype.startswith("qa_date"):
         code = "QA105" if etype == "qa_date_ambiguous" else "QA104"
         hint = "write dates as YYYY-MM-DD, e.g. 2026-02-01 for 1 February 2026"

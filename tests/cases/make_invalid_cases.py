@@ -129,6 +129,24 @@ case(
     {A: sub(A, "completed: 2026-10-20", "completed: 2026-02-30  #<-")},
 )
 case(
+    "QA601-implausible-date",
+    "QA601",
+    {A: sub(A, "completed: 2026-10-20", "completed: 9999-12-31  #<-")},
+    also=["QA407"],
+)
+case(
+    "QA602-sample-file-outside",
+    "QA602",
+    {
+        SAMPLE: sub(
+            SAMPLE,
+            "    file: audits/2026-09/C-7F3K2Q9M--mini-audit.yaml",
+            "    file: audits/../../../outside.yaml  #<-",
+        )
+    },
+    also=["QA403"],
+)
+case(
     "QA105-ambiguous-date",
     "QA105",
     {A: sub(A, "completed: 2026-10-20", "completed: 01/10/2026  #<-")},
