@@ -57,6 +57,22 @@ class LoadedFile:
     version: int | None = None
     model: BaseModel | None = None
     errors: list[dict[str, Any]] = field(default_factory=list)
+    # Set by validation for a file with errors: its model as far as it validates, and the
+    # paths that did not (qa_cli.validation.salvage). Other commands read ``model`` only.
+    partial: BaseModel | None = None
+    broken: frozenset[tuple[str | int, ...]] = frozenset()
+
+    @property
+    def checkable(self) -> BaseModel | None:
+        """The model validation checks look at: the valid model, or else the partial one."""
+        return self.model if self.model is not None else self.partial
+
+    def checkable_as(self, model: type[M]) -> M:
+        """:attr:`checkable`, typed; a partial model's broken fields are None."""
+        m = self.checkable
+        if not isinstance(m, model):
+            raise TypeError(f"{self.rel} holds no {model.__name__}")
+        return m
 
     @cached_property
     def roundtrip(self) -> Any:

@@ -171,6 +171,9 @@ def _problem_from_error(exc: YAMLError, text: str) -> YamlProblem:
             "a tab character is used for indentation; YAML allows only spaces",
             "replace the tab with spaces (two spaces per level); most editors can show tabs",
         )
+    opened = _unclosed(exc, lines, line)
+    if opened is not None:
+        return opened
     message = str(problem).strip()
     hint = "check the indentation and the colon after each key on this line and the one above"
     if "mapping values are not allowed" in message:
@@ -185,6 +188,42 @@ def _problem_from_error(exc: YAMLError, text: str) -> YamlProblem:
     elif "did not find expected" in message or "expected <block end>" in message:
         hint = "check that this line is indented like the lines around it"
     return YamlProblem("QA002", line, column, f"YAML syntax error: {message}", hint)
+
+
+# A construct the parser gave up on far from where it starts: point where it was opened.
+_OPENERS = {
+    "while scanning a quoted scalar": (
+        "a quoted value starts here but its closing quote is missing",
+        "add the closing {q} at the end of the value on this line",
+    ),
+    "while parsing a flow sequence": (
+        "a list written on one line starts here with `[` but is not closed",
+        "add the closing `]` at the end of the list on this line",
+    ),
+    "while parsing a flow mapping": (
+        "a mapping written on one line starts here with `{` but is not closed",
+        "add the closing `}}` at the end of it on this line, or write one key per line",
+    ),
+}
+
+
+def _unclosed(exc: YAMLError, lines: list[str], gave_up: int) -> YamlProblem | None:
+    """A problem at the start of an unclosed quote, list or mapping; None for other errors."""
+    context = getattr(exc, "context", None)
+    mark = getattr(exc, "context_mark", None)
+    if context not in _OPENERS or mark is None:
+        return None
+    message, hint = _OPENERS[context]
+    src = lines[mark.line] if mark.line < len(lines) else ""
+    quote = src[mark.column : mark.column + 1]
+    where = "the end of the file" if gave_up >= len(lines) else f"line {gave_up}"
+    return YamlProblem(
+        "QA002",
+        mark.line + 1,
+        mark.column + 1,
+        f"YAML syntax error: {message} (the reader gave up at {where})",
+        hint.format(q=f"`{quote}`" if quote in "\"'" and quote else "quote"),
+    )
 
 
 def _has_anchor(text: str) -> tuple[int, int] | None:

@@ -20,10 +20,14 @@ from ..models.themed import ThemedScope
 from ..repository import LoadedFile, Repository
 from .diagnostics import Diagnostic
 from .returns import is_complete
+from .salvage import is_broken
 from .schema import at
 from .tools import _unknown, duplicate_ids
 
 _MONTH_DIR = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+# Kinds whose cross-file checks also run on a partial model (a file with schema errors),
+# each written to skip what depends on a value that did not validate.
+PARTIAL_KINDS = frozenset({"qa/audit", "qa/crib-sheet", "qa/agency-return"})
 
 
 class Refs:
@@ -40,15 +44,15 @@ class Refs:
             return []
         return [_unknown(lf, "QA401", loc, "staff id", sid, set(self.staff))]
 
-    def owner_ref(self, lf: LoadedFile, loc: list[str | int], oid: str) -> list[Diagnostic]:
-        if not self.ok or oid in self.staff or oid in self.agencies:
+    def owner_ref(self, lf: LoadedFile, loc: list[str | int], oid: str | None) -> list[Diagnostic]:
+        if not self.ok or oid is None or oid in self.staff or oid in self.agencies:
             return []
         return [
             _unknown(lf, "QA401", loc, "staff or agency id", oid, set(self.staff) | self.agencies)
         ]
 
-    def team_ref(self, lf: LoadedFile, loc: list[str | int], tid: str) -> list[Diagnostic]:
-        if not self.ok or tid in self.teams:
+    def team_ref(self, lf: LoadedFile, loc: list[str | int], tid: str | None) -> list[Diagnostic]:
+        if not self.ok or tid is None or tid in self.teams:
             return []
         return [_unknown(lf, "QA402", loc, "team", tid, set(self.teams))]
 
@@ -95,7 +99,11 @@ def check_actions(
     base: list[str | int],
     owner_may_be_agency: bool = False,
 ) -> list[Diagnostic]:
-    out = duplicate_ids(lf, [(a.id, [*base, i, "id"]) for i, a in enumerate(actions)], "action id")
+    out = duplicate_ids(
+        lf,
+        [(a.id, [*base, i, "id"]) for i, a in enumerate(actions) if a.id is not None],
+        "action id",
+    )
     for i, a in enumerate(actions):
         loc: list[str | int] = [*base, i]
         if owner_may_be_agency:
@@ -136,12 +144,17 @@ def check_actions(
     return out
 
 
+def _intact(lf: LoadedFile, *fields: str) -> bool:
+    """Whether none of the top-level ``fields`` failed validation (see validation.salvage)."""
+    return not any(is_broken(lf.broken, f) for f in fields)
+
+
 def check_audit(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic]:
-    m = lf.model_as(AuditReturn)
+    m = lf.checkable_as(AuditReturn)
     out: list[Diagnostic] = []
     out += refs.team_ref(lf, ["team"], m.team)
     out += refs.staff_ref(lf, ["social_worker"], m.social_worker)
-    for i, a in enumerate(m.auditors):
+    for i, a in enumerate(m.auditors or []):
         out += refs.staff_ref(lf, ["auditors", i], a)
         staff = refs.staff.get(a)
         if staff is not None and (
@@ -161,10 +174,10 @@ def check_audit(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic
                     "ask the Lead QA Auditor to reallocate the case (App. E 1)",
                 )
             )
-    out += check_actions(lf, refs, m.actions, ["actions"])
+    out += check_actions(lf, refs, m.actions or [], ["actions"])
     if m.qa_review is not None:
         out += refs.staff_ref(lf, ["qa_review", "reviewer"], m.qa_review.reviewer)
-        for i, f in enumerate(m.qa_review.forwarded_to):
+        for i, f in enumerate(m.qa_review.forwarded_to or []):
             out += refs.staff_ref(lf, ["qa_review", "forwarded_to", i], f)
         out += _order(
             lf,
@@ -189,7 +202,7 @@ def check_audit(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic
     out += _order(lf, m.completed, m.allocated, ["completed"], "completed", "allocated")
     out += _order(lf, m.due, m.allocated, ["due"], "due", "allocated")
     complete = is_complete(lf)
-    if complete and m.completed is None:
+    if complete and m.completed is None and _intact(lf, "completed"):
         out.append(
             at(
                 lf,
@@ -201,7 +214,7 @@ def check_audit(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic
         )
     grade = m.qa_review.agreed_grade if m.qa_review is not None else m.overall_grade
     below = (m.overall_grade in BELOW_GOOD) or (grade in BELOW_GOOD)
-    if complete and below and not m.actions:
+    if complete and below and not m.actions and _intact(lf, "actions"):
         out.append(
             at(
                 lf,
@@ -221,7 +234,7 @@ def check_audit(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic
                 "add the `qa_review:` (reviewer, date, agreed_grade), or set status back",
             )
         )
-    if m.status == "closed":
+    if m.status == "closed" and m.actions:
         pending = [a.id for a in m.actions if a.status != "verified"]
         if pending:
             idx = next(i for i, a in enumerate(m.actions) if a.status != "verified")
@@ -234,7 +247,8 @@ def check_audit(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic
                     "verify them with `qa actions verify`, or set the status back to qa_review",
                 )
             )
-    out += _audit_place(repo, lf, m)
+    if _intact(lf, "tool", "case", "allocated"):
+        out += _audit_place(repo, lf, m)
     return out
 
 
@@ -350,11 +364,13 @@ def check_sample(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnosti
 
 
 def check_crib_sheet(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic]:
-    m = lf.model_as(CribSheet)
+    m = lf.checkable_as(CribSheet)
     out = refs.team_ref(lf, ["team"], m.team)
     for k in ("social_worker", "team_manager", "service_manager"):
         out += refs.staff_ref(lf, [k], getattr(m, k))
-    out += check_actions(lf, refs, m.actions, ["actions"])
+    out += check_actions(lf, refs, m.actions or [], ["actions"])
+    if not _intact(lf, "month", "team", "case"):
+        return out
     expected = layout.crib_sheet_path(m.month, m.team, m.case)
     if lf.rel != expected:
         out.append(_name_mismatch(lf, expected, ["case"]))
@@ -445,8 +461,10 @@ def check_multi_agency(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Dia
 
 
 def check_agency_return(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic]:
-    m = lf.model_as(AgencyReturn)
+    m = lf.checkable_as(AgencyReturn)
     out = refs.staff_ref(lf, ["auditor"], m.auditor)
+    if not _intact(lf, "case", "agency"):
+        return out
     parts = _parts(lf)
     audit_id = parts[1] if len(parts) == 4 and parts[0] == "multi-agency" else "<id>"
     expected = layout.agency_return_path(audit_id, m.case, m.agency)
@@ -523,7 +541,7 @@ def check_cross_file(repo: Repository, files: Iterable[LoadedFile]) -> list[Diag
     refs = Refs(repo.config_or_none)
     out: list[Diagnostic] = []
     for lf in files:
-        if lf.model is None:
+        if lf.model is None and not (lf.partial is not None and lf.kind in PARTIAL_KINDS):
             continue
         k = lf.kind
         check = _CHECKS.get(k or "")

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..models import KINDS
 from ..models.config import Config
-from ..repository import Repository
+from ..repository import LoadedFile, Repository
 from .crossfile import check_cross_file
 from .diagnostics import Report
 from .privacy_rules import check_privacy
 from .returns import check_returns
+from .salvage import salvage
 from .schema import schema_diagnostics
 from .tools import check_config, check_tools
 
@@ -22,6 +24,7 @@ def validate_repository(repo: Repository) -> Report:
     for lf in selected:
         for d in schema_diagnostics(lf):
             report.add(d)
+        _salvage(lf)
     if (
         repo.config_file is not None
         and repo.config_file in selected
@@ -38,6 +41,20 @@ def validate_repository(repo: Repository) -> Report:
     for d in check_privacy(selected):
         report.add(d)
     return report
+
+
+# Kinds checked from a partial model when they fail their schema. Tools, samples and qa.yaml
+# feed other files' checks, so a broken one is reported alone rather than half-trusted.
+_SALVAGED = frozenset(
+    {"qa/audit", "qa/crib-sheet", "qa/agency-return", "qa/observation", "qa/complaint"}
+)
+
+
+def _salvage(lf: LoadedFile) -> None:
+    """Give a file that failed its schema a partial model, so the later checks still run."""
+    if lf.model is not None or not lf.errors or lf.kind not in _SALVAGED or lf.version is None:
+        return
+    lf.partial, lf.broken = salvage(KINDS[lf.kind][lf.version], lf.data)
 
 
 def validate(root: Path, paths: Iterable[Path] | None = None) -> tuple[Repository, Report]:

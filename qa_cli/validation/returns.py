@@ -14,6 +14,7 @@ from ..models.multi_agency import AgencyReturn
 from ..models.tool import CLOSED_ANSWERS, Question, Tool
 from ..repository import LoadedFile, Repository
 from .diagnostics import Diagnostic
+from .salvage import is_broken
 from .schema import at, suggest
 
 CHECK_KEYS = ("social_worker", "manager", "comment", "checked")
@@ -23,7 +24,7 @@ ANSWER_KEYS = ("answer", "comment")
 def is_complete(lf: LoadedFile) -> bool:
     """Whether a return is far enough along that required answers must be there."""
     kind = FILE_KINDS.get(lf.kind or "")
-    return kind is not None and kind.is_complete(lf.model)
+    return kind is not None and kind.is_complete(lf.checkable)
 
 
 def split_answer(q: Question, raw: Any) -> tuple[Any, str | None, dict[str, Any] | None]:
@@ -47,6 +48,32 @@ def is_blank(value: Any) -> bool:
     return False
 
 
+def reason_of(tool: Tool, q: Question) -> Question | None:
+    """The question whose "no" (or other trigger) this follow-up only asks the reason of.
+
+    A text follow-up that applies exactly when its base question needs a comment asks the
+    same thing as that comment: one reason, written once, satisfies both (the comment is
+    the preferred place; an answer to the follow-up, as older returns have, counts too).
+    """
+    cond = q.applies_if
+    if q.type != "text" or cond is None:
+        return None
+    base = tool.questions().get(cond.question)
+    if base is None or not base.comment_triggers():
+        return None
+    return base if set(cond.answers()) <= set(base.comment_triggers()) else None
+
+
+def reason_followups(tool: Tool) -> dict[str, str]:
+    """{base question id: its reason follow-up's id} for the tool's reason follow-ups."""
+    out: dict[str, str] = {}
+    for q in tool.questions().values():
+        base = reason_of(tool, q)
+        if base is not None:
+            out.setdefault(base.id, q.id)
+    return out
+
+
 def condition_met(tool: Tool, q: Question, answers: dict[str, Any]) -> bool:
     """Whether a follow-up question applies, given the other answers."""
     cond = q.applies_if
@@ -67,9 +94,11 @@ def check_returns(repo: Repository, files: list[LoadedFile]) -> list[Diagnostic]
     staff_ids = {s.id for s in config.staff} if config else None
     out: list[Diagnostic] = []
     for lf in files:
-        m = lf.model
+        m = lf.checkable
         if not isinstance(m, RETURN_MODELS):
             continue
+        if m.tool is None or not isinstance(m.answers, dict):
+            continue  # the tool or the answers did not validate: reported already
         tool = repo.tools.get(m.tool)
         if tool is None:
             out.append(_unknown_tool(repo, lf, m.tool))
@@ -95,11 +124,12 @@ def _unknown_tool(repo: Repository, lf: LoadedFile, ref: str) -> Diagnostic:
 
 def _check_answers(lf: LoadedFile, tool: Tool, staff_ids: set[str] | None) -> list[Diagnostic]:
     out: list[Diagnostic] = []
-    m = lf.model
+    m = lf.checkable
     assert isinstance(m, RETURN_MODELS)  # check_returns passes returns only
     questions = tool.questions()
     answers: dict[str, Any] = m.answers
     complete = is_complete(lf)
+    reasons = reason_followups(tool)
     for key in answers:
         if key not in questions:
             close = difflib.get_close_matches(str(key), list(questions), n=1, cutoff=0.6)
@@ -157,7 +187,8 @@ def _check_answers(lf: LoadedFile, tool: Tool, staff_ids: set[str] | None) -> li
                         )
                     )
         if is_blank(value):
-            if q.required and complete:
+            # a reason follow-up is given by the base answer's comment (QA305 asks for it)
+            if q.required and complete and reason_of(tool, q) is None:
                 out.append(
                     at(
                         lf,
@@ -190,7 +221,12 @@ def _check_answers(lf: LoadedFile, tool: Tool, staff_ids: set[str] | None) -> li
                 )
                 continue
             triggered = _matches(value, q.comment_triggers())
-        if triggered and complete and is_blank(comment):
+        if (
+            triggered
+            and complete
+            and is_blank(comment)
+            and not _reason_given(reasons, qid, answers)
+        ):
             out.append(
                 at(
                     lf,
@@ -201,7 +237,12 @@ def _check_answers(lf: LoadedFile, tool: Tool, staff_ids: set[str] | None) -> li
                     "and any action needed>",
                 )
             )
-    if isinstance(m, AuditReturn) and complete and m.overall_grade is None:
+    if (
+        isinstance(m, AuditReturn)
+        and complete
+        and m.overall_grade is None
+        and not is_broken(lf.broken, "overall_grade")
+    ):
         out.append(
             at(
                 lf,
@@ -211,7 +252,12 @@ def _check_answers(lf: LoadedFile, tool: Tool, staff_ids: set[str] | None) -> li
                 "add `overall_grade:` (outstanding, good, requires_improvement or inadequate)",
             )
         )
-    if isinstance(m, AgencyReturn) and complete and m.grade is None:
+    if (
+        isinstance(m, AgencyReturn)
+        and complete
+        and m.grade is None
+        and not is_broken(lf.broken, "grade")
+    ):
         out.append(
             at(
                 lf,
@@ -222,6 +268,12 @@ def _check_answers(lf: LoadedFile, tool: Tool, staff_ids: set[str] | None) -> li
             )
         )
     return out
+
+
+def _reason_given(reasons: dict[str, str], qid: str, answers: dict[str, Any]) -> bool:
+    """Whether the reason follow-up of ``qid`` is answered (an older return's way)."""
+    follow = reasons.get(qid)
+    return follow is not None and not is_blank(answers.get(follow))
 
 
 def _matches(value: Any, triggers: list[str]) -> bool:

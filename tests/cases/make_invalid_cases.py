@@ -226,7 +226,8 @@ case(
         A: sub(
             A,
             "  child-seen-alone:\n    answer: no\n"
-            "    comment: Seen with the mother on both visits.\n",
+            "    comment: Seen with the mother on both visits.\n"
+            "  not-seen-alone-reason: The child was unwell at the planned visit.\n",
             "  child-seen-alone: no  #<-\n",
         )
     },
