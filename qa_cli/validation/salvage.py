@@ -56,7 +56,7 @@ def _adapter(model_cls: type[BaseModel], name: str) -> TypeAdapter[Any]:
 
     annotation: Any = info.annotation
     if info.metadata:
-        annotation = Annotated[(annotation, *info.metadata)]  # type: ignore[valid-type]
+        annotation = Annotated[(annotation, *info.metadata)]
     return TypeAdapter(annotation)
 
 
