@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, StrictBool, StrictInt
+from pydantic import Field, StrictBool, StrictInt, field_validator
 
 from .common import Id, QAModel, Text
 
@@ -147,6 +147,26 @@ class CaseListSettings(QAModel):
     team_aliases: dict[Id, list[Text]] = Field(default_factory=dict)
 
 
+class ToolkitSettings(QAModel):
+    """Where CI and pre-commit install the qa toolkit from (set by `qa init --toolkit-source`)."""
+
+    # A git URL at a tag or commit, or an exact package version (checked by qa_cli.ci).
+    source: Text | None = None
+
+    @field_validator("source")
+    @classmethod
+    def _pinned(cls, value: str | None) -> str | None:
+        if value is not None:
+            from ..ci import parse_source
+            from ..errors import QAError
+
+            try:
+                parse_source(value)
+            except QAError as exc:
+                raise ValueError(f"{exc.message}; {exc.hint}") from None
+        return value
+
+
 class Config(QAModel):
     schema_: Literal["qa/config@1"] = Field(alias="schema")
     organisation: Text
@@ -160,6 +180,7 @@ class Config(QAModel):
     retention: Retention = Field(default_factory=Retention)
     limits: Limits = Field(default_factory=Limits)
     case_list: CaseListSettings = Field(default_factory=CaseListSettings)
+    toolkit: ToolkitSettings = Field(default_factory=ToolkitSettings)
 
     model_config = QAModel.model_config | {"populate_by_name": True}
 

@@ -36,6 +36,10 @@ class Report:
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files_checked: int = 0
+    # The relative paths checked (one JUnit test case each) and the findings that a
+    # `# qa: disable=` comment silenced (counted in the summary, kept in SARIF).
+    checked: list[str] = field(default_factory=list)
+    suppressed: list[Diagnostic] = field(default_factory=list)
 
     def add(self, diagnostic: Diagnostic) -> None:
         self.diagnostics.append(diagnostic)

@@ -14,13 +14,14 @@ from .privacy_rules import check_privacy
 from .returns import check_returns
 from .salvage import salvage
 from .schema import schema_diagnostics
+from .suppress import split_suppressed
 from .tools import check_config, check_tools
 
 
 def validate_repository(repo: Repository) -> Report:
     """All diagnostics for the repository's selected files (cross-file rules see every file)."""
-    report = Report(files_checked=len(repo.selected))
     selected = repo.selected
+    report = Report(files_checked=len(selected), checked=[lf.rel for lf in selected])
     for lf in selected:
         for d in schema_diagnostics(lf):
             report.add(d)
@@ -40,6 +41,9 @@ def validate_repository(repo: Repository) -> Report:
         report.add(d)
     for d in check_privacy(selected):
         report.add(d)
+    report.diagnostics, report.suppressed = split_suppressed(
+        report.diagnostics, {lf.rel: lf.text for lf in repo.files}
+    )
     return report
 
 

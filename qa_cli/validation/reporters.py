@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from xml.sax.saxutils import escape, quoteattr
 
 from .diagnostics import Diagnostic, Report
 from .rules import RULES
+from .sarif import as_sarif
 
 
 def summary(report: Report) -> str:
     e, w = len(report.errors), len(report.warnings)
     if not e and not w:
-        return f"{report.files_checked} files checked: no problems found."
-    return (
-        f"{report.files_checked} files checked: {e} error{'s' * (e != 1)}, "
-        f"{w} warning{'s' * (w != 1)}."
-    )
+        text = f"{report.files_checked} files checked: no problems found."
+    else:
+        text = (
+            f"{report.files_checked} files checked: {e} error{'s' * (e != 1)}, "
+            f"{w} warning{'s' * (w != 1)}."
+        )
+    n = len(report.suppressed)
+    if n:
+        text += f" {n} finding{'s' * (n != 1)} silenced by `# qa: disable=` comments."
+    return text
 
 
 def text_lines(d: Diagnostic) -> list[str]:
@@ -44,6 +51,7 @@ def as_json(report: Report) -> str:
                 "files_checked": report.files_checked,
                 "errors": len(report.errors),
                 "warnings": len(report.warnings),
+                "suppressed": len(report.suppressed),
                 "diagnostics": [d.as_dict() for d in report.sorted()],
             },
             indent=2,
@@ -73,30 +81,84 @@ def as_github(report: Report) -> str:
     return "\n".join(out) + "\n"
 
 
-def as_junit(report: Report) -> str:
-    diags = report.sorted()
-    cases = []
-    for d in diags:
-        body = escape(d.message + (f"\nHow to fix: {d.hint}" if d.hint else ""))
-        tag = "failure" if d.severity == "error" else "skipped"
-        name = quoteattr(f"{d.code} line {d.line}")
-        cases.append(
-            f"  <testcase classname={quoteattr(d.path)} name={name}>"
-            f"<{tag} message={quoteattr(d.message)}>{body}</{tag}></testcase>"
+def _junit_case(path: str, diags: list[Diagnostic], strict: bool) -> tuple[str, bool]:
+    """One file's test case: a <failure> per error (and per warning under --strict)."""
+    failing = [d for d in diags if d.severity == "error" or strict]
+    notes = [d for d in diags if d not in failing]
+    folder = path.rsplit("/", 1)[0] if "/" in path else "."
+    parts = [f"    <testcase classname={quoteattr(folder)} name={quoteattr(path)}>"]
+    for d in failing:
+        body = escape("\n".join(text_lines(d)))
+        kind = quoteattr(f"{d.code} {RULES[d.code].title} ({d.severity})")
+        parts.append(
+            f"      <failure message={quoteattr(f'line {d.line}: {d.message}')} type={kind}>"
+            f"{body}</failure>"
         )
-    if not cases:
-        cases.append('  <testcase classname="qa" name="validate"/>')
-    head = (
-        f'<testsuite name="qa validate" tests="{max(len(diags), 1)}" '
-        f'failures="{len(report.errors)}" skipped="{len(report.warnings)}">'
-    )
+    if notes:
+        out = "\n".join(line for d in notes for line in text_lines(d))
+        parts.append(f"      <system-out>{escape(out)}</system-out>")
+    if len(parts) == 1:
+        return parts[0][:-1] + "/>", False
+    parts.append("    </testcase>")
+    return "\n".join(parts), bool(failing)
+
+
+def as_junit(report: Report, strict: bool = False) -> str:
+    """JUnit XML: one test case per checked file; it fails when the file has errors.
+
+    Warnings fail their file too under ``strict``; otherwise they are listed in the test
+    case's output. The failure count is non-zero exactly when `qa validate` exits 1.
+    """
+    by_path: dict[str, list[Diagnostic]] = {p: [] for p in report.checked}
+    for d in report.sorted():
+        by_path.setdefault(d.path, []).append(d)
+    cases, failures = [], 0
+    for path, diags in by_path.items():
+        text, failed = _junit_case(path, diags, strict)
+        cases.append(text)
+        failures += failed
+    counts = f'tests="{len(cases)}" failures="{failures}" errors="0" skipped="0"'
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'
-        + head
-        + "\n"
+        f'<testsuites name="qa validate" {counts}>\n'
+        f'  <testsuite name="qa validate" {counts}>\n'
+        f'    <properties><property name="summary" value={quoteattr(summary(report))}/>'
+        "</properties>\n"
         + "\n".join(cases)
-        + "\n</testsuite>\n"
+        + ("\n" if cases else "")
+        + "  </testsuite>\n</testsuites>\n"
     )
 
 
-FORMATS = {"text": as_text, "json": as_json, "github": as_github, "junit": as_junit}
+def as_markdown(report: Report, strict: bool = False) -> str:
+    """A short Markdown summary (for $GITHUB_STEP_SUMMARY): counts by rule, then by file."""
+    out = ["## qa validate", "", summary(report), ""]
+    if report.diagnostics:
+        by_rule: dict[str, int] = {}
+        for d in report.diagnostics:
+            by_rule[d.code] = by_rule.get(d.code, 0) + 1
+        out += ["| rule | severity | what | findings |", "| --- | --- | --- | --- |"]
+        for code, n in sorted(by_rule.items()):
+            r = RULES[code]
+            out.append(f"| {code} | {r.severity} | {_md(r.title)} | {n} |")
+        out += ["", "| file | line | rule | message |", "| --- | --- | --- | --- |"]
+        for d in report.sorted():
+            out.append(f"| {_md(d.path)} | {d.line} | {d.code} | {_md(d.message)} |")
+        out.append("")
+    return "\n".join(out) + "\n"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+Renderer = Callable[[Report, bool], str]
+
+FORMATS: dict[str, Renderer] = {
+    "text": lambda r, _strict: as_text(r),
+    "json": lambda r, _strict: as_json(r),
+    "github": lambda r, _strict: as_github(r),
+    "junit": as_junit,
+    "sarif": as_sarif,
+    "markdown": as_markdown,
+}
