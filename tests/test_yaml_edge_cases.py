@@ -90,7 +90,7 @@ def test_internal_error_shows_no_traceback(repo: Path, run, monkeypatch) -> None
     def boom(*_a, **_k):
         raise RuntimeError("child data must not leak into a traceback")
 
-    monkeypatch.setattr(engine, "validate", boom)
+    monkeypatch.setattr(engine, "validate_repository", boom)
     result = run("validate", "--repo", repo)
     assert result.exit_code == 2
     assert "Traceback" not in result.output
@@ -126,7 +126,7 @@ def test_junit_output_is_xml(repo: Path, run) -> None:
     result = run("validate", "--repo", repo, "--format", "junit")
     suite = ET.fromstring(result.stdout)
     assert suite.get("failures") == "1"
-    assert suite.find("testcase/failure") is not None
+    assert suite.find("testsuite/testcase/failure") is not None
 
 
 def test_validate_given_paths_only_reports_those(repo: Path, run) -> None:
