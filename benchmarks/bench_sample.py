@@ -80,7 +80,7 @@ def main() -> None:
         sampling.write_plan(repo, plan)
         t_write = time.perf_counter() - t
         t = time.perf_counter()
-        v = sampling.verify(Repository.load(repo_dir), "2026-12", "single-agency")
+        v = sampling.verify_sample(Repository.load(repo_dir), "2026-12", "single-agency")
         t_verify = time.perf_counter() - t
         size = os.path.getsize(repo_dir / plan.rel)
         print(f"case list: {len(rows):,} cases from a {n:,}-row export")

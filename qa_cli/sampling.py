@@ -1,10 +1,11 @@
 """Seeded, stratified, conflict-aware draws of the month's cases (App. A, D, E).
 
-The draw is a pure function of the case list, the rules and the seed: the same three give
-the same sample, so anyone can re-draw a recorded sample and see that it was not hand-picked
-(``qa sample --verify``). The rules are recorded in the sample file in full (which teams each
-pair may audit, which teams are left out and why), so a later change to qa.yaml does not
-change what a re-draw of an old month gives.
+The draw (:func:`draw`) is a pure function of the case list, the rules, the seed and the
+history it reads from earlier audits (:class:`DrawInputs`: cases audited within the
+exclusion window, re-audits due). All four are recorded in the sample file (the case list by
+path and SHA-256; the rules in full: which teams each pair may audit, which teams are left out
+and why), so anyone can re-draw a recorded sample from the file alone and see that it was not
+hand-picked (``qa sample --verify``), whatever has changed in qa.yaml or the repository since.
 
 How a draw goes:
 
@@ -26,12 +27,19 @@ import datetime as dt
 import hashlib
 import random
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import layout
 from .caselist import CATEGORIES, CaseRow
+from .models.audit import AuditReturn
+from .models.crib_sheet import CribSheet
+from .models.multi_agency import MultiAgencyScope
+
+if TYPE_CHECKING:
+    from .models.sample import Sample
+    from .repository import LoadedFile, Repository
 
 ALGORITHM = "qa-sample/1"
 PROGRAMMES = ("single-agency", "crib-sheet", "multi-agency")
@@ -143,163 +151,221 @@ def draw(
     already: Mapping[tuple[str, ...], int] | None = None,
     taken: Iterable[str] = (),
 ) -> DrawResult:
-    """Draw the month's sample. ``history``: case -> last audited; ``already``: cases each
-    taker has (for a top-up); ``taken``: cases already in the sample."""
-    history = history or {}
+    """Draw the month's sample, in the four steps of the module's docstring.
+
+    ``history``: case -> last audited; ``reaudits``: cases whose re-audit falls due;
+    ``already``: cases each taker has (for a top-up); ``taken``: cases already in the sample.
+    """
+    state = _DrawState.start(rules, already or {})
+    reaudit_set, taken_set = set(reaudits), set(taken)
+    eligible, reaudit_rows = _screen(state, cases, history or {}, reaudit_set, taken_set)
+    rng.shuffle(eligible)
+    _draw_reaudits(state, reaudit_rows, sorted(reaudit_set - taken_set))
+    _draw_rounds(state, eligible, rng)
+    _note_shortfalls(state)
+    return state.result()
+
+
+@dataclass
+class _DrawState:
+    """One draw as it goes: what each taker still needs, what is allocated, notes."""
+
+    rules: DrawRules
+    wanted: dict[int, int]
+    need: dict[int, int]
+    can_take: dict[str, list[int]]
+    allocations: list[tuple[int, Drawn]] = field(default_factory=list)
+    picked: set[str] = field(default_factory=set)
+    excluded: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    queues: dict[tuple[str, str], list[CaseRow]] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, rules: DrawRules, already: Mapping[tuple[str, ...], int]) -> _DrawState:
+        wanted = {i: t.need - already.get(t.auditors, 0) for i, t in enumerate(rules.takers)}
+        can_take: dict[str, list[int]] = {}
+        for i, t in enumerate(rules.takers):
+            for team in t.teams:
+                can_take.setdefault(team, []).append(i)
+        return cls(rules, wanted, dict(wanted), can_take)
+
+    def allocate(self, i: int, c: CaseRow, reason: str | None) -> None:
+        tool = self.rules.tools[c.category]
+        self.allocations.append((i, Drawn(c, self.rules.takers[i].auditors, tool, reason)))
+        self.picked.add(c.case)
+        self.need[i] -= 1
+
+    def first_free(self, team: str, cat: str, i: int) -> CaseRow | None:
+        """The next case of the team and category that taker ``i`` may audit."""
+        auditors = self.rules.takers[i].auditors
+        for c in self.queues.get((team, cat), ()):
+            if c.case not in self.picked and c.worker not in auditors:
+                return c
+        return None
+
+    def cats_for(self, team: str, i: int) -> list[str]:
+        return [cat for cat in CATEGORIES if self.first_free(team, cat, i) is not None]
+
+    def result(self) -> DrawResult:
+        self.allocations.sort(key=lambda p: (p[0], p[1].case.case))
+        return DrawResult([d for _, d in self.allocations], self.excluded, self.notes)
+
+
+def _exclusion(
+    rules: DrawRules, c: CaseRow, history: Mapping[str, dt.date], window_start: dt.date
+) -> str | None:
+    """Why a case may not be drawn (step 1), or None when it is eligible."""
+    if c.team in rules.excluded_teams:
+        return rules.excluded_teams[c.team]
+    last = history.get(c.case)
+    if rules.exclude_audited_within_months and last is not None and last > window_start:
+        return reason_audited(rules.exclude_audited_within_months)
+    if rules.need_worker and not c.worker:
+        return REASON_NO_WORKER
+    if c.category not in rules.tools:
+        return f"no audit tool set for category {c.category}"
+    return None
+
+
+def _screen(
+    state: _DrawState,
+    cases: Iterable[CaseRow],
+    history: Mapping[str, dt.date],
+    reaudits: set[str],
+    taken: set[str],
+) -> tuple[list[CaseRow], list[CaseRow]]:
+    """Step 1: (eligible cases, re-audit cases); exclusions are recorded with their reason."""
     from .calendar import add_months
 
+    rules = state.rules
     window_start = add_months(rules.allocated, -rules.exclude_audited_within_months)
-    reaudit_set = set(reaudits)
-    taken_set = set(taken)
-    need = {i: t.need - (already or {}).get(t.auditors, 0) for i, t in enumerate(rules.takers)}
-    can_take: dict[str, list[int]] = {}
-    for i, t in enumerate(rules.takers):
-        for team in t.teams:
-            can_take.setdefault(team, []).append(i)
-    excluded: list[tuple[str, str]] = []
-    notes: list[str] = []
     eligible: list[CaseRow] = []
     reaudit_rows: list[CaseRow] = []
-    audited_reason = reason_audited(rules.exclude_audited_within_months)
     for c in sorted(cases, key=lambda r: r.case):
-        if c.case in taken_set:
+        if c.case in taken or (rules.cohort and c.category != rules.cohort):
             continue
-        if rules.cohort and c.category != rules.cohort:
-            continue
-        if c.case in reaudit_set:
+        if c.case in reaudits:
             reaudit_rows.append(c)
             continue
-        if c.team in rules.excluded_teams:
-            excluded.append((c.case, rules.excluded_teams[c.team]))
-        elif (
-            rules.exclude_audited_within_months
-            and c.case in history
-            and history[c.case] > window_start
-        ):
-            excluded.append((c.case, audited_reason))
-        elif rules.need_worker and not c.worker:
-            excluded.append((c.case, REASON_NO_WORKER))
-        elif c.category not in rules.tools:
-            excluded.append((c.case, f"no audit tool set for category {c.category}"))
-        elif c.team in can_take:
+        reason = _exclusion(rules, c, history, window_start)
+        if reason is not None:
+            state.excluded.append((c.case, reason))
+        elif c.team in state.can_take:
             eligible.append(c)
-    rng.shuffle(eligible)
+    return eligible, reaudit_rows
 
-    allocations: list[tuple[int, Drawn]] = []
-    picked: set[str] = set()
 
-    def allocate(i: int, c: CaseRow, reason: str | None) -> None:
-        allocations.append((i, Drawn(c, rules.takers[i].auditors, rules.tools[c.category], reason)))
-        picked.add(c.case)
-        need[i] -= 1
-
-    # Re-audits first: the action plan asked for them.
-    missing_reaudits = sorted(reaudit_set - {c.case for c in reaudit_rows} - taken_set)
-    for code in missing_reaudits:
-        notes.append(
-            f"re-audit of {code} falls due but the case is not on the case list "
-            "(closed or transferred?): not drawn"
-        )
-    for c in reaudit_rows:
+def _draw_reaudits(state: _DrawState, rows: list[CaseRow], due: list[str]) -> None:
+    """Step 2: re-audits first, as the action plan asked; to the pair with most room."""
+    rules, need = state.rules, state.need
+    listed = {c.case for c in rows}
+    for code in due:
+        if code not in listed:
+            state.notes.append(
+                f"re-audit of {code} falls due but the case is not on the case list "
+                "(closed or transferred?): not drawn"
+            )
+    for c in rows:
         options = [
             i
-            for i in can_take.get(c.team, [])
+            for i in state.can_take.get(c.team, [])
             if need[i] > 0
             and c.worker not in rules.takers[i].auditors
             and c.category in rules.tools
         ]
         if not options:
-            notes.append(
+            state.notes.append(
                 f"re-audit of {c.case} falls due but no pair with room may audit "
                 f"team {c.team}: not drawn; allocate it by hand or with `qa new`"
             )
             continue
-        allocate(max(options, key=lambda i: (need[i], -i)), c, REASON_REAUDIT)
+        state.allocate(max(options, key=lambda i: (need[i], -i)), c, REASON_REAUDIT)
 
-    queues: dict[tuple[str, str], list[CaseRow]] = {}
+
+def _draw_rounds(state: _DrawState, eligible: list[CaseRow], rng: random.Random) -> None:
+    """Step 3: rounds in which every team appears once before any appears twice."""
+    rules, need = state.rules, state.need
     for c in eligible:
-        queues.setdefault((c.team, c.category), []).append(c)
+        state.queues.setdefault((c.team, c.category), []).append(c)
     target = Counter(c.category for c in eligible)
     total_eligible = max(len(eligible), 1)
-    taken_cat: Counter[str] = Counter(d.case.category for _, d in allocations)
-
-    def first_free(team: str, cat: str, i: int) -> CaseRow | None:
-        auditors = rules.takers[i].auditors
-        for c in queues.get((team, cat), ()):
-            if c.case not in picked and c.worker not in auditors:
-                return c
-        return None
-
-    def cats_for(team: str, i: int) -> list[str]:
-        return [cat for cat in CATEGORIES if first_free(team, cat, i) is not None]
-
+    taken_cat: Counter[str] = Counter(d.case.category for _, d in state.allocations)
     round_used: set[str] = set()
     pair_teams: Counter[tuple[int, str]] = Counter()
     rounds = 1
-    while True:
-        active = [i for i in need if need[i] > 0]
-        if not active:
-            break
+    while active := [i for i in need if need[i] > 0]:
         opts = {
-            i: [t for t in rules.takers[i].teams if t not in round_used and cats_for(t, i)]
+            i: [t for t in rules.takers[i].teams if t not in round_used and state.cats_for(t, i)]
             for i in active
         }
         viable = [i for i in active if opts[i]]
         if not viable:
-            if round_used and any(cats_for(t, i) for i in active for t in rules.takers[i].teams):
-                left = sorted(
-                    t
-                    for t in {t for i in need for t in rules.takers[i].teams}
-                    if t not in round_used
-                    and any(
-                        first_free(t, cat, j)
-                        for j in need
-                        for cat in CATEGORIES
-                        if t in rules.takers[j].teams
-                    )
-                )
-                if left:
-                    notes.append(
-                        f"spread: in round {rounds} no pair with room could audit "
-                        + ", ".join(left)
-                        + "; the next round started without them"
-                    )
-                round_used = set()
-                rounds += 1
-                continue
-            break
+            if not _next_round(state, active, round_used, rounds):
+                break
+            round_used = set()
+            rounds += 1
+            continue
+        # The most constrained pair chooses first; the category furthest below its share.
         i = min(viable, key=lambda j: (len(opts[j]), -need[j], j))
-        avail = {cat for t in opts[i] for cat in cats_for(t, i)}
-        n = len(allocations) + 1
+        avail = {cat for t in opts[i] for cat in state.cats_for(t, i)}
+        n = len(state.allocations) + 1
         cat = max(
             sorted(avail, key=CATEGORIES.index),
             key=lambda c: target[c] / total_eligible * n - taken_cat[c],
         )
-        teams = sorted(t for t in opts[i] if first_free(t, cat, i) is not None)
+        teams = sorted(t for t in opts[i] if state.first_free(t, cat, i) is not None)
         # Each pair sees as many teams as it can: teams it has had least come first.
         fewest = min(pair_teams[(i, t)] for t in teams)
         teams = [t for t in teams if pair_teams[(i, t)] == fewest]
         team = teams[rng.randrange(len(teams))]
-        case = first_free(team, cat, i)
+        case = state.first_free(team, cat, i)
         assert case is not None
-        allocate(i, case, None)
+        state.allocate(i, case, None)
         pair_teams[(i, team)] += 1
         taken_cat[cat] += 1
         round_used.add(team)
 
+
+def _next_round(state: _DrawState, active: list[int], round_used: set[str], rounds: int) -> bool:
+    """Whether a new round can give more cases; notes the teams the last round left out."""
+    rules = state.rules
+    if not round_used or not any(
+        state.cats_for(t, i) for i in active for t in rules.takers[i].teams
+    ):
+        return False
+    left = sorted(
+        t
+        for t in {t for i in state.need for t in rules.takers[i].teams}
+        if t not in round_used
+        and any(
+            state.first_free(t, cat, j)
+            for j in state.need
+            for cat in CATEGORIES
+            if t in rules.takers[j].teams
+        )
+    )
+    if left:
+        state.notes.append(
+            f"spread: in round {rounds} no pair with room could audit "
+            + ", ".join(left)
+            + "; the next round started without them"
+        )
+    return True
+
+
+def _note_shortfalls(state: _DrawState) -> None:
+    """Step 4: a pair that could not get its number of cases gets what there is, and a note."""
+    rules = state.rules
     for i, t in enumerate(rules.takers):
-        if need[i] > 0:
-            wanted = t.need - (already or {}).get(t.auditors, 0)
-            got = wanted - need[i]
+        if state.need[i] > 0:
+            wanted = state.wanted[i]
+            got = wanted - state.need[i]
             who = " + ".join(t.auditors) if rules.programme != "multi-agency" else "the baseline"
-            notes.append(
+            state.notes.append(
                 f"{who}: only {got} eligible case(s) of {wanted}"
                 f" wanted (teams {', '.join(t.teams) or 'none'}); allocated {got}, no rule was "
                 "relaxed - widen the pair's expertise or add a case by hand with `qa new`"
             )
-    order = {i: k for k, i in enumerate(range(len(rules.takers)))}
-    allocations.sort(key=lambda p: (order[p[0]], p[1].case.case))
-    return DrawResult([d for _, d in allocations], excluded, notes)
 
 
 # --- rules from qa.yaml -------------------------------------------------------------------
@@ -482,34 +548,49 @@ def sample_rel(month: str, programme: str) -> str:
 # --- the repository side: history, re-audits, the sample file and its returns ---------------
 
 
-def history(repo: Any, programme: str, before: dt.date) -> dict[str, dt.date]:
-    """case -> when it was last audited in this programme, counting only what came before."""
-    out: dict[str, dt.date] = {}
+def _audit_dates(repo: Repository) -> Iterable[tuple[str, dt.date | None]]:
+    return ((m.case, m.allocated) for m in repo.models(AuditReturn))
 
-    def seen(case: str, when: dt.date | None) -> None:
+
+def _crib_sheet_dates(repo: Repository) -> Iterable[tuple[str, dt.date | None]]:
+    return ((m.case, month_start(m.month)) for m in repo.models(CribSheet))
+
+
+def _multi_agency_dates(repo: Repository) -> Iterable[tuple[str, dt.date | None]]:
+    return (
+        (c, m.pre_meeting or m.returns_due) for m in repo.models(MultiAgencyScope) for c in m.cases
+    )
+
+
+# Where each programme's earlier audits are, as (case, date) pairs, besides its samples.
+AUDIT_DATES: dict[str, Callable[[Repository], Iterable[tuple[str, dt.date | None]]]] = {
+    "single-agency": _audit_dates,
+    "crib-sheet": _crib_sheet_dates,
+    "multi-agency": _multi_agency_dates,
+}
+
+
+def month_start(month: str) -> dt.date:
+    return dt.date(int(month[:4]), int(month[5:7]), 1)
+
+
+def history(repo: Repository, programme: str, before: dt.date) -> dict[str, dt.date]:
+    """case -> when it was last audited in this programme, counting only what came before."""
+    dates: list[tuple[str, dt.date | None]] = [
+        (a.case, a.allocated)
+        for (_, prog), sample in repo.samples.items()
+        if prog == programme
+        for a in sample.allocations
+    ]
+    dates += AUDIT_DATES[programme](repo) if programme in AUDIT_DATES else []
+    out: dict[str, dt.date] = {}
+    for case, when in dates:
         if when is not None and when < before and (case not in out or out[case] < when):
             out[case] = when
-
-    for (_, prog), sample in repo.samples.items():
-        if prog == programme:
-            for a in sample.allocations:
-                seen(a.case, a.allocated)
-    if programme == "single-agency":
-        for _, m in repo.audits():
-            seen(m.case, m.allocated)
-    elif programme == "crib-sheet":
-        for f in repo.of_kind("qa/crib-sheet"):
-            m = f.model
-            seen(m.case, dt.date(int(m.month[:4]), int(m.month[5:7]), 1))
-    elif programme == "multi-agency":
-        for f in repo.of_kind("qa/multi-agency"):
-            m = f.model
-            for c in m.cases:
-                seen(c, m.pre_meeting or m.returns_due)
     return out
 
 
-def reaudits_due(repo: Any, month: str, before: dt.date) -> list[str]:
+def reaudits_due(repo: Repository, month: str, before: dt.date) -> list[str]:
     """Cases whose action plan set a re-audit date in the month (or earlier, not yet done)."""
     from .calendar import month_end
 
@@ -529,6 +610,60 @@ def reaudits_due(repo: Any, month: str, before: dt.date) -> list[str]:
             if not later:
                 due.add(m.case)
     return sorted(due)
+
+
+@dataclass(frozen=True)
+class DrawInputs:
+    """What a draw reads from the repository besides the case list; recorded in the sample.
+
+    ``audited``: the case list's cases audited within the exclusion window, with their last
+    audit (the only history the draw looks at); ``re_audits``: the cases whose re-audit falls
+    due. ``qa sample --verify`` re-draws from these as recorded, so a later audit or a
+    ``re_audit:`` date added to an earlier return does not make a correct month fail.
+    """
+
+    audited: dict[str, dt.date]
+    re_audits: list[str]
+
+    @classmethod
+    def read(cls, repo: Repository, rules: DrawRules, cases: Iterable[CaseRow]) -> DrawInputs:
+        """The inputs as the repository holds them now (for a new draw)."""
+        from .calendar import add_months
+
+        audited: dict[str, dt.date] = {}
+        if rules.exclude_audited_within_months:
+            window_start = add_months(rules.allocated, -rules.exclude_audited_within_months)
+            on_list = {c.case for c in cases}
+            last = history(repo, rules.programme, rules.allocated)
+            audited = {c: d for c, d in sorted(last.items()) if c in on_list and d > window_start}
+        re_audits = (
+            reaudits_due(repo, rules.month, rules.allocated)
+            if rules.programme == "single-agency"
+            else []
+        )
+        return cls(audited, re_audits)
+
+    @classmethod
+    def recorded(cls, sample: Sample) -> DrawInputs | None:
+        """The inputs a sample file recorded; None for a sample drawn before they were."""
+        if sample.history is None:
+            return None
+        return cls(dict(sample.history.audited), list(sample.history.re_audits))
+
+    def render(self) -> list[str]:
+        """The ``history:`` block of the sample file."""
+        from .blank import comment, scalar
+
+        lines = comment(
+            "What the draw read from earlier audits, so that --verify needs nothing else: "
+            "the cases audited within the exclusion window (last audit) and the re-audits "
+            "that fell due."
+        )
+        lines.append("history:")
+        lines.append("  audited:" if self.audited else "  audited: {}")
+        lines += [f"    {case}: {day}" for case, day in self.audited.items()]
+        lines.append(f"  re_audits: {scalar(self.re_audits)}")
+        return lines
 
 
 @dataclass
@@ -556,7 +691,7 @@ def _file_for(rules: DrawRules, d: Drawn, audit_id: str | None) -> str:
 
 
 def _month_name(month: str) -> str:
-    return dt.date(int(month[:4]), int(month[5:7]), 1).strftime("%B %Y")
+    return month_start(month).strftime("%B %Y")
 
 
 def render_sample(
@@ -565,6 +700,7 @@ def render_sample(
     result: DrawResult,
     files: list[str],
     notes: list[str],
+    inputs: DrawInputs,
 ) -> str:
     from .blank import comment, scalar
 
@@ -577,8 +713,8 @@ def render_sample(
         f"{title} sample for {_month_name(rules.month)}, drawn by `qa sample` on "
         f"{plan_head['drawn']}. Anyone can re-draw it with `qa sample --verify {rules.month}"
         + ("" if rules.programme == "single-agency" else f" --programme {rules.programme}")
-        + "`: the seed, the case list's SHA-256 and the rules below give the same allocations, "
-        "so the sample was not hand-picked. Do not edit the allocations by hand."
+        + "`: the seed, the case list's SHA-256, the rules and the history below give the same "
+        "allocations, so the sample was not hand-picked. Do not edit the allocations by hand."
     )
     lines.append("schema: qa/sample@1")
     for k in ("month", "programme", "drawn", "seed", "case_list", "case_list_sha256"):
@@ -601,6 +737,7 @@ def render_sample(
                 lines.append(f"    {scalar(kk)}: {scalar(vv)}")
         else:
             lines.append(f"  {k}: {scalar(v)}")
+    lines += inputs.render()
     lines.append("allocations:" if result.allocations else "allocations: []")
     for d, file in zip(result.allocations, files, strict=True):
         lines.append(f"  - case: {d.case.case}")
@@ -624,7 +761,7 @@ def render_sample(
 
 
 def _returns(
-    repo: Any,
+    repo: Repository,
     rules: DrawRules,
     result: DrawResult,
     files: list[str],
@@ -707,7 +844,9 @@ CATEGORY_TITLES = {
 }
 
 
-def _case_list(repo: Any, cases: str | None, allocated: dt.date) -> tuple[str, list[CaseRow], str]:
+def _case_list(
+    repo: Repository, cases: str | None, allocated: dt.date
+) -> tuple[str, list[CaseRow], str]:
     from pathlib import Path
 
     from .caselist import newest_case_list, read_case_list
@@ -733,7 +872,7 @@ def _case_list(repo: Any, cases: str | None, allocated: dt.date) -> tuple[str, l
 
 
 def plan_sample(
-    repo: Any,
+    repo: Repository,
     programme: str,
     month: str,
     today: dt.date,
@@ -753,13 +892,8 @@ def plan_sample(
         seed = default_seed(programme, month, sha)
     if programme == "multi-agency" and audit_id is None:
         audit_id = f"{month}-{(rules.cohort or '').lower().replace('_', '-')}"
-    result = draw(
-        rows,
-        rules,
-        random.Random(seed),
-        history(repo, programme, allocated),
-        reaudits_due(repo, month, allocated) if programme == "single-agency" else (),
-    )
+    inputs = DrawInputs.read(repo, rules, rows)
+    result = draw(rows, rules, random.Random(seed), inputs.audited, inputs.re_audits)
     files = [_file_for(rules, d, audit_id) for d in result.allocations]
     all_notes = notes + result.notes
     head = {
@@ -770,7 +904,7 @@ def plan_sample(
         "case_list": rel_list,
         "case_list_sha256": sha,
     }
-    text = render_sample(head, rules, result, files, all_notes)
+    text = render_sample(head, rules, result, files, all_notes, inputs)
     returns = _returns(repo, rules, result, files, audit_id, repo.config)
     return SamplePlan(
         programme,
@@ -787,7 +921,7 @@ def plan_sample(
     )
 
 
-def write_plan(repo: Any, plan: SamplePlan) -> list[str]:
+def write_plan(repo: Repository, plan: SamplePlan) -> list[str]:
     """Write the sample file, then each blank return; refuses if any of them exists."""
     from .errors import QAError
 
@@ -818,10 +952,14 @@ class Verification:
     problems: list[str]
     checked: int
     top_ups: int
+    # False for a sample drawn before its history was recorded: re-drawn from the
+    # repository as it is now, so a later re-audit or audit can make it differ.
+    from_record: bool = True
 
 
-def _recorded(repo: Any, month: str, programme: str) -> Any:
+def _recorded(repo: Repository, month: str, programme: str) -> tuple[LoadedFile, Sample]:
     from .errors import QAError
+    from .models.sample import Sample
 
     rel = sample_rel(month, programme)
     lf = next((f for f in repo.files if f.rel == rel), None)
@@ -831,18 +969,15 @@ def _recorded(repo: Any, month: str, programme: str) -> Any:
             f"draw the month first with `qa sample --month {month}`"
             + ("" if programme == "single-agency" else f" --programme {programme}"),
         )
-    if lf.model is None:
+    if not isinstance(lf.model, Sample):
         raise QAError(f"{rel} is not a valid sample file", f"run `qa validate {rel}` to see why")
-    return lf
+    return lf, lf.model
 
 
-def verify(repo: Any, month: str, programme: str) -> Verification:
-    """Re-draw a recorded sample from its case list, rules and seed; list every difference."""
+def _recorded_rules(rel: str, s: Sample) -> DrawRules:
+    """The rules a sample records; refuses a sample `qa sample` did not draw."""
     from .errors import QAError
 
-    lf = _recorded(repo, month, programme)
-    s = lf.model
-    rel = sample_rel(month, programme)
     if s.rules.get("algorithm") != ALGORITHM:
         raise QAError(
             f"{rel} was not drawn by `qa sample` (its rules record no algorithm {ALGORITHM}), "
@@ -850,7 +985,20 @@ def verify(repo: Any, month: str, programme: str) -> Verification:
             "samples drawn before qa, or by hand, can only be checked by reading them",
             exit_code=1,
         )
-    problems: list[str] = []
+    try:
+        return DrawRules.from_record(s.programme, s.month, s.rules)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise QAError(
+            f"{rel}: the recorded rules are incomplete ({exc})",
+            "the rules block must stay as `qa sample` wrote it",
+            exit_code=1,
+        ) from None
+
+
+def _recorded_case_list(repo: Repository, rel: str, s: Sample) -> tuple[list[CaseRow], str]:
+    from .caselist import read_case_list
+    from .errors import QAError
+
     if s.case_list is None:
         raise QAError(f"{rel} records no case list", "it cannot be re-drawn", exit_code=1)
     path = repo.root / s.case_list
@@ -860,45 +1008,19 @@ def verify(repo: Any, month: str, programme: str) -> Verification:
             "restore the case list from git history to verify the sample",
             exit_code=1,
         )
-    from .caselist import read_case_list
+    return read_case_list(path, s.case_list)
 
-    rows, sha = read_case_list(path, s.case_list)
-    if sha != s.case_list_sha256:
-        problems.append(
-            f"{s.case_list} has changed since the draw (its SHA-256 is {sha[:12]}..., "
-            f"the sample records {str(s.case_list_sha256)[:12]}...)"
-        )
-    try:
-        rules = DrawRules.from_record(programme, month, s.rules)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise QAError(
-            f"{rel}: the recorded rules are incomplete ({exc})",
-            "the rules block must stay as `qa sample` wrote it",
-            exit_code=1,
-        ) from None
-    audit_id = None
-    if programme == "multi-agency" and s.allocations:
-        audit_id = s.allocations[0].file.split("/")[1]
-    result = draw(
-        rows,
-        rules,
-        random.Random(s.seed),
-        history(repo, programme, rules.allocated),
-        reaudits_due(repo, month, rules.allocated) if programme == "single-agency" else (),
-    )
-    files = [_file_for(rules, d, audit_id) for d in result.allocations]
+
+_FIELDS = ("case", "team", "category", "tool", "auditors", "allocated", "due", "file", "reason")
+
+
+def _compare_allocations(
+    lf: LoadedFile, s: Sample, rules: DrawRules, result: DrawResult, files: list[str]
+) -> tuple[list[str], int]:
+    """Differences between the recorded allocations (top-ups aside) and the re-draw."""
     redrawn = [
-        (
-            d.case.case,
-            d.case.team,
-            d.case.category,
-            d.tool,
-            list(d.auditors),
-            rules.allocated,
-            rules.due,
-            f,
-            d.reason,
-        )
+        (d.case.case, d.case.team, d.case.category, d.tool, list(d.auditors))
+        + (rules.allocated, rules.due, f, d.reason)
         for d, f in zip(result.allocations, files, strict=True)
     ]
     original = [a for a in s.allocations if not (a.reason or "").startswith("top-up")]
@@ -906,34 +1028,63 @@ def verify(repo: Any, month: str, programme: str) -> Verification:
         (a.case, a.team, a.category, a.tool, list(a.auditors), a.allocated, a.due, a.file, a.reason)
         for a in original
     ]
-    names = ("case", "team", "category", "tool", "auditors", "allocated", "due", "file", "reason")
+    problems: list[str] = []
     for n, (want, got) in enumerate(zip(redrawn, recorded, strict=False), start=1):
         if want != got:
             diffs = [
                 f"{k} is {g!s} but the re-draw gives {w!s}"
-                for k, w, g in zip(names, want, got, strict=True)
+                for k, w, g in zip(_FIELDS, want, got, strict=True)
                 if w != g
             ]
             line = lf.pos(["allocations", s.allocations.index(original[n - 1])])[0]
-            problems.append(f"{rel}:{line}: allocation {n} ({got[0]}): " + "; ".join(diffs))
+            problems.append(f"{lf.rel}:{line}: allocation {n} ({got[0]}): " + "; ".join(diffs))
     if len(redrawn) != len(recorded):
         problems.append(
-            f"{rel}: {len(recorded)} allocations recorded, the re-draw gives {len(redrawn)}"
+            f"{lf.rel}: {len(recorded)} allocations recorded, the re-draw gives {len(redrawn)}"
         )
+    return problems, len(recorded)
+
+
+def _compare_excluded(rel: str, s: Sample, result: DrawResult) -> list[str]:
     rec_excl = [(e.case, e.reason) for e in s.excluded]
-    if rec_excl != result.excluded:
-        extra = sorted(set(rec_excl) - set(result.excluded))
-        gone = sorted(set(result.excluded) - set(rec_excl))
+    if rec_excl == result.excluded:
+        return []
+    extra = sorted(set(rec_excl) - set(result.excluded))
+    gone = sorted(set(result.excluded) - set(rec_excl))
+    return [
+        f"{rel}: the excluded cases differ from the re-draw"
+        + (f"; recorded but not re-drawn: {', '.join(c for c, _ in extra[:5])}" if extra else "")
+        + (f"; re-drawn but not recorded: {', '.join(c for c, _ in gone[:5])}" if gone else "")
+    ]
+
+
+def verify_sample(repo: Repository, month: str, programme: str) -> Verification:
+    """Re-draw a recorded sample from what it records; list every difference.
+
+    The case list (checked against its SHA-256), the rules, the seed and the history the draw
+    read are all in the sample file. A sample written before the history was recorded is
+    re-drawn with the repository's history as it is now (``from_record`` is then False).
+    """
+    lf, s = _recorded(repo, month, programme)
+    rules = _recorded_rules(lf.rel, s)
+    rows, sha = _recorded_case_list(repo, lf.rel, s)
+    problems: list[str] = []
+    if sha != s.case_list_sha256:
         problems.append(
-            f"{rel}: the excluded cases differ from the re-draw"
-            + (
-                f"; recorded but not re-drawn: {', '.join(c for c, _ in extra[:5])}"
-                if extra
-                else ""
-            )
-            + (f"; re-drawn but not recorded: {', '.join(c for c, _ in gone[:5])}" if gone else "")
+            f"{s.case_list} has changed since the draw (its SHA-256 is {sha[:12]}..., "
+            f"the sample records {str(s.case_list_sha256)[:12]}...)"
         )
-    return Verification(not problems, problems, len(recorded), len(s.allocations) - len(original))
+    audit_id = None
+    if programme == "multi-agency" and s.allocations:
+        audit_id = s.allocations[0].file.split("/")[1]
+    recorded = DrawInputs.recorded(s)
+    inputs = recorded or DrawInputs.read(repo, rules, rows)
+    result = draw(rows, rules, random.Random(s.seed), inputs.audited, inputs.re_audits)
+    files = [_file_for(rules, d, audit_id) for d in result.allocations]
+    differences, checked = _compare_allocations(lf, s, rules, result, files)
+    problems += differences + _compare_excluded(lf.rel, s, result)
+    top_ups = len(s.allocations) - checked
+    return Verification(not problems, problems, checked, top_ups, recorded is not None)
 
 
 def _copy(day: dt.date) -> dt.date:
@@ -948,7 +1099,7 @@ class AddResult:
     notes: list[str]
 
 
-def add_to_sample(repo: Any, month: str, programme: str, today: dt.date) -> AddResult:
+def add_to_sample(repo: Repository, month: str, programme: str, today: dt.date) -> AddResult:
     """Top up a drawn month: create missing returns and draw for pairs short of their cases.
 
     Existing returns are never touched; new allocations are appended to the sample file
@@ -964,8 +1115,7 @@ def add_to_sample(repo: Any, month: str, programme: str, today: dt.date) -> AddR
             "--add is not available for the multi-agency programme",
             "create a missing agency return with `qa new multi-agency ...`",
         )
-    lf = _recorded(repo, month, programme)
-    s = lf.model
+    lf, s = _recorded(repo, month, programme)
     rows, _ = read_case_list(repo.root / s.case_list, s.case_list) if s.case_list else ([], "")
     by_case = {r.case: r for r in rows}
     rules_rec = (

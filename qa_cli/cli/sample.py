@@ -108,8 +108,7 @@ def sample(
     """
     from ..pathguard import check_ids
     from ..repository import Repository
-    from ..sampling import add_to_sample, plan_sample, write_plan
-    from ..sampling import verify as run_verify
+    from ..sampling import add_to_sample, plan_sample, verify_sample, write_plan
 
     check_ids({"--audit-id": audit_id, "--cohort": cohort})
     root = repo_root(repo)
@@ -117,11 +116,17 @@ def sample(
     prog = programme.value
     if verify is not None:
         m = _month(verify, "--verify")
-        result = run_verify(Repository.load(root, require_config=True), m, prog)
+        result = verify_sample(Repository.load(root, require_config=True), m, prog)
+        if not result.from_record:
+            console.print(
+                f"note: the {m} sample was drawn before samples recorded the history they "
+                "read, so it is re-drawn with the repository's history as it is now; a later "
+                "audit or re-audit date can make it differ"
+            )
         if result.ok:
             console.print(
                 f"[green]verified[/]: the {m} sample re-draws exactly from its case list, "
-                f"rules and seed ({result.checked} allocations)"
+                f"rules, seed and recorded history ({result.checked} allocations)"
             )
             if result.top_ups:
                 console.print(

@@ -39,6 +39,19 @@ class Moderation(QAModel):
     drawn_from: list[CaseCode] = Field(default_factory=list)
 
 
+class DrawHistory(QAModel):
+    """What the draw read from earlier audits, recorded so ``--verify`` needs nothing else.
+
+    ``audited``: the cases of the case list audited within the exclusion window, with the
+    date of their last audit; ``re_audits``: the cases whose re-audit fell due. A later
+    audit, or a ``re_audit:`` date added to an earlier return, does not change them.
+    Samples written before qa recorded them have no ``history`` block.
+    """
+
+    audited: dict[CaseCode, IsoDate] = Field(default_factory=dict)
+    re_audits: list[CaseCode] = Field(default_factory=list)
+
+
 class Sample(QAModel):
     schema_: Literal["qa/sample@1"] = Field(alias="schema")
     month: Month
@@ -48,6 +61,7 @@ class Sample(QAModel):
     case_list: Text | None = None
     case_list_sha256: Text | None = Field(None, pattern=r"^[0-9a-f]{64}$")
     rules: dict[str, Any] = Field(default_factory=dict)
+    history: DrawHistory | None = None
     allocations: list[Allocation] = Field(default_factory=list)
     excluded: list[Exclusion] = Field(default_factory=list)
     notes: list[Text] = Field(default_factory=list)
