@@ -222,6 +222,14 @@ def read_tables(path: Path) -> list[Table]:
     """Every table of an export: the sheets of an XLSX workbook or the rows of a CSV file."""
     if not path.is_file():
         raise QAError(f"{path} does not exist", "give the path of the exported CSV or XLSX file")
+    from .limits import MAX_EXPORT_BYTES
+
+    size = path.stat().st_size
+    if size > MAX_EXPORT_BYTES:
+        raise QAError(
+            f"{path.name} is {size:,} bytes, over the limit of {MAX_EXPORT_BYTES:,} for an export",
+            "export only the lists sampling needs (Annex A lists 6-9), or split the file",
+        )
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
@@ -246,8 +254,27 @@ def _read_csv(path: Path) -> Table:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
+    rows = csv_rows(text, path.name, dialect)
     return _table(path.name, path.stem, rows, xlsx=False)
+
+
+def csv_rows(text: str, name: str, dialect: Any = csv.excel) -> list[list[str]]:
+    """Every row of a CSV text; a cell over the size limit or a broken quote names the line."""
+    from .limits import MAX_CSV_CELL
+
+    csv.field_size_limit(MAX_CSV_CELL)
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        return list(reader)
+    except csv.Error as exc:
+        detail = str(exc)
+        if "field larger than field limit" in detail:
+            detail = f"a cell is over the limit of {MAX_CSV_CELL:,} characters"
+        raise QAError(
+            f"{name}:{reader.line_num}: the CSV file could not be read ({detail})",
+            "check the file in a spreadsheet program: a quote may be left open, or a cell "
+            "may hold a whole document",
+        ) from None
 
 
 def _read_xlsx(path: Path) -> list[Table]:
@@ -255,6 +282,14 @@ def _read_xlsx(path: Path) -> list[Table]:
 
     from openpyxl import load_workbook
 
+    from .limits import xlsx_problem
+
+    problem = xlsx_problem(path)
+    if problem is not None:
+        raise QAError(
+            f"{path.name} was not opened: {problem}",
+            "open it in Excel and save the case lists only as a new .xlsx (or export CSV)",
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles it does not know
@@ -411,7 +446,15 @@ def _table_category(table: Table, cols: dict[str, int]) -> tuple[str | None, str
 
 
 def parse_export_date(value: Any) -> dt.date | None:
-    """A date from an export: an Excel date, ``dd/mm/yyyy`` (UK), or ISO ``yyyy-mm-dd``."""
+    """A date from an export (an Excel date, ``dd/mm/yyyy`` (UK), or ISO ``yyyy-mm-dd``) in
+    the plausible range; None when it is not a date or outside the range."""
+    from .models.common import DATE_MAX, DATE_MIN
+
+    day = _export_date(value)
+    return day if day is not None and DATE_MIN <= day <= DATE_MAX else None
+
+
+def _export_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -747,7 +790,7 @@ def read_case_list(path: Path, rel: str) -> tuple[list[CaseRow], str]:
         raise QAError(
             f"{rel} is not UTF-8 text", "case lists are written by `qa cases import`"
         ) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = iter(csv_rows(text, rel))
     header = next(reader, None)
     if header is None or tuple(h.strip() for h in header) != HEADER:
         raise QAError(

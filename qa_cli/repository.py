@@ -77,8 +77,8 @@ class LoadedFile:
     @cached_property
     def roundtrip(self) -> Any:
         """The round-trip document (comments, positions); parsed only when asked."""
-        if self.text is None:
-            return None
+        if self.text is None or self.problem is not None:
+            return None  # a file that failed the fast load (maybe a limit) is not parsed again
         try:
             return yamlio.load_roundtrip(self.text)
         except Exception:  # positions are a convenience: fall back to line 1

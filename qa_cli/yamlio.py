@@ -32,7 +32,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.resolver import VersionedResolver
 
-from . import safewrite
+from . import limits, safewrite
 
 DEFAULT_MAX_BYTES = 1_000_000
 
@@ -119,7 +119,25 @@ _FAST = _fast_yaml()
 
 
 def decode(data: bytes) -> str | YamlProblem:
-    """Decode UTF-8 (with or without a byte-order mark) or say where the bad byte is."""
+    """Decode UTF-8 (with or without a byte-order mark) or say truthfully what the bytes are."""
+    odd = limits.encoding_problem(data)
+    if odd is not None:
+        if "NUL" in odd.message:
+            return YamlProblem(
+                "QA017",
+                odd.line,
+                odd.column,
+                odd.message,
+                "this is not a text file (or it was damaged): restore it from git, or "
+                "delete it if it does not belong here",
+            )
+        return YamlProblem(
+            "QA001",
+            odd.line,
+            odd.column,
+            odd.message,
+            "save the file as UTF-8 in your editor (in Notepad: File > Save As > Encoding: UTF-8)",
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -157,7 +175,7 @@ def _problem_from_error(exc: YAMLError, text: str) -> YamlProblem:
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     lines = text.split("\n")
     src = lines[line - 1] if 0 < line <= len(lines) else ""
-    if "\t" in src[: max(column, 1)] or ("tab" in str(problem).lower()):
+    if "\t" in src[: max(column, 1)] or re.search(r"\btabs?\b", str(problem).lower()):
         tab_line = line
         for i, candidate in enumerate(lines, start=1):
             stripped = candidate.lstrip(" ")
@@ -242,6 +260,59 @@ def _has_anchor(text: str) -> tuple[int, int] | None:
     return None
 
 
+# A plain `<<` anywhere is the merge tag to a YAML reader (even as a value).
+_MAYBE_MERGE = re.compile(r"(?:^|[\s\[{,\-?])<<(?:[\s:,\]}]|$)", re.MULTILINE)
+
+
+def _has_merge_key(text: str) -> tuple[int, int] | None:
+    """Position (1-based) of the first plain ``<<`` (a YAML merge key), or None."""
+    if not _MAYBE_MERGE.search(text):
+        return None
+    from ruamel.yaml.events import ScalarEvent
+
+    y = YAML(typ="safe", pure=True)
+    try:
+        for event in y.parse(io.StringIO(text)):
+            if isinstance(event, ScalarEvent) and event.value == "<<" and event.style is None:
+                mark = event.start_mark
+                return mark.line + 1, mark.column + 1
+    except YAMLError:
+        return None
+    return None
+
+
+def _over_limits(text: str) -> YamlProblem | None:
+    """A line too long, nesting too deep or a merge key, found before the parser runs."""
+    where = limits.long_line(text)
+    if where is not None:
+        return YamlProblem(
+            "QA015",
+            where.line,
+            where.column,
+            where.message,
+            "break the text over several lines (a `|` block keeps line breaks)",
+        )
+    where = limits.nesting(text)
+    if where is not None:
+        return YamlProblem(
+            "QA014",
+            where.line,
+            where.column,
+            where.message,
+            "audit files are a few levels deep: check the brackets and indentation here",
+        )
+    merge = _has_merge_key(text)
+    if merge is not None:
+        return YamlProblem(
+            "QA016",
+            merge[0],
+            merge[1],
+            "merge keys (a plain <<) are not allowed in audit files",
+            "write the keys out in full where they are needed",
+        )
+    return None
+
+
 def load_fast(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any] | YamlProblem:
     """Parse a file's bytes into a plain mapping, or describe why it cannot be."""
     if len(data) > max_bytes:
@@ -270,6 +341,9 @@ def load_text(text: str) -> dict[str, Any] | YamlProblem:
             "the file is empty",
             "start it with a `schema:` line, e.g. `schema: qa/audit@1`, or delete it",
         )
+    limited = _over_limits(text)
+    if limited is not None:
+        return limited
     anchor = _has_anchor(text)
     if anchor is not None:
         return YamlProblem(

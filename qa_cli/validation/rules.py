@@ -59,6 +59,30 @@ _RULES = [
         "link out of the repository",
         "A symbolic link leads outside the repository; qa does not read through it.",
     ),
+    Rule(
+        "QA014",
+        "error",
+        "nested too deep",
+        "The file is nested more than 64 levels deep (checked before parsing).",
+    ),
+    Rule(
+        "QA015",
+        "error",
+        "line too long",
+        "A line is over 20,000 characters (checked before parsing).",
+    ),
+    Rule(
+        "QA016",
+        "error",
+        "merge key",
+        "A YAML merge key (<<) is refused: it hides where values come from.",
+    ),
+    Rule(
+        "QA017",
+        "error",
+        "binary data",
+        "The file holds NUL bytes: it is not a text file.",
+    ),
     # The schema of the file's kind
     Rule(
         "QA101",

@@ -57,6 +57,39 @@ case(
     line=2,
 )
 case(
+    "QA001-utf16-no-bom",
+    "QA001",
+    {"audits/2026-09/notes.yaml": "schema: qa/audit@1\nnote: x\n".encode("utf-16-le")},
+    file="audits/2026-09/notes.yaml",
+    line=1,
+)
+case(
+    "QA014-nested-too-deep",
+    "QA014",
+    {"audits/2026-09/deep.yaml": "schema: qa/audit@1\nnote:\n" + "[" * 5000 + "]" * 5000 + "\n"},
+    file="audits/2026-09/deep.yaml",
+    line=3,
+)
+case(
+    "QA015-line-too-long",
+    "QA015",
+    {"audits/2026-09/long.yaml": "schema: qa/audit@1\nnote: " + "word " * 5000 + "\n"},
+    file="audits/2026-09/long.yaml",
+    line=2,
+)
+case(
+    "QA016-merge-key",
+    "QA016",
+    {A: sub(A, "completed: 2026-10-20", "<<: {status: closed}  #<-\ncompleted: 2026-10-20")},
+)
+case(
+    "QA017-nul-bytes",
+    "QA017",
+    {"audits/2026-09/binary.yaml": b"schema: qa/audit@1\nnote: a\x00b\n"},
+    file="audits/2026-09/binary.yaml",
+    line=2,
+)
+case(
     "QA002-syntax",
     "QA002",
     {
