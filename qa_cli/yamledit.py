@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -174,15 +174,7 @@ def insert_keys(text: str, path: Path_, pairs: Sequence[tuple[str, Any]]) -> str
         if _child(node, key)[1] is not None:
             raise YamlEditError(f"{key} is already there")
     indent = node.value[0][0].start_mark.column
-    end_index, end_col = _last_content_end(node)
-    at = end_index if end_col == 0 else _line_end(text, end_index)
-    if end_col == 0:
-        # a block scalar's end takes in the blank lines after it: insert before them
-        while at > 1 and text[at - 1] == "\n":
-            prev = text.rfind("\n", 0, at - 1) + 1
-            if text[prev : at - 1].strip():
-                break
-            at = prev
+    at = _append_at(text, node)
     if at > 0 and text[at - 1 : at] != "\n":
         text = text[:at] + "\n" + text[at:]
         at += 1
@@ -207,14 +199,11 @@ def apply(text: str, edits: Sequence[Edit], load: Any) -> str:
         for part in e.path[:-1]:
             target = target[part]
         target[e.path[-1]] = e.value.isoformat() if isinstance(e.value, dt.date) else e.value
-    after = load(out)
-    if not isinstance(after, dict) or json.loads(json.dumps(after, default=str)) != expected:
-        raise YamlEditError("the edited text does not read back as intended; nothing was written")
-    return out
+    return _check(out, expected, load)
 
 
-def edit_bytes(raw: bytes, edits: Sequence[Edit], load: Any) -> bytes:
-    """:func:`apply` on a file's bytes, keeping its byte-order mark and CRLF line ends."""
+def _on_bytes(raw: bytes, edit: Callable[[str], str]) -> bytes:
+    """``edit`` on a file's text, keeping its byte-order mark and CRLF line ends."""
     bom = raw.startswith(b"\xef\xbb\xbf")
     body = raw[3:] if bom else raw
     try:
@@ -224,7 +213,267 @@ def edit_bytes(raw: bytes, edits: Sequence[Edit], load: Any) -> bytes:
     crlf = "\r\n" in text
     if crlf:
         text = text.replace("\r\n", "\n")
-    out = apply(text, edits, load)
+    out = edit(text)
     if crlf:
         out = out.replace("\n", "\r\n")
     return (b"\xef\xbb\xbf" if bom else b"") + out.encode("utf-8")
+
+
+def _check(out: str, expected: Any, load: Any) -> str:
+    after = load(out)
+    if not isinstance(after, dict) or json.loads(json.dumps(after, default=str)) != expected:
+        raise YamlEditError("the edited text does not read back as intended; nothing was written")
+    return out
+
+
+def edit_bytes(raw: bytes, edits: Sequence[Edit], load: Any) -> bytes:
+    """:func:`apply` on a file's bytes, keeping its byte-order mark and CRLF line ends."""
+    return _on_bytes(raw, lambda text: apply(text, edits, load))
+
+
+# --- Whole values: mappings, lists and multi-line text (used by `qa form import`) -----------
+#
+# :func:`set_values` sets keys to any value, not only scalars. It changes as little text as it
+# can: where the file already has a block mapping (or list) and the new value keeps all of its
+# keys (items), only the entries that differ are rewritten and new ones are added after the
+# last; everything else, comments included, stays byte for byte. A value written in flow style
+# (``{}``, ``[]``, ``{id: A1, ...}``) is replaced, as flow style again where it fits on a line.
+
+
+@dataclass(frozen=True)
+class _Splice:
+    start: int
+    end: int
+    text: str
+
+
+def _same(a: Any, b: Any) -> bool:
+    def norm(v: Any) -> str:
+        return json.dumps(v, default=str, sort_keys=True, ensure_ascii=False)
+
+    return norm(a) == norm(b)
+
+
+def _block_text_ok(text: str) -> bool:
+    """Whether multi-line text can be a ``|`` block scalar that reads back exactly."""
+    body = text[:-1] if text.endswith("\n") else text
+    lines = body.split("\n")
+    return (
+        "\n" in body
+        and not body.endswith("\n")
+        and not lines[0][:1].isspace()
+        and all(ln == ln.rstrip(" \t") for ln in lines)
+        and "\r" not in text
+        and "\t" not in text
+        and all(ch.isprintable() or ch == "\n" for ch in text)
+    )
+
+
+def _inline(value: Any, flow: bool = False) -> str | None:
+    """``value`` on one line, or None when it is better (or only possible) as a block."""
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        if not flow:
+            return None
+        parts = [f"{k}: {_inline(v, True)}" for k, v in value.items()]
+        return "{" + ", ".join(parts) + "}"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        if not flow and any(isinstance(v, dict | list) for v in value):
+            return None
+        return "[" + ", ".join(str(_inline(v, True)) for v in value) + "]"
+    if isinstance(value, str) and not flow and _block_text_ok(value):
+        return None
+    return format_scalar(value)
+
+
+def _render(value: Any, indent: int) -> tuple[str, list[str]]:
+    """(what follows ``key:`` on its line, the lines below it) for a value under a key whose
+    entries sit at column ``indent``."""
+    inline = _inline(value)
+    if inline is not None:
+        return " " + inline, []
+    pad = " " * (indent + 2)
+    if isinstance(value, str):
+        body = value[:-1] if value.endswith("\n") else value
+        header = " |" if value.endswith("\n") else " |-"
+        return header, [pad + ln if ln else "" for ln in body.split("\n")]
+    if isinstance(value, dict):
+        return "", _mapping_lines(value, indent + 2)
+    return "", [ln for item in value for ln in _item_lines(item, indent + 2)]
+
+
+def _mapping_lines(value: dict[str, Any], indent: int) -> list[str]:
+    lines: list[str] = []
+    for k, v in value.items():
+        head, below = _render(v, indent)
+        lines.append(f"{' ' * indent}{k}:{head}")
+        lines += below
+    return lines
+
+
+def _item_lines(item: Any, dash: int) -> list[str]:
+    """A list item at ``dash`` column: ``- value``, or a mapping whose first key follows ``- ``."""
+    if isinstance(item, dict) and item:
+        lines = _mapping_lines(item, dash + 2)
+        lines[0] = " " * dash + "- " + lines[0][dash + 2 :]
+        return lines
+    inline = _inline(item, flow=True)
+    return [" " * dash + "- " + str(inline)]
+
+
+def _value_end(text: str, node: Node) -> int:
+    """Where a value's own text ends (a block scalar's trailing newlines not included)."""
+    while isinstance(node, MappingNode | SequenceNode) and node.value and not node.flow_style:
+        last = node.value[-1]
+        node = last[1] if isinstance(node, MappingNode) else last
+    start, end = node.start_mark.index, node.end_mark.index
+    if isinstance(node, ScalarNode) and node.style in ("|", ">"):
+        return start + len(text[start:end].rstrip("\n"))
+    return end
+
+
+def _append_at(text: str, node: Node) -> int:
+    """Index where lines are added after the last entry of a block collection."""
+    end_index, end_col = _last_content_end(node)
+    at = end_index if end_col == 0 else _line_end(text, end_index)
+    if end_col == 0:
+        # a block scalar's end takes in the blank lines after it: insert before them
+        while at > 1 and text[at - 1] == "\n":
+            prev = text.rfind("\n", 0, at - 1) + 1
+            if text[prev : at - 1].strip():
+                break
+            at = prev
+    return at
+
+
+def _lines_splice(text: str, at: int, lines: list[str]) -> _Splice:
+    lead = "" if at == 0 or text[at - 1 : at] == "\n" else "\n"
+    return _Splice(at, at, lead + "".join(ln + "\n" for ln in lines))
+
+
+def _is_empty_plain(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.style is None and node.value == ""
+
+
+def _replace_value(text: str, key: Node | None, node: Node, value: Any, indent: int) -> _Splice:
+    """Replace a value whole: after the key's colon (or at a list item's start)."""
+    if key is not None:
+        start = text.index(":", key.end_mark.index) + 1
+    else:
+        start = node.start_mark.index
+    old_end = start if _is_empty_plain(node) else _value_end(text, node)
+    # a non-empty flow collection stays flow; an empty one ({} or []) grows into a block
+    flow = bool(getattr(node, "flow_style", False)) and bool(getattr(node, "value", None))
+    inline = _inline(value, flow=flow and isinstance(node, MappingNode | SequenceNode))
+    if inline is not None:
+        return _Splice(start, old_end, (" " if key is not None else "") + inline)
+    eol = text.find("\n", old_end)
+    eol = len(text) if eol < 0 else eol
+    rest = text[old_end:eol]
+    if key is not None:
+        head, below = _render(value, indent)
+        return _Splice(start, eol, head + rest + "\n" + "\n".join(below))
+    lines = _item_lines(value, indent)
+    return _Splice(start, eol, lines[0].lstrip(" ")[2:] + rest + "\n" + "\n".join(lines[1:]))
+
+
+def _plan(
+    text: str, key: Node | None, node: Node, old: Any, value: Any, indent: int
+) -> list[_Splice]:
+    """Splices that turn ``node`` (holding ``old``) into ``value``, touching as little as can be."""
+    if _same(old, value):
+        return []
+    block_map = isinstance(node, MappingNode) and not node.flow_style and node.value
+    if block_map and isinstance(value, dict) and isinstance(old, dict) and set(old) <= set(value):
+        col = node.value[0][0].start_mark.column
+        out: list[_Splice] = []
+        for k_node, v_node in node.value:
+            k = k_node.value
+            out += _plan(text, k_node, v_node, old.get(k), value.get(k), col)
+        new = {k: v for k, v in value.items() if k not in old}
+        if new:
+            out.append(_lines_splice(text, _append_at(text, node), _mapping_lines(new, col)))
+        return out
+    block_seq = isinstance(node, SequenceNode) and not node.flow_style and node.value
+    if block_seq and isinstance(value, list) and isinstance(old, list) and len(old) <= len(value):
+        first = node.value[0].start_mark
+        line_start = text.rfind("\n", 0, first.index) + 1
+        dash = text.rfind("-", line_start, first.index) - line_start
+        out = []
+        for i, item in enumerate(node.value):
+            out += _plan(text, None, item, old[i], value[i], dash)
+        extra = [ln for item in value[len(old) :] for ln in _item_lines(item, dash)]
+        if extra:
+            out.append(_lines_splice(text, _append_at(text, node), extra))
+        return out
+    if isinstance(node, ScalarNode) and not _is_empty_plain(node) and _inline(value) is not None:
+        if node.style not in ("|", ">") and (
+            key is None or node.start_mark.line == key.start_mark.line
+        ):
+            return [_Splice(node.start_mark.index, node.end_mark.index, str(_inline(value)))]
+    return [_replace_value(text, key, node, value, indent)]
+
+
+def _safe_load(text: str) -> Any:
+    y = YAML(typ="safe", pure=True)
+    try:
+        return y.load(text)
+    except YAMLError as exc:
+        raise YamlEditError(f"the file is not valid YAML: {exc}") from None
+
+
+def set_values(text: str, edits: Sequence[Edit], load: Any) -> str:
+    """Set each edit's key to its value (any value), then check the result as :func:`apply` does.
+
+    Each path names a key of a block mapping (the parent must exist); all edits are planned
+    on the same text and spliced in from the end, so one call parses the file once.
+    """
+    before = load(text)
+    if not isinstance(before, dict):
+        raise YamlEditError("the file could not be read before the edit")
+    expected = json.loads(json.dumps(before, default=str))
+    root = _compose(text)
+    current = _safe_load(text)
+    splices: list[_Splice] = []
+    for e in edits:
+        *parents, last = e.path
+        parent = root
+        for part in parents:
+            child = _child(parent, part)[1]
+            if child is None:
+                raise YamlEditError(f"{'.'.join(map(str, parents))} is not in the file")
+            parent = child
+        if not isinstance(parent, MappingNode) or not isinstance(last, str):
+            raise YamlEditError(f"{'.'.join(map(str, e.path))} is not a key of a mapping")
+        key_node, value_node = _child(parent, last)
+        old: Any = current
+        for part in parents:
+            old = old[part]
+        if value_node is None:
+            if parent.flow_style or not parent.value:
+                raise YamlEditError(f"{'.'.join(map(str, parents))} is written on one line")
+            col = parent.value[0][0].start_mark.column
+            lines = _mapping_lines({last: e.value}, col)
+            splices.append(_lines_splice(text, _append_at(text, parent), lines))
+        else:
+            col = key_node.start_mark.column if key_node is not None else 0
+            splices += _plan(text, key_node, value_node, old.get(last), e.value, col)
+        target: Any = expected
+        for part in parents:
+            target = target[part]
+        target[last] = json.loads(json.dumps(e.value, default=str))
+    out = text
+    # From the end backwards, so earlier positions stay valid; of two insertions at the same
+    # place, the one planned first (e.g. a new answer before a new top-level key) comes first.
+    order = sorted(enumerate(splices), key=lambda p: (p[1].start, p[1].end, p[0]), reverse=True)
+    for _, s in order:
+        out = out[: s.start] + s.text + out[s.end :]
+    return _check(out, expected, load)
+
+
+def set_values_bytes(raw: bytes, edits: Sequence[Edit], load: Any) -> bytes:
+    """:func:`set_values` on a file's bytes, keeping its byte-order mark and CRLF line ends."""
+    return _on_bytes(raw, lambda text: set_values(text, edits, load))

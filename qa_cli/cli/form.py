@@ -74,3 +74,84 @@ def export(
 
 def register(app: typer.Typer) -> None:
     app.add_typer(form_app, name="form")
+
+
+@form_app.command("import")
+@handle_errors
+def import_(
+    files: list[Path] = typer.Argument(
+        ..., help="Filled forms (.xlsx), or e-mails (.eml) with filled forms attached."
+    ),
+    force: bool = typer.Option(
+        False, "--force", help="Import even if the return changed since the form was exported."
+    ),
+    partial: bool = typer.Option(
+        False, "--partial", help="Write the answers that are fine even if others have problems."
+    ),
+    repo: Path | None = RepoOption,
+) -> None:
+    """Read filled forms back into their YAML returns (comments kept), then validate them."""
+    from ..errors import QAError
+    from ..forms.importer import import_form
+    from ..repository import Repository
+    from .common import report_error
+
+    loaded = Repository.load(repo_root(repo), require_config=True)
+    failed = False
+    stale_repo = False
+    for name, data in _form_files(files):
+        if stale_repo:  # an earlier form of this run changed a file
+            loaded = Repository.load(loaded.root, require_config=True)
+            stale_repo = False
+        try:
+            result = import_form(loaded, data, name, force=force, partial=partial)
+        except QAError as exc:
+            report_error(exc.message, exc.hint)
+            failed = True
+            continue
+        _print_result(result)
+        failed = failed or result.outcome == "not written" or result.failed
+        stale_repo = result.outcome in ("written", "partly written")
+    raise typer.Exit(1 if failed else 0)
+
+
+def _form_files(files: list[Path]) -> list[tuple[str, bytes]]:
+    from ..errors import QAError
+    from ..forms.mail import attachments
+
+    out: list[tuple[str, bytes]] = []
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise QAError(f"{path}: cannot be read ({exc.strerror})", "check the path") from None
+        if path.suffix.lower() == ".eml":
+            out += attachments(data, path.name)
+        else:
+            out.append((path.name, data))
+    return out
+
+
+def _print_result(result: object) -> None:
+    from typing import Any
+
+    r: Any = result
+    for p in r.problems:
+        console.print(f"{r.form}: {p.where}: {p.severity} {p.code} {p.message}", markup=False)
+        if p.hint:
+            console.print(f"    how to fix: {p.hint}", markup=False)
+    if r.outcome == "unchanged":
+        console.print(f"{r.form}: nothing to change in {r.rel} (already imported).", markup=False)
+    elif r.outcome == "not written":
+        console.print(
+            f"{r.form}: nothing was written to {r.rel}: correct the cells above in the form and "
+            "import it again (or pass --partial to write the answers that are fine).",
+            markup=False,
+        )
+    else:
+        what = "partly imported" if r.outcome == "partly written" else "imported"
+        console.print(
+            f"{r.form}: {what} into {r.rel} ({len(r.changed)} field(s) changed; "
+            f"status: {r.status}).",
+            markup=False,
+        )

@@ -1,0 +1,118 @@
+"""`yamledit.set_values`: whole values (mappings, lists, multi-line text) spliced into a file,
+every byte outside the changed entries kept, the result checked before it is returned."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa_cli import yamledit, yamlio
+from qa_cli.yamledit import Edit
+
+BLANK = """\
+# A return; this comment stays.
+schema: qa/audit@1
+status: allocated  # set by qa sample
+answers:
+  # ---- 1. Section ----
+  # Q: first question
+  q-one:
+  # Q: second question
+  q-two: yes   # given earlier
+  q-three:
+    answer: no
+    # a comment inside an answer
+    comment: Old reason.
+actions:
+  - id: A1
+    action: Existing action.
+    owner: tm-x
+    due: 2026-12-01
+overall_grade:
+"""
+
+
+def _set(text: str, *edits: Edit) -> str:
+    return yamledit.set_values(text, list(edits), yamlio.load_text)
+
+
+def test_only_changed_entries_change_and_comments_stay() -> None:
+    answers = {
+        "q-one": {"answer": "no", "comment": "Line one.\nLine two."},
+        "q-two": "yes",
+        "q-three": {"answer": "yes", "comment": "Old reason."},
+        "q-four": "na",
+    }
+    out = _set(BLANK, Edit(("answers",), answers), Edit(("overall_grade",), "good"))
+    assert yamlio.load_text(out)["answers"] == answers
+    for line in BLANK.splitlines():
+        if line.lstrip().startswith("#") or line.startswith("  q-two") or "Old reason" in line:
+            assert line in out.splitlines(), line
+    assert "  q-one:\n    answer: no\n    comment: |-\n      Line one.\n      Line two.\n" in out
+    assert "  q-three:\n    answer: yes\n    # a comment inside an answer\n" in out
+    assert "  q-four: na\nactions:" in out  # a new answer goes after the last one
+    assert out.endswith("overall_grade: good\n")
+
+
+def test_lists_grow_by_appending_and_items_change_in_place() -> None:
+    actions = [
+        {"id": "A1", "action": "Existing action.", "owner": "tm-y", "due": "2026-12-01"},
+        {"id": "A2", "action": "New: with a colon", "owner": "tm-x", "due": "2027-01-10"},
+    ]
+    out = _set(BLANK, Edit(("actions",), actions))
+    assert yamlio.load_text(out)["actions"] == actions
+    assert "    owner: tm-y\n    due: 2026-12-01\n  - id: A2\n" in out
+    assert out.count("\n") == BLANK.count("\n") + 4
+
+
+def test_empty_flow_values_grow_into_blocks_and_new_keys_are_added() -> None:
+    text = "schema: qa/audit@1\nanswers: {}  # none yet\nactions: []\n"
+    out = _set(
+        text,
+        Edit(("answers",), {"a": "yes", "b": ["x", "y"]}),
+        Edit(("actions",), [{"id": "A1", "action": "Do it.", "owner": "o", "due": "2027-01-01"}]),
+        Edit(("strengths",), "Two\nlines\n"),
+        Edit(("completed",), "2026-11-20"),
+    )
+    assert out == (
+        "schema: qa/audit@1\nanswers:  # none yet\n  a: yes\n  b: [x, y]\nactions:\n"
+        "  - id: A1\n    action: Do it.\n    owner: o\n    due: 2027-01-01\n"
+        "strengths: |\n  Two\n  lines\ncompleted: 2026-11-20\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "  leading spaces\nsecond",
+        "trailing space \nline",
+        "tab\there\nline",
+        "ends with two newlines\n\n",
+        'quotes " and: colons\n# not a comment',
+        "yes",
+        "2026-01-01",
+        "=SUM(A1)",
+    ],
+)
+def test_awkward_text_reads_back_exactly(value: str) -> None:
+    out = _set(
+        BLANK,
+        Edit(
+            ("answers",),
+            {"q-one": value, "q-two": "yes", "q-three": {"answer": "no", "comment": "Old reason."}},
+        ),
+    )
+    assert yamlio.load_text(out)["answers"]["q-one"] == value
+
+
+def test_no_change_leaves_the_text_identical_and_crlf_bom_are_kept() -> None:
+    data = yamlio.load_text(BLANK)
+    assert _set(BLANK, Edit(("answers",), data["answers"])) == BLANK
+    raw = b"\xef\xbb\xbf" + BLANK.replace("\n", "\r\n").encode()
+    out = yamledit.set_values_bytes(raw, [Edit(("overall_grade",), "good")], yamlio.load_text)
+    assert out.startswith(b"\xef\xbb\xbf") and b"overall_grade: good\r\n" in out
+    assert b"\n" not in out.replace(b"\r\n", b"")
+
+
+def test_a_missing_parent_is_refused() -> None:
+    with pytest.raises(yamledit.YamlEditError):
+        _set(BLANK, Edit(("nothing", "here"), 1))
