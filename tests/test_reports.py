@@ -12,6 +12,8 @@ import openpyxl
 import pytest
 from conftest import AS_OF
 
+from qa_cli.reports.palette import GRADE_TINTS
+
 GOLDEN = Path(__file__).parent / "golden"
 
 REPORTS = {
@@ -89,7 +91,7 @@ def test_monthly_workbook_cells(run, demo_repo: Path) -> None:
     }
     assert grades["C-1V7M4J3Y"] == "Inadequate"
     cell = next(c for c in audits["M"] if c.value == "Inadequate")
-    assert cell.fill.start_color.rgb.endswith("F4B084")  # grade colour
+    assert cell.fill.start_color.rgb.endswith(GRADE_TINTS["inadequate"])  # grade colour
     answers = wb["Answers"]
     assert answers.max_row > 100  # one row per answer
     assert audits.column_dimensions["A"].width >= 10
@@ -133,7 +135,7 @@ def test_rerun_overwrites_generated_files(run, demo_repo: Path) -> None:
     md = demo_repo / "reports/2026-10/monthly.md"
     md.write_text("stale")
     _report(run, demo_repo, "monthly")
-    assert md.read_text().startswith("# Monthly audit report")
+    assert md.read_text().startswith("**OFFICIAL-SENSITIVE**\n\n# Monthly audit report")
 
 
 def _texts_of_workbook(path: Path) -> str:
@@ -276,7 +278,10 @@ def test_repository_template_overrides_and_is_sandboxed(run, demo_repo: Path) ->
     t.mkdir()
     (t / "complaints.md.j2").write_text("# Our complaints {{ meta.year }}: {{ total }}\n")
     _report(run, demo_repo, "complaints")
-    assert (demo_repo / "reports/2026/complaints.md").read_text() == "# Our complaints 2026: 6\n"
+    marking = "**OFFICIAL-SENSITIVE**"
+    assert (demo_repo / "reports/2026/complaints.md").read_text() == (
+        f"{marking}\n\n# Our complaints 2026: 6\n\n{marking}\n"
+    )
     (t / "complaints.md.j2").write_text("{{ ''.__class__.__mro__[1].__subclasses__() }}\n")
     r = run("report", "complaints", "--year", "2026", "--repo", demo_repo, "--as-of", AS_OF)
     assert r.exit_code == 2

@@ -167,6 +167,17 @@ class ToolkitSettings(QAModel):
         return value
 
 
+class ReportSettings(QAModel):
+    """How reports are marked and how cautious their figures are (``qa report``)."""
+
+    # The Government Security Classification marking printed in every report's header and on
+    # every page of the workbook (top and bottom).
+    protective_marking: Text = "OFFICIAL-SENSITIVE"
+    # A change in points between two periods is shown only when both have at least this many
+    # returns; below it the report says "too few returns to compare".
+    min_returns_to_compare: StrictInt = Field(10, ge=1, le=1000)
+
+
 class Config(QAModel):
     schema_: Literal["qa/config@1"] = Field(alias="schema")
     organisation: Text
@@ -181,6 +192,7 @@ class Config(QAModel):
     limits: Limits = Field(default_factory=Limits)
     case_list: CaseListSettings = Field(default_factory=CaseListSettings)
     toolkit: ToolkitSettings = Field(default_factory=ToolkitSettings)
+    reports: ReportSettings = Field(default_factory=ReportSettings)
 
     model_config = QAModel.model_config | {"populate_by_name": True}
 

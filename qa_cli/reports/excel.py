@@ -2,11 +2,18 @@
 
 The workbook is described as plain data (so redaction works on it like on the Markdown)::
 
-    {"title": str, "lines": [str],
-     "facts": [[label, value], ...],
-     "tables": [{"title", "columns", "rows", "chart": {"type": "bar"|"line", "title",
-                 "y_title", "first": 1, "last": 4, "percent": bool} | None}],
+    {"title": str, "subject": str, "organisation": str, "marking": str, "lines": [str],
+     "facts": [[label, value] | [label, value, "percent"|"interval"|"count"], ...],
+     "tables": [{"title", "columns", "rows", "percent_columns": [int],
+                 "chart": {"type": "bar"|"line", "title", "y_title", "first": 1, "last": 4,
+                           "percent": bool} | None}],
      "sheets": [{"name", "columns", "rows", "grades": [column names]}]}
+
+Meeting-ready by construction: numbers stay numbers (shares as ``0%``), ISO dates
+(``2026-10-31``) become real dates, every cell uses one named font, every sheet is set up to
+print (A4 landscape, one page wide, header row repeated, the report title and the protective
+marking in the header and footer), and the Summary places each chart beside its table with
+page breaks that never cut a chart.
 
 Text from auditors is written as text, never as a formula: a comment starting with ``=``,
 ``+``, ``-`` or ``@`` is stored as a string with Excel's quote prefix, so it stays text even
@@ -15,21 +22,37 @@ when someone edits the cell.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import math
+import re
+import zipfile
+from collections.abc import Sequence
 from typing import Any
 
 from ..errors import QAError
-from ..models.common import GRADE_NAMES
+from .palette import GRADE_COLOURS, GRADE_TINTS, SERIES_COLOUR, grade_key
 
-# Light fills that read in print and for colour-blind readers (each also carries the word).
-GRADE_FILLS = {
-    "Outstanding": "A9D08E",
-    "Good": "C6EFCE",
-    "Requires Improvement": "FFE699",
-    "Inadequate": "F4B084",
-}
-_RISKY = ("=", "+", "-", "@", "\t", "\r")
+FONT = "Arial"  # on every machine, or metric-compatible (Liberation Sans) under LibreOffice
+DATE_FORMAT = "d mmm yyyy"
+PERCENT_FORMAT = "0%"
 HEADER_FILL = "1F4E78"
+_RISKY = ("=", "+", "-", "@", "\t", "\r")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+# Printing: A4 landscape with Excel's "normal" margins, in centimetres.
+PAGE_WIDTH_CM, PAGE_HEIGHT_CM = 29.7, 21.0
+MARGIN_SIDE_CM, MARGIN_TB_CM = 1.3, 1.9
+ROW_CM = 15 / 72 * 2.54  # a 15-point row
+CHART_W_CM, CHART_H_CM = 11.0, 6.6
+CHART_ROWS = math.ceil(CHART_H_CM / ROW_CM) + 1
+LABEL_WIDTH, VALUE_WIDTH, WRAP_WIDTH = 34, 13, 45
+
+
+def _font(**kw: Any) -> Any:
+    from openpyxl.styles import Font
+
+    return Font(name=FONT, size=kw.pop("size", 10), **kw)
 
 
 def _clean(value: Any) -> Any:
@@ -44,12 +67,24 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def as_date(value: Any) -> Any:
+    """An ISO date string (``2026-10-31``) as a date; anything else unchanged."""
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
 def put(ws: Any, row: int, col: int, value: Any) -> Any:
-    """Write one cell; text that Excel could read as a formula stays text."""
-    value = _clean(value)
+    """Write one cell: dates as dates, text that Excel could read as a formula stays text."""
+    value = as_date(_clean(value))
     cell = ws.cell(row=row, column=col)
     cell.value = value
-    if isinstance(value, str) and value.startswith(_RISKY):
+    if isinstance(value, dt.date):
+        cell.number_format = DATE_FORMAT
+    elif isinstance(value, str) and value.startswith(_RISKY):
         cell.data_type = "s"
         cell.quotePrefix = True
     return cell
@@ -58,122 +93,31 @@ def put(ws: Any, row: int, col: int, value: Any) -> Any:
 def _grade_fill(cell: Any) -> None:
     from openpyxl.styles import PatternFill
 
-    name = GRADE_NAMES.get(cell.value, cell.value)
-    colour = GRADE_FILLS.get(name) if isinstance(name, str) else None
-    if colour:
-        cell.fill = PatternFill("solid", start_color=colour, end_color=colour)
+    key = grade_key(cell.value)
+    if key:
+        tint = GRADE_TINTS[key]
+        cell.fill = PatternFill("solid", start_color=tint, end_color=tint)
 
 
-def _header(ws: Any, row: int, columns: list[str]) -> None:
-    from openpyxl.styles import Font, PatternFill
+def _header(ws: Any, row: int, columns: list[str], widths: Sequence[float] | None = None) -> None:
+    from openpyxl.styles import Alignment, PatternFill
 
+    lines = 1
     for i, name in enumerate(columns, start=1):
         c = put(ws, row, i, name)
-        c.font = Font(bold=True, color="FFFFFF")
+        c.font = _font(bold=True, color="FFFFFF")
         c.fill = PatternFill("solid", start_color=HEADER_FILL, end_color=HEADER_FILL)
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+        if widths:
+            lines = max(lines, _lines(str(name), widths[i - 1]))
+    if lines > 1:
+        ws.row_dimensions[row].height = 13 * lines + 2
 
 
-def _widths(ws: Any, columns: list[str], rows: list[list[Any]], start: int = 1) -> None:
-    from openpyxl.styles import Alignment
-    from openpyxl.utils import get_column_letter
-
-    sample = rows[:300]  # widths from the first rows: enough to size, cheap on big sheets
-    for i, name in enumerate(columns, start=start):
-        longest = max([len(str(name))] + [len(str(r[i - start] or "")) for r in sample])
-        width = min(max(longest + 2, 8), 60)
-        ws.column_dimensions[get_column_letter(i)].width = width
-        if longest > 60:
-            for r in range(2, len(rows) + 2):
-                ws.cell(row=r, column=i).alignment = Alignment(wrap_text=True, vertical="top")
-
-
-def _data_sheet(wb: Any, spec: dict[str, Any]) -> None:
-    ws = wb.create_sheet(spec["name"][:31])
-    columns: list[str] = spec["columns"]
-    rows: list[list[Any]] = spec["rows"]
-    _header(ws, 1, columns)
-    graded = [i for i, c in enumerate(columns, start=1) if c in spec.get("grades", [])]
-    for r, row in enumerate(rows, start=2):
-        for c, value in enumerate(row, start=1):
-            cell = put(ws, r, c, value)
-            if c in graded:
-                _grade_fill(cell)
-    ws.freeze_panes = "A2"
-    if columns:
-        from openpyxl.utils import get_column_letter
-
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(rows) + 1, 2)}"
-    _widths(ws, columns, rows)
-
-
-def _chart(ws: Any, spec: dict[str, Any], header_row: int, nrows: int, anchor: str) -> None:
-    from openpyxl.chart import BarChart, LineChart, Reference
-
-    chart: Any = LineChart() if spec["type"] == "line" else BarChart()
-    if spec["type"] == "bar":
-        chart.type = "col"
-    chart.title = spec["title"]
-    chart.y_axis.title = spec.get("y_title")
-    chart.height, chart.width = 7.5, 16
-    data = Reference(
-        ws,
-        min_col=spec["first"] + 1,
-        max_col=spec["last"] + 1,
-        min_row=header_row,
-        max_row=header_row + nrows,
-    )
-    cats = Reference(ws, min_col=1, min_row=header_row + 1, max_row=header_row + nrows)
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(cats)
-    if spec.get("percent"):
-        chart.y_axis.number_format = "0%"
-        chart.y_axis.scaling.min = 0
-        chart.y_axis.scaling.max = 1
-    # openpyxl hides axes unless told otherwise (delete=True by default in recent versions)
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    ws.add_chart(chart, anchor)
-
-
-def _summary(wb: Any, spec: dict[str, Any]) -> None:
-    from openpyxl.styles import Font
-
-    ws = wb.active
-    ws.title = "Summary"
-    put(ws, 1, 1, spec["title"]).font = Font(bold=True, size=14)
-    row = 2
-    for line in spec.get("lines", []):
-        put(ws, row, 1, line)
-        row += 1
-    row += 1
-    for label, value in spec.get("facts", []):
-        put(ws, row, 1, label).font = Font(bold=True)
-        cell = put(ws, row, 2, value)
-        _grade_fill(cell)
-        row += 1
-    widest = 12
-    for table in spec.get("tables", []):
-        row += 1
-        put(ws, row, 1, table["title"]).font = Font(bold=True, size=12)
-        row += 1
-        header = row
-        _header(ws, header, table["columns"])
-        for r in table["rows"]:
-            row += 1
-            for c, value in enumerate(r, start=1):
-                cell = put(ws, row, c, value)
-                if table.get("percent_columns") and c - 1 in table["percent_columns"]:
-                    cell.number_format = "0%"
-                if c == 1:
-                    _grade_fill(cell)
-        widest = max(widest, len(table["columns"]))
-        if table.get("chart") and table["rows"]:
-            _chart(ws, table["chart"], header, len(table["rows"]), f"{_col(widest + 2)}{header}")
-            row = max(row, header + 15)
-        row += 1
-    ws.column_dimensions["A"].width = 34
-    for i in range(2, widest + 1):
-        ws.column_dimensions[_col(i)].width = 14
+def _lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes in a wrapped cell ``width`` characters wide."""
+    usable = max(int(width * 1.1) - 2, 4)  # prose is narrower than the digits widths count
+    return sum(max(1, math.ceil(len(part) / usable)) for part in text.split("\n"))
 
 
 def _col(i: int) -> str:
@@ -182,17 +126,388 @@ def _col(i: int) -> str:
     return get_column_letter(i)
 
 
+# --- page setup -----------------------------------------------------------------------------
+
+
+def _hf(text: str) -> str:
+    return text.replace("&", "&&")  # a lone & starts a header/footer code
+
+
+def _page_setup(ws: Any, spec: dict[str, Any], fit_width: bool = True) -> None:
+    """A4 landscape, one page wide, header row repeated, title and marking top and bottom."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    if fit_width:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+    ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = MARGIN_SIDE_CM / 2.54
+    ws.page_margins.top = ws.page_margins.bottom = MARGIN_TB_CM / 2.54
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    ws.print_title_rows = "1:1"
+    marking = _hf(spec.get("marking") or "")
+    ws.oddHeader.left.text = _hf(spec.get("title", ""))
+    ws.oddHeader.left.font = f"{FONT},Bold"
+    ws.oddHeader.right.text = marking
+    ws.oddHeader.right.font = f"{FONT},Bold"
+    ws.oddFooter.left.text = marking
+    ws.oddFooter.left.font = f"{FONT},Bold"
+    ws.oddFooter.center.text = "&A, page &P of &N"
+    ws.oddFooter.right.text = _hf(spec.get("organisation") or "")
+
+
+# --- data sheets ----------------------------------------------------------------------------
+
+
+def _widths(columns: list[str], rows: list[list[Any]]) -> list[float]:
+    sample = rows[:300]  # widths from the first rows: enough to size, cheap on big sheets
+    out = []
+    for i, name in enumerate(columns):
+        longest = max([len(str(name))] + [_width_of(r[i]) for r in sample if i < len(r)])
+        out.append(float(min(max(longest + 2, 9), WRAP_WIDTH)))
+    return out
+
+
+def _width_of(value: Any) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, dt.date) or (isinstance(value, str) and _ISO_DATE.match(value)):
+        return 11
+    if isinstance(value, float):
+        return 6
+    return max((len(s) for s in str(value).split("\n")), default=0)
+
+
+def _data_sheet(wb: Any, spec: dict[str, Any], meta: dict[str, Any]) -> None:
+    from openpyxl.styles import Alignment
+
+    ws = wb.create_sheet(spec["name"][:31])
+    columns: list[str] = spec["columns"]
+    rows: list[list[Any]] = spec["rows"]
+    widths = _widths(columns, rows)
+    _header(ws, 1, columns, widths)
+    graded = {i for i, c in enumerate(columns, start=1) if c in spec.get("grades", [])}
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for r, row in enumerate(rows, start=2):
+        lines = 1
+        for c, value in enumerate(row, start=1):
+            cell = put(ws, r, c, value)
+            if c in graded:
+                _grade_fill(cell)
+            if isinstance(value, str) and c <= len(widths) and len(value) > widths[c - 1] - 2:
+                lines = max(lines, _lines(value, widths[c - 1]))
+        if lines > 1:  # a wrapped row: tall enough for its longest cell, every cell at the top
+            ws.row_dimensions[r].height = min(13 * lines + 2, 409)
+            for c in range(1, len(row) + 1):
+                ws.cell(row=r, column=c).alignment = wrap
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[_col(i)].width = w
+    ws.freeze_panes = "A2"
+    if columns:
+        ws.auto_filter.ref = f"A1:{_col(len(columns))}{max(len(rows) + 1, 2)}"
+    _page_setup(ws, meta)
+
+
+# --- Summary ----------------------------------------------------------------------------------
+
+
+def _chart(
+    ws: Any, spec: dict[str, Any], header_row: int, rows: list[list[Any]], anchor: str
+) -> None:
+    from openpyxl.chart import BarChart, LineChart, Reference
+
+    chart: Any = LineChart() if spec["type"] == "line" else BarChart()
+    if spec["type"] == "bar":
+        chart.type = "col"
+        chart.gapWidth = 60
+    chart.title = _chart_text(spec["title"], 1100, bold=True)
+    if spec.get("y_title"):
+        chart.y_axis.title = _chart_text(spec["y_title"], 900)
+    chart.height, chart.width = CHART_H_CM, CHART_W_CM
+    data = Reference(
+        ws,
+        min_col=spec["first"] + 1,
+        max_col=spec["last"] + 1,
+        min_row=header_row,
+        max_row=header_row + len(rows),
+    )
+    cats = Reference(ws, min_col=1, min_row=header_row + 1, max_row=header_row + len(rows))
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(cats)
+    _style_series(chart, spec, rows)
+    _axes(chart, spec, rows)
+    if len(chart.series) == 1:
+        chart.legend = None
+    else:
+        chart.legend.position = "b"
+    ws.add_chart(chart, anchor)
+
+
+def _char_props(size: int, bold: bool = False) -> Any:
+    from openpyxl.drawing.text import CharacterProperties, Font
+
+    return CharacterProperties(sz=size, b=bold, latin=Font(typeface=FONT), solidFill="404040")
+
+
+def _chart_text(text: str, size: int, bold: bool = False) -> Any:
+    """A chart or axis title in the report's font and a size that leaves room for the plot."""
+    from openpyxl.chart.text import RichText, Text
+    from openpyxl.chart.title import Title
+    from openpyxl.drawing.text import Paragraph, ParagraphProperties, RegularTextRun
+
+    props = _char_props(size, bold)
+    para = Paragraph(pPr=ParagraphProperties(defRPr=props), r=[RegularTextRun(rPr=props, t=text)])
+    return Title(tx=Text(rich=RichText(p=[para])), overlay=False)
+
+
+def _axis_text(axis: Any, size: int = 800) -> None:
+    """Axis labels small, in the report's font, horizontal."""
+    from openpyxl.chart.text import RichText
+    from openpyxl.drawing.text import Paragraph, ParagraphProperties, RichTextProperties
+
+    props = _char_props(size)
+    axis.txPr = RichText(
+        bodyPr=RichTextProperties(rot=0, vert="horz"),
+        p=[Paragraph(pPr=ParagraphProperties(defRPr=props), endParaRPr=props)],
+    )
+
+
+def _style_series(chart: Any, spec: dict[str, Any], rows: list[list[Any]]) -> None:
+    """Grade series and grade categories in the palette; lines with markers, never smoothed."""
+    from openpyxl.chart.marker import DataPoint
+
+    for k, s in enumerate(chart.series):
+        key = _series_grade(spec, k)
+        colour = GRADE_COLOURS[key] if key else SERIES_COLOUR
+        if spec["type"] == "line":
+            s.smooth = False
+            s.marker.symbol = "circle"
+            s.marker.size = 7
+            s.marker.graphicalProperties.solidFill = colour
+            s.marker.graphicalProperties.line.solidFill = colour
+            s.graphicalProperties.line.solidFill = colour
+            s.graphicalProperties.line.width = 28575  # 2.25 pt
+            continue
+        s.graphicalProperties.solidFill = colour
+        s.graphicalProperties.line.solidFill = colour
+        if len(chart.series) == 1:  # one series over grades: colour each bar by its grade
+            for i, row in enumerate(rows):
+                g = grade_key(row[0])
+                if g:
+                    pt = DataPoint(idx=i)
+                    pt.graphicalProperties.solidFill = GRADE_COLOURS[g]
+                    pt.graphicalProperties.line.solidFill = GRADE_COLOURS[g]
+                    s.dPt.append(pt)
+    if spec["type"] == "line":
+        chart.display_blanks = "gap"
+
+
+def _series_grade(spec: dict[str, Any], k: int) -> str | None:
+    columns = spec.get("_columns", [])
+    i = spec["first"] + k
+    return grade_key(columns[i]) if i < len(columns) else None
+
+
+def _axes(chart: Any, spec: dict[str, Any], rows: list[list[Any]]) -> None:
+    chart.x_axis.delete = False  # openpyxl hides axes unless told otherwise
+    chart.y_axis.delete = False
+    _axis_text(chart.x_axis)
+    _axis_text(chart.y_axis)
+    chart.y_axis.scaling.min = 0
+    if spec.get("percent"):
+        chart.y_axis.number_format = "0%"
+        chart.y_axis.scaling.max = 1
+        chart.y_axis.majorUnit = 0.2
+        return
+    values = [
+        v
+        for r in rows
+        for v in r[spec["first"] : spec["last"] + 1]
+        if isinstance(v, int | float) and not isinstance(v, bool)
+    ]
+    if spec["type"] == "bar" and len(chart.series) > 1 and spec.get("stacked"):
+        values = [sum(v for v in r[spec["first"] : spec["last"] + 1] if v) for r in rows]
+    top = max(values, default=0)
+    step = max(1, math.ceil(top / 6))  # counts: whole numbers only
+    chart.y_axis.majorUnit = step
+    chart.y_axis.scaling.max = max(step * math.ceil(top / step), step) if top else step
+    chart.y_axis.number_format = "0"
+
+
+def _label_lines(row: list[Any]) -> int:
+    """Lines the first cell of a Summary row takes (long labels wrap in column A)."""
+    label = row[0] if row else ""
+    return _lines(str(label), LABEL_WIDTH) if isinstance(label, str) else 1
+
+
+def _block_rows(table: dict[str, Any]) -> int:
+    """Rows (of standard height) a table takes on the Summary, its chart included."""
+    own = sum(_label_lines(r) for r in table["rows"]) + 3
+    return max(own, CHART_ROWS) if table.get("chart") and table["rows"] else own
+
+
+class _Pager:
+    """Puts manual page breaks on the Summary so that no table or chart is cut."""
+
+    def __init__(self, ws: Any, scale: int) -> None:
+        self.ws = ws
+        usable = PAGE_HEIGHT_CM - 2 * MARGIN_TB_CM
+        self.rows_per_page = int(usable / (ROW_CM * scale / 100))
+        self.used = 0
+
+    def place(self, first_row: int, rows: int) -> None:
+        from openpyxl.worksheet.pagebreak import Break
+
+        if self.used and self.used + rows > self.rows_per_page:
+            self.ws.row_breaks.append(Break(id=first_row - 1))
+            self.used = 0
+        self.used += rows
+
+
+def _summary_scale(spec: dict[str, Any]) -> int:
+    """The print scale that fits the Summary (tables and charts) on one page wide."""
+    widest = LABEL_WIDTH
+    for t in spec.get("tables", []):
+        cols = len(t["columns"])
+        chars = LABEL_WIDTH + (cols - 1) * VALUE_WIDTH
+        cm = chars * 0.19 + 0.5
+        if t.get("chart") and t["rows"]:
+            cm += VALUE_WIDTH * 0.19 + CHART_W_CM
+        widest = max(widest, int(cm / 0.19))
+    width_cm = widest * 0.19
+    usable = PAGE_WIDTH_CM - 2 * MARGIN_SIDE_CM - 1.5  # room for rounding in column widths
+    return max(40, min(100, int(usable / width_cm * 100)))
+
+
+def _fact(ws: Any, row: int, fact: list[Any]) -> None:
+    from openpyxl.styles import Alignment
+
+    label, value = fact[0], fact[1]
+    kind = fact[2] if len(fact) > 2 else None
+    put(ws, row, 1, label).font = _font(bold=True)
+    if kind == "interval":
+        low, high = (value or [None, None])[:2]
+        for col, v in ((2, low), (3, high)):
+            c = put(ws, row, col, v if v is not None else "–")
+            c.number_format = PERCENT_FORMAT
+            c.alignment = Alignment(horizontal="left")
+        return
+    cell = put(ws, row, 2, value)
+    cell.alignment = Alignment(horizontal="left")
+    if kind == "percent":
+        cell.number_format = PERCENT_FORMAT
+    _grade_fill(cell)
+
+
+def _summary_table(ws: Any, row: int, table: dict[str, Any]) -> int:
+    """Write one table (and its chart beside it) from ``row``; returns the next free row."""
+    from openpyxl.styles import Alignment
+
+    put(ws, row, 1, table["title"]).font = _font(bold=True, size=12)
+    header = row + 1
+    widths = [LABEL_WIDTH] + [VALUE_WIDTH] * (len(table["columns"]) - 1)
+    _header(ws, header, table["columns"], widths)
+    percent = set(table.get("percent_columns") or [])
+    for i, r in enumerate(table["rows"], start=1):
+        for c, value in enumerate(r, start=1):
+            cell = put(ws, header + i, c, value)
+            if c - 1 in percent:
+                cell.number_format = PERCENT_FORMAT
+            if c == 1:
+                _grade_fill(cell)
+        lines = _label_lines(r)
+        if lines > 1:
+            ws.row_dimensions[header + i].height = 13 * lines + 2
+            for c in range(1, len(r) + 1):
+                ws.cell(row=header + i, column=c).alignment = Alignment(
+                    wrap_text=True, vertical="top"
+                )
+    if table.get("chart") and table["rows"]:
+        chart = {**table["chart"], "_columns": table["columns"]}
+        _chart(ws, chart, header, table["rows"], f"{_col(len(table['columns']) + 2)}{row}")
+    return row + max(len(table["rows"]) + 2, CHART_ROWS if table.get("chart") else 0) + 1
+
+
+def _summary(wb: Any, spec: dict[str, Any]) -> None:
+    ws = wb.active
+    ws.title = "Summary"
+    scale = _summary_scale(spec)
+    pager = _Pager(ws, scale)
+    put(ws, 1, 1, spec["title"]).font = _font(bold=True, size=14)
+    row = 2
+    for line in spec.get("lines", []):
+        put(ws, row, 1, line).font = _font()
+        row += 1
+    row += 1
+    for fact in spec.get("facts", []):
+        _fact(ws, row, fact)
+        row += 1
+    pager.place(1, row)
+    widest = 3
+    for table in spec.get("tables", []):
+        row += 1
+        pager.place(row, _block_rows(table) + 1)
+        row = _summary_table(ws, row, table)
+        widest = max(widest, len(table["columns"]) + 2 + 8)
+    ws.column_dimensions["A"].width = LABEL_WIDTH
+    for i in range(2, widest + 1):
+        ws.column_dimensions[_col(i)].width = VALUE_WIDTH
+    _page_setup(ws, spec, fit_width=False)
+    ws.page_setup.scale = scale
+    ws.sheet_view.showGridLines = False
+
+
+# --- the workbook -----------------------------------------------------------------------------
+
+
 def workbook_bytes(spec: dict[str, Any]) -> bytes:
     """The workbook described by ``spec`` as .xlsx bytes."""
     from openpyxl import Workbook
+    from openpyxl.utils.indexed_list import IndexedList
 
     wb = Workbook()
+    # The default font of every cell (and of the Normal style): a named sans-serif face, so
+    # LibreOffice does not fall back to a serif one.
+    wb._fonts = IndexedList([_font()])
+    wb._named_styles["Normal"].font = _font()
     _summary(wb, spec)
     for sheet in spec.get("sheets", []):
-        _data_sheet(wb, sheet)
+        _data_sheet(wb, sheet, spec)
+    _properties(wb, spec)
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    return _with_company(buf.getvalue(), spec.get("organisation") or "")
+
+
+def _properties(wb: Any, spec: dict[str, Any]) -> None:
+    props = wb.properties
+    props.title = spec.get("title", "")
+    props.subject = spec.get("subject") or spec.get("title", "")
+    org = spec.get("organisation") or ""
+    props.creator = org or "qa"
+    props.lastModifiedBy = org or "qa"
+    props.keywords = spec.get("marking") or ""
+    props.category = spec.get("marking") or ""
+
+
+def _with_company(data: bytes, organisation: str) -> bytes:
+    """Set the workbook's Company (docProps/app.xml), which openpyxl always writes empty."""
+    from xml.sax.saxutils import escape
+
+    if not organisation:
+        return data
+    src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            body = src.read(item.filename)
+            if item.filename == "docProps/app.xml":
+                text = body.decode("utf-8")
+                company = f"<Company>{escape(organisation)}</Company>"
+                text = re.sub(r"<Company\s*/>|<Company>.*?</Company>", "", text)
+                body = text.replace("</Properties>", company + "</Properties>").encode("utf-8")
+            dst.writestr(item, body)
+    return out.getvalue()
 
 
 def encrypt(data: bytes, password: str) -> bytes:

@@ -236,8 +236,8 @@ def _workbook(
         ["Returns in", h["returned"]],
         ["Returns outstanding", h["outstanding"]],
         ["Returns overdue", h["overdue_returns"]],
-        ["Good or better", d["value"]],
-        ["Good or better, 95% interval", _ci(d)],
+        ["Good or better", d["value"], "percent"],
+        ["Good or better, 95% interval (low, high)", [d["low"], d["high"]], "interval"],
         ["Against the previous month", prev["direction"]],
         ["Against the six months before", roll["direction"]],
         ["Safeguarding concerns", h["concerns"]],
@@ -378,9 +378,3 @@ def _workbook(
             },
         ],
     }
-
-
-def _ci(s: dict[str, Any]) -> str:
-    if not s["n"]:
-        return "no returns"
-    return f"{s['low'] * 100:.0f}% to {s['high'] * 100:.0f}%"

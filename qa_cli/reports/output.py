@@ -8,14 +8,31 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..models.config import ReportSettings
 from ..repository import Repository
 from ..yamlio import atomic_write
 from . import Report
 from .excel import encrypt, workbook_bytes
-from .markdown import render
+from .markdown import md_inline, render
+from .names import Namer
 from .redact import Redactor
 
 PROTECTED = frozenset({"recommendations.md"})
+
+
+def marking_of(repo: Repository) -> str:
+    """The protective marking of the repository's reports (qa.yaml ``reports``)."""
+    if repo.config is None:
+        return ReportSettings.model_validate({}).protective_marking
+    return repo.config.reports.protective_marking
+
+
+def marked(markdown: str, marking: str) -> str:
+    """The report with its protective marking above the title and again at the end."""
+    if not marking:
+        return markdown
+    line = f"**{md_inline(marking)}**"
+    return f"{line}\n\n{markdown.rstrip()}\n\n{line}\n"
 
 
 def write_report(
@@ -29,17 +46,24 @@ def write_report(
 
     With ``redact`` the files are ``<stem>-redacted.*`` so the full record stays as it was.
     """
-    context, workbook = report.context, report.workbook
+    namer = Namer(repo.config)
+    context, workbook = namer(report.context), namer(report.workbook)
     stem = report.stem
     if redact:
         r = Redactor(repo.config)
         context, workbook = r(context), r(workbook)
         stem = f"{stem}-redacted"
-    context = {**context, "redacted": redact}
+    marking = marking_of(repo)
+    context = {**context, "redacted": redact, "marking": marking}
+    workbook = {
+        **workbook,
+        "marking": marking,
+        "organisation": repo.config.organisation if repo.config else "",
+    }
     md_path = repo.path_for_write(f"{report.folder}/{stem}.md")
     xlsx_path = repo.path_for_write(f"{report.folder}/{stem}.xlsx")
     assert md_path.name not in PROTECTED and xlsx_path.name not in PROTECTED
-    markdown = render(report.template, context, repo.root / "templates")
+    markdown = marked(render(report.template, context, repo.root / "templates"), marking)
     data = workbook_bytes(workbook)
     if password is not None:
         data = encrypt(data, password)

@@ -137,7 +137,7 @@ def build_multi_agency(repo: Repository, audit_id: str, today: dt.date) -> Repor
             ["Cases", len(scope.cases)],
             ["Agencies", len(scope.agencies)],
             ["Agency returns in", ctx["returns"]["in"]],
-            ["Good or better (agreed)", agreed.good_or_better.value],
+            ["Good or better (agreed)", agreed.good_or_better.value, "percent"],
         ],
         "tables": [
             grade_table("Agreed grades", ctx["grades"]),

@@ -139,7 +139,7 @@ def build_team(repo: Repository, team_id: str, half: str, today: dt.date) -> Rep
         "facts": [
             ["Audits", len(recs)],
             ["Graded", dist.n],
-            ["Good or better", dist.good_or_better.value],
+            ["Good or better", dist.good_or_better.value, "percent"],
             ["Complaints", len(complaints)],
             ["Practice observations", len(observations)],
             ["Crib sheets", len(crib)],

@@ -128,30 +128,30 @@ def build_themed(repo: Repository, theme: str, month: str, today: dt.date) -> Re
             "list": list(scope.recommendations) or draft,
         },
     }
+    most_no = sorted(ctx["questions"], key=lambda q: -q["no"])
     workbook = {
         "title": f"Themed audit: {scope.title} ({month_name(month)})",
         "lines": [ctx["meta"]["organisation"], f"Lead: {ctx['scope']['lead']}"],
         "facts": [
             ["Cases in scope", len(scope.cases)],
             ["Returns in", len(counted)],
-            ["Good or better", dist.good_or_better.value],
+            ["Good or better", dist.good_or_better.value, "percent"],
         ],
         "tables": [
             grade_table("Grade distribution", ctx["grades"], chart_title="Grades"),
             {
-                "title": "Questions",
+                "title": "Questions most often answered no (all on the Questions sheet)",
                 "columns": ["Question", "Yes", "No", "N/A"],
-                "rows": [[q["text"], q["yes"], q["no"], q["na"]] for q in ctx["questions"]],
-                "chart": {
-                    "type": "bar",
-                    "title": "Answers by question",
-                    "y_title": "Cases",
-                    "first": 1,
-                    "last": 3,
-                },
+                "rows": [[q["text"], q["yes"], q["no"], q["na"]] for q in most_no[:5]],
+                "chart": None,  # question texts are too long for a chart's axis
             },
         ],
         "sheets": [
+            {
+                "name": "Questions",
+                "columns": ["Question", "Yes", "No", "N/A"],
+                "rows": [[q["text"], q["yes"], q["no"], q["na"]] for q in ctx["questions"]],
+            },
             {"name": "Audits", **audit_sheet_rows(recs, names, today)},
             {
                 "name": "Answers",
