@@ -92,7 +92,7 @@ class _Sheet:
 
         cell = self.ws[ref]
         put(self.ws, cell.row, cell.column, value)
-        cell.alignment = Alignment(wrap_text=wrap, vertical="top")
+        cell.alignment = Alignment(wrap_text=wrap, vertical="top", horizontal="left")
         if bold:
             cell.font = _font(bold=True)
         return cell
@@ -173,15 +173,16 @@ def _banner(ws: Any, row: int, text: str, *, size: int = 11, last: str = "E") ->
 
 
 def _height(texts: Sequence[tuple[str, Any]], widths: dict[str, int]) -> float:
+    """A row height (points) that shows wrapped text whole: Excel does not grow rows itself."""
     lines = 1
     for col, value in texts:
         if value is None:
             continue
-        chars = max(widths.get(col, 12) - 2, 8)
+        chars = max(int(widths.get(col, 12) * 1.1) - 1, 8)
         lines = max(
             lines, sum(max(1, math.ceil(len(part) / chars)) for part in str(value).split("\n"))
         )
-    return min(15.0 * lines + 3, 409.0)
+    return min(14.5 * lines + 4, 409.0)
 
 
 INSTRUCTIONS = (

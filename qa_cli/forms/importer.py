@@ -22,6 +22,7 @@ from ..errors import QAError
 from ..models.tool import Tool
 from ..repository import LoadedFile, Repository, load_file
 from . import convert
+from . import layout as L
 from .convert import Desired, Problem
 from .export import digest, staff_labels
 from .reader import FormData, read_form
@@ -199,6 +200,28 @@ def _cell_of(diag: Any, d: Desired, spans: dict[tuple[str | int, ...], tuple[int
     return "Actions" if diag.code == "QA404" else "Return"
 
 
+_FORM_HINTS = {
+    "QA304": "answer it in its Answer cell",
+    "QA305": "write in the Comment cell why, and any action needed",
+    "QA306": "clear the Answer cell: the question does not apply given the earlier answer",
+    "QA307": "choose the Overall grade at the top of the Return sheet",
+    "QA404": "add the action plan on the Actions sheet",
+    "QA409": "fill in the Completed date at the top of the Return sheet",
+}
+
+
+def _form_hint(diag: Any, tool: Tool) -> str | None:
+    """The fix in the form's terms (cells, drop-down words) rather than the YAML's."""
+    hint = _FORM_HINTS.get(diag.code, diag.hint)
+    qid = diag.message[1:].split("`", 1)[0] if diag.message.startswith("`") else None
+    q = tool.questions().get(qid or "")
+    options = L.choices(q) if q is not None else None
+    if options and diag.code in ("QA303", "QA304"):
+        hint = f"{hint}; " if diag.code == "QA304" else ""
+        hint += "choose one of: " + ", ".join(c.word for c in options)
+    return hint
+
+
 def _attempt(
     repo: Repository, lf: LoadedFile, d: Desired, skip: set[tuple[str | int, ...]], returned: bool
 ) -> tuple[bytes | None, list[Problem], list[str]]:
@@ -216,8 +239,10 @@ def _attempt(
         ) from None
     new, diags = _validate(repo, lf, new_raw)
     spans = _line_spans(new.text or "")
+    tool = repo.tools[getattr(lf.model, "tool", "")]
     problems = [
-        Problem(_cell_of(x, d, spans), x.code, x.message, x.hint, x.severity) for x in diags
+        Problem(_cell_of(x, d, spans), x.code, x.message, _form_hint(x, tool), x.severity)
+        for x in diags
     ]
     return new_raw, problems, [".".join(map(str, e.path)) for e in edits]
 

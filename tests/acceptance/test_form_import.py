@@ -149,6 +149,7 @@ def test_a_missing_comment_is_reported_at_the_comment_cell(demo_repo: Path, run)
     assert result.exit_code == 1
     where = form.comment("care-plan-up-to-date").coordinate
     assert f"Return!{where}: error QA305" in result.output, result.output
+    assert "how to fix: write in the Comment cell why" in result.output
     assert snapshot(demo_repo / "audits") == before
 
 
@@ -219,4 +220,32 @@ def test_agency_return_round_trip(demo_repo: Path, run) -> None:
     after = rel.read_text()
     assert "grade: requires_improvement" in after and "status: returned" in after
     assert _comment_lines(after) == _comment_lines(text)
+    assert run("validate", "--repo", demo_repo).exit_code == 0
+
+
+def test_a_form_saved_by_libreoffice_imports(demo_repo: Path, run, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    import pytest
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed: the re-save check was skipped")
+    _export(run, demo_repo, ALLOCATED.split("--")[0])
+    form = Form(demo_repo / "outbox" / f"{ALLOCATED}.xlsx")
+    form.fill_all()
+    form.save()
+    out = tmp_path / "saved"
+    done = subprocess.run(
+        [soffice, "--headless", "--convert-to", "xlsx", "--outdir", str(out), str(form.path)],
+        capture_output=True,
+        timeout=120,
+        check=False,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    saved = out / form.path.name
+    assert done.returncode == 0 and saved.is_file(), done.stderr
+    result = run("form", "import", saved, "--repo", demo_repo)
+    assert result.exit_code == 0 and "status: returned" in result.output, result.output
     assert run("validate", "--repo", demo_repo).exit_code == 0
