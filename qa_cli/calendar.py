@@ -82,3 +82,29 @@ def month_end(month: str) -> dt.date:
 
 def first_working_day(month: str) -> dt.date:
     return next_working_day(dt.date(int(month[:4]), int(month[5:7]), 1))
+
+
+def parse_month(value: str | None, option: str = "--month") -> str:
+    """A YYYY-MM option in the plausible range, stripped; QAError (exit 2) otherwise.
+
+    The one month parser: every command's month options (`--month`, `--from`, `--to`,
+    `--verify`) and the report builders go through it.
+    """
+    import re
+
+    from .errors import QAError
+    from .models.common import DATE_MAX, DATE_MIN
+
+    text = (value or "").strip()
+    m = re.fullmatch(r"(\d{4})-(0[1-9]|1[0-2])", text)
+    if not m:
+        raise QAError(
+            f"{option} {(value or '')[:20]!r} is not a month",
+            f"write it as YYYY-MM, e.g. {option} 2026-11",
+        )
+    if not DATE_MIN.year <= int(m[1]) <= DATE_MAX.year:
+        raise QAError(
+            f"{option} {text} is outside the plausible range",
+            f"give a month between {DATE_MIN.year}-01 and {DATE_MAX.year}-12",
+        )
+    return text

@@ -74,23 +74,9 @@ def parse_date_option(value: str | None, name: str = "--as-of") -> Any:
 
 def parse_month_option(value: str | None, name: str = "--month") -> str:
     """A YYYY-MM option in the plausible range, stripped; QAError (exit 2) otherwise."""
-    import re
+    from ..calendar import parse_month
 
-    from ..models.common import DATE_MAX, DATE_MIN
-
-    text = (value or "").strip()
-    m = re.fullmatch(r"(\d{4})-(0[1-9]|1[0-2])", text)
-    if not m:
-        raise QAError(
-            f"{name} {(value or '')[:20]!r} is not a month",
-            f"write it as YYYY-MM, e.g. {name} 2026-11",
-        )
-    if not DATE_MIN.year <= int(m[1]) <= DATE_MAX.year:
-        raise QAError(
-            f"{name} {text} is outside the plausible range",
-            f"give a month between {DATE_MIN.year}-01 and {DATE_MAX.year}-12",
-        )
-    return text
+    return parse_month(value, name)
 
 
 def report_error(message: str, hint: str | None = None) -> None:

@@ -28,10 +28,6 @@ class Programme(StrEnum):
     multi_agency = "multi-agency"
 
 
-def _month(value: str | None, option: str) -> str:
-    return parse_month_option(value, option)
-
-
 @handle_errors
 def sample(
     month: str | None = typer.Option(None, "--month", help="The month to draw, YYYY-MM."),
@@ -115,7 +111,7 @@ def sample(
     today = parse_date_option(as_of)
     prog = programme.value
     if verify is not None:
-        m = _month(verify, "--verify")
+        m = parse_month_option(verify, "--verify")
         result = verify_sample(Repository.load(root, require_config=True), m, prog)
         if not result.from_record:
             console.print(
@@ -138,7 +134,7 @@ def sample(
         for p in result.problems:
             console.print(f"  {p}", markup=False)
         raise typer.Exit(1)
-    m = _month(month, "--month")
+    m = parse_month_option(month, "--month")
     repository = Repository.load(root, require_config=True)
     if add:
         res = add_to_sample(repository, m, prog, today)

@@ -100,8 +100,9 @@ def _by_spec(repo: Repository, spec: str, cwd: Path) -> list[LoadedFile]:
 
 
 def _month_returns(repo: Repository, month: str) -> list[LoadedFile]:
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
-        raise QAError(f"--month {month!r} is not a month", "write it as YYYY-MM, e.g. 2026-10")
+    from ..calendar import parse_month
+
+    month = parse_month(month)
     prefixes = (f"audits/{month}/", f"themed/{month}-")
     return [f for f in repo.of_kind("qa/audit") if f.rel.startswith(prefixes)]
 

@@ -11,25 +11,16 @@ from typing import Any
 
 from ..due import KIND_NAMES, KINDS, DueItem
 from ..errors import QAError
-from ..models.common import DATE_MAX, DATE_MIN, GRADE_NAMES
+from ..models.common import GRADE_NAMES
 from ..repository import Repository
 from .collate import AuditRec
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-
 
 def check_month(value: str, option: str = "--month") -> str:
-    m = _MONTH.match(value or "")
-    if not m or not 1 <= int(m[2]) <= 12:
-        raise QAError(
-            f"{option} {value!r} is not a month", f"write it as YYYY-MM, e.g. {option} 2026-10"
-        )
-    if not DATE_MIN.year <= int(m[1]) <= DATE_MAX.year:
-        raise QAError(
-            f"{option} {value} is outside the plausible range",
-            f"give a month between {DATE_MIN.year}-01 and {DATE_MAX.year}-12",
-        )
-    return value
+    """The one month parser (:func:`qa_cli.calendar.parse_month`)."""
+    from ..calendar import parse_month
+
+    return parse_month(value, option)
 
 
 def month_name(month: str) -> str:
