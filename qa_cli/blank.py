@@ -14,10 +14,20 @@ import datetime as dt
 import json
 import re
 import textwrap
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from . import layout
+from .errors import QAError
+from .models.config import Config, Staff, Team
 from .models.tool import CLOSED_ANSWERS, Question, Tool
+
+if TYPE_CHECKING:
+    from .caselist import CaseRow
+    from .repository import Repository
+
+T = TypeVar("T")
 
 WIDTH = 92
 _PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._/@+-]*$")
@@ -285,7 +295,6 @@ def complaint_blank(
 
 
 def _latest(tools: dict[str, Tool], name: str) -> Tool:
-    from .errors import QAError
 
     if name in tools:
         return tools[name]
@@ -302,8 +311,229 @@ def _latest(tools: dict[str, Tool], name: str) -> Tool:
     return max(versions, key=lambda t: t.version)
 
 
+@dataclass
+class NewRequest:
+    """What `qa new` was asked for, with what qa.yaml and the case list tell about it."""
+
+    tool: Tool
+    config: Config
+    today: dt.date
+    case: str | None = None
+    auditors: Sequence[str] = ()
+    worker: str | None = None
+    team: str | None = None
+    month: str = ""
+    theme: str | None = None
+    date: dt.date | None = None
+    ref: str | None = None
+    agency: str | None = None
+    audit_id: str | None = None
+
+    @property
+    def staff(self) -> dict[str, Staff]:
+        return self.config.staff_by_id()
+
+    @property
+    def teams(self) -> dict[str, Team]:
+        return self.config.team_by_id()
+
+    def need(self, value: T | None, option: str, what: str) -> T:
+        """The option's value; a usage error naming the option when it is missing."""
+        if value is None or value == "" or value == []:
+            raise QAError(f"a {self.tool.kind} return needs {option}", f"give {option} ({what})")
+        return value
+
+    def person(self, sid: str, option: str) -> str:
+        """A staff id of qa.yaml (with a did-you-mean when it is not one)."""
+        if sid not in self.staff:
+            import difflib
+
+            close = difflib.get_close_matches(sid, sorted(self.staff), n=1)
+            raise QAError(
+                f"{option} {sid}: not a staff id in qa.yaml",
+                f"did you mean `{close[0]}`?" if close else "add them to staff:",
+            )
+        return sid
+
+    def first_auditor(self, what: str) -> str:
+        return self.person(
+            self.need(self.auditors[0] if self.auditors else None, "--auditor", what), "--auditor"
+        )
+
+
+# A blank return of one tool kind: (path, text, the team it is for, if any).
+Made = tuple[str, str, str | None]
+
+
+def _themed(r: NewRequest) -> Made:
+    case = r.need(r.case, "--case", "a case code")
+    worker = r.person(r.need(r.worker, "--worker", "the case's social worker id"), "--worker")
+    team = r.need(r.team, "--team", "the case's team id")
+    leads = list(r.auditors) or sorted(s.id for s in r.config.staff if "qa_lead" in s.roles)
+    for a in leads:
+        r.person(a, "--auditor")
+        if a == worker or r.staff[a].team == team:
+            raise QAError(
+                f"--auditor {a} works on this case or in its team ({team})",
+                "an auditor never audits their own work (App. E 1)",
+            )
+    theme = r.theme or r.tool.id.removeprefix("themed-")
+    rel = layout.themed_return_path(f"{r.month}-{theme}", case, r.tool.id)
+    auditors = r.need(leads, "--auditor", "the auditor's staff id")
+    text = audit_blank(
+        r.tool,
+        case=case,
+        team=team,
+        social_worker=worker,
+        auditors=auditors,
+        allocated=r.today,
+        due=None,
+    )
+    return rel, text, team
+
+
+def _crib_sheet(r: NewRequest) -> Made:
+    case = r.need(r.case, "--case", "a case code")
+    team = r.need(r.team, "--team", "the case's team id")
+    worker = r.person(r.need(r.worker, "--worker", "the case's social worker id"), "--worker")
+    t = r.teams.get(team)
+    if t is None:
+        raise QAError(f"--team {team}: not a team in qa.yaml", "see teams: in qa.yaml")
+    staff = r.staff
+    sms = [a for a in r.auditors if a in staff and "service_manager" in staff[a].roles] or sorted(
+        s.id for s in r.config.staff if "service_manager" in s.roles and t.service in s.expertise
+    )
+    tm = next((a for a in r.auditors if a not in sms), None) or t.manager
+    if not sms or tm is None:
+        raise QAError(
+            "a crib sheet needs a Service Manager and a Team Manager",
+            "give both with --auditor SM --auditor TM",
+        )
+    text = crib_sheet_blank(
+        r.tool,
+        month=r.month,
+        team=team,
+        case=case,
+        social_worker=worker,
+        team_manager=r.person(tm, "--auditor"),
+        service_manager=r.person(sms[0], "--auditor"),
+    )
+    return layout.crib_sheet_path(r.month, team, case), text, team
+
+
+def _observation(r: NewRequest) -> Made:
+    worker = r.person(r.need(r.worker, "--worker", "the observed social worker's id"), "--worker")
+    team = r.team or r.staff[worker].team
+    teams = r.teams
+    observer = r.auditors[0] if r.auditors else (teams[team].manager if team in teams else None)
+    observer = r.person(r.need(observer, "--auditor", "the observer's staff id"), "--auditor")
+    if observer == worker:
+        raise QAError(
+            "the observer cannot be the observed social worker",
+            "give the line manager or supervisor with --auditor",
+        )
+    day = r.date or r.today
+    team = r.need(team, "--team", "the worker's team id")
+    text = observation_blank(
+        r.tool, social_worker=worker, observer=observer, team=team, observed=day
+    )
+    return layout.observation_path(day, worker), text, team
+
+
+def _complaint(r: NewRequest) -> Made:
+    ref = r.need(r.ref, "--ref", "the complaint reference, e.g. CMP-2026-041")
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}", ref):
+        raise QAError(
+            f"--ref {ref!r} is not a complaint reference",
+            "letters, digits, dots and hyphens, e.g. CMP-2026-041",
+        )
+    manager = r.first_auditor("the manager completing the form")
+    team = r.need(r.team or r.staff[manager].team, "--team", "the team's id")
+    day = r.date or r.today
+    text = complaint_blank(r.tool, ref=ref, manager=manager, team=team, date=day)
+    return layout.complaint_path(day, ref), text, team
+
+
+def _agency_return(r: NewRequest) -> Made:
+    case = r.need(r.case, "--case", "a case code")
+    audit_id = r.need(r.audit_id, "--audit-id", "the audit's folder under multi-agency/")
+    auditor = r.first_auditor("the agency's lead auditor")
+    agency = r.need(r.agency or r.staff[auditor].agency, "--agency", "the agency id")
+    if auditor == r.worker:
+        raise QAError(
+            "the agency auditor works on this case",
+            "agency auditors have no casework involvement (App. E 1)",
+        )
+    text = agency_return_blank(r.tool, case=case, agency=agency, auditor=auditor)
+    return layout.agency_return_path(audit_id, case, agency), text, r.team
+
+
+def _drawn_only(r: NewRequest) -> Made:
+    raise QAError(
+        f"{r.tool.id} returns are allocated by the monthly draw, not by `qa new`",
+        "use `qa sample --month YYYY-MM` (or `--add` to top up a drawn month)",
+    )
+
+
+# One maker per tool kind (a tool's `kind:`); a new kind of return adds one line here.
+NEW_RETURN: dict[str, Callable[[NewRequest], Made]] = {
+    "single-agency": _drawn_only,
+    "themed": _themed,
+    "crib-sheet": _crib_sheet,
+    "observation": _observation,
+    "complaint": _complaint,
+    "multi-agency": _agency_return,
+}
+
+
+def _case_row(repo: Repository, case: str) -> CaseRow | None:
+    """The case's row in the newest case list that has it (its team and worker)."""
+    from .caselist import case_lists, read_case_list
+    from .privacy import CASE_CODE_RE
+
+    if not CASE_CODE_RE.match(case):
+        raise QAError(
+            f"--case {case!r} is not a case code",
+            "case codes look like C-7F3K2Q9M (see cases/*.csv); never a name or ID",
+        )
+    for _, p in reversed(case_lists(repo.root)):
+        rows, _ = read_case_list(p, p.relative_to(repo.root).as_posix())
+        row = next((r for r in rows if r.case == case), None)
+        if row is not None:
+            return row
+    return None
+
+
+def checked(rel: str, text: str) -> str:
+    """The text of a new file, read back and checked against its model before it is written.
+
+    A blank that does not load as its kind is a bug in qa, never the user's: stop before
+    writing it.
+    """
+    from pydantic import ValidationError
+
+    from . import yamlio
+    from .models import KINDS
+
+    data = yamlio.load_text(text)
+    schema = str(data.get("schema", "")) if isinstance(data, dict) else ""
+    kind, _, version = schema.partition("@")
+    model = KINDS.get(kind, {}).get(int(version) if version.isdigit() else 0)
+    try:
+        if model is None:
+            raise ValueError(f"unknown schema {kind}@{version}")
+        model.model_validate(data)
+    except (ValidationError, ValueError) as exc:
+        raise QAError(
+            f"qa made a blank {rel} that does not read back as its kind ({type(exc).__name__}); "
+            "nothing was written",
+            "report it to the QA tools team with the command you ran",
+        ) from None
+    return text
+
+
 def new_return(
-    repo: Any,
+    repo: Repository,
     tool_name: str,
     today: dt.date,
     *,
@@ -319,157 +549,30 @@ def new_return(
     audit_id: str | None = None,
 ) -> tuple[str, str]:
     """(relative path, text) of one blank return, placed as DESIGN §2 says; nothing written."""
-    from . import layout
-    from .caselist import case_lists, read_case_list
-    from .errors import QAError
-
-    config = repo.config
-    if config is None:
-        raise QAError("qa.yaml has problems", "run `qa validate qa.yaml` and fix what it reports")
     tool = _latest(repo.tools, tool_name)
-    staff = config.staff_by_id()
-    teams = config.team_by_id()
-
-    def need(value: Any, option: str, what: str) -> Any:
-        if value in (None, "", []):
-            raise QAError(f"a {tool.kind} return needs {option}", f"give {option} ({what})")
-        return value
-
-    def person(sid: str, option: str) -> str:
-        if sid not in staff:
-            import difflib
-
-            close = difflib.get_close_matches(sid, sorted(staff), n=1)
-            raise QAError(
-                f"{option} {sid}: not a staff id in qa.yaml",
-                f"did you mean `{close[0]}`?" if close else "add them to staff:",
-            )
-        return sid
-
-    row = None
-    if case is not None:
-        from .privacy import CASE_CODE_RE
-
-        if not CASE_CODE_RE.match(case):
-            raise QAError(
-                f"--case {case!r} is not a case code",
-                "case codes look like C-7F3K2Q9M (see cases/*.csv); never a name or ID",
-            )
-        for _, p in reversed(case_lists(repo.root)):
-            rows, _ = read_case_list(p, p.relative_to(repo.root).as_posix())
-            row = next((r for r in rows if r.case == case), None)
-            if row is not None:
-                break
-    worker = worker or (row.worker if row is not None and row.worker else None)
-    team = team or (row.team if row is not None else None)
-    month = month or today.strftime("%Y-%m")
-    kind = tool.kind
-    if kind == "single-agency":
+    row = _case_row(repo, case) if case is not None else None
+    request = NewRequest(
+        tool,
+        repo.config,
+        today,
+        case=case,
+        auditors=auditors,
+        worker=worker or (row.worker if row is not None and row.worker else None),
+        team=team or (row.team if row is not None else None),
+        month=month or today.strftime("%Y-%m"),
+        theme=theme,
+        date=date,
+        ref=ref,
+        agency=agency,
+        audit_id=audit_id,
+    )
+    make = NEW_RETURN.get(tool.kind)
+    if make is None:
         raise QAError(
-            f"{tool.id} returns are allocated by the monthly draw, not by `qa new`",
-            "use `qa sample --month YYYY-MM` (or `--add` to top up a drawn month)",
+            f"qa new does not know tools of kind {tool.kind}",
+            "kinds it makes returns for: " + ", ".join(sorted(NEW_RETURN)),
         )
-    if kind == "themed":
-        case = need(case, "--case", "a case code")
-        worker = person(need(worker, "--worker", "the case's social worker id"), "--worker")
-        team = need(team, "--team", "the case's team id")
-        leads = list(auditors) or sorted(s.id for s in config.staff if "qa_lead" in s.roles)
-        for a in leads:
-            person(a, "--auditor")
-            if a == worker or staff[a].team == team:
-                raise QAError(
-                    f"--auditor {a} works on this case or in its team ({team})",
-                    "an auditor never audits their own work (App. E 1)",
-                )
-        theme = theme or tool.id.removeprefix("themed-")
-        rel = layout.themed_return_path(f"{month}-{theme}", case, tool.id)
-        text = audit_blank(
-            tool,
-            case=case,
-            team=team,
-            social_worker=worker,
-            auditors=need(leads, "--auditor", "the auditor's staff id"),
-            allocated=today,
-            due=None,
-        )
-    elif kind == "crib-sheet":
-        case = need(case, "--case", "a case code")
-        team = need(team, "--team", "the case's team id")
-        worker = person(need(worker, "--worker", "the case's social worker id"), "--worker")
-        t = teams.get(team)
-        if t is None:
-            raise QAError(f"--team {team}: not a team in qa.yaml", "see teams: in qa.yaml")
-        sms = [a for a in auditors if a in staff and "service_manager" in staff[a].roles] or sorted(
-            s.id for s in config.staff if "service_manager" in s.roles and t.service in s.expertise
-        )
-        tm = next((a for a in auditors if a not in sms), None) or t.manager
-        if not sms or tm is None:
-            raise QAError(
-                "a crib sheet needs a Service Manager and a Team Manager",
-                "give both with --auditor SM --auditor TM",
-            )
-        rel = layout.crib_sheet_path(month, team, case)
-        text = crib_sheet_blank(
-            tool,
-            month=month,
-            team=team,
-            case=case,
-            social_worker=worker,
-            team_manager=person(tm, "--auditor"),
-            service_manager=person(sms[0], "--auditor"),
-        )
-    elif kind == "observation":
-        worker = person(need(worker, "--worker", "the observed social worker's id"), "--worker")
-        team = team or staff[worker].team
-        observer = auditors[0] if auditors else (teams[team].manager if team in teams else None)
-        observer = person(need(observer, "--auditor", "the observer's staff id"), "--auditor")
-        if observer == worker:
-            raise QAError(
-                "the observer cannot be the observed social worker",
-                "give the line manager or supervisor with --auditor",
-            )
-        day = date or today
-        rel = layout.observation_path(day, worker)
-        text = observation_blank(
-            tool,
-            social_worker=worker,
-            observer=observer,
-            team=need(team, "--team", "the worker's team id"),
-            observed=day,
-        )
-    elif kind == "complaint":
-        ref = need(ref, "--ref", "the complaint reference, e.g. CMP-2026-041")
-        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}", ref):
-            raise QAError(
-                f"--ref {ref!r} is not a complaint reference",
-                "letters, digits, dots and hyphens, e.g. CMP-2026-041",
-            )
-        manager = person(
-            need(auditors[0] if auditors else None, "--auditor", "the manager completing the form"),
-            "--auditor",
-        )
-        team = need(team or staff[manager].team, "--team", "the team's id")
-        day = date or today
-        rel = layout.complaint_path(day, ref)
-        text = complaint_blank(tool, ref=ref, manager=manager, team=team, date=day)
-    elif kind == "multi-agency":
-        case = need(case, "--case", "a case code")
-        audit_id = need(audit_id, "--audit-id", "the audit's folder under multi-agency/")
-        auditor = person(
-            need(auditors[0] if auditors else None, "--auditor", "the agency's lead auditor"),
-            "--auditor",
-        )
-        agency = agency or staff[auditor].agency
-        agency = need(agency, "--agency", "the agency id")
-        if auditor == worker:
-            raise QAError(
-                "the agency auditor works on this case",
-                "agency auditors have no casework involvement (App. E 1)",
-            )
-        rel = layout.agency_return_path(audit_id, case, agency)
-        text = agency_return_blank(tool, case=case, agency=agency, auditor=auditor)
-    else:  # pragma: no cover - every tool kind is handled above
-        raise QAError(f"qa new does not know tools of kind {kind}")
-    if team is not None and team not in teams:
-        raise QAError(f"--team {team}: not a team in qa.yaml", "see teams: in qa.yaml")
-    return rel, text
+    rel, text, for_team = make(request)
+    if for_team is not None and for_team not in request.teams:
+        raise QAError(f"--team {for_team}: not a team in qa.yaml", "see teams: in qa.yaml")
+    return rel, checked(rel, text)

@@ -1,544 +1,66 @@
-"""Seeded, stratified, conflict-aware draws of the month's cases (App. A, D, E).
+"""The sample file of a month: plan a draw, write it with its blank returns, verify, top up.
 
-The draw (:func:`draw`) is a pure function of the case list, the rules, the seed and the
-history it reads from earlier audits (:class:`DrawInputs`: cases audited within the
-exclusion window, re-audits due). All four are recorded in the sample file (the case list by
-path and SHA-256; the rules in full: which teams each pair may audit, which teams are left out
-and why), so anyone can re-draw a recorded sample from the file alone and see that it was not
-hand-picked (``qa sample --verify``), whatever has changed in qa.yaml or the repository since.
-
-How a draw goes:
-
-1. Cases are left out, each with its reason: teams in the Balanced Score Card approach,
-   cases audited in the last 12 months (configurable), cases with no known worker.
-2. Cases whose re-audit (an action's ``re_audit`` date) falls due in the month are drawn
-   first, reason "re-audit".
-3. The rest is drawn in rounds: in each round every team that can be sampled appears once
-   before any appears twice. The most constrained pair chooses first (a pair may not audit
-   its own team's cases, nor a case where one of them is the worker or the team's manager).
-   Categories are mixed in proportion to the eligible cases (largest shortfall first).
-   Within a team and category the order is a seeded shuffle.
-4. When a pair cannot get its number of cases, it gets what there is and a note says so.
+This is the repository side of sampling. The draw itself is :mod:`qa_cli.draw` (a pure
+function of the case list, the rules, the seed and the history it reads); its rules come
+from qa.yaml through :mod:`qa_cli.sample_rules`. What the draw reads from the repository
+(:class:`DrawInputs`) is recorded in the sample file with the rules, the seed and the case
+list's SHA-256, so ``qa sample --verify`` re-draws a month from its file alone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import random
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import layout
-from .caselist import CATEGORIES, CaseRow
+from .caselist import CaseRow
+from .draw import (
+    ALGORITHM,
+    REASON_BSC,
+    REASON_NO_WORKER,
+    REASON_REAUDIT,
+    Drawn,
+    DrawResult,
+    DrawRules,
+    Taker,
+    default_seed,
+    draw,
+    reason_audited,
+)
 from .models.audit import AuditReturn
 from .models.crib_sheet import CribSheet
 from .models.multi_agency import MultiAgencyScope
+from .sample_rules import PROGRAMMES, allocation_date, build_rules, month_due
 
 if TYPE_CHECKING:
     from .models.sample import Sample
     from .repository import LoadedFile, Repository
 
-ALGORITHM = "qa-sample/1"
-PROGRAMMES = ("single-agency", "crib-sheet", "multi-agency")
-
-REASON_BSC = "team in the Balanced Score Card approach"
-REASON_NO_WORKER = "no allocated worker known in qa.yaml"
-REASON_REAUDIT = "re-audit"
-
-
-def reason_audited(months: int) -> str:
-    return f"audited in the last {months} months"
-
-
-@dataclass(frozen=True)
-class Taker:
-    """Who receives cases: a Service Manager + Team Manager pair, a team, or agency auditors."""
-
-    auditors: tuple[str, ...]
-    teams: tuple[str, ...]
-    need: int
-    label: str = ""
-
-
-@dataclass
-class DrawRules:
-    programme: str
-    month: str
-    allocated: dt.date
-    due: dt.date
-    takers: list[Taker]
-    tools: dict[str, str]
-    excluded_teams: dict[str, str] = field(default_factory=dict)
-    exclude_audited_within_months: int = 12
-    return_months: int = 2
-    cohort: str | None = None
-    need_worker: bool = True
-
-    def as_record(self) -> dict[str, Any]:
-        """The rules as recorded in the sample file (enough to re-draw without qa.yaml)."""
-        out: dict[str, Any] = {
-            "algorithm": ALGORITHM,
-            "allocated": self.allocated,
-            "due": self.due,
-            "return_months": self.return_months,
-            "exclude_audited_within_months": self.exclude_audited_within_months,
-            "excluded_teams": dict(self.excluded_teams),
-            "tools": dict(self.tools),
-            "takers": [
-                {"auditors": list(t.auditors), "teams": list(t.teams), "cases": t.need}
-                for t in self.takers
-            ],
-        }
-        if self.cohort:
-            out["cohort"] = self.cohort
-        if not self.need_worker:
-            out["need_worker"] = False
-        return out
-
-    @classmethod
-    def from_record(cls, programme: str, month: str, rec: Mapping[str, Any]) -> DrawRules:
-        def date(v: Any) -> dt.date:
-            return v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v))
-
-        return cls(
-            programme=programme,
-            month=month,
-            allocated=date(rec["allocated"]),
-            due=date(rec["due"]),
-            takers=[
-                Taker(tuple(t["auditors"]), tuple(t["teams"]), int(t["cases"]))
-                for t in rec["takers"]
-            ],
-            tools={str(k): str(v) for k, v in rec["tools"].items()},
-            excluded_teams={str(k): str(v) for k, v in (rec.get("excluded_teams") or {}).items()},
-            exclude_audited_within_months=int(rec["exclude_audited_within_months"]),
-            return_months=int(rec["return_months"]),
-            cohort=rec.get("cohort"),
-            need_worker=bool(rec.get("need_worker", True)),
-        )
-
-
-@dataclass(frozen=True)
-class Drawn:
-    case: CaseRow
-    auditors: tuple[str, ...]
-    tool: str
-    reason: str | None = None
-
-
-@dataclass
-class DrawResult:
-    allocations: list[Drawn]
-    excluded: list[tuple[str, str]]
-    notes: list[str]
-
-
-def default_seed(programme: str, month: str, case_list_sha256: str) -> int:
-    """A seed nobody chose: derived from the month and the case list's hash."""
-    h = hashlib.sha256(f"{programme}:{month}:{case_list_sha256}".encode()).hexdigest()
-    return int(h[:8], 16)
-
-
-def draw(
-    cases: Iterable[CaseRow],
-    rules: DrawRules,
-    rng: random.Random,
-    history: Mapping[str, dt.date] | None = None,
-    reaudits: Iterable[str] = (),
-    already: Mapping[tuple[str, ...], int] | None = None,
-    taken: Iterable[str] = (),
-) -> DrawResult:
-    """Draw the month's sample, in the four steps of the module's docstring.
-
-    ``history``: case -> last audited; ``reaudits``: cases whose re-audit falls due;
-    ``already``: cases each taker has (for a top-up); ``taken``: cases already in the sample.
-    """
-    state = _DrawState.start(rules, already or {})
-    reaudit_set, taken_set = set(reaudits), set(taken)
-    eligible, reaudit_rows = _screen(state, cases, history or {}, reaudit_set, taken_set)
-    rng.shuffle(eligible)
-    _draw_reaudits(state, reaudit_rows, sorted(reaudit_set - taken_set))
-    _draw_rounds(state, eligible, rng)
-    _note_shortfalls(state)
-    return state.result()
-
-
-@dataclass
-class _DrawState:
-    """One draw as it goes: what each taker still needs, what is allocated, notes."""
-
-    rules: DrawRules
-    wanted: dict[int, int]
-    need: dict[int, int]
-    can_take: dict[str, list[int]]
-    allocations: list[tuple[int, Drawn]] = field(default_factory=list)
-    picked: set[str] = field(default_factory=set)
-    excluded: list[tuple[str, str]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    queues: dict[tuple[str, str], list[CaseRow]] = field(default_factory=dict)
-
-    @classmethod
-    def start(cls, rules: DrawRules, already: Mapping[tuple[str, ...], int]) -> _DrawState:
-        wanted = {i: t.need - already.get(t.auditors, 0) for i, t in enumerate(rules.takers)}
-        can_take: dict[str, list[int]] = {}
-        for i, t in enumerate(rules.takers):
-            for team in t.teams:
-                can_take.setdefault(team, []).append(i)
-        return cls(rules, wanted, dict(wanted), can_take)
-
-    def allocate(self, i: int, c: CaseRow, reason: str | None) -> None:
-        tool = self.rules.tools[c.category]
-        self.allocations.append((i, Drawn(c, self.rules.takers[i].auditors, tool, reason)))
-        self.picked.add(c.case)
-        self.need[i] -= 1
-
-    def first_free(self, team: str, cat: str, i: int) -> CaseRow | None:
-        """The next case of the team and category that taker ``i`` may audit."""
-        auditors = self.rules.takers[i].auditors
-        for c in self.queues.get((team, cat), ()):
-            if c.case not in self.picked and c.worker not in auditors:
-                return c
-        return None
-
-    def cats_for(self, team: str, i: int) -> list[str]:
-        return [cat for cat in CATEGORIES if self.first_free(team, cat, i) is not None]
-
-    def result(self) -> DrawResult:
-        self.allocations.sort(key=lambda p: (p[0], p[1].case.case))
-        return DrawResult([d for _, d in self.allocations], self.excluded, self.notes)
-
-
-def _exclusion(
-    rules: DrawRules, c: CaseRow, history: Mapping[str, dt.date], window_start: dt.date
-) -> str | None:
-    """Why a case may not be drawn (step 1), or None when it is eligible."""
-    if c.team in rules.excluded_teams:
-        return rules.excluded_teams[c.team]
-    last = history.get(c.case)
-    if rules.exclude_audited_within_months and last is not None and last > window_start:
-        return reason_audited(rules.exclude_audited_within_months)
-    if rules.need_worker and not c.worker:
-        return REASON_NO_WORKER
-    if c.category not in rules.tools:
-        return f"no audit tool set for category {c.category}"
-    return None
-
-
-def _screen(
-    state: _DrawState,
-    cases: Iterable[CaseRow],
-    history: Mapping[str, dt.date],
-    reaudits: set[str],
-    taken: set[str],
-) -> tuple[list[CaseRow], list[CaseRow]]:
-    """Step 1: (eligible cases, re-audit cases); exclusions are recorded with their reason."""
-    from .calendar import add_months
-
-    rules = state.rules
-    window_start = add_months(rules.allocated, -rules.exclude_audited_within_months)
-    eligible: list[CaseRow] = []
-    reaudit_rows: list[CaseRow] = []
-    for c in sorted(cases, key=lambda r: r.case):
-        if c.case in taken or (rules.cohort and c.category != rules.cohort):
-            continue
-        if c.case in reaudits:
-            reaudit_rows.append(c)
-            continue
-        reason = _exclusion(rules, c, history, window_start)
-        if reason is not None:
-            state.excluded.append((c.case, reason))
-        elif c.team in state.can_take:
-            eligible.append(c)
-    return eligible, reaudit_rows
-
-
-def _draw_reaudits(state: _DrawState, rows: list[CaseRow], due: list[str]) -> None:
-    """Step 2: re-audits first, as the action plan asked; to the pair with most room."""
-    rules, need = state.rules, state.need
-    listed = {c.case for c in rows}
-    for code in due:
-        if code not in listed:
-            state.notes.append(
-                f"re-audit of {code} falls due but the case is not on the case list "
-                "(closed or transferred?): not drawn"
-            )
-    for c in rows:
-        options = [
-            i
-            for i in state.can_take.get(c.team, [])
-            if need[i] > 0
-            and c.worker not in rules.takers[i].auditors
-            and c.category in rules.tools
-        ]
-        if not options:
-            state.notes.append(
-                f"re-audit of {c.case} falls due but no pair with room may audit "
-                f"team {c.team}: not drawn; allocate it by hand or with `qa new`"
-            )
-            continue
-        state.allocate(max(options, key=lambda i: (need[i], -i)), c, REASON_REAUDIT)
-
-
-def _draw_rounds(state: _DrawState, eligible: list[CaseRow], rng: random.Random) -> None:
-    """Step 3: rounds in which every team appears once before any appears twice."""
-    rules, need = state.rules, state.need
-    for c in eligible:
-        state.queues.setdefault((c.team, c.category), []).append(c)
-    target = Counter(c.category for c in eligible)
-    total_eligible = max(len(eligible), 1)
-    taken_cat: Counter[str] = Counter(d.case.category for _, d in state.allocations)
-    round_used: set[str] = set()
-    pair_teams: Counter[tuple[int, str]] = Counter()
-    rounds = 1
-    while active := [i for i in need if need[i] > 0]:
-        opts = {
-            i: [t for t in rules.takers[i].teams if t not in round_used and state.cats_for(t, i)]
-            for i in active
-        }
-        viable = [i for i in active if opts[i]]
-        if not viable:
-            if not _next_round(state, active, round_used, rounds):
-                break
-            round_used = set()
-            rounds += 1
-            continue
-        # The most constrained pair chooses first; the category furthest below its share.
-        i = min(viable, key=lambda j: (len(opts[j]), -need[j], j))
-        avail = {cat for t in opts[i] for cat in state.cats_for(t, i)}
-        n = len(state.allocations) + 1
-        cat = max(
-            sorted(avail, key=CATEGORIES.index),
-            key=lambda c: target[c] / total_eligible * n - taken_cat[c],
-        )
-        teams = sorted(t for t in opts[i] if state.first_free(t, cat, i) is not None)
-        # Each pair sees as many teams as it can: teams it has had least come first.
-        fewest = min(pair_teams[(i, t)] for t in teams)
-        teams = [t for t in teams if pair_teams[(i, t)] == fewest]
-        team = teams[rng.randrange(len(teams))]
-        case = state.first_free(team, cat, i)
-        assert case is not None
-        state.allocate(i, case, None)
-        pair_teams[(i, team)] += 1
-        taken_cat[cat] += 1
-        round_used.add(team)
-
-
-def _next_round(state: _DrawState, active: list[int], round_used: set[str], rounds: int) -> bool:
-    """Whether a new round can give more cases; notes the teams the last round left out."""
-    rules = state.rules
-    if not round_used or not any(
-        state.cats_for(t, i) for i in active for t in rules.takers[i].teams
-    ):
-        return False
-    left = sorted(
-        t
-        for t in {t for i in state.need for t in rules.takers[i].teams}
-        if t not in round_used
-        and any(
-            state.first_free(t, cat, j)
-            for j in state.need
-            for cat in CATEGORIES
-            if t in rules.takers[j].teams
-        )
-    )
-    if left:
-        state.notes.append(
-            f"spread: in round {rounds} no pair with room could audit "
-            + ", ".join(left)
-            + "; the next round started without them"
-        )
-    return True
-
-
-def _note_shortfalls(state: _DrawState) -> None:
-    """Step 4: a pair that could not get its number of cases gets what there is, and a note."""
-    rules = state.rules
-    for i, t in enumerate(rules.takers):
-        if state.need[i] > 0:
-            wanted = state.wanted[i]
-            got = wanted - state.need[i]
-            who = " + ".join(t.auditors) if rules.programme != "multi-agency" else "the baseline"
-            state.notes.append(
-                f"{who}: only {got} eligible case(s) of {wanted}"
-                f" wanted (teams {', '.join(t.teams) or 'none'}); allocated {got}, no rule was "
-                "relaxed - widen the pair's expertise or add a case by hand with `qa new`"
-            )
-
-
-# --- rules from qa.yaml -------------------------------------------------------------------
-
-
-def _latest_tool(tools: Mapping[str, Any], tool_id: str, setting: str) -> str:
-    from .errors import QAError
-
-    versions = [t for t in tools.values() if t.id == tool_id]
-    if not versions:
-        raise QAError(
-            f"qa.yaml {setting} names the tool `{tool_id}`, which is not in audit_tools/",
-            "tools available: " + ", ".join(sorted({t.id for t in tools.values()})),
-        )
-    return max(versions, key=lambda t: t.version).ref
-
-
-def build_rules(
-    config: Any,
-    tools: Mapping[str, Any],
-    programme: str,
-    month: str,
-    allocated: dt.date,
-    cohort: str | None = None,
-    cases: int | None = None,
-) -> tuple[DrawRules, list[str]]:
-    """The draw's rules from qa.yaml for one programme (and notes on what was assumed)."""
-    from .calendar import due_after_months, next_working_day
-    from .errors import QAError
-
-    notes: list[str] = []
-    staff = config.staff_by_id()
-    teams = config.team_by_id()
-    bsc = {t.id: REASON_BSC for t in config.teams if t.balanced_score_card}
-    return_months = config.due.return_months
-    due = due_after_months(allocated, return_months)
-
-    def areas(s: Any) -> set[str]:
-        if s.expertise:
-            return set(s.expertise)
-        return {teams[s.team].service} if s.team in teams else set()
-
-    if programme == "single-agency":
-        sa = config.programmes.single_agency
-        takers: list[Taker] = []
-        for n, p in enumerate(sa.pairs, start=1):
-            for sid in (p.service_manager, p.team_manager):
-                if sid not in staff:
-                    raise QAError(
-                        f"qa.yaml programmes.single_agency.pairs[{n}] names `{sid}`, who is not "
-                        "in staff:",
-                        "add the person to staff: or correct the pair",
-                    )
-            sm, tm = staff[p.service_manager], staff[p.team_manager]
-            services = areas(sm) & areas(tm)
-            if not services:
-                services = areas(sm) | areas(tm)
-                notes.append(f"{sm.id} + {tm.id} share no service area; both areas were used")
-            own = {sm.team, tm.team} if sa.exclude_own_team else set()
-            allowed = tuple(
-                t.id
-                for t in config.teams
-                if t.service in services
-                and t.id not in bsc
-                and t.id not in own
-                and t.manager not in (sm.id, tm.id)
-            )
-            takers.append(Taker((sm.id, tm.id), allowed, sa.cases_per_pair))
-        if not takers:
-            raise QAError(
-                "qa.yaml has no Service Manager + Team Manager pairs to allocate cases to",
-                "add them under programmes.single_agency.pairs (see docs/cases-and-sampling.md)",
-            )
-        tool_refs = {
-            cat: _latest_tool(tools, tid, f"programmes.single_agency.tools.{cat}")
-            for cat, tid in sa.tools.items()
-        }
-        rules = DrawRules(
-            programme,
-            month,
-            allocated,
-            due,
-            takers,
-            tool_refs,
-            bsc,
-            sa.exclude_audited_within_months,
-            return_months,
-        )
-        return rules, notes
-    if programme == "crib-sheet":
-        cs = config.programmes.crib_sheet
-        ref = _latest_tool(tools, cs.tool, "programmes.crib_sheet.tool")
-        takers = []
-        for t in config.teams:
-            if t.id in bsc:
-                continue
-            sms = sorted(
-                s.id
-                for s in config.staff
-                if "service_manager" in s.roles and s.active and t.service in areas(s)
-            )
-            if t.manager is None or t.manager not in staff or not sms:
-                notes.append(
-                    f"team {t.id} has no team manager or service manager in qa.yaml: "
-                    "no crib sheets drawn for it"
-                )
-                continue
-            takers.append(Taker((sms[0], t.manager), (t.id,), cs.cases_per_team))
-        rules = DrawRules(
-            programme,
-            month,
-            allocated,
-            month_due(month, allocated),
-            takers,
-            {c: ref for c in CATEGORIES},
-            bsc,
-            config.programmes.single_agency.exclude_audited_within_months,
-            0,
-        )
-        return rules, notes
-    if programme == "multi-agency":
-        ma = config.programmes.multi_agency
-        cohort = cohort or ma.cohort
-        if cohort not in CATEGORIES:
-            raise QAError(
-                f"--cohort {cohort} is not a case category", "use one of: " + ", ".join(CATEGORIES)
-            )
-        n = cases if cases is not None else ma.baseline_max
-        if not ma.baseline_min <= n <= ma.baseline_max:
-            raise QAError(
-                f"--cases {n} is outside the baseline of {ma.baseline_min}-{ma.baseline_max} "
-                "cases (App. E 3)",
-                "choose a number in that range, or change programmes.multi_agency in qa.yaml",
-            )
-        auditors: dict[str, str] = {}
-        for s in sorted(config.staff, key=lambda s: s.id):
-            if "agency_auditor" in s.roles and s.agency and s.active:
-                auditors.setdefault(s.agency, s.id)
-        if not auditors:
-            raise QAError(
-                "qa.yaml has no agency auditors (role agency_auditor with an agency)",
-                "add a lead auditor for each agency taking part (App. E 1)",
-            )
-        ref = _latest_tool(tools, ma.tool, "programmes.multi_agency.tool")
-        taker = Taker(tuple(auditors.values()), tuple(t.id for t in config.teams), n)
-        rules = DrawRules(
-            programme,
-            month,
-            allocated,
-            next_working_day(due),
-            [taker],
-            {cohort: ref},
-            {},
-            config.programmes.single_agency.exclude_audited_within_months,
-            return_months,
-            cohort=cohort,
-            need_worker=False,
-        )
-        return rules, notes
-    raise QAError(f"unknown programme {programme}", "use " + ", ".join(PROGRAMMES))
-
-
-def month_due(month: str, allocated: dt.date) -> dt.date:
-    from .calendar import month_end
-
-    return max(month_end(month), allocated)
-
-
-def allocation_date(month: str, today: dt.date) -> dt.date:
-    """The first working day of the month, or the next working day from today if later."""
-    from .calendar import first_working_day, next_working_day
-
-    return max(first_working_day(month), next_working_day(today))
+__all__ = [
+    "ALGORITHM",
+    "PROGRAMMES",
+    "REASON_BSC",
+    "REASON_NO_WORKER",
+    "REASON_REAUDIT",
+    "DrawInputs",
+    "DrawResult",
+    "DrawRules",
+    "Drawn",
+    "Taker",
+    "allocation_date",
+    "build_rules",
+    "default_seed",
+    "draw",
+    "month_due",
+    "plan_sample",
+    "reason_audited",
+    "verify_sample",
+    "write_plan",
+]
 
 
 def sample_rel(month: str, programme: str) -> str:
@@ -681,13 +203,16 @@ class SamplePlan:
     notes: list[str]
 
 
+# Where an allocation's return goes, by programme (a multi-agency case: its audit's scope).
+FILE_FOR: dict[str, Callable[[DrawRules, Drawn, str | None], str]] = {
+    "single-agency": lambda r, d, _: layout.audit_path(r.month, d.case.case, d.tool.split("@")[0]),
+    "crib-sheet": lambda r, d, _: layout.crib_sheet_path(r.month, d.case.team, d.case.case),
+    "multi-agency": lambda r, d, audit_id: layout.multi_agency_scope_path(str(audit_id)),
+}
+
+
 def _file_for(rules: DrawRules, d: Drawn, audit_id: str | None) -> str:
-    tool_id = d.tool.split("@")[0]
-    if rules.programme == "single-agency":
-        return layout.audit_path(rules.month, d.case.case, tool_id)
-    if rules.programme == "crib-sheet":
-        return layout.crib_sheet_path(rules.month, d.case.team, d.case.case)
-    return layout.multi_agency_scope_path(str(audit_id))
+    return FILE_FOR[rules.programme](rules, d, audit_id)
 
 
 def _month_name(month: str) -> str:
@@ -760,79 +285,119 @@ def render_sample(
     return "\n".join(lines) + "\n"
 
 
+@dataclass
+class _Batch:
+    """The allocations of one draw and where their returns go: what a return maker needs."""
+
+    repo: Repository
+    rules: DrawRules
+    result: DrawResult
+    files: list[str]
+    audit_id: str | None
+
+    @property
+    def intro(self) -> list[str]:
+        month = _month_name(self.rules.month)
+        return [f"Drawn by `qa sample` for {month}; due {self.rules.due}."]
+
+
+def _audit_returns(b: _Batch) -> list[tuple[str, str]]:
+    from .blank import audit_blank
+
+    return [
+        (
+            file,
+            audit_blank(
+                b.repo.tools[d.tool],
+                case=d.case.case,
+                team=d.case.team,
+                social_worker=d.case.worker,
+                auditors=list(d.auditors),
+                allocated=b.rules.allocated,
+                due=b.rules.due,
+                intro=b.intro,
+            ),
+        )
+        for d, file in zip(b.result.allocations, b.files, strict=True)
+    ]
+
+
+def _crib_sheet_returns(b: _Batch) -> list[tuple[str, str]]:
+    from .blank import crib_sheet_blank
+
+    return [
+        (
+            file,
+            crib_sheet_blank(
+                b.repo.tools[d.tool],
+                month=b.rules.month,
+                team=d.case.team,
+                case=d.case.case,
+                social_worker=d.case.worker,
+                team_manager=d.auditors[1],
+                service_manager=d.auditors[0],
+                intro=b.intro,
+            ),
+        )
+        for d, file in zip(b.result.allocations, b.files, strict=True)
+    ]
+
+
+def _multi_agency_returns(b: _Batch) -> list[tuple[str, str]]:
+    """The audit's scope.yaml, then one blank return per case and agency."""
+    from .blank import agency_return_blank, scalar
+
+    if not b.result.allocations:
+        return []
+    config, rules, audit_id = b.repo.config, b.rules, str(b.audit_id)
+    staff = config.staff_by_id()
+    tool = b.repo.tools[b.result.allocations[0].tool]
+    leads = sorted(s.id for s in config.staff if "qa_lead" in s.roles) or sorted(staff)
+    agencies = [(str(staff[a].agency), a) for a in rules.takers[0].auditors]
+    scope = [
+        "# Multi-agency baseline audit (App. E): drawn by `qa sample --programme multi-agency`.",
+        "# Agree the terms of reference and dates at the pre-meeting (App. E 5).",
+        "schema: qa/multi-agency@1",
+        f"id: {audit_id}",
+        f"title: {scalar('Baseline audit: ' + CATEGORY_TITLES.get(rules.cohort or '', ''))}",
+        f"cohort: {rules.cohort}",
+        f"lead: {leads[0]}",
+        "terms_of_reference: To be agreed by the audit group at the pre-meeting (App. E 5).",
+        f"tool: {tool.ref}",
+        "agencies:",
+        *[f"  - agency: {ag}\n    auditor: {a}" for ag, a in agencies],
+        "cases:",
+        *[f"  - {d.case.case}" for d in b.result.allocations],
+        f"returns_due: {rules.due}",
+    ]
+    out = [(layout.multi_agency_scope_path(audit_id), "\n".join(scope) + "\n")]
+    for d in b.result.allocations:
+        for ag, a in agencies:
+            text = agency_return_blank(tool, case=d.case.case, agency=ag, auditor=a, intro=b.intro)
+            out.append((layout.agency_return_path(audit_id, d.case.case, ag), text))
+    return out
+
+
+# One maker of blank returns per programme (the files the sample's allocations point at).
+RETURN_MAKERS: dict[str, Callable[[_Batch], list[tuple[str, str]]]] = {
+    "single-agency": _audit_returns,
+    "crib-sheet": _crib_sheet_returns,
+    "multi-agency": _multi_agency_returns,
+}
+
+
 def _returns(
     repo: Repository,
     rules: DrawRules,
     result: DrawResult,
     files: list[str],
     audit_id: str | None,
-    config: Any,
 ) -> list[tuple[str, str]]:
-    from . import blank
-    from .blank import scalar
+    """(path, text) of every blank return of the allocations, each read back and checked."""
+    from .blank import checked
 
-    out: list[tuple[str, str]] = []
-    intro = [f"Drawn by `qa sample` for {_month_name(rules.month)}; due {rules.due}."]
-    for d, file in zip(result.allocations, files, strict=True):
-        tool = repo.tools[d.tool]
-        if rules.programme == "single-agency":
-            text = blank.audit_blank(
-                tool,
-                case=d.case.case,
-                team=d.case.team,
-                social_worker=d.case.worker,
-                auditors=list(d.auditors),
-                allocated=rules.allocated,
-                due=rules.due,
-                intro=intro,
-            )
-            out.append((file, text))
-        elif rules.programme == "crib-sheet":
-            text = blank.crib_sheet_blank(
-                tool,
-                month=rules.month,
-                team=d.case.team,
-                case=d.case.case,
-                social_worker=d.case.worker,
-                team_manager=d.auditors[1],
-                service_manager=d.auditors[0],
-                intro=intro,
-            )
-            out.append((file, text))
-    if rules.programme == "multi-agency" and result.allocations:
-        staff = config.staff_by_id()
-        tool = repo.tools[result.allocations[0].tool]
-        leads = sorted(s.id for s in config.staff if "qa_lead" in s.roles) or sorted(staff)
-        agencies = [(staff[a].agency, a) for a in rules.takers[0].auditors]
-        scope = [
-            "# Multi-agency baseline audit (App. E): drawn by `qa sample --programme "
-            "multi-agency`.",
-            "# Agree the terms of reference and dates at the pre-meeting (App. E 5).",
-            "schema: qa/multi-agency@1",
-            f"id: {audit_id}",
-            f"title: {scalar('Baseline audit: ' + CATEGORY_TITLES.get(rules.cohort or '', ''))}",
-            f"cohort: {rules.cohort}",
-            f"lead: {leads[0]}",
-            "terms_of_reference: To be agreed by the audit group at the pre-meeting (App. E 5).",
-            f"tool: {tool.ref}",
-            "agencies:",
-            *[f"  - agency: {ag}\n    auditor: {a}" for ag, a in agencies],
-            "cases:",
-            *[f"  - {d.case.case}" for d in result.allocations],
-            f"returns_due: {rules.due}",
-        ]
-        out.append((layout.multi_agency_scope_path(str(audit_id)), "\n".join(scope) + "\n"))
-        for d in result.allocations:
-            for ag, a in agencies:
-                out.append(
-                    (
-                        layout.agency_return_path(str(audit_id), d.case.case, ag),
-                        blank.agency_return_blank(
-                            tool, case=d.case.case, agency=ag, auditor=a, intro=intro
-                        ),
-                    )
-                )
-    return out
+    made = RETURN_MAKERS[rules.programme](_Batch(repo, rules, result, files, audit_id))
+    return [(rel, checked(rel, text)) for rel, text in made]
 
 
 CATEGORY_TITLES = {
@@ -905,7 +470,7 @@ def plan_sample(
         "case_list_sha256": sha,
     }
     text = render_sample(head, rules, result, files, all_notes, inputs)
-    returns = _returns(repo, rules, result, files, audit_id, repo.config)
+    returns = _returns(repo, rules, result, files, audit_id)
     return SamplePlan(
         programme,
         month,
@@ -1138,7 +703,7 @@ def add_to_sample(repo: Repository, month: str, programme: str, today: dt.date) 
         rules = rules_rec or DrawRules(programme, month, a.allocated, a.due, [], {})
         rules = DrawRules(programme, month, a.allocated, a.due, rules.takers, rules.tools)
         d = Drawn(row, tuple(a.auditors), a.tool, a.reason)
-        pending += _returns(repo, rules, DrawResult([d], [], []), [a.file], None, repo.config)
+        pending += _returns(repo, rules, DrawResult([d], [], []), [a.file], None)
     allocated = allocation_date(month, today)
     rules, more = build_rules(repo.config, repo.tools, programme, month, allocated)
     notes += more
@@ -1154,7 +719,7 @@ def add_to_sample(repo: Repository, month: str, programme: str, today: dt.date) 
     )
     notes += result.notes
     files = [_file_for(rules, d, None) for d in result.allocations]
-    pending += _returns(repo, rules, result, files, None, repo.config)
+    pending += _returns(repo, rules, result, files, None)
     clash = [rel for rel, _ in pending if (repo.root / rel).exists()]
     if clash:
         raise QAError(
