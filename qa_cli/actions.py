@@ -48,6 +48,24 @@ class ActionRow:
     def overdue(self) -> bool:
         return self.action.status == "open" and self.days_overdue > 0
 
+    def as_json(self) -> dict[str, Any]:
+        """The row as `qa actions list --format json` prints it.
+
+        ``days_overdue`` means what it means in `qa due`: days past the due date of an open
+        action (negative: due in that many days), None once the action is done or verified.
+        ``overdue_days`` is the old name (days overdue, else 0), kept for one release so
+        scripts reading it can move over; it goes in the next release.
+        """
+        return {
+            "path": self.path,
+            "source": self.source,
+            "ref": self.ref,
+            "team": self.team,
+            "days_overdue": self.days_overdue if self.action.status == "open" else None,
+            "overdue_days": self.days_overdue if self.overdue else 0,
+            **self.action.model_dump(mode="json", exclude_none=True),
+        }
+
 
 @dataclass
 class EditResult:

@@ -128,7 +128,7 @@ class DrawResult:
     notes: list[str]
 
 
-def default_seed(programme: str, month: str, case_list_sha256: str) -> int:
+def sample_seed(programme: str, month: str, case_list_sha256: str) -> int:
     """A seed nobody chose: derived from the month and the case list's hash."""
     h = hashlib.sha256(f"{programme}:{month}:{case_list_sha256}".encode()).hexdigest()
     return int(h[:8], 16)

@@ -31,7 +31,7 @@ class ModerationResult:
     replaced: bool = False
 
 
-def default_seed(month: str, cases: list[str]) -> int:
+def moderation_seed(month: str, cases: list[str]) -> int:
     h = hashlib.sha256(("moderation:" + month + ":" + ",".join(cases)).encode()).hexdigest()
     return int(h[:8], 16)
 
@@ -97,7 +97,7 @@ def moderate(
     always.sort()
     good.sort()
     if seed is None:
-        seed = default_seed(month, good)
+        seed = moderation_seed(month, good)
     selected = choose(good, share, random.Random(seed))
     return ModerationResult(
         month,

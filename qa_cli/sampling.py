@@ -27,9 +27,9 @@ from .draw import (
     DrawResult,
     DrawRules,
     Taker,
-    default_seed,
     draw,
     reason_audited,
+    sample_seed,
 )
 from .models.audit import AuditReturn
 from .models.crib_sheet import CribSheet
@@ -53,7 +53,7 @@ __all__ = [
     "Taker",
     "allocation_date",
     "build_rules",
-    "default_seed",
+    "sample_seed",
     "draw",
     "month_due",
     "plan_sample",
@@ -454,7 +454,7 @@ def plan_sample(
     )
     rel_list, rows, sha = _case_list(repo, cases, allocated)
     if seed is None:
-        seed = default_seed(programme, month, sha)
+        seed = sample_seed(programme, month, sha)
     if programme == "multi-agency" and audit_id is None:
         audit_id = f"{month}-{(rules.cohort or '').lower().replace('_', '-')}"
     inputs = DrawInputs.read(repo, rules, rows)

@@ -73,23 +73,7 @@ def list_(
     loaded = _load(repo)
     rows = list_actions(loaded, today, open_only=open_, overdue_only=overdue, owner=owner)
     if fmt is Format.json:
-        typer.echo(
-            json.dumps(
-                [
-                    {
-                        "path": r.path,
-                        "source": r.source,
-                        "ref": r.ref,
-                        "team": r.team,
-                        "overdue_days": r.days_overdue if r.overdue else 0,
-                        **r.action.model_dump(mode="json", exclude_none=True),
-                    }
-                    for r in rows
-                ],
-                indent=2,
-                ensure_ascii=False,
-            )
-        )
+        typer.echo(json.dumps([r.as_json() for r in rows], indent=2, ensure_ascii=False))
         return
     if not rows:
         console.print("No actions match.")

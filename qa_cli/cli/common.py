@@ -104,10 +104,11 @@ def handle_errors(func: F) -> F:
             if state.debug:
                 traceback.print_exc(file=sys.stderr)
             report_error(
-                f"qa hit an internal problem ({type(exc).__name__}) and stopped; "
-                "no file was changed by the step that failed",
-                "run again with `qa --debug ...` to see the details, "
-                "and report it to the QA tools team",
+                f"qa hit an internal problem ({type(exc).__name__}) and stopped; each file "
+                "qa writes is written whole or not at all, but files it wrote before the "
+                "problem are kept",
+                "see what changed with `git status`, run again with `qa --debug ...` to see "
+                "the details, and report it to the QA tools team",
             )
             raise typer.Exit(2) from None
 

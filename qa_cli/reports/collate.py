@@ -152,7 +152,7 @@ def grade_row(key: str, label: str, grades: Sequence[str]) -> GradeRow:
     return GradeRow(key, label, len(grades), counts, share(good, len(grades)))
 
 
-def grade_table(
+def grades_by_group(
     recs: Iterable[AuditRec],
     keys: Callable[[AuditRec], Iterable[str]],
     label: Callable[[str], str] = str,
@@ -188,15 +188,17 @@ def table_by(recs: Sequence[AuditRec], by: str, repo: Repository) -> list[GradeR
     services = {s.id: s.name for s in cfg.services} if cfg else {}
     staff = cfg.staff_by_id() if cfg else {}
     if by == "team":
-        return grade_table(recs, lambda r: [r.audit.team], lambda k: _name(teams.get(k), k))
+        return grades_by_group(recs, lambda r: [r.audit.team], lambda k: _name(teams.get(k), k))
     if by == "service":
-        return grade_table(recs, lambda r: [r.service or "(unknown)"], lambda k: services.get(k, k))
+        return grades_by_group(
+            recs, lambda r: [r.service or "(unknown)"], lambda k: services.get(k, k)
+        )
     if by == "tool":
-        return grade_table(recs, lambda r: [r.audit.tool], lambda k: _tool_title(repo, k))
+        return grades_by_group(recs, lambda r: [r.audit.tool], lambda k: _tool_title(repo, k))
     if by == "auditor":
-        return grade_table(recs, lambda r: r.audit.auditors, lambda k: _name(staff.get(k), k))
+        return grades_by_group(recs, lambda r: r.audit.auditors, lambda k: _name(staff.get(k), k))
     if by == "month":
-        return grade_table(recs, lambda r: [r.month])
+        return grades_by_group(recs, lambda r: [r.month])
     if by == "question":
         return question_table(recs)
     raise ValueError(f"unknown grouping {by!r}")

@@ -31,7 +31,7 @@ class Diagnostic:
 
 
 @dataclass
-class Report:
+class ValidationReport:
     """What a validation run found, over how many files."""
 
     diagnostics: list[Diagnostic] = field(default_factory=list)

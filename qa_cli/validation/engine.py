@@ -9,7 +9,7 @@ from ..models import KINDS
 from ..models.config import Config
 from ..repository import LoadedFile, Repository
 from .crossfile import check_cross_file
-from .diagnostics import Report
+from .diagnostics import ValidationReport
 from .privacy_rules import check_privacy
 from .returns import check_returns
 from .salvage import salvage
@@ -18,10 +18,10 @@ from .suppress import split_suppressed
 from .tools import check_config, check_tools
 
 
-def validate_repository(repo: Repository) -> Report:
+def validate_repository(repo: Repository) -> ValidationReport:
     """All diagnostics for the repository's selected files (cross-file rules see every file)."""
     selected = repo.selected
-    report = Report(files_checked=len(selected), checked=[lf.rel for lf in selected])
+    report = ValidationReport(files_checked=len(selected), checked=[lf.rel for lf in selected])
     for lf in selected:
         for d in schema_diagnostics(lf):
             report.add(d)
@@ -61,6 +61,8 @@ def _salvage(lf: LoadedFile) -> None:
     lf.partial, lf.broken = salvage(KINDS[lf.kind][lf.version], lf.data)
 
 
-def validate(root: Path, paths: Iterable[Path] | None = None) -> tuple[Repository, Report]:
+def validate(
+    root: Path, paths: Iterable[Path] | None = None
+) -> tuple[Repository, ValidationReport]:
     repo = Repository.load(root, paths)
     return repo, validate_repository(repo)

@@ -6,12 +6,12 @@ import json
 from collections.abc import Callable
 from xml.sax.saxutils import escape, quoteattr
 
-from .diagnostics import Diagnostic, Report
+from .diagnostics import Diagnostic, ValidationReport
 from .rules import RULES
 from .sarif import as_sarif
 
 
-def summary(report: Report) -> str:
+def summary(report: ValidationReport) -> str:
     e, w = len(report.errors), len(report.warnings)
     if not e and not w:
         text = f"{report.files_checked} files checked: no problems found."
@@ -36,7 +36,7 @@ def text_lines(d: Diagnostic) -> list[str]:
     return lines
 
 
-def as_text(report: Report) -> str:
+def as_text(report: ValidationReport) -> str:
     out: list[str] = []
     for d in report.sorted():
         out += text_lines(d)
@@ -44,7 +44,7 @@ def as_text(report: Report) -> str:
     return "\n".join(out) + "\n"
 
 
-def as_json(report: Report) -> str:
+def as_json(report: ValidationReport) -> str:
     return (
         json.dumps(
             {
@@ -67,7 +67,7 @@ def _gh_escape(value: str, prop: bool = False) -> str:
     return value
 
 
-def as_github(report: Report) -> str:
+def as_github(report: ValidationReport) -> str:
     """GitHub workflow commands: one annotation per finding, shown on the pull request."""
     out = []
     for d in report.sorted():
@@ -103,7 +103,7 @@ def _junit_case(path: str, diags: list[Diagnostic], strict: bool) -> tuple[str, 
     return "\n".join(parts), bool(failing)
 
 
-def as_junit(report: Report, strict: bool = False) -> str:
+def as_junit(report: ValidationReport, strict: bool = False) -> str:
     """JUnit XML: one test case per checked file; it fails when the file has errors.
 
     Warnings fail their file too under ``strict``; otherwise they are listed in the test
@@ -130,7 +130,7 @@ def as_junit(report: Report, strict: bool = False) -> str:
     )
 
 
-def as_markdown(report: Report, strict: bool = False) -> str:
+def as_markdown(report: ValidationReport, strict: bool = False) -> str:
     """A short Markdown summary (for $GITHUB_STEP_SUMMARY): counts by rule, then by file."""
     out = ["## qa validate", "", summary(report), ""]
     if report.diagnostics:
@@ -152,7 +152,7 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-Renderer = Callable[[Report, bool], str]
+Renderer = Callable[[ValidationReport, bool], str]
 
 FORMATS: dict[str, Renderer] = {
     "text": lambda r, _strict: as_text(r),

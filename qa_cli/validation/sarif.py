@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .diagnostics import Diagnostic, Report
+from .diagnostics import Diagnostic, ValidationReport
 from .rules import RULES
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -50,7 +50,7 @@ def _result(d: Diagnostic, index: dict[str, int], suppressed: bool) -> dict[str,
     return result
 
 
-def as_sarif(report: Report, strict: bool = False) -> str:
+def as_sarif(report: ValidationReport, strict: bool = False) -> str:
     """The report as one SARIF 2.1.0 run of the `qa` tool."""
     from .. import __version__
 
