@@ -376,7 +376,7 @@ def _question_rows(ctx: _Ctx, t: Target, tool: Tool) -> None:
             ctx.row += 1
 
 
-def _return_sheet(wb: Any, t: Target, lists: _Lists, staff: dict[str, str]) -> None:
+def _return_sheet(wb: Any, t: Target, lists: _Lists, staff: dict[str, str], marking: str) -> None:
     from openpyxl.styles import Alignment, PatternFill
 
     ws = wb.active
@@ -398,11 +398,18 @@ def _return_sheet(wb: Any, t: Target, lists: _Lists, staff: dict[str, str]) -> N
     ctx.row += 1
     _question_rows(ctx, t, t.tool)
     ws.print_title_rows = f"{header}:{header}"
-    _page_setup(ws)
+    _page_setup(ws, marking)
     ctx.sheet.protect()
 
 
-def _page_setup(ws: Any) -> None:
+def _page_setup(ws: Any, marking: str) -> None:
+    """A4 landscape, one page wide, the protective marking on every printed page."""
+    if marking:
+        ws.oddHeader.right.text = marking
+        ws.oddHeader.right.font = f"{FONT},Bold"
+        ws.oddFooter.left.text = marking
+        ws.oddFooter.left.font = f"{FONT},Bold"
+    ws.oddFooter.center.text = "&A, page &P of &N"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -411,7 +418,7 @@ def _page_setup(ws: Any) -> None:
     ws.page_margins.left = ws.page_margins.right = 0.4
 
 
-def _actions_sheet(wb: Any, t: Target, lists: _Lists, staff: dict[str, str]) -> None:
+def _actions_sheet(wb: Any, t: Target, lists: _Lists, staff: dict[str, str], marking: str) -> None:
     from openpyxl.styles import PatternFill
 
     ws = wb.create_sheet(L.ACTIONS_SHEET)
@@ -460,7 +467,7 @@ def _actions_sheet(wb: Any, t: Target, lists: _Lists, staff: dict[str, str]) -> 
         sheet.input(f"E{row}", date=True)
         ws.row_dimensions[row].height = 30
         row += 1
-    _page_setup(ws)
+    _page_setup(ws, marking)
     sheet.protect()
 
 
@@ -494,9 +501,10 @@ def workbook_bytes(repo: Repository, t: Target, today: dt.date) -> bytes:
     wb = Workbook()
     lists_ws = wb.create_sheet(L.LISTS_SHEET)
     lists = _Lists(lists_ws)
-    _return_sheet(wb, t, lists, staff)
+    marking = repo.config.reports.protective_marking
+    _return_sheet(wb, t, lists, staff, marking)
     if t.lf.kind == "qa/audit":
-        _actions_sheet(wb, t, lists, staff)
+        _actions_sheet(wb, t, lists, staff, marking)
     meta = wb.create_sheet(L.META_SHEET)
     for i, (key, value) in enumerate(meta_rows(t, raw, today), start=1):
         meta.cell(row=i, column=1, value=key)

@@ -109,7 +109,9 @@ def draft(
         msg["From"] = f"{sender.name} <{sender.email}>"
     dues = [f.target.due for f in items if f.target.due]
     by = f", due by {_long_date(min(dues))}" if dues else ""
-    msg["Subject"] = f"Quality assurance audit forms to complete ({len(items)}){by}"
+    marking = repo.config.reports.protective_marking
+    subject = f"Quality assurance audit forms to complete ({len(items)}){by}"
+    msg["Subject"] = f"{marking}: {subject}" if marking else subject
     msg.set_content(_render(repo, context))
     for f in items:
         msg.add_attachment(

@@ -30,6 +30,7 @@ def test_one_draft_per_person_with_their_forms_and_no_case_detail(demo_repo: Pat
     assert "tm-pquinn" in drafts and "sm-rsingh" in drafts
     msg = drafts["tm-pquinn"]
     assert msg["X-Unsent"] == "1"
+    assert msg["Subject"].startswith("OFFICIAL-SENSITIVE: ")
     names = sorted(p.get_filename() for p in msg.iter_attachments())
     from qa_cli.repository import Repository
 

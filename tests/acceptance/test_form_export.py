@@ -79,6 +79,7 @@ def test_export_month_writes_a_protected_form_per_open_return(demo_repo: Path, r
         assert ws[ref].protection.locked is False
         assert ws[f"B{rows[qid]}"].protection.locked is not False
     assert ws.protection.sheet and not ws.protection.password
+    assert ws.oddHeader.right.text == "OFFICIAL-SENSITIVE"  # qa.yaml reports.protective_marking
     # answers already given are filled in, in words, with their comments
     assert ws[f"D{rows['assessment-timely']}"].value == "Yes"
     assert ws[f"D{rows['strategy-plan-smart']}"].value == "Not applicable"
