@@ -7,12 +7,16 @@ import datetime as dt
 import hashlib
 import math
 import random
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from .errors import QAError
 from .layout import sample_path
 from .models.common import BELOW_GOOD
+from .models.sample import Sample
+
+if TYPE_CHECKING:
+    from .repository import Repository
 
 GOOD_OR_BETTER = frozenset({"good", "outstanding"})
 
@@ -44,15 +48,8 @@ def choose(good: list[str], share: float, rng: random.Random) -> list[str]:
     return sorted(rng.sample(sorted(good), k))
 
 
-def moderate(
-    repo: Any,
-    month: str,
-    today: dt.date,
-    share: float | None = None,
-    seed: int | None = None,
-    force: bool = False,
-) -> ModerationResult:
-    """Draw the month's moderation sample (nothing is written here)."""
+def _month_sample(repo: Repository, month: str, force: bool) -> tuple[str, Sample]:
+    """The month's single-agency sample; refuses when its moderation was drawn already."""
     rel = sample_path(month, "single-agency")
     lf = next((f for f in repo.files if f.rel == rel), None)
     if lf is None:
@@ -60,7 +57,7 @@ def moderate(
             f"there is no {rel}",
             f"moderation follows the month's draw: `qa sample --month {month}` first",
         )
-    if lf.model is None:
+    if not isinstance(lf.model, Sample):
         raise QAError(f"{rel} is not a valid sample file", f"run `qa validate {rel}` to see why")
     sample = lf.model
     if sample.moderation is not None and not force:
@@ -72,42 +69,65 @@ def moderate(
             "replaced, and git keeps the history)",
             exit_code=1,
         )
-    if share is None:
-        share = repo.config.programmes.moderation.share_good_or_better
-    if not 0 <= share <= 1:
-        raise QAError(f"--share {share} is not between 0 and 1", "e.g. --share 0.2 for 20%")
+    return rel, sample
+
+
+@dataclass
+class _Returned:
+    """The month's sampled returns by where they stand for moderation."""
+
+    always: list[str] = field(default_factory=list)  # Requires Improvement or Inadequate
+    good: list[str] = field(default_factory=list)  # Good or better: the seeded share
+    not_returned: list[str] = field(default_factory=list)
+    ungraded: list[str] = field(default_factory=list)
+
+
+def _sort_returns(repo: Repository, month: str, sample: Sample) -> _Returned:
     cases = {a.case for a in sample.allocations}
-    always: list[str] = []
-    good: list[str] = []
-    not_returned: list[str] = []
-    ungraded: list[str] = []
+    out = _Returned()
     for f, m in repo.audits():
         if not f.rel.startswith(f"audits/{month}/") or m.case not in cases:
             continue
         if not m.at_least("returned"):
-            not_returned.append(m.case)
-            continue
-        grade = m.overall_grade
-        if grade in BELOW_GOOD:
-            always.append(m.case)
-        elif grade in GOOD_OR_BETTER:
-            good.append(m.case)
+            out.not_returned.append(m.case)
+        elif m.overall_grade in BELOW_GOOD:
+            out.always.append(m.case)
+        elif m.overall_grade in GOOD_OR_BETTER:
+            out.good.append(m.case)
         else:
-            ungraded.append(m.case)
-    always.sort()
-    good.sort()
+            out.ungraded.append(m.case)
+    for group in (out.always, out.good, out.not_returned, out.ungraded):
+        group.sort()
+    return out
+
+
+def moderate(
+    repo: Repository,
+    month: str,
+    today: dt.date,
+    share: float | None = None,
+    seed: int | None = None,
+    force: bool = False,
+) -> ModerationResult:
+    """Draw the month's moderation sample (nothing is written here)."""
+    rel, sample = _month_sample(repo, month, force)
+    if share is None:
+        share = repo.config.programmes.moderation.share_good_or_better
+    if not 0 <= share <= 1:
+        raise QAError(f"--share {share} is not between 0 and 1", "e.g. --share 0.2 for 20%")
+    found = _sort_returns(repo, month, sample)
     if seed is None:
-        seed = moderation_seed(month, good)
-    selected = choose(good, share, random.Random(seed))
+        seed = moderation_seed(month, found.good)
+    selected = choose(found.good, share, random.Random(seed))
     return ModerationResult(
         month,
         seed,
         share,
-        always,
-        good,
+        found.always,
+        found.good,
         selected,
-        sorted(not_returned),
-        sorted(ungraded),
+        found.not_returned,
+        found.ungraded,
         rel,
         replaced=sample.moderation is not None,
     )

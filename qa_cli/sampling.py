@@ -219,6 +219,28 @@ def _month_name(month: str) -> str:
     return month_start(month).strftime("%B %Y")
 
 
+def _rules_lines(rules: DrawRules) -> list[str]:
+    """The ``rules:`` block of the sample file: everything a re-draw needs from qa.yaml."""
+    from .blank import scalar
+
+    lines = ["rules:"]
+    for k, v in rules.as_record().items():
+        if k == "takers":
+            lines.append("  takers:")
+            for t in v:
+                lines.append(f"    - auditors: {scalar(t['auditors'])}")
+                lines.append(f"      teams: {scalar(t['teams'])}")
+                lines.append(f"      cases: {t['cases']}")
+        elif isinstance(v, dict) and not v:
+            lines.append(f"  {k}: {{}}")
+        elif isinstance(v, dict):
+            lines.append(f"  {k}:")
+            lines += [f"    {scalar(kk)}: {scalar(vv)}" for kk, vv in v.items()]
+        else:
+            lines.append(f"  {k}: {scalar(v)}")
+    return lines
+
+
 def render_sample(
     plan_head: dict[str, Any],
     rules: DrawRules,
@@ -244,24 +266,7 @@ def render_sample(
     lines.append("schema: qa/sample@1")
     for k in ("month", "programme", "drawn", "seed", "case_list", "case_list_sha256"):
         lines.append(f"{k}: {scalar(plan_head[k])}")
-    rec = rules.as_record()
-    lines.append("rules:")
-    for k, v in rec.items():
-        if k == "takers":
-            lines.append("  takers:")
-            for t in v:
-                lines.append(f"    - auditors: {scalar(t['auditors'])}")
-                lines.append(f"      teams: {scalar(t['teams'])}")
-                lines.append(f"      cases: {t['cases']}")
-        elif isinstance(v, dict):
-            if not v:
-                lines.append(f"  {k}: {{}}")
-                continue
-            lines.append(f"  {k}:")
-            for kk, vv in v.items():
-                lines.append(f"    {scalar(kk)}: {scalar(vv)}")
-        else:
-            lines.append(f"  {k}: {scalar(v)}")
+    lines += _rules_lines(rules)
     lines += inputs.render()
     lines.append("allocations:" if result.allocations else "allocations: []")
     for d, file in zip(result.allocations, files, strict=True):
