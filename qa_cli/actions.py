@@ -13,7 +13,6 @@ a refusal changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -210,15 +209,6 @@ def _staff(repo: Repository, who: str, what: str) -> Any:
     return s
 
 
-def _changed_lines(old: str, new: str) -> list[int]:
-    sm = difflib.SequenceMatcher(a=old.split("\n"), b=new.split("\n"), autojunk=False)
-    lines: list[int] = []
-    for tag, _i1, _i2, j1, j2 in sm.get_opcodes():
-        if tag != "equal":
-            lines.extend(range(j1 + 1, j2 + 1))
-    return lines
-
-
 def _write(repo: Repository, lf: LoadedFile, edits: list[yamledit.Edit]) -> list[int]:
     """Splice the edits into the file as it is on disk now, check, and write atomically."""
     path = repo.path_for_write(lf.rel)
@@ -251,7 +241,7 @@ def _write(repo: Repository, lf: LoadedFile, edits: list[yamledit.Edit]) -> list
     old_text = yamlio.decode(raw)
     new_text = yamlio.decode(new)
     assert isinstance(old_text, str) and isinstance(new_text, str)
-    return _changed_lines(old_text, new_text)
+    return yamledit.changed_lines(old_text, new_text)
 
 
 def _refuse(message: str, hint: str) -> QAError:

@@ -133,51 +133,21 @@ def moderate(
     )
 
 
-def restore_dates(node: Any) -> Any:
-    """Plain date text back to dates so a round-trip dump writes them unquoted, as they were.
-
-    The round-trip loader keeps timestamps as text (yamlio); dumping that text would quote
-    every date. Values that were quoted in the file keep their quoted type and are left alone.
-    """
-    import re
-
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    if isinstance(node, CommentedMap):
-        for k in list(node):
-            node[k] = restore_dates(node[k])
-    elif isinstance(node, CommentedSeq):
-        for i, v in enumerate(node):
-            node[i] = restore_dates(v)
-    elif type(node) is str and re.fullmatch(r"\d{4}-\d{2}-\d{2}", node):
-        try:
-            return dt.date.fromisoformat(node)
-        except ValueError:
-            return node
-    return node
-
-
 def record(repo: Any, result: ModerationResult, today: dt.date) -> None:
-    """Write the moderation block into the sample file, keeping its comments and layout."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    """Write the moderation block into the sample file through the byte-preserving edit path.
 
-    from . import yamlio
+    Only the lines of the `moderation:` block change; comments, the byte-order mark and the
+    line ends of the rest of the file stay as they were.
+    """
+    from .yamledit import SetBlock, edit_file
 
+    block = {
+        "seed": result.seed,
+        "share": result.share,
+        "drawn": today,
+        "always": list(result.always),
+        "drawn_from": list(result.drawn_from),
+        "selected": list(result.selected),
+    }
     path = repo.path_for_write(result.sample_rel)
-    doc = yamlio.load_roundtrip(path.read_text(encoding="utf-8-sig"))
-
-    def flow(items: list[str]) -> CommentedSeq:
-        s = CommentedSeq(items)
-        s.fa.set_flow_style()
-        return s
-
-    block = CommentedMap()
-    block["seed"] = result.seed
-    block["share"] = result.share
-    block["drawn"] = today
-    block["always"] = flow(result.always)
-    block["drawn_from"] = flow(result.drawn_from)
-    block["selected"] = flow(result.selected)
-    restore_dates(doc)
-    doc["moderation"] = block
-    yamlio.atomic_write(path, yamlio.dump_roundtrip(doc))
+    edit_file(path, result.sample_rel, [SetBlock(("moderation",), block)])

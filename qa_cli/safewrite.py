@@ -148,8 +148,13 @@ def repository_lock(root: Path) -> Iterator[None]:
     except OSError as exc:
         raise os_error(exc, lock.parent, "created") from None
     fd = _take(lock)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(f"{os.getpid()}\n")
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(f"{os.getpid()}\n")
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            lock.unlink()
+        raise os_error(exc, lock, "created") from None
     _HELD.add(lock)
     try:
         yield

@@ -657,11 +657,6 @@ def verify_sample(repo: Repository, month: str, programme: str) -> Verification:
     return Verification(not problems, problems, checked, top_ups, recorded is not None)
 
 
-def _copy(day: dt.date) -> dt.date:
-    """A date object of its own: ruamel writes one object used twice as an anchor and alias."""
-    return dt.date(day.year, day.month, day.day)
-
-
 @dataclass
 class AddResult:
     created: list[str]
@@ -676,7 +671,6 @@ def add_to_sample(repo: Repository, month: str, programme: str, today: dt.date) 
     (comments and formatting kept) with the reason "top-up on <date>", and are not part of
     the seeded draw that ``--verify`` checks.
     """
-    from . import yamlio
     from .caselist import read_case_list
     from .errors import QAError
 
@@ -732,35 +726,23 @@ def add_to_sample(repo: Repository, month: str, programme: str, today: dt.date) 
             "a return is never overwritten: move it aside if it is not wanted",
         )
     if result.allocations:
-        assert lf.text is not None  # the sample loaded, so its text is there
-        doc = yamlio.load_roundtrip(lf.text)
-        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+        from .yamledit import Append, edit_file
 
-        from .moderation import restore_dates
-
-        restore_dates(doc)
-        seq = doc.get("allocations")
-        if not isinstance(seq, CommentedSeq):
-            seq = CommentedSeq()
-            doc["allocations"] = seq
-        for d, f in zip(result.allocations, files, strict=True):
-            m = CommentedMap()
-            flow = CommentedSeq(d.auditors)
-            flow.fa.set_flow_style()
-            for k, v in (
-                ("case", d.case.case),
-                ("team", d.case.team),
-                ("category", d.case.category),
-                ("tool", d.tool),
-                ("auditors", flow),
-                ("allocated", _copy(rules.allocated)),
-                ("due", _copy(rules.due)),
-                ("file", f),
-                ("reason", f"top-up on {today}"),
-            ):
-                m[k] = v
-            seq.append(m)
-        yamlio.atomic_write(repo.path_for_write(lf.rel), yamlio.dump_roundtrip(doc))
+        items = tuple(
+            {
+                "case": d.case.case,
+                "team": d.case.team,
+                "category": d.case.category,
+                "tool": d.tool,
+                "auditors": list(d.auditors),
+                "allocated": rules.allocated,
+                "due": rules.due,
+                "file": f,
+                "reason": f"top-up on {today}",
+            }
+            for d, f in zip(result.allocations, files, strict=True)
+        )
+        edit_file(repo.path_for_write(lf.rel), lf.rel, [Append(("allocations",), items)])
     for rel, text in pending:
         repo.write_new(rel, text)
         created.append(rel)

@@ -15,8 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -49,6 +50,25 @@ class Edit:
     value: Any
 
 
+@dataclass(frozen=True)
+class Append:
+    """Append ``items`` (flat mappings) to the block list at ``path``, made if it is missing."""
+
+    path: tuple[str | int, ...]
+    items: tuple[Mapping[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class SetBlock:
+    """Set ``path`` (a key of a mapping) to a flat mapping written as an indented block."""
+
+    path: tuple[str | int, ...]
+    value: Mapping[str, Any]
+
+
+Op = Edit | Append | SetBlock
+
+
 def format_scalar(value: Any) -> str:
     """``value`` as YAML text that reads back as the same value (plain when that is safe)."""
     if value is None:
@@ -69,6 +89,24 @@ def format_scalar(value: Any) -> str:
         return text
     # JSON strings are valid YAML double-quoted scalars.
     return json.dumps(text, ensure_ascii=False)
+
+
+def format_value(value: Any) -> str:
+    """A scalar, or a list of scalars as a flow list ``[a, b]``, as YAML text."""
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(format_scalar(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        raise YamlEditError("a nested mapping cannot be written by a minimal edit")
+    return format_scalar(value)
+
+
+def _block(mapping: Mapping[str, Any], indent: int, first: str = "") -> str:
+    """``key: value`` lines at ``indent``; ``first`` prefixes the first line (e.g. ``- ``)."""
+    lines = []
+    for i, (key, value) in enumerate(mapping.items()):
+        lead = " " * indent if i or not first else " " * (indent - len(first)) + first
+        lines.append(f"{lead}{format_scalar(key)}: {format_value(value)}\n")
+    return "".join(lines)
 
 
 def _compose(text: str) -> Node:
@@ -182,7 +220,122 @@ def insert_keys(text: str, path: Path_, pairs: Sequence[tuple[str, Any]]) -> str
     return text[:at] + lines + text[at:]
 
 
-def apply(text: str, edits: Sequence[Edit], load: Any) -> str:
+def _insert_at_end(text: str, node: MappingNode) -> int:
+    """Index where new lines go at the end of a block mapping (before trailing blank lines)."""
+    end_index, end_col = _last_content_end(node)
+    at = end_index if end_col == 0 else _line_end(text, end_index)
+    if end_col == 0:
+        while at > 1 and text[at - 1] == "\n":
+            prev = text.rfind("\n", 0, at - 1) + 1
+            if text[prev : at - 1].strip():
+                break
+            at = prev
+    return at
+
+
+def _splice_lines(text: str, at: int, lines: str) -> str:
+    if at > 0 and text[at - 1 : at] != "\n":
+        return text[:at] + "\n" + lines + text[at:]
+    return text[:at] + lines + text[at:]
+
+
+def _parent_mapping(text: str, path: Path_) -> MappingNode:
+    if not path or not isinstance(path[-1], str):
+        raise YamlEditError("the path must end with a key")
+    parent = find(text, path[:-1])
+    if not isinstance(parent, MappingNode) or not parent.value or parent.flow_style:
+        raise YamlEditError(f"{'.'.join(map(str, path[:-1])) or 'the file'} is not a block mapping")
+    return parent
+
+
+def append_items(text: str, path: Path_, items: Sequence[Mapping[str, Any]]) -> str:
+    """Append flat mappings as ``- key: value`` items to the block list at ``path``.
+
+    New items take the indentation of the list's first item and go right after its last
+    one; a missing or empty (``[]``) list becomes a block list under its key.
+    """
+    parent = _parent_mapping(text, path)
+    key_node, node = _child(parent, path[-1])
+    indent = parent.value[0][0].start_mark.column
+    if key_node is None or node is None:
+        lines = f"{' ' * indent}{format_scalar(path[-1])}:\n" + "".join(
+            _block(item, indent + 4, "- ") for item in items
+        )
+        return _splice_lines(text, _insert_at_end(text, parent), lines)
+    if not isinstance(node, SequenceNode):
+        raise YamlEditError(f"{'.'.join(map(str, path))} is not a list")
+    if not node.value:
+        body = "".join(_block(item, indent + 4, "- ") for item in items)
+        start, end = node.start_mark.index, node.end_mark.index
+        return text[:start].rstrip(" ") + "\n" + body + text[_line_end(text, end) :]
+    if node.flow_style:
+        raise YamlEditError(f"{'.'.join(map(str, path))} is written on one line ([...])")
+    first = node.value[0]
+    dash = text.rfind("-", 0, first.start_mark.index)
+    dash_col = dash - (text.rfind("\n", 0, dash) + 1)
+    gap = first.start_mark.column - dash_col
+    end_index, end_col = _last_content_end(node)
+    at = end_index if end_col == 0 else _line_end(text, end_index)
+    body = "".join(_block(item, dash_col + gap, "-" + " " * (gap - 1)) for item in items)
+    return _splice_lines(text, at, body)
+
+
+def set_block(text: str, path: Path_, value: Mapping[str, Any]) -> str:
+    """Set the key at ``path`` to a flat mapping written as an indented block.
+
+    An existing value (of any form) is replaced from its key's line to the end of its last
+    line; comments on other lines stay. A missing key is added at the end of its mapping.
+    """
+    parent = _parent_mapping(text, path)
+    key_node, node = _child(parent, path[-1])
+    indent = parent.value[0][0].start_mark.column
+    lines = f"{' ' * indent}{format_scalar(path[-1])}:\n" + _block(value, indent + 2)
+    if key_node is None or node is None:
+        return _splice_lines(text, _insert_at_end(text, parent), lines)
+    start = text.rfind("\n", 0, key_node.start_mark.index) + 1
+    end_index, end_col = _last_content_end(node) if node.value else (node.end_mark.index, 1)
+    end = end_index if end_col == 0 else _line_end(text, end_index)
+    if end_col == 0:
+        while end > start and text[end - 1] == "\n" and text[end - 2 : end] == "\n\n":
+            end -= 1
+    return text[:start] + lines + text[end:]
+
+
+def _expect(expected: dict[str, Any], op: Op) -> None:
+    """Apply ``op`` to the plain data the edited text must read back as."""
+    plain = json.loads(json.dumps(_data_of(op), default=_iso))
+    target: Any = expected
+    for part in op.path[:-1]:
+        target = target[part]
+    key = op.path[-1]
+    if isinstance(op, Append):
+        current = target.get(key) if isinstance(target, dict) else None
+        target[key] = (current or []) + plain
+    else:
+        target[key] = plain
+
+
+def _data_of(op: Op) -> Any:
+    if isinstance(op, Append):
+        return [dict(i) for i in op.items]
+    if isinstance(op, SetBlock):
+        return dict(op.value)
+    return op.value
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _splice(text: str, op: Op) -> str:
+    if isinstance(op, Append):
+        return append_items(text, op.path, op.items)
+    if isinstance(op, SetBlock):
+        return set_block(text, op.path, op.value)
+    return set_scalar(text, op.path, op.value)
+
+
+def apply(text: str, edits: Sequence[Op], load: Any) -> str:
     """Apply edits one by one and check the result means exactly the old data plus the edits.
 
     ``load`` parses text into plain data (e.g. ``yamlio.load_text``); a result that does not
@@ -194,11 +347,8 @@ def apply(text: str, edits: Sequence[Edit], load: Any) -> str:
     expected = json.loads(json.dumps(before, default=str))
     out = text
     for e in edits:
-        out = set_scalar(out, e.path, e.value)
-        target: Any = expected
-        for part in e.path[:-1]:
-            target = target[part]
-        target[e.path[-1]] = e.value.isoformat() if isinstance(e.value, dt.date) else e.value
+        out = _splice(out, e)
+        _expect(expected, e)
     return _check(out, expected, load)
 
 
@@ -226,7 +376,7 @@ def _check(out: str, expected: Any, load: Any) -> str:
     return out
 
 
-def edit_bytes(raw: bytes, edits: Sequence[Edit], load: Any) -> bytes:
+def edit_bytes(raw: bytes, edits: Sequence[Op], load: Any) -> bytes:
     """:func:`apply` on a file's bytes, keeping its byte-order mark and CRLF line ends."""
     return _on_bytes(raw, lambda text: apply(text, edits, load))
 
@@ -477,3 +627,46 @@ def set_values(text: str, edits: Sequence[Edit], load: Any) -> str:
 def set_values_bytes(raw: bytes, edits: Sequence[Edit], load: Any) -> bytes:
     """:func:`set_values` on a file's bytes, keeping its byte-order mark and CRLF line ends."""
     return _on_bytes(raw, lambda text: set_values(text, edits, load))
+
+
+def edit_file(path: Path, rel: str, edits: Sequence[Op]) -> list[int]:
+    """Splice ``edits`` into the file at ``path`` as it is on disk now and write it atomically.
+
+    The one write path for an existing YAML file: the byte-order mark, the line ends and
+    every line not edited stay as they were. Returns the 1-based numbers of the lines that
+    changed. A file that cannot be edited safely is a :class:`~qa_cli.errors.QAError`
+    naming ``rel``, and nothing is written.
+    """
+    from . import safewrite, yamlio
+    from .errors import QAError
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise safewrite.os_error(exc, rel, "read") from None
+    try:
+        new = edit_bytes(raw, edits, yamlio.load_text)
+    except YamlEditError as exc:
+        raise QAError(
+            f"{rel} could not be edited safely: {exc}; nothing was written",
+            "make the change by hand in an editor, then run `qa validate`",
+        ) from None
+    safewrite.atomic_write(path, new)
+    return changed_lines(_text(raw), _text(new))
+
+
+def _text(raw: bytes) -> str:
+    body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    return body.decode("utf-8").replace("\r\n", "\n")
+
+
+def changed_lines(old: str, new: str) -> list[int]:
+    """1-based numbers of the lines of ``new`` that differ from ``old``."""
+    import difflib
+
+    sm = difflib.SequenceMatcher(a=old.split("\n"), b=new.split("\n"), autojunk=False)
+    lines: list[int] = []
+    for tag, _i1, _i2, j1, j2 in sm.get_opcodes():
+        if tag != "equal":
+            lines.extend(range(j1 + 1, j2 + 1))
+    return lines

@@ -92,10 +92,13 @@ def test_internal_error_shows_no_traceback(repo: Path, run, monkeypatch) -> None
 
     monkeypatch.setattr(engine, "validate_repository", boom)
     result = run("validate", "--repo", repo)
-    assert result.exit_code == 2
+    assert result.exit_code == 3
     assert "Traceback" not in result.output
     assert "child data" not in result.output
-    assert "internal problem" in result.output
+    assert "internal problem" in result.output and "no file was changed" in result.output
+    logs = list((repo / ".qa" / "internal-problems").glob("*.log"))
+    assert len(logs) == 1 and str(logs[0]) in result.output.replace("\n", "")
+    assert "RuntimeError" in logs[0].read_text() and "Traceback" in logs[0].read_text()
 
 
 def test_no_repository_is_a_usage_error(tmp_path: Path, run) -> None:

@@ -8,7 +8,15 @@ from typing import Any
 
 import typer
 
-from .common import AsOfOption, RepoOption, console, handle_errors, parse_date_option, repo_root
+from .common import (
+    AsOfOption,
+    RepoOption,
+    console,
+    handle_errors,
+    parse_date_option,
+    repo_root,
+    writes,
+)
 
 actions_app = typer.Typer(
     help="Action plans across audits, crib sheets and multi-agency findings: list, done, "
@@ -110,6 +118,7 @@ def list_(
 
 @actions_app.command("done")
 @handle_errors
+@writes()
 def done(
     audit: str = AuditArg,
     action_id: str = ActionIdArg,
@@ -126,6 +135,7 @@ def done(
 
 @actions_app.command("verify")
 @handle_errors
+@writes()
 def verify(
     audit: str = AuditArg,
     action_id: str = ActionIdArg,
@@ -143,6 +153,7 @@ def verify(
 
 @actions_app.command("acknowledge")
 @handle_errors
+@writes()
 def acknowledge(
     audit: str = AuditArg,
     by: str = typer.Option(..., "--by", help="Staff id of who acknowledges the concern."),

@@ -7,7 +7,15 @@ from pathlib import Path
 import typer
 
 from ..errors import QAError
-from .common import AsOfOption, RepoOption, console, handle_errors, parse_date_option, repo_root
+from .common import (
+    AsOfOption,
+    RepoOption,
+    console,
+    handle_errors,
+    parse_date_option,
+    repo_root,
+    writes,
+)
 
 cases_app = typer.Typer(
     help="Case lists: import the case-management export as case codes (`qa cases import`).",
@@ -17,6 +25,7 @@ cases_app = typer.Typer(
 
 @cases_app.command("import")
 @handle_errors
+@writes()
 def import_(
     export: Path = typer.Argument(
         ...,

@@ -80,36 +80,104 @@ def parse_month_option(value: str | None, name: str = "--month") -> str:
 
 
 def report_error(message: str, hint: str | None = None) -> None:
-    err_console.print(f"[bold red]error:[/] {message}", markup=True)
+    from rich.markup import escape
+
+    # Messages may quote user input: escape it so `[...]` is shown, never read as markup.
+    err_console.print(f"[bold red]error:[/] {escape(message)}", markup=True)
     if hint:
-        err_console.print(f"  [bold]how to fix:[/] {hint}", markup=True)
+        err_console.print(f"  [bold]how to fix:[/] {escape(hint)}", markup=True)
+
+
+def _written_since(mark: int) -> list[str]:
+    from ..safewrite import WRITTEN
+
+    return [str(p) for p in WRITTEN[mark:]]
+
+
+def _changed_note(mark: int) -> str:
+    written = _written_since(mark)
+    if not written:
+        return "no file was changed"
+    shown = ", ".join(written[:5]) + (f" and {len(written) - 5} more" if len(written) > 5 else "")
+    return f"{len(written)} file(s) were written before it stopped: {shown}"
+
+
+def _internal(exc: Exception, mark: int, kwargs: dict[str, Any]) -> None:
+    from ..problems import write_log
+
+    if state.debug:
+        traceback.print_exc(file=sys.stderr)
+    repo = kwargs.get("repo")
+    log = write_log(exc, sys.argv[1:], repo if isinstance(repo, Path) else None)
+    where = f"the details were written to {log}" if log else "the details could not be saved"
+    report_error(
+        f"sorry: qa hit an internal problem ({type(exc).__name__}) and stopped; "
+        f"{_changed_note(mark)}; {where}",
+        "please send that file to the QA tools team (run with `qa --debug ...` to see it here)",
+    )
+
+
+def _not_dry_run(kwargs: dict[str, Any]) -> bool:
+    return not kwargs.get("dry_run")
+
+
+def writes(when: Callable[[dict[str, Any]], bool] = _not_dry_run) -> Callable[[F], F]:
+    """Hold the repository's write lock (``.qa/lock``) while the command runs.
+
+    ``when`` says from the command's options whether it will write (default: unless
+    ``--dry-run``); a second writing command meanwhile stops with "busy" (exit 2).
+    """
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if not when(kwargs):
+                return func(*args, **kwargs)
+            from ..safewrite import repository_lock
+
+            try:
+                root = repo_root(kwargs.get("repo"))
+            except QAError:
+                return func(*args, **kwargs)  # the command itself says there is no repository
+            with repository_lock(root):
+                return func(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
 
 
 def handle_errors(func: F) -> F:
-    """Print a QAError (or an unexpected error) without a traceback and exit 1 or 2."""
+    """Print a QAError, an OSError or a bug without a traceback and exit 1, 2 or 3.
+
+    Expected failures (QAError, permission denied, read-only or full disk) exit 2 (or the
+    error's own code); a bug writes its traceback to a log file and exits 3. Either way the
+    message says truthfully whether a file was written before the failure.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from ..safewrite import WRITTEN, os_error
+
+        mark = len(WRITTEN)
         try:
             return func(*args, **kwargs)
         except (typer.Exit, typer.Abort):
             raise
         except QAError as exc:
-            report_error(exc.message, exc.hint)
+            written = _written_since(mark)
+            note = f" ({_changed_note(mark)})" if written else ""
+            report_error(exc.message + note, exc.hint)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
-            report_error("interrupted")
+            report_error(f"interrupted; {_changed_note(mark)}")
             raise typer.Exit(130) from None
-        except Exception as exc:  # a bug: say so plainly, show the traceback only on --debug
-            if state.debug:
-                traceback.print_exc(file=sys.stderr)
-            report_error(
-                f"qa hit an internal problem ({type(exc).__name__}) and stopped; each file "
-                "qa writes is written whole or not at all, but files it wrote before the "
-                "problem are kept",
-                "see what changed with `git status`, run again with `qa --debug ...` to see "
-                "the details, and report it to the QA tools team",
-            )
+        except OSError as exc:  # permission, read-only, disk full: the environment, not a bug
+            clean = os_error(exc, exc.filename or "a file", "read or written")
+            report_error(f"{clean.message}; {_changed_note(mark)}", clean.hint)
             raise typer.Exit(2) from None
+        except Exception as exc:  # a bug: apologise, log the traceback, exit 3
+            _internal(exc, mark, kwargs)
+            raise typer.Exit(3) from None
 
     return wrapper  # type: ignore[return-value]

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import typer
 
-from .common import AsOfOption, RepoOption, console, handle_errors, parse_date_option, repo_root
+from .common import (
+    AsOfOption,
+    RepoOption,
+    console,
+    handle_errors,
+    parse_date_option,
+    repo_root,
+    writes,
+)
 
 form_app = typer.Typer(
     help="Excel forms: export blank or partly filled returns, import the filled forms back.",
@@ -16,6 +24,7 @@ form_app = typer.Typer(
 
 @form_app.command("export")
 @handle_errors
+@writes()
 def export(
     returns: list[str] = typer.Argument(
         None, help="Returns to export: file paths or case codes (C-XXXXXXXX)."
@@ -58,7 +67,13 @@ def export(
     if not targets:
         console.print("No open returns match; no form was written.")
         return
-    out_dir = out if out is not None else loaded.root / "outbox"
+    from ..pathguard import inside, output_dir
+
+    out_dir = (
+        output_dir(out, "--out")
+        if out is not None
+        else inside(loaded.root, "outbox", "outbox/", write=True)
+    )
     forms = export_forms(loaded, targets, out_dir, today, replace=replace)
     for f in forms:
         console.print(f"{f.path}  ({f.target.lf.rel})", markup=False)

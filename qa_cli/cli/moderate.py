@@ -14,10 +14,12 @@ from .common import (
     parse_date_option,
     parse_month_option,
     repo_root,
+    writes,
 )
 
 
 @handle_errors
+@writes()
 def moderate(
     month: str = typer.Option(..., "--month", help="The sample month, YYYY-MM."),
     share: float | None = typer.Option(

@@ -60,11 +60,18 @@ def _password(path: Path | None) -> str | None:
 
 def _write(repo_dir: Path | None, build: Any, redact: bool, password_file: Path | None) -> None:
     """Load the repository, build the report, write both files, say where they are."""
-    from ..reports.output import write_report
-    from ..repository import Repository
+    from ..safewrite import repository_lock
 
     password = _password(password_file)
     root = repo_root(repo_dir)
+    with repository_lock(root):
+        _build_and_write(root, build, redact, password)
+
+
+def _build_and_write(root: Path, build: Any, redact: bool, password: str | None) -> None:
+    from ..reports.output import write_report
+    from ..repository import Repository
+
     repo = Repository.load(root, require_config=True)
     report = build(repo)
     paths = write_report(repo, report, redact=redact, password=password)

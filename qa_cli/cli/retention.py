@@ -7,10 +7,19 @@ from pathlib import Path
 import typer
 
 from ..errors import QAError
-from .common import AsOfOption, RepoOption, console, handle_errors, parse_date_option, repo_root
+from .common import (
+    AsOfOption,
+    RepoOption,
+    console,
+    handle_errors,
+    parse_date_option,
+    repo_root,
+    writes,
+)
 
 
 @handle_errors
+@writes(lambda kw: bool(kw.get("purge")))
 def retention(
     as_of: str | None = AsOfOption,
     years: int | None = typer.Option(

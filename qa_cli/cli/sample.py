@@ -16,6 +16,7 @@ from .common import (
     parse_date_option,
     parse_month_option,
     repo_root,
+    writes,
 )
 
 if TYPE_CHECKING:
@@ -83,6 +84,7 @@ _AUDIT_ID = typer.Option(
 
 
 @handle_errors
+@writes()
 def sample(
     month: str | None = typer.Option(None, "--month", help="The month to draw, YYYY-MM."),
     programme: Programme = _PROGRAMME,

@@ -6,13 +6,14 @@ from pathlib import Path
 
 import typer
 
-from .common import RepoOption, console, handle_errors, repo_root
+from .common import RepoOption, console, handle_errors, repo_root, writes
 
 schema_app = typer.Typer(help="JSON Schemas of the file kinds and audit tools, for editors.")
 
 
 @schema_app.command("export")
 @handle_errors
+@writes()
 def export(
     out: Path | None = typer.Option(
         None, "--out", help="Folder to write to (default: .qa/schemas in the repository)."
