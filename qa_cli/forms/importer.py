@@ -88,6 +88,34 @@ def differing_fields(before: dict[str, Any], now: dict[str, Any]) -> list[str]:
     return out
 
 
+_FORWARD = {"allocated": ("in_progress", "returned"), "in_progress": ("returned",)}
+
+
+def conflicts(form: FormData, d: Desired, now: dict[str, Any]) -> list[str]:
+    """The fields changed since export that the form does not agree with.
+
+    A change the form itself explains (the same form imported before, then filled in
+    further; a status moved forward by an import) is not a conflict; comments and layout
+    never are, since the edit is spliced into the file as it is now.
+    """
+    out: list[str] = []
+    answers = d.values.get("answers", {})
+    for name in differing_fields(form.snapshot, now):
+        if name.startswith("answers."):
+            qid = name.split(".", 1)[1]
+            same = _norm(answers.get(qid)) == _norm((now.get("answers") or {}).get(qid))
+            if qid in form.answers and ("answers", qid) not in d.bad_paths and same:
+                continue
+        elif name == "status":
+            if now.get("status") in _FORWARD.get(str(form.snapshot.get("status")), ()):
+                continue
+        elif (name,) in d.cells and (name,) not in d.bad_paths:
+            if _norm(d.values.get(name, now.get(name))) == _norm(now.get(name)):
+                continue
+        out.append(name)
+    return out
+
+
 def _desired(form: FormData, lf: LoadedFile, tool: Tool, staff: dict[str, str]) -> Desired:
     data = lf.data or {}
     d = Desired()
@@ -275,11 +303,11 @@ def import_form(
         result.status = (lf.data or {}).get("status")
         return result
     stale = digest(lf.path.read_bytes()) != form.meta.get("digest")
-    if stale and not force:
-        fields = differing_fields(form.snapshot, lf.data or {})
+    fields = conflicts(form, d, lf.data or {}) if stale else []
+    if fields and not force:
         raise _refuse(
             f"{name}: {lf.rel} has changed since the form was exported "
-            f"(changed: {', '.join(fields) or 'layout or comments only'}); nothing was written",
+            f"(changed: {', '.join(fields)}); nothing was written",
             "export a new form and copy the answers across, or pass --force to put the form's "
             "values over the changes",
         )

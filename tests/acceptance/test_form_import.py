@@ -182,6 +182,12 @@ def test_a_second_import_changes_nothing(demo_repo: Path, run) -> None:
     second = run("form", "import", form.path, "--repo", demo_repo)
     assert second.exit_code == 0 and "nothing to change" in second.output
     assert snapshot(demo_repo) == after_first
+    # the same form, finished later and sent again, is not stale: it explains the changes
+    form = Form(form.path)
+    form.field("Completed").value = dt.date(2026, 11, 25)
+    form.save()
+    third = run("form", "import", form.path, "--repo", demo_repo)
+    assert third.exit_code == 0 and "status: returned" in third.output, third.output
 
 
 def test_foreign_workbooks_and_missing_returns_are_refused(
