@@ -93,6 +93,7 @@ def register(app: typer.Typer) -> None:
 
 @form_app.command("import")
 @handle_errors
+@writes()
 def import_(
     files: list[Path] = typer.Argument(
         ..., help="Filled forms (.xlsx), or e-mails (.eml) with filled forms attached."

@@ -534,7 +534,7 @@ def export_forms(
     replace: bool = False,
 ) -> list[ExportedForm]:
     """Write one form per target into ``out_dir``; refuses to overwrite unless ``replace``."""
-    from ..yamlio import atomic_write
+    from ..safewrite import atomic_write
 
     names = [form_name(t) for t in targets]
     dupes = sorted({n for n in names if names.count(n) > 1})

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .. import yamledit, yamlio
+from .. import safewrite, yamledit, yamlio
 from ..errors import QAError
 from ..models.tool import Tool
 from ..repository import LoadedFile, Repository, load_file
@@ -336,7 +336,7 @@ def _write(
         result.outcome = "written"
     result.status = (lf.data or {}).get("status")
     if new_raw is not None:
-        yamlio.atomic_write(lf.path, new_raw)
+        safewrite.atomic_write(lf.path, new_raw)
         text = yamlio.decode(new_raw)
         after = yamlio.load_text(text) if isinstance(text, str) else None
         if isinstance(after, dict):

@@ -132,7 +132,7 @@ def write_drafts(
     replace: bool = False,
 ) -> list[Path]:
     """One ``<staff id>.eml`` per person who fills in any of ``forms``, in ``out_dir``."""
-    from ..yamlio import atomic_write
+    from ..safewrite import atomic_write
 
     by_person: dict[str, list[ExportedForm]] = {}
     for f in forms:
