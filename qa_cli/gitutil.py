@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import QAError
@@ -86,18 +87,20 @@ def staged_files(root: Path) -> list[Path]:
     return sorted({(top / n).resolve() for n in proc.stdout.split("\0") if n})
 
 
-def first_version(root: Path, path: Path) -> str | None:
-    """The text ``path`` had in the first commit that added it; None when never committed."""
+def committed_versions(root: Path, path: Path) -> Iterator[tuple[str, str]]:
+    """(commit, text) of each committed version of ``path``, oldest first; nothing outside git.
+
+    Lazy: a caller looking for the first version with some property stops early.
+    """
     top = work_tree(root)
     if top is None:
-        return None
+        return
     rel = path.resolve().relative_to(top).as_posix()
-    log = _run(top, "log", "--diff-filter=A", "--format=%H", "--", rel, check=False)
-    commits = log.stdout.split()
-    if log.returncode != 0 or not commits:
-        return None
-    shown = _run(top, "show", f"{commits[-1]}:{rel}", check=False)
-    return shown.stdout if shown.returncode == 0 else None
+    log = _run(top, "log", "--reverse", "--format=%H", "--", rel, check=False)
+    for commit in log.stdout.split() if log.returncode == 0 else []:
+        shown = _run(top, "show", f"{commit}:{rel}", check=False)
+        if shown.returncode == 0:
+            yield commit, shown.stdout
 
 
 def init_and_commit(root: Path, message: str) -> str | None:

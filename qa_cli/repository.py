@@ -406,7 +406,13 @@ class Repository:
         return inside(self.root, rel, rel, write=True)
 
     def write_new(self, rel: str, text: str) -> Path:
-        """Create a new file in the repository; refuses to overwrite."""
+        """Create a new file in the repository; refuses to overwrite.
+
+        A YAML file gets the editor's schema line first (see ``editor.with_modeline``).
+        """
+        from .editor import with_modeline
+
+        text = with_modeline(rel, text)
         path = self.path_for_write(rel)
         try:
             yamlio.write_new(path, text)

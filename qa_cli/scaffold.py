@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from . import gitutil, yamlio
+from . import editor, gitutil, yamlio
 from .ci import ToolkitSource, ci_files
 from .errors import QAError
 from .resources import toolkit_dir
+from .validation.tools import load_toolkit_tools
 
 FOLDERS = (
     "cases",
@@ -51,6 +52,9 @@ def planned_files(ci: str = "github", source: ToolkitSource | None = None) -> di
     }
     for tool in sorted(toolkit_dir("audit_tools").glob("*.yaml")):
         files[f"audit_tools/{tool.name}"] = tool.read_text(encoding="utf-8")
+    files = {rel: editor.with_modeline(rel, text) for rel, text in files.items()}
+    tools = load_toolkit_tools()
+    files |= editor.schema_files(tools) | editor.vscode_files(tools)
     for folder in FOLDERS:
         files[f"{folder}/.gitkeep"] = ""
     return files

@@ -58,3 +58,17 @@ def snapshot(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+@pytest.fixture
+def git_identity(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A git identity for commits, and no user or system git configuration (tests of git)."""
+    for var, value in {
+        "GIT_AUTHOR_NAME": "QA Test",
+        "GIT_AUTHOR_EMAIL": "qa-test@example.org",
+        "GIT_COMMITTER_NAME": "QA Test",
+        "GIT_COMMITTER_EMAIL": "qa-test@example.org",
+        "GIT_CONFIG_GLOBAL": "/dev/null",
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }.items():
+        monkeypatch.setenv(var, value)

@@ -55,22 +55,34 @@ def test_ics_parses_back_with_one_event_per_item(run: Any, tmp_path: Path) -> No
     assert all(len(line) <= 75 for line in raw.split(b"\r\n"))  # folded as RFC 5545 says
 
 
-def test_uids_are_stable_and_a_reexport_replaces_the_file(run: Any, tmp_path: Path) -> None:
+def test_uids_are_stable_and_a_reexport_replaces_the_file(
+    run: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
     root = small(tmp_path)
     out = tmp_path / "due.ics"
+    exported = dt.datetime(2026, 11, 29, 9, 30, tzinfo=dt.UTC)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(exported.timestamp())))
     run("due", "--as-of", AS_OF, "--repo", root, "--ics", out)
     first = out.read_bytes()
+    assert all(e.decoded("DTSTAMP") == exported for e in events(out))  # the export time
     run("due", "--as-of", AS_OF, "--repo", root, "--ics", out)
-    assert out.read_bytes() == first  # same day, same file
-    uids_before = {str(e["UID"]) for e in events(out)}
+    assert out.read_bytes() == first  # same day, same time, nothing changed: same file
+    before = {str(e["UID"]): e for e in events(out)}
     # a week later, after A1 is done: the other events keep their UIDs and move on DTSTAMP
     run("actions", "done", "C-AAAA0081", "A1", "--as-of", "2026-12-01", "--repo", root)
+    later_time = dt.datetime(2026, 12, 6, 8, 0, tzinfo=dt.UTC)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(later_time.timestamp())))
     run("due", "--as-of", "2026-12-06", "--repo", root, "--ics", out)
-    later = events(out)
-    uids_after = {str(e["UID"]) for e in later}
-    assert uids_before & uids_after
-    assert len(uids_after - uids_before) == 1  # the verification of A1 is new
-    assert all(e.decoded("DTSTAMP").date() == dt.date(2026, 12, 6) for e in later)
+    later = {str(e["UID"]): e for e in events(out)}
+    assert set(before) & set(later)
+    assert len(set(later) - set(before)) == 1  # the verification of A1 is new
+    assert all(e.decoded("DTSTAMP") == later_time for e in later.values())
+    # A1's open-action event is finished: cancelled, one sequence on, so calendars drop it.
+    (cancelled,) = [e for e in later.values() if str(e.get("STATUS")) == "CANCELLED"]
+    uid = str(cancelled["UID"])
+    assert int(cancelled["SEQUENCE"]) == int(before[uid]["SEQUENCE"]) + 1
+    assert cancelled.decoded("LAST-MODIFIED") == later_time
+    assert "A1" in str(cancelled["SUMMARY"])
 
 
 def test_ics_respects_filters_and_includes_future_items(run: Any, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -204,18 +205,23 @@ def due(
     summary = summarise(items, loaded.config)
     if ics is not None:
         from .. import yamlio
-        from ..ics import to_ics
+        from ..ics import export_time, to_ics
         from ..pathguard import output_file
 
         target = output_file(ics, "--ics")
-        if target.exists() and not target.read_bytes().lstrip().startswith(b"BEGIN:VCALENDAR"):
+        previous = target.read_bytes() if target.exists() else None
+        if previous is not None and not previous.lstrip().startswith(b"BEGIN:VCALENDAR"):
             raise QAError(
                 f"{ics} exists and is not an iCalendar file; it was left as it was",
                 "give a new file name ending in .ics (an earlier qa export is replaced)",
             )
         names = {sid: s.name for sid, s in staff.items()}
         data = to_ics(
-            items, today, calendar_name=f"QA due dates: {loaded.config.organisation}", names=names
+            items,
+            export_time(dict(os.environ)),
+            calendar_name=f"QA due dates: {loaded.config.organisation}",
+            names=names,
+            previous=previous,
         )
         yamlio.atomic_write(target, data)
     if fmt is Format.json:

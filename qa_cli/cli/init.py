@@ -80,7 +80,7 @@ def init(
     ),
 ) -> None:
     """Create an audit repository: qa.yaml, the framework's audit tools, .gitignore, a CI
-    check and a pre-commit hook; then `git init` and a first commit."""
+    check, a pre-commit hook, editor schemas and settings; then `git init` and a first commit."""
     from ..ci import parse_source
     from ..scaffold import init_repository
     from ..scaffold import update_ci as rewrite_ci

@@ -16,34 +16,39 @@ schema_app = typer.Typer(help="JSON Schemas of the file kinds and audit tools, f
 @writes()
 def export(
     out: Path | None = typer.Option(
-        None, "--out", help="Folder to write to (default: .qa/schemas in the repository)."
+        None, "--out", help="Folder to write to (default: schemas/ in the repository)."
     ),
     repo: Path | None = RepoOption,
 ) -> None:
-    """Write a JSON Schema per file kind and per audit tool, for editor autocompletion."""
-    import json
+    """Write a JSON Schema per file kind and per audit tool, for editor autocompletion.
 
+    By default they go to schemas/ of the audit repository, where each file's first line
+    (`# yaml-language-server: $schema=...`) and .vscode/settings.json point: commit them.
+    `qa validate` warns (QA701) when they are out of date.
+    """
     from .. import yamlio
+    from ..editor import SCHEMAS_DIR, schema_files
     from ..pathguard import check_id, inside, output_dir
     from ..repository import Repository
-    from ..schema_export import all_schemas
 
     root = repo_root(repo)
     loaded = Repository.load(root)
     if out is not None:
         folder = output_dir(out, "--out")
     else:
-        folder = inside(root, ".qa/schemas", "the schema folder")
-    schemas = all_schemas(loaded.tools)
-    for name, schema in schemas.items():
+        folder = inside(root, SCHEMAS_DIR, "the schema folder")
+    changed = 0
+    files = schema_files(loaded.tools)
+    for rel, text in files.items():
+        name = rel.removeprefix(f"{SCHEMAS_DIR}/")
         check_id(name.replace("@", "-"), "a schema file name")  # tool ids are checked ids
-        yamlio.atomic_write(folder / name, json.dumps(schema, indent=2) + "\n")
-    console.print(f"Wrote {len(schemas)} schemas to {folder}.")
+        target = folder / name
+        if not target.is_file() or target.read_text(encoding="utf-8") != text:
+            yamlio.atomic_write(target, text)
+            changed += 1
     console.print(
-        "In VS Code (YAML extension), map them in settings.json, e.g.\n"
-        '  "yaml.schemas": {"'
-        + str(folder / "tool-single-agency-safeguarding@1.schema.json")
-        + '": "audits/**/*--single-agency-safeguarding.yaml"}'
+        f"{len(files)} schemas in {folder}: {changed} written, {len(files) - changed} already "
+        "current."
     )
 
 

@@ -10,11 +10,13 @@ from ..models.config import Config
 from ..repository import LoadedFile, Repository
 from .crossfile import check_cross_file
 from .diagnostics import ValidationReport
+from .editor_rules import check_modelines, check_schemas
 from .privacy_rules import check_privacy
 from .returns import check_returns
 from .salvage import salvage
 from .schema import schema_diagnostics
 from .suppress import split_suppressed
+from .tool_history import check_tool_history
 from .tools import check_config, check_tools
 
 
@@ -40,6 +42,10 @@ def validate_repository(repo: Repository) -> ValidationReport:
     for d in check_cross_file(repo, selected):
         report.add(d)
     for d in check_privacy(selected):
+        report.add(d)
+    for d in check_tool_history(repo, selected):
+        report.add(d)
+    for d in check_schemas(repo, selected) + check_modelines(selected):
         report.add(d)
     report.diagnostics, report.suppressed = split_suppressed(
         report.diagnostics, {lf.rel: lf.text for lf in repo.files}

@@ -12,14 +12,12 @@ from .sarif import as_sarif
 
 
 def summary(report: ValidationReport) -> str:
-    e, w = len(report.errors), len(report.warnings)
+    e, w, n = len(report.errors), len(report.warnings), report.files_checked
+    checked = f"{n} file{'s' * (n != 1)} checked"
     if not e and not w:
-        text = f"{report.files_checked} files checked: no problems found."
+        text = f"{checked}: no problems found."
     else:
-        text = (
-            f"{report.files_checked} files checked: {e} error{'s' * (e != 1)}, "
-            f"{w} warning{'s' * (w != 1)}."
-        )
+        text = f"{checked}: {e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)}."
     n = len(report.suppressed)
     if n:
         text += f" {n} finding{'s' * (n != 1)} silenced by `# qa: disable=` comments."

@@ -158,6 +158,12 @@ _RULES = [
     Rule(
         "QA205", "error", "duplicate tool version", "Two tool files define the same id and version."
     ),
+    Rule(
+        "QA206",
+        "error",
+        "tool version edited in place",
+        "A tool version differs from its first committed text in git history; returns point at it, so changes need a new version.",
+    ),
     # Returns against their tool
     Rule(
         "QA301",
@@ -272,6 +278,19 @@ _RULES = [
         "error",
         "path outside the repository",
         "A file named in a file (a sample's `file:`) is not a plain relative path inside it.",
+    ),
+    # Editors and change control (gitflow: QA2xx unused numbers, QA7xx)
+    Rule(
+        "QA701",
+        "warning",
+        "editor schema out of date",
+        "A schema under schemas/ is missing or differs from the repository's tools; editors would suggest the wrong answers. Run `qa schema export`.",
+    ),
+    Rule(
+        "QA702",
+        "warning",
+        "wrong editor schema line",
+        "The `# yaml-language-server: $schema=` first line points at another kind's or tool's schema.",
     ),
 ]
 

@@ -21,16 +21,7 @@ pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not 
 
 
 @pytest.fixture
-def git_repo(demo_repo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for var, value in {
-        "GIT_AUTHOR_NAME": "QA Test",
-        "GIT_AUTHOR_EMAIL": "qa-test@example.org",
-        "GIT_COMMITTER_NAME": "QA Test",
-        "GIT_COMMITTER_EMAIL": "qa-test@example.org",
-        "GIT_CONFIG_GLOBAL": "/dev/null",
-        "GIT_CONFIG_NOSYSTEM": "1",
-    }.items():
-        monkeypatch.setenv(var, value)
+def git_repo(demo_repo: Path, git_identity: None) -> Path:
     assert gitutil.init_and_commit(demo_repo, "demo") is None
     return demo_repo
 
@@ -56,7 +47,7 @@ def test_a_valid_change_passes_and_an_invalid_one_fails_located(git_repo: Path, 
     ok = run("validate", "--repo", git_repo, "--changed-since", "HEAD", "-f", "text")
     assert ok.exit_code == 0, ok.output
     assert checked(ok.output) == (1, 1)
-    assert "1 files checked: no problems found." in ok.output
+    assert "1 file checked: no problems found." in ok.output
     line = edit(
         git_repo, RETURN, "risk-grade: requires_improvement", "risk-grade: requires_improvment"
     )
@@ -139,7 +130,7 @@ def test_the_pre_commit_hook_checks_the_staged_files(
     assert staged(git_repo) == [RETURN]
     ok = run(*hook_entry(), *staged(git_repo))
     assert ok.exit_code == 0, ok.output
-    assert "1 files checked: no problems found." in ok.output
+    assert "1 file checked: no problems found." in ok.output
     line = edit(
         git_repo, RETURN, "risk-grade: requires_improvement", "risk-grade: requires_improvment"
     )

@@ -15,20 +15,6 @@ GIT_SOURCE = "git+https://git.example.org/qa/qa-cli@v0.1.0"
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 
-@pytest.fixture
-def git_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A git identity for commits, and no user or system git configuration."""
-    for var, value in {
-        "GIT_AUTHOR_NAME": "QA Test",
-        "GIT_AUTHOR_EMAIL": "qa-test@example.org",
-        "GIT_COMMITTER_NAME": "QA Test",
-        "GIT_COMMITTER_EMAIL": "qa-test@example.org",
-        "GIT_CONFIG_GLOBAL": "/dev/null",
-        "GIT_CONFIG_NOSYSTEM": "1",
-    }.items():
-        monkeypatch.setenv(var, value)
-
-
 def load(path: Path) -> Any:
     return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
 
@@ -43,7 +29,7 @@ def install_lines(workflow: dict[str, Any], job: str) -> list[str]:
 
 @needs_git
 def test_init_gives_a_git_repository_whose_workflow_installs_a_pinned_toolkit(
-    tmp_path: Path, run, git_env: None
+    tmp_path: Path, run, git_identity: None
 ) -> None:
     target = tmp_path / "audits"
     result = run("init", target, "--toolkit-source", GIT_SOURCE)

@@ -430,6 +430,24 @@ case(
 )
 
 
+case(
+    "QA701-stale-editor-schema",
+    "QA701",
+    {"schemas/tool-mini-audit@1.schema.json": "{}\n"},
+    file="schemas/tool-mini-audit@1.schema.json",
+    line=1,
+    strict=True,
+)
+case(
+    "QA702-wrong-schema-line",
+    "QA702",
+    {A: "# yaml-language-server: $schema=../../schemas/sample@1.schema.json\n" + base(A)},
+    file=A,
+    line=1,
+    strict=True,
+)
+
+
 def main() -> None:
     if OUT.exists():
         shutil.rmtree(OUT)
