@@ -19,7 +19,7 @@ import hashlib
 import io
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,8 @@ from .errors import QAError
 from .privacy import CASE_CODE_RE, case_code, normalise_case_id
 
 HEADER = ("case", "team", "worker", "category", "start_date", "age_band")
+# The export's fields kept in the case list (the case ID becomes the case code).
+HEADER_FIELDS = ("case_id", "team", "worker", "category", "start_date", "age_band")
 CATEGORIES = ("CIN", "CP", "CLA", "care_leaver", "early_help")
 CATEGORY_NAMES = {
     "CIN": "child in need",
@@ -364,6 +366,7 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
     unknown_workers: dict[str, int] = field(default_factory=dict)
     by_category: dict[str, int] = field(default_factory=dict)
+    left_out: dict[str, int] = field(default_factory=dict)  # "closed", "no_team": rows
 
     @property
     def sha256(self) -> str:
@@ -524,179 +527,251 @@ class _People:
         return cls(teams, staff, [t.id for t in config.teams])
 
 
+class _LeftOut(Exception):
+    """A row that is not a case to sample (closed, or no team): counted, not a problem."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class _BadRow(Exception):
+    """A row the export got wrong: reported with its place, and nothing is written."""
+
+
+@dataclass
+class _Row:
+    """One row of a table being read, with the table's columns and the import's context."""
+
+    table: Table
+    cols: dict[str, int]
+    number: int
+    values: list[Any]
+    people: _People
+    today: dt.date
+    result: ImportResult
+
+    def cell(self, fld: str) -> Any:
+        i = self.cols.get(fld)
+        return self.values[i] if i is not None and i < len(self.values) else None
+
+    def where(self, fld: str) -> str:
+        return self.table.where(self.number, self.cols[fld])
+
+    def date(self, fld: str, shown: Callable[[Any], str], example: str = "") -> dt.date | None:
+        """The cell as a date (None when empty); ``shown`` says how a bad value is quoted."""
+        raw = self.cell(fld)
+        if _missing(raw):
+            return None
+        day = parse_export_date(raw)
+        if day is None:
+            raise _BadRow(
+                f"{self.where(fld)}: {shown(raw)} is not a date "
+                f"(dates are read as dd/mm/yyyy{example})"
+            )
+        return day
+
+
+def _open(r: _Row) -> None:
+    end = r.date("end_date", repr)
+    if end is not None and end <= r.today:
+        raise _LeftOut("closed")
+
+
+def _team(r: _Row) -> str:
+    raw = r.cell("team")
+    if _missing(raw):
+        raise _LeftOut("no_team")
+    team = r.people.teams.get(norm(raw))
+    if team is None:
+        import difflib
+
+        close = difflib.get_close_matches(str(raw), r.people.team_ids, n=1)
+        hint = f" (did you mean `{close[0]}`?)" if close else ""
+        raise _BadRow(
+            f"{r.where('team')}: team {str(raw).strip()!r} is not a team in qa.yaml{hint}; "
+            "add it to `teams:` or map the name in case_list.team_aliases"
+        )
+    return team
+
+
+def _worker(r: _Row) -> str:
+    raw = r.cell("worker")
+    if _missing(raw):
+        return ""
+    worker = r.people.staff.get(_norm_name(str(raw)), "")
+    if not worker:
+        name = " ".join(str(raw).replace("\xa0", " ").split())
+        r.result.unknown_workers[name] = r.result.unknown_workers.get(name, 0) + 1
+    return worker
+
+
+def _category(r: _Row) -> str:
+    raw = r.cell("category")
+    cat = _CATEGORY_WORDS.get(norm(raw)) if not _missing(raw) else None
+    if cat is None and not _missing(raw) and str(raw).strip() in CATEGORIES:
+        cat = str(raw).strip()
+    if cat is None:
+        raise _BadRow(
+            f"{r.where('category')}: {raw!r} is not a case category; use CIN, CP, CLA, "
+            "care leaver or early help"
+        )
+    return cat
+
+
+def _start(r: _Row) -> str:
+    start = r.date("start_date", lambda v: repr(str(v).strip()), ", e.g. 16/09/2026")
+    return start.isoformat() if start is not None else ""
+
+
+def _band(r: _Row) -> str:
+    dob = r.date("date_of_birth", lambda _: "the value")
+    raw = r.cell("age_band")
+    if not _missing(raw):
+        return str(raw).strip()
+    return age_band(dob, None if _missing(r.cell("age")) else r.cell("age"), r.today)
+
+
+def _case_row(r: _Row, category: str | None, key: bytes) -> _Source | None:
+    """The row as a case (None when it is left out); a bad value raises :class:`_BadRow`."""
+    raw_id = r.cell("case_id")
+    if _missing(raw_id):
+        raise _BadRow(f"{r.where('case_id')}: the case ID is empty")
+    case_id = normalise_case_id(raw_id)
+    try:
+        _open(r)
+        team = _team(r)
+    except _LeftOut as out:
+        r.result.left_out[out.reason] = r.result.left_out.get(out.reason, 0) + 1
+        return None
+    worker = _worker(r)
+    cat = category or _category(r)
+    row = CaseRow(case_code(case_id, key), team, worker, cat, _start(r), _band(r))
+    return _Source(case_id, row, f"{r.table.source}, row {r.number}")
+
+
+def _columns(
+    table: Table, aliases: dict[str, list[str]], result: ImportResult, problems: _Problems
+) -> tuple[dict[str, int], str | None] | None:
+    """The table's columns and the category of all its rows; None when it is not read."""
+    if not table.headings:
+        result.skipped.append(f"{table.source}: empty")
+        return None
+    cols = _locate(table, aliases)
+    category, skip = _table_category(table, cols)
+    annex_title = _LIST_TITLE.search(table.title)
+    if skip is not None and not table.xlsx and not annex_title and "case_id" not in cols:
+        skip = None  # a CSV file is the list itself: report its missing columns below
+
+    def no_category(what: str) -> str:
+        return (
+            f"{table.source}: cannot tell the cases' category: add a `Category` column "
+            f"(CIN, CP, CLA, care leaver, early help) or name the {what} List 6/7/8/9"
+        )
+
+    if skip is not None:
+        if "case_id" in cols and "team" in cols and not annex_title:
+            problems.add(no_category("sheet"))
+        else:
+            result.skipped.append(f"{table.source}: {skip}")
+        return None
+    missing = [f for f in ("case_id", "team") if f not in cols]
+    if not missing and category is None and "category" not in cols:
+        problems.add(no_category("file"))
+        return None
+    if missing:
+        names = {"case_id": "the child's ID (e.g. Child Unique ID)", "team": "Allocated Team"}
+        problems.add(
+            f"{table.source}: no column for "
+            + " or ".join(names[f] for f in missing)
+            + " (headings found: "
+            + ", ".join(h for h in table.headings if h)
+            + "); add the heading to case_list.columns in qa.yaml if it is named otherwise"
+        )
+        return None
+    return cols, category
+
+
+def _dropped(table: Table, cols: dict[str, int]) -> list[str]:
+    """The headings of the columns not kept, and what the ones read for a moment were for."""
+    used = {cols[f] for f in HEADER_FIELDS if f in cols}
+    for_band = {cols[f] for f in ("date_of_birth", "age") if f in cols}
+    for_filter = {cols["end_date"]} if "end_date" in cols else set()
+    dropped = []
+    for i, h in enumerate(table.headings):
+        if i in used or not h:
+            continue
+        if i in for_band:
+            dropped.append(f"{h} (used for the age band only)")
+        elif i in for_filter:
+            dropped.append(f"{h} (used to leave out closed cases only)")
+        else:
+            dropped.append(h)
+    return dropped
+
+
+def _read_table(
+    table: Table,
+    cols: dict[str, int],
+    category: str | None,
+    ctx: _ImportContext,
+) -> None:
+    ctx.result.read.append(f"{table.source}: {len(table.rows)} row(s)")
+    ctx.result.dropped[table.source] = _dropped(table, cols)
+    seen: dict[str, int] = {}
+    for number, values in table.rows:
+        r = _Row(table, cols, number, values, ctx.people, ctx.today, ctx.result)
+        case_id = normalise_case_id(r.cell("case_id")) if not _missing(r.cell("case_id")) else ""
+        if case_id and case_id in seen:
+            ctx.problems.add(
+                f"{r.where('case_id')}: the same case ID is also on row {seen[case_id]}; "
+                "each child should appear once in a list"
+            )
+            continue
+        if case_id:
+            seen[case_id] = number
+        try:
+            source = _case_row(r, category, ctx.key)
+        except _BadRow as bad:
+            ctx.problems.add(str(bad))
+            continue
+        if source is not None:
+            ctx.sources.setdefault(source.case_id, []).append(source)
+
+
+@dataclass
+class _ImportContext:
+    people: _People
+    key: bytes
+    today: dt.date
+    result: ImportResult
+    problems: _Problems = field(default_factory=_Problems)
+    sources: dict[str, list[_Source]] = field(default_factory=dict)
+
+
 def import_export(path: Path, config: Any, key: bytes, today: dt.date) -> ImportResult:
     """Read an export and build the pseudonymised case list (nothing is written here)."""
     aliases = _aliases(config.case_list.columns)
-    people = _People.of(config)
-    problems = _Problems()
-    result = ImportResult(rows=[], text="")
-    sources: dict[str, list[_Source]] = {}
-    no_team = 0
-    closed = 0
+    ctx = _ImportContext(_People.of(config), key, today, ImportResult(rows=[], text=""))
     for table in read_tables(path):
-        if not table.headings:
-            result.skipped.append(f"{table.source}: empty")
-            continue
-        cols = _locate(table, aliases)
-        category, skip = _table_category(table, cols)
-        annex_title = _LIST_TITLE.search(table.title)
-        if skip is not None and not table.xlsx and not annex_title and "case_id" not in cols:
-            skip = None  # a CSV file is the list itself: report its missing columns below
-        if skip is not None:
-            if "case_id" in cols and "team" in cols and not annex_title:
-                problems.add(
-                    f"{table.source}: cannot tell the cases' category: add a `Category` column "
-                    "(CIN, CP, CLA, care leaver, early help) or name the sheet List 6/7/8/9"
-                )
-            else:
-                result.skipped.append(f"{table.source}: {skip}")
-            continue
-        missing = [f for f in ("case_id", "team") if f not in cols]
-        if not missing and category is None and "category" not in cols:
-            problems.add(
-                f"{table.source}: cannot tell the cases' category: add a `Category` column "
-                "(CIN, CP, CLA, care leaver, early help) or name the file List 6/7/8/9"
-            )
-            continue
-        if missing:
-            names = {"case_id": "the child's ID (e.g. Child Unique ID)", "team": "Allocated Team"}
-            problems.add(
-                f"{table.source}: no column for "
-                + " or ".join(names[f] for f in missing)
-                + " (headings found: "
-                + ", ".join(h for h in table.headings if h)
-                + "); add the heading to case_list.columns in qa.yaml if it is named otherwise"
-            )
-            continue
-        result.read.append(f"{table.source}: {len(table.rows)} row(s)")
-        used = {
-            cols[f]
-            for f in ("case_id", "team", "worker", "category", "start_date", "age_band")
-            if f in cols
-        }
-        for_band = {cols[f] for f in ("date_of_birth", "age") if f in cols}
-        for_filter = {cols["end_date"]} if "end_date" in cols else set()
-        dropped = []
-        for i, h in enumerate(table.headings):
-            if i in used or not h:
-                continue
-            if i in for_band:
-                dropped.append(f"{h} (used for the age band only)")
-            elif i in for_filter:
-                dropped.append(f"{h} (used to leave out closed cases only)")
-            else:
-                dropped.append(h)
-        result.dropped[table.source] = dropped
-        seen: dict[str, int] = {}
-        for number, values in table.rows:
-
-            def cell(fld: str, _values: list[Any] = values, _cols: dict[str, int] = cols) -> Any:
-                i = _cols.get(fld)
-                return _values[i] if i is not None and i < len(_values) else None
-
-            raw_id = cell("case_id")
-            if _missing(raw_id):
-                problems.add(f"{table.where(number, cols['case_id'])}: the case ID is empty")
-                continue
-            case_id = normalise_case_id(raw_id)
-            if case_id in seen:
-                problems.add(
-                    f"{table.where(number, cols['case_id'])}: the same case ID is also on row "
-                    f"{seen[case_id]}; each child should appear once in a list"
-                )
-                continue
-            seen[case_id] = number
-            end = cell("end_date")
-            if not _missing(end):
-                end_date = parse_export_date(end)
-                if end_date is None:
-                    problems.add(
-                        f"{table.where(number, cols['end_date'])}: {end!r} is not a date "
-                        "(dates are read as dd/mm/yyyy)"
-                    )
-                    continue
-                if end_date <= today:
-                    closed += 1
-                    continue
-            raw_team = cell("team")
-            if _missing(raw_team):
-                no_team += 1
-                continue
-            team = people.teams.get(norm(raw_team))
-            if team is None:
-                import difflib
-
-                close = difflib.get_close_matches(str(raw_team), people.team_ids, n=1)
-                hint = f" (did you mean `{close[0]}`?)" if close else ""
-                problems.add(
-                    f"{table.where(number, cols['team'])}: team {str(raw_team).strip()!r} is not "
-                    f"a team in qa.yaml{hint}; add it to `teams:` or map the name in "
-                    "case_list.team_aliases"
-                )
-                continue
-            worker = ""
-            raw_worker = cell("worker")
-            if not _missing(raw_worker):
-                worker = people.staff.get(_norm_name(str(raw_worker)), "")
-                if not worker:
-                    name = " ".join(str(raw_worker).replace("\xa0", " ").split())
-                    result.unknown_workers[name] = result.unknown_workers.get(name, 0) + 1
-            cat = category
-            if cat is None:
-                raw_cat = cell("category")
-                cat = _CATEGORY_WORDS.get(norm(raw_cat)) if not _missing(raw_cat) else None
-                if cat is None and not _missing(raw_cat) and str(raw_cat).strip() in CATEGORIES:
-                    cat = str(raw_cat).strip()
-                if cat is None:
-                    problems.add(
-                        f"{table.where(number, cols['category'])}: {raw_cat!r} is not a case "
-                        "category; use CIN, CP, CLA, care leaver or early help"
-                    )
-                    continue
-            start = ""
-            raw_start = cell("start_date")
-            if not _missing(raw_start):
-                start_date = parse_export_date(raw_start)
-                if start_date is None:
-                    problems.add(
-                        f"{table.where(number, cols['start_date'])}: {str(raw_start).strip()!r} "
-                        "is not a date (dates are read as dd/mm/yyyy, e.g. 16/09/2026)"
-                    )
-                    continue
-                start = start_date.isoformat()
-            dob = None
-            raw_dob = cell("date_of_birth")
-            if not _missing(raw_dob):
-                dob = parse_export_date(raw_dob)
-                if dob is None:
-                    problems.add(
-                        f"{table.where(number, cols['date_of_birth'])}: the value is not a date "
-                        "(dates are read as dd/mm/yyyy)"
-                    )
-                    continue
-            band = ""
-            raw_band = cell("age_band")
-            if not _missing(raw_band):
-                band = str(raw_band).strip()
-            else:
-                band = age_band(dob, None if _missing(cell("age")) else cell("age"), today)
-            row = CaseRow(case_code(case_id, key), team, worker, cat, start, band)
-            sources.setdefault(case_id, []).append(
-                _Source(case_id, row, f"{table.source}, row {number}")
-            )
-    problems.raise_if_any(path.name)
-    if not sources:
+        found = _columns(table, aliases, ctx.result, ctx.problems)
+        if found is not None:
+            _read_table(table, *found, ctx)
+    ctx.problems.raise_if_any(path.name)
+    if not ctx.sources:
         raise QAError(
             f"{path.name}: no open, allocated cases were found; nothing was written",
             "check the export holds Annex A lists 6-9 (or a plain list with a category column)",
             exit_code=1,
         )
+    return _merge(ctx.sources, ctx.result, today)
+
+
+def _merge(sources: dict[str, list[_Source]], result: ImportResult, today: dt.date) -> ImportResult:
+    """One row per child (the most specific category), sorted, as the case list's text."""
     rows: dict[str, CaseRow] = {}
-    merged = 0
     by_code: dict[str, str] = {}
     for case_id, found in sources.items():
-        if len(found) > 1:
-            merged += 1
         best = min(found, key=lambda s: PRECEDENCE.index(s.row.category))
         code = best.row.case
         if code in by_code and by_code[code] != case_id:
@@ -711,27 +786,35 @@ def import_export(path: Path, config: Any, key: bytes, today: dt.date) -> Import
     result.text = case_list_text(result.rows)
     for r in result.rows:
         result.by_category[r.category] = result.by_category.get(r.category, 0) + 1
+    merged = sum(1 for found in sources.values() if len(found) > 1)
+    result.notes += _import_notes(result, merged, today)
+    return result
+
+
+def _import_notes(result: ImportResult, merged: int, today: dt.date) -> list[str]:
+    notes = []
     if merged:
-        result.notes.append(
+        notes.append(
             f"{merged} child(ren) on more than one list were kept once, with the most specific "
             "category (CLA, then CP, care leaver, CIN, early help)"
         )
-    if closed:
-        result.notes.append(
-            f"{closed} row(s) with an end date on or before {today} (closed) were left out"
+    if result.left_out.get("closed"):
+        notes.append(
+            f"{result.left_out['closed']} row(s) with an end date on or before {today} (closed) "
+            "were left out"
         )
-    if no_team:
-        result.notes.append(
-            f"{no_team} row(s) with no allocated team (empty or #N/A) were left out: a case "
-            "with no team cannot be allocated for audit"
+    if result.left_out.get("no_team"):
+        notes.append(
+            f"{result.left_out['no_team']} row(s) with no allocated team (empty or #N/A) were "
+            "left out: a case with no team cannot be allocated for audit"
         )
     if result.unknown_workers:
         n = sum(result.unknown_workers.values())
-        result.notes.append(
+        notes.append(
             f"{n} case(s) name a worker who is not in qa.yaml's staff; they are kept with the "
             "worker left empty (add the workers to `staff:` and import again to record them)"
         )
-    return result
+    return notes
 
 
 def case_list_text(rows: Iterable[CaseRow]) -> str:
