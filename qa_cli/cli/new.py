@@ -17,47 +17,49 @@ from .common import (
     writes,
 )
 
+_TOOL = typer.Argument(
+    ...,
+    help="The audit tool's id (or id@version): themed-supervision, "
+    "practice-observation, complaint-lessons, crib-sheet, multi-agency, ...",
+)
+_CASE = typer.Option(
+    None,
+    "--case",
+    help="Case code (C-XXXXXXXX); its team and worker are looked up in the newest case list.",
+)
+_AUDITOR = typer.Option(
+    [], "--auditor", help="Auditor, observer or manager staff id (repeat for several)."
+)
+_TEAM = typer.Option(None, "--team", help="Team id (default: from the case list or the worker).")
+_MONTH = typer.Option(
+    None, "--month", help="Month of a themed audit or crib sheet, YYYY-MM (default: this month)."
+)
+_THEME = typer.Option(None, "--theme", help="Themed audit folder name (default: from the tool id).")
+_DATE = typer.Option(
+    None, "--date", help="Observation or complaint date, YYYY-MM-DD (default: today)."
+)
+_AGENCY = typer.Option(
+    None, "--agency", help="Multi-agency: the agency id (default: the auditor's)."
+)
+_AUDIT_ID = typer.Option(
+    None, "--audit-id", help="Multi-agency: the audit's folder under multi-agency/."
+)
+
 
 @handle_errors
 @writes()
 def new(
-    tool: str = typer.Argument(
-        ...,
-        help=(
-            "The audit tool's id (or id@version): themed-supervision, "
-            "practice-observation, complaint-lessons, crib-sheet, multi-agency, ..."
-        ),
-    ),
-    case: str | None = typer.Option(
-        None,
-        "--case",
-        help="Case code (C-XXXXXXXX); its team and worker are looked up in the newest case list.",
-    ),
-    auditor: list[str] = typer.Option(
-        [], "--auditor", help="Auditor, observer or manager staff id (repeat for several)."
-    ),
+    tool: str = _TOOL,
+    case: str | None = _CASE,
+    auditor: list[str] = _AUDITOR,
     worker: str | None = typer.Option(None, "--worker", help="The social worker's staff id."),
-    team: str | None = typer.Option(
-        None, "--team", help="Team id (default: from the case list or the worker)."
-    ),
-    month: str | None = typer.Option(
-        None,
-        "--month",
-        help="Month of a themed audit or crib sheet, YYYY-MM (default: this month).",
-    ),
-    theme: str | None = typer.Option(
-        None, "--theme", help="Themed audit folder name (default: from the tool id)."
-    ),
-    date: str | None = typer.Option(
-        None, "--date", help="Observation or complaint date, YYYY-MM-DD (default: today)."
-    ),
+    team: str | None = _TEAM,
+    month: str | None = _MONTH,
+    theme: str | None = _THEME,
+    date: str | None = _DATE,
     ref: str | None = typer.Option(None, "--ref", help="Complaint reference."),
-    agency: str | None = typer.Option(
-        None, "--agency", help="Multi-agency: the agency id (default: the auditor's)."
-    ),
-    audit_id: str | None = typer.Option(
-        None, "--audit-id", help="Multi-agency: the audit's folder under multi-agency/."
-    ),
+    agency: str | None = _AGENCY,
+    audit_id: str | None = _AUDIT_ID,
     as_of: str | None = AsOfOption,
     repo: Path | None = RepoOption,
 ) -> None:
