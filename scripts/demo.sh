@@ -25,7 +25,12 @@ echo "== qa report monthly --month 2026-10"
 "$bin/qa" report monthly --repo "$repo" --month 2026-10 --as-of "$today"
 
 echo
+echo "== qa form export --month 2026-10 --eml: Excel forms (and draft e-mails) for the open returns"
+"$bin/qa" form export --repo "$repo" --month 2026-10 --eml --as-of "$today" | tail -2
+
+echo
 echo "The demo ran on a copy of examples/demo-repo in $repo (the checkout is unchanged)."
 echo "Outputs:"
 find "$repo/reports" -type f \( -name '*.md' -o -name '*.xlsx' \) | sort | sed 's/^/  /'
 echo "  $out/due.ics  (import into Outlook or any calendar)"
+echo "  $repo/outbox/  (one Excel form per open return, one draft .eml per auditor)"
