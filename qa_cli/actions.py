@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -209,15 +210,23 @@ def _staff(repo: Repository, who: str, what: str) -> Any:
     return s
 
 
-def _write(repo: Repository, lf: LoadedFile, edits: list[yamledit.Edit]) -> list[int]:
-    """Splice the edits into the file as it is on disk now, check, and write atomically."""
+def _write(
+    repo: Repository,
+    lf: LoadedFile,
+    edits: list[yamledit.Edit],
+    edit: Callable[..., bytes] = yamledit.edit_bytes,
+) -> list[int]:
+    """Splice the edits into the file as it is on disk now, check, and write atomically.
+
+    ``edit`` is the splice: scalars (``edit_bytes``) or whole values (``set_values_bytes``).
+    """
     path = repo.path_for_write(lf.rel)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise safewrite.os_error(exc, lf.rel, "read") from None
     try:
-        new = yamledit.edit_bytes(raw, edits, yamlio.load_text)
+        new = edit(raw, edits, yamlio.load_text)
     except yamledit.YamlEditError as exc:
         raise QAError(
             f"{lf.rel} could not be edited safely: {exc}",
@@ -394,3 +403,24 @@ def acknowledge(
         lines,
         f"Safeguarding concern of {lf.rel} acknowledged by {by} on {on}.",
     )
+
+
+# --- shared with qa_cli.review (the other commands that edit returns) -------------------------
+
+
+def staff_member(repo: Repository, who: str, what: str, option: str = "--by") -> Any:
+    """The staff member ``who`` from qa.yaml, or a QAError naming ``option``."""
+    staff = repo.config.staff_by_id() if repo.config else {}
+    s = staff.get(who)
+    if s is None:
+        raise QAError(
+            f"{option} {who!r} is not a staff id in qa.yaml",
+            f"give the staff id of the person who {what} (as listed under staff: in qa.yaml)",
+        )
+    return s
+
+
+def write_edits(repo: Repository, lf: LoadedFile, edits: list[yamledit.Edit]) -> list[int]:
+    """Set whole values (mappings and lists too) in the file on disk through the
+    byte-preserving path, check it still validates, write atomically."""
+    return _write(repo, lf, edits, yamledit.set_values_bytes)

@@ -11,6 +11,12 @@ worked out by the rules of ``qa.yaml`` (``due:``, class :class:`~qa_cli.models.c
   the number of returns.
 * ``qa_review``: a Requires Improvement / Inadequate return, or one drawn for moderation,
   not yet reviewed by the QA team.
+* ``outcome``: the Service Manager's outcome of a forwarded RI / Inadequate return, then the
+  Assistant Director's (§5.2.2); Inadequate runs on the shorter clock.
+* ``concern_outcome``: what came of a safeguarding concern (strategy discussion, S47...), until
+  recorded; listed with the concerns at the top.
+* ``audit_feedback``: each step of the feedback to practice (§5.2.3, App. D): sent, uploaded
+  to the case record, discussed in supervision, reviewed by the Service Manager.
 * ``action``: an action open on its due date; an action done but not yet verified (for the
   QA team to verify).
 * ``re_audit``: an action plan's re-audit date, until the case has been audited again.
@@ -43,8 +49,11 @@ from .repository import LoadedFile, Repository
 
 KINDS: tuple[str, ...] = (
     "safeguarding_concern",
+    "concern_outcome",
     "return",
     "qa_review",
+    "outcome",
+    "audit_feedback",
     "action",
     "re_audit",
     "feedback",
@@ -56,6 +65,9 @@ KIND_NAMES = {
     "safeguarding_concern": "Safeguarding concern",
     "return": "Return",
     "qa_review": "QA review",
+    "concern_outcome": "Safeguarding concern outcome",
+    "outcome": "Manager's outcome",
+    "audit_feedback": "Feedback to practice",
     "action": "Action",
     "re_audit": "Re-audit",
     "feedback": "Observation feedback",
@@ -87,9 +99,13 @@ class DueItem:
         return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
+# Kinds listed first whatever their date, and never left out by the horizon.
+URGENT = frozenset({"safeguarding_concern", "concern_outcome"})
+
+
 def _sort_key(item: DueItem) -> tuple[Any, ...]:
     return (
-        0 if item.kind == "safeguarding_concern" else 1,
+        0 if item.kind in URGENT else 1,
         0 if item.overdue else 1,
         -item.days_overdue if item.overdue else 0,
         item.due,
@@ -255,16 +271,141 @@ def _audit_returns(b: _Builder, case_audits: dict[str, list[tuple[datetime.date,
                     if below
                     else ("drawn for moderation")
                 )
+                days = b.rules.qa_review_working_days
+                if m.overall_grade == "inadequate":  # never longer than Requires Improvement's
+                    days = min(days, b.rules.qa_review_inadequate_working_days)
                 b.add(
                     "qa_review",
                     b.qa_person,
                     m.team,
-                    add_working_days(start, b.rules.qa_review_working_days),
+                    add_working_days(start, days),
                     lf.rel,
                     m.case,
                     f"QA review of {label}, {why}, returned {start}",
                 )
+        _after_return(b, lf, m)
         _actions(b, lf, m.actions, f"{m.case}", m.team, m.allocated, m.case, case_audits)
+
+
+def _with_role(b: _Builder, ids: Iterable[str], role: str) -> str | None:
+    return next((p for p in ids if role in getattr(b.staff.get(p), "roles", ())), None)
+
+
+def _service_manager(b: _Builder, team: str) -> str | None:
+    """The Service Manager of the team's service: the first active one whose expertise it is."""
+    t = b.teams.get(team)
+    for s in b.staff.values():
+        if s.active and "service_manager" in s.roles and t is not None and t.service in s.expertise:
+            return s.id
+    return None
+
+
+def _outcomes(b: _Builder, lf: LoadedFile, m: Any) -> None:
+    """The managers' outcomes of a forwarded RI / Inadequate return (§5.2.2)."""
+    r = m.qa_review
+    if r is None or not r.forwarded_to:
+        return
+    if r.agreed_grade not in BELOW_GOOD and m.overall_grade not in BELOW_GOOD:
+        return
+    inadequate = "inadequate" in (r.agreed_grade, m.overall_grade)
+    days = b.rules.outcome_working_days
+    if inadequate:
+        days = min(days, b.rules.outcome_inadequate_working_days)
+    grade = r.agreed_grade.replace("_", " ")
+    steps = (
+        ("service_manager_outcome", "service_manager", "Service Manager", r.date),
+        (
+            "assistant_director_outcome",
+            "assistant_director",
+            "Assistant Director",
+            r.service_manager_outcome.date if r.service_manager_outcome else None,
+        ),
+    )
+    for key, role, title, start in steps:
+        if getattr(r, key) is not None or start is None:
+            continue
+        person = _with_role(b, r.forwarded_to, role) or (
+            _service_manager(b, m.team) if role == "service_manager" else None
+        )
+        b.add(
+            "outcome",
+            person,
+            m.team,
+            add_working_days(start, days),
+            lf.rel,
+            m.case,
+            f"{title}'s outcome of {m.case} ({grade}, forwarded {r.date}): "
+            f"`qa review {m.case} --outcome {role.replace('_', '-')}`",
+        )
+        return  # the Assistant Director's follows the Service Manager's
+
+
+def _concern_outcome(b: _Builder, lf: LoadedFile, m: Any) -> None:
+    sc = m.safeguarding_concern
+    if sc is None or sc.outcome is not None:
+        return
+    b.add(
+        "concern_outcome",
+        sc.escalated_to,
+        m.team,
+        add_working_days(sc.escalated_on, b.rules.concern_outcome_working_days),
+        lf.rel,
+        m.case,
+        f"Outcome of the safeguarding concern on {m.case} (escalated {sc.escalated_on}): "
+        "strategy discussion, S47, LADO referral...? "
+        f"`qa review {m.case} --concern-outcome ROUTE`",
+    )
+
+
+def _feedback(b: _Builder, lf: LoadedFile, m: Any) -> None:
+    """Each step of the feedback to practice once the return is in (§5.2.3, App. D)."""
+    if not m.at_least("returned") or m.completed is None:
+        return
+    fb = m.feedback
+    rules = b.rules
+    if fb is None or fb.sent_on is None:
+        b.add(
+            "audit_feedback",
+            m.auditors[0],
+            m.team,
+            add_working_days(m.completed, rules.feedback_sent_working_days),
+            lf.rel,
+            m.case,
+            f"Send the audit of {m.case} to the social worker, Team Manager and Service Manager "
+            f"(copy to the Lead Auditor): `qa feedback {m.case} sent --to ...`",
+        )
+        return
+    tm = b.teams[m.team].manager if m.team in b.teams else None
+    steps = (
+        ("uploaded_on", tm, rules.feedback_uploaded_working_days, "Upload to the case record"),
+        ("supervision_on", tm, rules.feedback_supervision_working_days, "Discuss in supervision"),
+        (
+            "service_manager_review",
+            None,
+            rules.feedback_review_working_days,
+            "Service Manager's review of",
+        ),
+    )
+    for key, person, days, what in steps:
+        if getattr(fb, key) is not None:
+            continue
+        step = {"uploaded_on": "uploaded", "supervision_on": "supervision"}.get(key, "sm-review")
+        who = person if key != "service_manager_review" else _service_manager(b, m.team)
+        b.add(
+            "audit_feedback",
+            who,
+            m.team,
+            add_working_days(fb.sent_on, days),
+            lf.rel,
+            m.case,
+            f"{what} {m.case} (audit sent {fb.sent_on}): `qa feedback {m.case} {step}`",
+        )
+
+
+def _after_return(b: _Builder, lf: LoadedFile, m: Any) -> None:
+    _outcomes(b, lf, m)
+    _concern_outcome(b, lf, m)
+    _feedback(b, lf, m)
 
 
 def _missing_allocations(b: _Builder) -> None:
@@ -487,7 +628,7 @@ def select(
             continue
         if team is not None and i.team != team:
             continue
-        if within is not None and i.kind != "safeguarding_concern" and -i.days_overdue > within:
+        if within is not None and i.kind not in URGENT and -i.days_overdue > within:
             continue
         out.append(i)
     return out

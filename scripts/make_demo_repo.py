@@ -3717,6 +3717,88 @@ Then break something to see what `qa validate` says: misspell a grade, write a d
 `02/11/2026`, or set `status: closed` on an audit whose actions are not all verified.
 """
 
+# ---------------------------------------------------------------------------------------------
+# Closing the loop (§5.2.2-5.2.3, App. D): after each return, the feedback to practice and the
+# managers' outcomes of forwarded returns. Dates follow the return, a few working days apart;
+# a step that would fall after AS_OF is not there yet, so `qa due` chases it.
+# Each case draws from its own seed so the rest of the demo stays as it was.
+# ---------------------------------------------------------------------------------------------
+
+LOOP_DAYS = {  # step: (fewest, most) working days after the step it follows
+    "sent_on": (1, 4),  # after completion
+    "uploaded_on": (1, 4),  # the rest after sending
+    "supervision_on": (4, 15),
+    "sm_review": (5, 18),
+    "sm_outcome": (3, 9),  # after the QA review
+    "ad_outcome": (2, 7),  # after the Service Manager's outcome
+}
+SW_RESPONSES = [
+    "I agree with the findings and have updated the chronology.",
+    "Helpful feedback; the child's views are now recorded in their own words.",
+    "I accept the actions; caseload pressures meant visits slipped in the summer.",
+]
+SM_REVIEWS = [
+    "Reviewed; picked up with the Team Manager in supervision.",
+    "Reviewed; the learning goes to the next team meeting.",
+]
+SM_OUTCOMES = [
+    "Discussed with the Team Manager and social worker; the actions are in hand and "
+    "reported to the Assistant Director.",
+    "Reviewed with the team; supervision frequency increased until the actions are verified.",
+]
+AD_OUTCOME = "Noted; the team is to address the concerns and the QA Auditor will verify."
+
+
+def _day(value: Any) -> dt.date:
+    return value.value if isinstance(value, Note) else value
+
+
+def _loop_step(rng: random.Random, after: dt.date | None, step: str) -> dt.date | None:
+    if after is None:
+        return None
+    day = add_wd(after, rng.randint(*LOOP_DAYS[step]))
+    return day if day <= AS_OF else None
+
+
+def close_loop(doc: dict[Any, Any]) -> None:
+    """Add the feedback to practice and the managers' outcomes to one returned audit."""
+    if doc.get("schema") != "qa/audit@1" or "completed" not in doc:
+        return
+    rng = random.Random(f"northbridge/loop/{doc['case']}")
+    team, worker = doc["team"], doc["social_worker"]
+    sm = SM_OF[SERVICE_OF[team]]
+    review = doc.get("qa_review")
+    if review is not None and "forwarded_to" in review:
+        sm_day = _loop_step(rng, review["date"], "sm_outcome")
+        ad_day = _loop_step(rng, sm_day, "ad_outcome")
+        if sm_day:
+            review["service_manager_outcome"] = M(
+                ("by", sm), ("date", sm_day), ("outcome", rng.choice(SM_OUTCOMES))
+            )
+        if ad_day:
+            review["assistant_director_outcome"] = M(
+                ("by", AD), ("date", ad_day), ("outcome", AD_OUTCOME)
+            )
+    sent = _loop_step(rng, _day(doc["completed"]), "sent_on")
+    if sent is None:
+        return
+    supervision = _loop_step(rng, sent, "supervision_on")
+    sm_review = _loop_step(rng, sent, "sm_review")
+    doc["feedback"] = M(
+        ("sent_to", Flow([worker, TM_OF[team], sm, QA_LEAD])),
+        ("sent_on", sent),
+        ("uploaded_on", _loop_step(rng, sent, "uploaded_on")),
+        ("supervision_on", supervision),
+        ("social_worker_response", rng.choice(SW_RESPONSES) if supervision else None),
+        (
+            "service_manager_review",
+            M(("by", sm), ("date", sm_review), ("comment", rng.choice(SM_REVIEWS)))
+            if sm_review
+            else None,
+        ),
+    )
+
+
 REQUIRED_TOOLS = [
     "single-agency-safeguarding",
     "single-agency-cla",
@@ -3809,6 +3891,7 @@ def build(tools_dir: Path = DEFAULT_TOOLS) -> dict[str, bytes]:
     comp = complaints(tools)
     docs.update(comp)
     for path, doc in docs.items():
+        close_loop(doc)
         files[path] = _yaml_text(doc)
     files["README.md"] = README.format(
         n_teams=len(TEAMS),

@@ -91,8 +91,13 @@ def test_ics_respects_filters_and_includes_future_items(run: Any, tmp_path: Path
     r = run("due", "--as-of", AS_OF, "--repo", root, "--ics", out, "--person", "tm-b")
     assert r.exit_code == 0, r.output
     evs = events(out)
-    # tm-b: the safeguarding concern and action A2 due 10 Dec (beyond no horizon with --ics)
-    assert {e.decoded("DTSTART") for e in evs} == {dt.date(2026, 11, 25), dt.date(2026, 12, 10)}
+    # tm-b: the safeguarding concern, its outcome (2 working days later) and action A2 due
+    # 10 Dec (beyond no horizon with --ics)
+    assert {e.decoded("DTSTART") for e in evs} == {
+        dt.date(2026, 11, 25),
+        dt.date(2026, 11, 27),
+        dt.date(2026, 12, 10),
+    }
 
 
 def test_ics_refuses_to_overwrite_a_file_that_is_not_a_calendar(run: Any, tmp_path: Path) -> None:

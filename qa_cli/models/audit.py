@@ -29,14 +29,40 @@ class Action(QAModel):
     re_audit: IsoDate | None = None
 
 
+class EscalationOutcome(QAModel):
+    """What a manager did with a forwarded return (§5.2.2: Service Managers report back to
+    the Assistant Directors with the outcomes of discussions and the actions taken)."""
+
+    by: Id
+    date: IsoDate
+    outcome: Text
+
+
 class QAReview(QAModel):
-    """The QA Auditor's review of a Requires Improvement or Inadequate return (§5.2.2)."""
+    """The QA Auditor's review of a return: every Requires Improvement or Inadequate one, and
+    those drawn for moderation (§5.2.2, App. D). RI and Inadequate are forwarded to the
+    Assistant Director and the Service Manager, whose outcomes are recorded here later."""
 
     reviewer: Id
     date: IsoDate
     agreed_grade: Grade
     comment: Text | None = None
     forwarded_to: list[Id] = Field(default_factory=list)
+    service_manager_outcome: EscalationOutcome | None = None
+    assistant_director_outcome: EscalationOutcome | None = None
+
+
+# The usual routes after a child is found at risk (Working Together to Safeguard Children).
+ConcernOutcome = Literal[
+    "strategy_discussion",
+    "section_47",
+    "lado_referral",
+    "police_referral",
+    "child_and_family_assessment",
+    "early_help",
+    "no_further_action",
+]
+CONCERN_OUTCOMES: tuple[str, ...] = ConcernOutcome.__args__  # type: ignore[attr-defined]
 
 
 class SafeguardingConcern(QAModel):
@@ -48,6 +74,30 @@ class SafeguardingConcern(QAModel):
     escalated_on: IsoDate
     acknowledged_by: Id | None = None
     acknowledged_on: IsoDate | None = None
+    outcome: ConcernOutcome | None = None
+    outcome_on: IsoDate | None = None
+    outcome_note: Text | None = None
+
+
+class ManagerReview(QAModel):
+    """The Service Manager's review of a returned audit (§5.2.3: "review all cases")."""
+
+    by: Id
+    date: IsoDate
+    comment: Text | None = None
+
+
+class Feedback(QAModel):
+    """The audit's way back to practice (§5.2.3, App. D): sent to the social worker, Team
+    Manager and Service Manager (copied to the Lead Auditor), uploaded to the case record,
+    discussed in supervision, answered by the social worker, reviewed by the Service Manager."""
+
+    sent_to: list[Id] = Field(default_factory=list)
+    sent_on: IsoDate | None = None
+    uploaded_on: IsoDate | None = None
+    supervision_on: IsoDate | None = None
+    social_worker_response: Text | None = None
+    service_manager_review: ManagerReview | None = None
 
 
 class AuditReturn(QAModel):
@@ -68,6 +118,7 @@ class AuditReturn(QAModel):
     actions: list[Action] = Field(default_factory=list)
     qa_review: QAReview | None = None
     safeguarding_concern: SafeguardingConcern | None = None
+    feedback: Feedback | None = None
 
     model_config = QAModel.model_config | {"populate_by_name": True}
 

@@ -114,6 +114,25 @@ class DueRules(QAModel):
     # Requires Improvement / Inadequate returns reviewed by the QA Auditor (§5.2.2, App. D),
     # counted from the date the return was completed.
     qa_review_working_days: StrictInt = Field(10, ge=1)
+    # Inadequate returns run on a shorter clock than Requires Improvement, for the QA review
+    # and for the managers' outcomes after it.
+    qa_review_inadequate_working_days: StrictInt = Field(5, ge=1)
+    # The Service Manager reports back the outcome of a forwarded RI / Inadequate return to the
+    # Assistant Director (§5.2.2), counted from the QA review; the AD's outcome follows it.
+    outcome_working_days: StrictInt = Field(10, ge=1)
+    outcome_inadequate_working_days: StrictInt = Field(5, ge=1)
+    # A safeguarding concern's outcome (strategy discussion, S47, LADO referral...) is
+    # recorded within this many working days of the escalation.
+    concern_outcome_working_days: StrictInt = Field(2, ge=1)
+    # Feedback to practice (§5.2.3, App. D): the audit sent to the social worker, Team
+    # Manager and Service Manager after completion; then uploaded to the case record,
+    # discussed in supervision and reviewed by the Service Manager, counted from sending.
+    feedback_sent_working_days: StrictInt = Field(5, ge=1)
+    feedback_uploaded_working_days: StrictInt = Field(5, ge=1)
+    feedback_supervision_working_days: StrictInt = Field(20, ge=1)
+    feedback_review_working_days: StrictInt = Field(20, ge=1)
+    # Themed audits run bi-monthly (§5.3.1): the next is due this many months after the last.
+    themed_every_months: StrictInt = Field(2, ge=0, le=12)
     # Default due date of a new action, in calendar days (for tools that write action plans).
     action_default_days: StrictInt = Field(28, ge=1)
     # The QA Auditor verifies an action once it is done (App. D), within this many working days.

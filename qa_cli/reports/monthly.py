@@ -100,10 +100,30 @@ def _concerns(all_recs: list[AuditRec], month: str, names: dict[str, str]) -> li
                 "acknowledged": c.acknowledged_on is not None,
                 "acknowledged_by": person(c.acknowledged_by, names) if c.acknowledged_by else "",
                 "acknowledged_on": c.acknowledged_on.isoformat() if c.acknowledged_on else "",
+                "outcome": (c.outcome or "").replace("_", " "),
+                "outcome_on": c.outcome_on.isoformat() if c.outcome_on else "",
             }
         )
     out.sort(key=lambda x: (x["acknowledged"], x["found"], x["case"]))
     return out
+
+
+def _loop_counts(recs: list[AuditRec]) -> dict[str, int]:
+    """How far this month's returns went back to practice and up to the managers (§5.2.2-3)."""
+    fbs = [r.audit.feedback for r in recs]
+    reviews = [r.audit.qa_review for r in recs if r.audit.qa_review is not None]
+    forwarded = [v for v in reviews if v.forwarded_to]
+    return {
+        "returns": len(recs),
+        "sent": sum(1 for f in fbs if f is not None and f.sent_on is not None),
+        "uploaded": sum(1 for f in fbs if f is not None and f.uploaded_on is not None),
+        "supervision": sum(1 for f in fbs if f is not None and f.supervision_on is not None),
+        "responses": sum(1 for f in fbs if f is not None and f.social_worker_response),
+        "sm_reviewed": sum(1 for f in fbs if f is not None and f.service_manager_review),
+        "forwarded": len(forwarded),
+        "sm_outcomes": sum(1 for v in forwarded if v.service_manager_outcome is not None),
+        "ad_outcomes": sum(1 for v in forwarded if v.assistant_director_outcome is not None),
+    }
 
 
 def _draft_recommendations(themes: dict[str, Any]) -> list[str]:
@@ -199,6 +219,7 @@ def build_monthly(repo: Repository, month: str, today: dt.date) -> Report:
             "selected": len(sample.moderation.selected) if sample and sample.moderation else 0,
         },
         "concerns": _concerns(all_recs, month, names),
+        "feedback": _loop_counts(counted),
         "overdue": overdue_block(items, names),
         "recommendations": {
             "written": rec_text is not None,
@@ -222,6 +243,18 @@ def build_monthly(repo: Repository, month: str, today: dt.date) -> Report:
     )
 
 
+LOOP_FACTS = (
+    ("sent", "Audits sent back to practice"),
+    ("uploaded", "Uploaded to the case record"),
+    ("supervision", "Discussed in supervision"),
+    ("responses", "Social workers' responses"),
+    ("sm_reviewed", "Reviewed by the Service Manager"),
+    ("forwarded", "Forwarded to the AD and Service Manager"),
+    ("sm_outcomes", "Service Manager's outcome recorded"),
+    ("ad_outcomes", "Assistant Director's outcome recorded"),
+)
+
+
 def _workbook(
     ctx: dict[str, Any], this: list[AuditRec], names: dict[str, str], items: Any, today: dt.date
 ) -> dict[str, Any]:
@@ -241,6 +274,7 @@ def _workbook(
         ["Against the previous month", prev["direction"]],
         ["Against the six months before", roll["direction"]],
         ["Safeguarding concerns", h["concerns"]],
+        *[[label, ctx["feedback"][key]] for key, label in LOOP_FACTS],
     ]
     trend_rows = [[m["key"], m["good_or_better"]["value"], m["n"]] for m in ctx["trend"]["months"]]
     team_rows = [

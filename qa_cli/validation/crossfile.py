@@ -20,6 +20,7 @@ from ..models.themed import ThemedScope
 from ..repository import LoadedFile, Repository
 from .diagnostics import Diagnostic
 from .returns import is_complete
+from .review_rules import check_after_return
 from .salvage import is_broken
 from .schema import at
 from .tools import _unknown, duplicate_ids
@@ -247,6 +248,7 @@ def check_audit(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic
                     "verify them with `qa actions verify`, or set the status back to qa_review",
                 )
             )
+    out += check_after_return(lf, refs, m)
     if _intact(lf, "tool", "case", "allocated"):
         out += _audit_place(repo, lf, m)
     return out

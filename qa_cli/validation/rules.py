@@ -257,6 +257,43 @@ _RULES = [
         "An auditor audits a case of their own team or one they work on.",
     ),
     Rule("QA414", "error", "duplicate in sample", "A case is allocated twice in one sample."),
+    # After the return: review, forwarding, outcomes, feedback to practice (§5.2.2-5.2.3)
+    Rule(
+        "QA460",
+        "error",
+        "not forwarded",
+        "A Requires Improvement or Inadequate return's QA review names nobody in `forwarded_to`.",
+    ),
+    Rule(
+        "QA461",
+        "error",
+        "reviewer not QA",
+        "The QA review's reviewer has no QA role.",
+    ),
+    Rule(
+        "QA462",
+        "warning",
+        "forwarded to the wrong people",
+        "An RI or Inadequate return is not forwarded to both an Assistant Director and a Service Manager.",
+    ),
+    Rule(
+        "QA463",
+        "error",
+        "outcome by wrong role",
+        "A manager's outcome is recorded by someone without that role.",
+    ),
+    Rule(
+        "QA464",
+        "error",
+        "concern outcome incomplete",
+        "A safeguarding concern has an outcome without its date, or a date without the outcome.",
+    ),
+    Rule(
+        "QA465",
+        "error",
+        "feedback out of order",
+        "A feedback step is recorded before the audit is recorded as sent, or sent to nobody.",
+    ),
     # Personal data
     Rule(
         "QA501",

@@ -199,7 +199,7 @@ case(
     "QA108-duplicate-staff",
     "QA108",
     {CONFIG: sub(CONFIG, "  - id: qa-dlane", "  - id: sm-cdale  #<-")},
-    also=["QA401", "QA410"],
+    also=["QA401", "QA410", "QA462"],
 )
 case(
     "QA109-no-auditors", "QA109", {A: sub(A, "auditors: [sm-cdale, tm-bmoor]", "auditors: []  #<-")}
@@ -427,6 +427,46 @@ case(
         )
     },
     strict=True,
+)
+
+case(
+    "QA460-not-forwarded",
+    "QA460",
+    {A: sub(A, "  forwarded_to: [ad-efox, sm-cdale]", "  forwarded_to: []  #<-")},
+)
+case(
+    "QA461-reviewer-not-qa",
+    "QA461",
+    {A: sub(A, "  reviewer: qa-dlane", "  reviewer: tm-bmoor  #<-")},
+)
+case(
+    "QA462-forwarded-without-ad",
+    "QA462",
+    {A: sub(A, "  forwarded_to: [ad-efox, sm-cdale]", "  forwarded_to: [sm-cdale]  #<-")},
+    strict=True,
+)
+case(
+    "QA463-outcome-by-wrong-role",
+    "QA463",
+    {
+        A: base(A)
+        + "  service_manager_outcome:\n    by: ad-efox  #<-\n    date: 2026-10-30\n"
+        "    outcome: Discussed with the team.\n"
+    },
+)
+case(
+    "QA464-concern-outcome-undated",
+    "QA464",
+    {
+        A: base(A) + "safeguarding_concern:\n  found: 2026-10-10\n"
+        "  description: Found while auditing; escalated at once.\n"
+        "  escalated_to: tm-bmoor\n  escalated_on: 2026-10-10\n  outcome: section_47  #<-\n"
+    },
+)
+case(
+    "QA465-feedback-before-sending",
+    "QA465",
+    {A: base(A) + "feedback:\n  uploaded_on: 2026-10-28  #<-\n"},
 )
 
 
