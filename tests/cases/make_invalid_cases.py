@@ -449,8 +449,7 @@ case(
     "QA463-outcome-by-wrong-role",
     "QA463",
     {
-        A: base(A)
-        + "  service_manager_outcome:\n    by: ad-efox  #<-\n    date: 2026-10-30\n"
+        A: base(A) + "  service_manager_outcome:\n    by: ad-efox  #<-\n    date: 2026-10-30\n"
         "    outcome: Discussed with the team.\n"
     },
 )
