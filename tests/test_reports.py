@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from conftest import AS_OF
 
+from qa_cli import yamlio
 from qa_cli.reports.palette import GRADE_TINTS
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -71,7 +72,26 @@ def test_every_report_writes_a_workbook_with_a_chart(run, demo_repo: Path, name:
 def test_monthly_workbook_cells(run, demo_repo: Path) -> None:
     _report(run, demo_repo, "monthly")
     wb = _load(demo_repo / "reports/2026-10/monthly.xlsx")
-    assert wb.sheetnames == ["Summary", "Audits", "Answers", "Actions", "Overdue", "Moderation"]
+    assert wb.sheetnames == [
+        "Summary",
+        "Audits",
+        "Answers",
+        "Actions",
+        "Overdue",
+        "Moderation",
+        "Back to practice",
+    ]
+    # the feedback to practice, counted from the month's returned audits (§5.2.3)
+    back = {r[0]: r[1] for r in wb["Back to practice"].iter_rows(min_row=2, values_only=True)}
+    returned = [
+        d
+        for p in sorted((demo_repo / "audits/2026-10").glob("*.yaml"))
+        if (d := yamlio.load_fast(p.read_bytes()))["status"] in ("returned", "qa_review", "closed")
+    ]
+    assert back["Audits sent back to practice"] == sum("feedback" in d for d in returned) > 0
+    assert back["Discussed in supervision"] == sum(
+        "supervision_on" in d.get("feedback", {}) for d in returned
+    )
     summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(values_only=True) if r[0]}
     assert summary["Cases allocated"] == 15
     assert summary["Returns in"] == 5

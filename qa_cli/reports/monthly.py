@@ -274,7 +274,6 @@ def _workbook(
         ["Against the previous month", prev["direction"]],
         ["Against the six months before", roll["direction"]],
         ["Safeguarding concerns", h["concerns"]],
-        *[[label, ctx["feedback"][key]] for key, label in LOOP_FACTS],
     ]
     trend_rows = [[m["key"], m["good_or_better"]["value"], m["n"]] for m in ctx["trend"]["months"]]
     team_rows = [
@@ -409,6 +408,11 @@ def _workbook(
                     ]
                     for x in ctx["moderation"]["rolling"]["drift"]
                 ],
+            },
+            {
+                "name": "Back to practice",
+                "columns": ["Step (§5.2.2-5.2.3)", "Returns"],
+                "rows": [[label, ctx["feedback"][key]] for key, label in LOOP_FACTS],
             },
         ],
     }
