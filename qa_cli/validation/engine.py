@@ -8,6 +8,7 @@ from pathlib import Path
 from ..models import KINDS
 from ..models.config import Config
 from ..repository import LoadedFile, Repository
+from .ci_rules import check_ci_files
 from .crossfile import check_cross_file
 from .diagnostics import ValidationReport
 from .editor_rules import check_modelines, check_schemas
@@ -43,7 +44,7 @@ def validate_repository(repo: Repository) -> ValidationReport:
         report.add(d)
     for d in check_privacy(selected):
         report.add(d)
-    for d in check_tool_history(repo, selected):
+    for d in check_tool_history(repo, selected) + check_ci_files(repo, selected):
         report.add(d)
     for d in check_schemas(repo, selected) + check_modelines(selected):
         report.add(d)

@@ -329,6 +329,12 @@ _RULES = [
         "wrong editor schema line",
         "The `# yaml-language-server: $schema=` first line points at another kind's or tool's schema.",
     ),
+    Rule(
+        "QA703",
+        "warning",
+        "CI installs another toolkit",
+        "A CI or pre-commit file does not install the toolkit that qa.yaml's toolkit.source pins.",
+    ),
 ]
 
 RULES: dict[str, Rule] = {r.code: r for r in _RULES}

@@ -14,7 +14,7 @@ from .diagnostics import Diagnostic, ValidationReport
 from .rules import RULES
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-DOCS_URI = "docs/rules.md"
+DOCS_PAGE = "docs/rules.md of the qa toolkit"
 
 
 def _rule(code: str) -> dict[str, Any]:
@@ -25,7 +25,7 @@ def _rule(code: str) -> dict[str, Any]:
         "shortDescription": {"text": r.title},
         "fullDescription": {"text": r.explanation},
         "defaultConfiguration": {"level": "error" if r.severity == "error" else "warning"},
-        "helpUri": f"{DOCS_URI}#{r.code.lower()}",
+        "help": {"text": f"{r.explanation} Every rule: `qa rules`, or {DOCS_PAGE}."},
     }
 
 

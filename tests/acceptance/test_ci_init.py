@@ -47,7 +47,10 @@ def test_init_gives_a_git_repository_whose_workflow_installs_a_pinned_toolkit(
     assert "pull_request" in triggers and triggers["schedule"][0]["cron"]
     validate_runs = steps_running(workflow, "validate")
     assert 'qa validate --format github --summary "$GITHUB_STEP_SUMMARY"' in validate_runs
-    assert any("qa due" in r and "--fail-on-overdue" in r for r in steps_running(workflow, "due"))
+    (due,) = [s for s in workflow["jobs"]["due"]["steps"] if "qa due" in s.get("run", "")]
+    assert "--fail-on-overdue" in due["run"]
+    # A pipe hides qa's exit code unless the shell runs with pipefail (GitHub's `shell: bash`).
+    assert "|" not in due["run"] or due.get("shell") == "bash"
     assert load(target / "qa.yaml")["toolkit"]["source"] == GIT_SOURCE
     pre_commit = load(target / ".pre-commit-config.yaml")
     assert pre_commit["repos"] == [
@@ -171,3 +174,18 @@ def test_this_project_ships_the_qa_validate_pre_commit_hook() -> None:
     assert hook["entry"].split()[:2] == ["qa", "validate"]
     assert hook.get("pass_filenames", True), "the hook checks the staged files it is given"
     assert "qa = " in (ROOT / "pyproject.toml").read_text(), "the entry point pip installs"
+
+
+def test_ci_that_installs_another_version_than_qa_yaml_pins_is_flagged(tmp_path: Path, run) -> None:
+    target = tmp_path / "audits"
+    assert run("init", target, "--no-git", "--toolkit-source", "qa-cli==0.1.0").exit_code == 0
+    workflow = target / ".github/workflows/qa.yml"
+    workflow.write_text(workflow.read_text().replace("qa-cli==0.1.0", "qa-cli==0.0.9"))
+    line = (target / "qa.yaml").read_text().splitlines().index("  source: qa-cli==0.1.0") + 1
+    result = run("validate", "--repo", target, "-f", "text", "--strict")
+    assert result.exit_code == 1
+    assert f"qa.yaml:{line}:" in result.output and "QA703" in result.output
+    assert ".github/workflows/qa.yml does not install" in result.output
+    fixed = run("init", target, "--update-ci", "--toolkit-source", "qa-cli==0.1.0")
+    assert fixed.exit_code == 0
+    assert run("validate", "--repo", target, "--strict").exit_code == 0

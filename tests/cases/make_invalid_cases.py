@@ -487,6 +487,19 @@ case(
 )
 
 
+case(
+    "QA703-ci-installs-another-toolkit",
+    "QA703",
+    {
+        CONFIG: base(CONFIG) + "toolkit:\n  source: qa-cli==0.2.0  #<-\n",
+        ".pre-commit-config.yaml": "repos:\n  - repo: local\n    hooks:\n      - id: qa-validate\n"
+        "        name: qa validate\n        language: python\n"
+        '        additional_dependencies: ["qa-cli==0.1.0"]\n        entry: qa validate\n',
+    },
+    strict=True,
+)
+
+
 def main() -> None:
     if OUT.exists():
         shutil.rmtree(OUT)
