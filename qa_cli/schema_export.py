@@ -7,14 +7,18 @@ while the auditor types, before `qa validate` runs.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from .models import KINDS
 from .models.tool import CLOSED_ANSWERS, Question, Tool
 
 
+@functools.cache
 def kind_schemas() -> dict[str, dict[str, Any]]:
-    """File name -> JSON Schema, one per file kind and version."""
+    """File name -> JSON Schema, one per file kind and version (built once: the models are
+    fixed for a run, and `qa validate` compares them with schemas/ on every run). Callers copy
+    before changing a schema."""
     out: dict[str, dict[str, Any]] = {}
     for kind, versions in KINDS.items():
         for version, model in versions.items():
