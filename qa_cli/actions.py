@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from . import pathguard, safewrite, yamledit, yamlio
 from .errors import QAError
 from .layout import ACTION_KINDS, FILE_KINDS
+from .masking import masked
 from .models.audit import Action, AuditReturn
 from .models.common import BELOW_GOOD
 from .models.config import QA_ROLES
@@ -143,7 +144,7 @@ def resolve(repo: Repository, spec: str, cwd: Path | None = None) -> LoadedFile:
             lf = by_path.get(pathguard.user_path(repo.root, c, "the return").resolve())
             if lf is None:
                 raise QAError(
-                    f"{spec} is not a file of the audit repository at {repo.root}",
+                    f"{masked(spec, 'path')} is not a file of the audit repository at {repo.root}",
                     "give a return inside the repository, or pass --repo DIR",
                 )
             return _usable(lf, spec)
@@ -160,7 +161,7 @@ def resolve(repo: Repository, spec: str, cwd: Path | None = None) -> LoadedFile:
         matches = [f for f in repo.of_kind("qa/multi-agency-findings") if _ref(f) == spec]
     if not matches:
         raise QAError(
-            f"no audit return, crib sheet or multi-agency findings found for {spec!r}",
+            f"no audit return, crib sheet or multi-agency findings found for {masked(spec)}",
             "give the file's path (e.g. audits/2026-10/C-XXXXXXXX--single-agency-safeguarding"
             ".yaml), a case code, or a multi-agency audit id; `qa actions list` shows them",
         )
@@ -194,7 +195,7 @@ def _find_action(lf: LoadedFile, action_id: str) -> tuple[int, Action]:
             return i, a
     known = ", ".join(a.id for a in plan) or "none"
     raise QAError(
-        f"{lf.rel} has no action {action_id!r} (its actions: {known})",
+        f"{lf.rel} has no action with {masked(action_id, 'id')} (its actions: {known})",
         "give one of the ids listed; ids are case-sensitive",
     )
 
@@ -204,7 +205,7 @@ def _staff(repo: Repository, who: str, what: str) -> Any:
     s = staff.get(who)
     if s is None:
         raise QAError(
-            f"--by {who!r} is not a staff id in qa.yaml",
+            f"--by: {masked(who)} is not a staff id in qa.yaml",
             f"give the staff id of the person who {what} (as listed under staff: in qa.yaml)",
         )
     return s

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import layout
 from .errors import QAError
+from .masking import masked
 from .models.config import Config, Staff, Team
 from .models.tool import CLOSED_ANSWERS, Question, Tool
 
@@ -350,7 +351,7 @@ class NewRequest:
 
             close = difflib.get_close_matches(sid, sorted(self.staff), n=1)
             raise QAError(
-                f"{option} {sid}: not a staff id in qa.yaml",
+                f"{option}: {masked(sid)} is not a staff id in qa.yaml",
                 f"did you mean `{close[0]}`?" if close else "add them to staff:",
             )
         return sid
@@ -398,7 +399,7 @@ def _crib_sheet(r: NewRequest) -> Made:
     worker = r.person(r.need(r.worker, "--worker", "the case's social worker id"), "--worker")
     t = r.teams.get(team)
     if t is None:
-        raise QAError(f"--team {team}: not a team in qa.yaml", "see teams: in qa.yaml")
+        raise QAError(f"--team: {masked(team)} is not a team in qa.yaml", "see teams: in qa.yaml")
     staff = r.staff
     sms = [a for a in r.auditors if a in staff and "service_manager" in staff[a].roles] or sorted(
         s.id for s in r.config.staff if "service_manager" in s.roles and t.service in s.expertise
@@ -444,7 +445,7 @@ def _complaint(r: NewRequest) -> Made:
     ref = r.need(r.ref, "--ref", "the complaint reference, e.g. CMP-2026-041")
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}", ref):
         raise QAError(
-            f"--ref {ref!r} is not a complaint reference",
+            f"--ref: {masked(ref)} is not a complaint reference",
             "letters, digits, dots and hyphens, e.g. CMP-2026-041",
         )
     manager = r.first_auditor("the manager completing the form")
@@ -493,7 +494,7 @@ def _case_row(repo: Repository, case: str) -> CaseRow | None:
 
     if not CASE_CODE_RE.match(case):
         raise QAError(
-            f"--case {case!r} is not a case code",
+            f"--case: {masked(case)} is not a case code",
             "case codes look like C-7F3K2Q9M (see cases/*.csv); never a name or ID",
         )
     for _, p in reversed(case_lists(repo.root)):
@@ -574,5 +575,7 @@ def new_return(
         )
     rel, text, for_team = make(request)
     if for_team is not None and for_team not in request.teams:
-        raise QAError(f"--team {for_team}: not a team in qa.yaml", "see teams: in qa.yaml")
+        raise QAError(
+            f"--team: {masked(for_team)} is not a team in qa.yaml", "see teams: in qa.yaml"
+        )
     return rel, checked(rel, text)

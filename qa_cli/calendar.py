@@ -93,13 +93,14 @@ def parse_month(value: str | None, option: str = "--month") -> str:
     import re
 
     from .errors import QAError
+    from .masking import masked
     from .models.common import DATE_MAX, DATE_MIN
 
     text = (value or "").strip()
     m = re.fullmatch(r"(\d{4})-(0[1-9]|1[0-2])", text)
     if not m:
         raise QAError(
-            f"{option} {(value or '')[:20]!r} is not a month",
+            f"{option}: {masked(value)} is not a month",
             f"write it as YYYY-MM, e.g. {option} 2026-11",
         )
     if not DATE_MIN.year <= int(m[1]) <= DATE_MAX.year:

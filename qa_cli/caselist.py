@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import QAError
+from .masking import masked
 from .privacy import CASE_CODE_RE, case_code, normalise_case_id
 
 HEADER = ("case", "team", "worker", "category", "start_date", "age_band")
@@ -416,6 +417,48 @@ def _aliases(columns: Mapping[str, list[str]]) -> dict[str, list[str]]:
     return out
 
 
+# Headings of personal data an export often has: shown when dropped, so the user sees what
+# was left out. Any other heading is free text and masked (it could hold anything).
+_KNOWN_HEADINGS = frozenset(
+    norm(h)
+    for h in (
+        "Name",
+        "Child Name",
+        "Full Name",
+        "Forename",
+        "First Name",
+        "Surname",
+        "Last Name",
+        "Address",
+        "Postcode",
+        "Post Code",
+        "NHS Number",
+        "UPN",
+        "ULN",
+        "Former UPN",
+        "Gender",
+        "Sex",
+        "Ethnicity",
+        "Disability",
+        "Legal Status",
+        "Placement",
+        "Reason for Closure",
+        "Notes",
+        "Comments",
+        "Phone",
+        "Email",
+        "School",
+        "Unique ID",
+    )
+)
+
+
+def _heading(heading: str) -> str:
+    """A heading as messages show it: in full when it is a known one, else masked."""
+    known = {norm(name) for names in DEFAULT_COLUMNS.values() for name in names} | _KNOWN_HEADINGS
+    return heading if norm(heading) in known else masked(heading, "heading")
+
+
 def _locate(table: Table, aliases: dict[str, list[str]]) -> dict[str, int]:
     normed = [norm(h) for h in table.headings]
     found: dict[str, int] = {}
@@ -573,7 +616,7 @@ class _Row:
 
 
 def _open(r: _Row) -> None:
-    end = r.date("end_date", repr)
+    end = r.date("end_date", masked)
     if end is not None and end <= r.today:
         raise _LeftOut("closed")
 
@@ -589,7 +632,7 @@ def _team(r: _Row) -> str:
         close = difflib.get_close_matches(str(raw), r.people.team_ids, n=1)
         hint = f" (did you mean `{close[0]}`?)" if close else ""
         raise _BadRow(
-            f"{r.where('team')}: team {str(raw).strip()!r} is not a team in qa.yaml{hint}; "
+            f"{r.where('team')}: team {masked(raw)} is not a team in qa.yaml{hint}; "
             "add it to `teams:` or map the name in case_list.team_aliases"
         )
     return team
@@ -613,14 +656,14 @@ def _category(r: _Row) -> str:
         cat = str(raw).strip()
     if cat is None:
         raise _BadRow(
-            f"{r.where('category')}: {raw!r} is not a case category; use CIN, CP, CLA, "
+            f"{r.where('category')}: {masked(raw)} is not a case category; use CIN, CP, CLA, "
             "care leaver or early help"
         )
     return cat
 
 
 def _start(r: _Row) -> str:
-    start = r.date("start_date", lambda v: repr(str(v).strip()), ", e.g. 16/09/2026")
+    start = r.date("start_date", masked, ", e.g. 16/09/2026")
     return start.isoformat() if start is not None else ""
 
 
@@ -685,7 +728,7 @@ def _columns(
             f"{table.source}: no column for "
             + " or ".join(names[f] for f in missing)
             + " (headings found: "
-            + ", ".join(h for h in table.headings if h)
+            + ", ".join(_heading(h) for h in table.headings if h)
             + "); add the heading to case_list.columns in qa.yaml if it is named otherwise"
         )
         return None
@@ -706,7 +749,7 @@ def _dropped(table: Table, cols: dict[str, int]) -> list[str]:
         elif i in for_filter:
             dropped.append(f"{h} (used to leave out closed cases only)")
         else:
-            dropped.append(h)
+            dropped.append(_heading(h))
     return dropped
 
 
@@ -817,6 +860,19 @@ def _import_notes(result: ImportResult, merged: int, today: dt.date) -> list[str
     return notes
 
 
+def valid_start_date(text: str) -> bool:
+    """A case list's start date: YYYY-MM (kept to the month) or YYYY-MM-DD."""
+    try:
+        dt.date.fromisoformat(text + "-01" if len(text) == 7 else text)
+    except ValueError:
+        return False
+    return len(text) in (7, 10)
+
+
+def valid_age_band(text: str) -> bool:
+    return text in {band for _, _, band in AGE_BANDS} | {"unborn", "26+"}
+
+
 def case_list_text(rows: Iterable[CaseRow]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -893,7 +949,7 @@ def read_case_list(path: Path, rel: str) -> tuple[list[CaseRow], str]:
         row = CaseRow(*(v.strip() for v in rec))
         if not CASE_CODE_RE.match(row.case):
             raise QAError(
-                f"{rel}:{line}:1: `{row.case}` is not a case code (C- and 8 characters)",
+                f"{rel}:{line}:1: {masked(row.case)} is not a case code (C- and 8 characters)",
                 "case lists hold case codes only, written by `qa cases import`",
             )
         if row.case in seen:
@@ -903,7 +959,7 @@ def read_case_list(path: Path, rel: str) -> tuple[list[CaseRow], str]:
             )
         if row.category not in CATEGORIES:
             raise QAError(
-                f"{rel}:{line}:4: `{row.category}` is not a category",
+                f"{rel}:{line}:4: {masked(row.category)} is not a category",
                 "categories: " + ", ".join(CATEGORIES),
             )
         seen.add(row.case)

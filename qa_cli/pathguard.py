@@ -27,14 +27,13 @@ _ID_HINT = (
     "use letters, digits, '.', '-' or '_' only (no '/', '\\' or '..'), starting with a "
     "letter or digit, at most 80 characters"
 )
-# Values of these options may identify a child or a person: never echoed in full.
-_PRIVATE = frozenset({"--case", "--ref", "case", "ref"})
 
 
 def _shown(option: str, value: str) -> str:
-    if option in _PRIVATE:
-        return f"(starting {value[:2]!r})"
-    return repr(value[:40] + ("..." if len(value) > 40 else ""))
+    # A value that fails the check is no known id: masked whatever the option (issue 10).
+    from .masking import masked
+
+    return masked(value)
 
 
 def is_safe_id(value: object) -> bool:
@@ -46,7 +45,7 @@ def check_id(value: str, option: str) -> str:
     """``value`` if it is safe in a file name; else a QAError (exit 2) naming ``option``."""
     if not is_safe_id(value):
         raise QAError(
-            f"{option} {_shown(option, value)} cannot be used in a file name",
+            f"{option}: {_shown(option, value)} cannot be used in a file name",
             _ID_HINT,
             exit_code=2,
         )

@@ -1,21 +1,187 @@
-"""Personal-data guard: text that looks like an NHS number, a date of birth or a postcode.
+"""Personal-data detection: text that looks like it names or identifies a child or family.
 
-Cases are named by code only (App. E 6). This scan is a safety net for free text typed by
-auditors, not a guarantee: it looks for the patterns that slip in most often.
+Cases are named by code only (App. E 6). These detectors are a safety net for what auditors
+type: NHS numbers (with their check digit), National Insurance numbers, UK phone numbers,
+e-mail addresses, postcodes, dates of birth, case-management IDs (by patterns set in
+qa.yaml) and names from an identity list kept outside the repository. Each finding is a
+span of the text, so validation can point at its exact line and column, comments and keys
+included.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
-_NHS = re.compile(r"(?<![\dA-Za-z-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\dA-Za-z])")
-_POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][ABD-HJLNP-UW-Z]{2})\b")
-_DOB = re.compile(
-    r"\b(d\.?o\.?b\.?|date of birth|born on|born)\b\W{0,3}(\d{1,2}\b|\d{4}-\d{2}-\d{2})",
+# Rule code -> the kind of value, as messages name it.
+KINDS: dict[str, str] = {
+    "QA501": "NHS number",
+    "QA502": "date of birth",
+    "QA503": "postcode",
+    "QA504": "National Insurance number",
+    "QA505": "phone number",
+    "QA506": "e-mail address",
+    "QA507": "case-management ID",
+    "QA508": "name",
+}
+
+_B = r"(?<![0-9A-Za-z])"  # no letter or digit just before
+_E = r"(?![0-9A-Za-z])"  # ... or just after
+_NHS = re.compile(_B + r"(\d{3})[ -]?(\d{3})[ -]?(\d{4})" + _E)
+# National Insurance: two letters (not D, F, I, Q* U, V as HMRC allocates, but QQ, the
+# documented example prefix, is kept so test values are caught), six digits, A-D.
+_NINO = re.compile(
+    _B + r"(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
+    r"\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]"
+    + _E
+    + r"|"
+    + _B
+    + r"QQ\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]"
+    + _E,
     re.IGNORECASE,
 )
+_PHONE = re.compile(
+    r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|0044\s?|\(?0)"
+    r"[1-37-9][\d\s\-()]{7,13}\d" + _E
+)
+# Not inside a URL's path (".../qa-cli@v0.1.0"), not an ssh remote ("git@host:path"); the
+# top-level domain is letters.
+_EMAIL = re.compile(
+    r"(?<![\w./:@%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
+    r"(?![\w\-])(?!\.?[\w\-])(?!:\S)"
+)
+_POSTCODE = re.compile(
+    _B + r"(?:[A-Z]{1,2}[0-9][A-Z0-9]?)[ \t]?[0-9][ABD-HJLNP-UW-Z]{2}" + _E,
+    re.IGNORECASE,
+)
+_ORDINALS = frozenset({"1st", "2nd", "3rd"} | {f"{d}th" for d in "0456789"})
+_POSTCODE_CUE = re.compile(
+    r"\b(?:post[ -]?code|p/code|postal (?:district|area|sector))s?\b\W{0,4}"
+    r"(?:(?:area|district|sector|of|is|was|in)\W{1,3}){0,3}"
+    r"(?P<pc>[A-Z]{1,2}[0-9][A-Z0-9]?(?:[ \t]?[0-9](?:[ABD-HJLNP-UW-Z]{2})?)?)" + _E,
+    re.IGNORECASE,
+)
+_MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
+_WRITTEN_DATE = (
+    r"(?:(?:the\s+)?" + _DAY + r"(?:\s+of)?\s+" + _MONTHS + r"\.?(?:,?\s+\d{4})?"  # 3rd April 2015
+    r"|" + _MONTHS + r"\.?\s+" + _DAY + r"(?:,?\s+\d{4})?"  # April 3, 2015
+    r"|" + _MONTHS + r"\.?,?\s+\d{4}"  # April 2015
+    r"|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}"  # 03/04/2015
+    r"|\d{4}-\d{2}-\d{2}"  # 2015-04-03
+    r"|(?:19|20)\d{2})"  # 2015
+)
+_DOB = re.compile(
+    r"\b(?:d\.?o\.?b\b\.?|date\s+of\s+birth|birth\s*date|birthday|born)"
+    r"(?:\W{0,4}(?:on|in|at|is|was|:)?\W{0,3})"
+    r"(?P<date>" + _WRITTEN_DATE + r")" + _E,
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One suspected identifier: its rule code and where it is in the text scanned."""
+
+    code: str
+    start: int
+    end: int
+
+    @property
+    def kind(self) -> str:
+        return KINDS[self.code]
+
+
+@dataclass(frozen=True)
+class Detectors:
+    """The detectors of one repository: the fixed ones plus qa.yaml's patterns and names."""
+
+    case_id_patterns: tuple[re.Pattern[str], ...] = ()
+    names: re.Pattern[str] | None = None
+    # staff e-mail domains, and staff addresses of qa.yaml, in lower case
+    allowed_email_domains: frozenset[str] = frozenset()
+
+    @classmethod
+    def build(
+        cls,
+        case_id_patterns: Iterable[str] = (),
+        names: Iterable[str] = (),
+        allowed_email_domains: Iterable[str] = (),
+    ) -> Detectors:
+        listed = sorted({" ".join(n.split()) for n in names if len(n.strip()) >= 3}, key=len)
+        names_re = None
+        if listed:
+            # "Zebedee Quux", "zebedee-quux", "zebedee.quux", "ZEBEDEE_QUUX" alike
+            alts = "|".join(re.escape(n).replace(r"\ ", r"[\s._-]+") for n in reversed(listed))
+            names_re = re.compile(r"(?<![\w])(?:" + alts + r")(?![\w])", re.IGNORECASE)
+        return cls(
+            tuple(re.compile(p) for p in case_id_patterns),
+            names_re,
+            frozenset(d.lower() for d in allowed_email_domains),
+        )
+
+    def scan(self, text: str) -> list[Finding]:
+        """Every finding in ``text``, in order, overlapping ones dropped."""
+        found = list(_fixed(text, self.allowed_email_domains))
+        for pattern in self.case_id_patterns:
+            found += [
+                Finding("QA507", m.start(), m.end()) for m in pattern.finditer(text) if m.group(0)
+            ]
+        if self.names is not None:
+            found += [Finding("QA508", m.start(), m.end()) for m in self.names.finditer(text)]
+        return _no_overlaps(found)
+
+
+def _fixed(text: str, allowed_domains: frozenset[str]) -> Iterator[Finding]:
+    emails = []
+    for m in _EMAIL.finditer(text):
+        emails.append((m.start(), m.end()))
+        address = m.group(0).lower()
+        if address not in allowed_domains and address.rsplit("@", 1)[1] not in allowed_domains:
+            yield Finding("QA506", m.start(), m.end())
+    for m in _NHS.finditer(text):
+        if nhs_number_valid("".join(m.groups())):
+            yield Finding("QA501", m.start(), m.end())
+    for m in _NINO.finditer(text):
+        yield Finding("QA504", m.start(), m.end())
+    for m in _PHONE.finditer(text):
+        digits = re.sub(r"\D", "", m.group(0))
+        international = digits.removeprefix("00")
+        national = international[2:] if international.startswith("44") else digits[1:]
+        national = national.removeprefix("0")
+        if 9 <= len(national) <= 10 and not nhs_number_valid(digits):
+            yield Finding("QA505", m.start(), m.end())
+    for m in _DOB.finditer(text):
+        yield Finding("QA502", m.start(), m.end())
+    for m in _POSTCODE.finditer(text):
+        inward = m.group(0)[-3:]
+        ordinal = inward.lower() in _ORDINALS and not inward.isupper()  # "B1 3rd" is no postcode
+        if not ordinal and not any(s <= m.start() < e for s, e in emails):
+            yield Finding("QA503", m.start(), m.end())
+    for m in _POSTCODE_CUE.finditer(text):
+        yield Finding("QA503", m.start("pc"), m.end("pc"))
+
+
+def _no_overlaps(found: list[Finding]) -> list[Finding]:
+    out: list[Finding] = []
+    for f in sorted(found, key=lambda f: (f.start, -(f.end - f.start))):
+        if out and f.start < out[-1].end:
+            continue
+        out.append(f)
+    return out
+
+
+DEFAULT = Detectors()
+
+
+def find_spans(text: str, detectors: Detectors = DEFAULT) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of every identifier the detectors recognise in ``text``."""
+    return [(f.start, f.end, f.kind) for f in detectors.scan(text)]
 
 
 def nhs_number_valid(digits: str) -> bool:
@@ -29,34 +195,11 @@ def nhs_number_valid(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
-def scan_text(text: str) -> Iterator[tuple[str, str]]:
-    """(rule code, what was found) for each suspicious pattern in ``text``."""
-    for m in _NHS.finditer(text):
-        if nhs_number_valid("".join(m.groups())):
-            yield "QA501", m.group(0)
-    for m in _DOB.finditer(text):
-        yield "QA502", m.group(0)
-    for m in _POSTCODE.finditer(text):
-        yield "QA503", m.group(0)
-
-
-def walk_strings(
-    data: Any, loc: tuple[str | int, ...] = ()
-) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    """Every string value in a loaded document, with its path."""
-    if isinstance(data, dict):
-        for k, v in data.items():
-            yield from walk_strings(v, (*loc, k))
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            yield from walk_strings(v, (*loc, i))
-    elif isinstance(data, str):
-        yield loc, data
-
-
-def mask(found: str) -> str:
-    """Show where a match is without repeating it in full in logs and CI output."""
-    return found[:2] + "*" * max(len(found) - 2, 0)
+def line_findings(text: str, detectors: Detectors = DEFAULT) -> Iterator[tuple[int, int, Finding]]:
+    """(line, column, finding), 1-based, for every finding of a whole file's text."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        for f in detectors.scan(line):
+            yield number, f.start + 1, f
 
 
 # --- Case codes (App. E 6): a keyed hash of the case-management ID, never the ID itself. ---

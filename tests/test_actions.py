@@ -204,7 +204,7 @@ def test_refusals_change_nothing(run: Any, repo: Path) -> None:
         "--as-of",
         AS_OF,
         code=2,
-        says=["has no action 'A9'", "A1, A2"],
+        says=["has no action with an id `A9`", "A1, A2"],
     )
     _refused(
         run,
@@ -216,7 +216,7 @@ def test_refusals_change_nothing(run: Any, repo: Path) -> None:
         "--as-of",
         AS_OF,
         code=2,
-        says=["has no action 'a1'", "case-sensitive"],
+        says=["has no action with an id `a1`", "case-sensitive"],
     )
     # an unknown audit
     _refused(

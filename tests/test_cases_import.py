@@ -103,7 +103,9 @@ def test_csv_import_drops_identifying_columns(demo_repo: Path, run, tmp_path: Pa
     }
     # Worker matched by name and by id; an unknown worker is kept as empty and reported.
     assert {r["worker"] for r in rows} == {"sw-mokafor", "sw-jnowak", ""}
-    assert "Nobody Known" in result.output and "worker left empty" in result.output
+    # ... by kind and two letters only (the masking policy), never by the name.
+    assert "a name starting `No…`" in result.output and "worker left empty" in result.output
+    assert "Nobody Known" not in result.output
     assert "Child Name" in result.output and "Address" in result.output  # said what it dropped
     assert rows[0]["start_date"] == "2026-02-03"  # dd/mm/yyyy read the UK way
     codes = {r["case"] for r in rows}
@@ -172,7 +174,7 @@ def test_annex_unknown_team_is_an_error_naming_row_and_column(tmp_path: Path, ru
     result = run("cases", "import", ANNEX, "--as-of", "2021-03-31", "--repo", root)
     assert result.exit_code == 1
     assert "sheet 'List 9', row 2, column G (Allocated Team)" in result.output
-    assert "'Care Leavers Team' is not a team in qa.yaml" in result.output
+    assert "team a value starting `Ca…` is not a team in qa.yaml" in result.output
     assert snapshot(root) == before
 
 
@@ -248,17 +250,17 @@ def test_xlsx_one_sheet_per_list_and_child_on_two_lists(demo_repo: Path, run, tm
         (
             ["Case ID", "Team", "Category", "Start Date"],
             ["1", "Nowhere Team", "CIN", "01/02/2026"],
-            "row 2, column 2 (Team): team 'Nowhere Team' is not a team in qa.yaml",
+            "row 2, column 2 (Team): team a value starting `No…` is not a team in qa.yaml",
         ),
         (
             ["Case ID", "Team", "Category", "Start Date"],
             ["1", "assessment-1", "CIN", "31/31/2026"],
-            "row 2, column 4 (Start Date): '31/31/2026' is not a date",
+            "row 2, column 4 (Start Date): a value starting `31…` is not a date",
         ),
         (
             ["Case ID", "Team", "Category"],
             ["1", "assessment-1", "Fostering"],
-            "row 2, column 3 (Category): 'Fostering' is not a case category",
+            "row 2, column 3 (Category): a value starting `Fo…` is not a case category",
         ),
     ],
 )

@@ -17,6 +17,18 @@ from ruamel.yaml import YAML
 HERE = Path(__file__).resolve().parent / "cases"
 BASE = HERE / "base"
 CASES = sorted(p for p in (HERE / "invalid").iterdir() if p.is_dir())
+LISTED_NAMES = "Zebedee Quux\n"  # an invented name: the identity list of QA508's case
+
+
+@pytest.fixture(autouse=True)
+def _identity_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An identity list outside the repository, and no real config folder of the machine."""
+    home = tmp_path / "home-config"
+    home.mkdir()
+    (home / "identity.txt").write_text(LISTED_NAMES)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
+    monkeypatch.setenv("QA_IDENTITY_LIST", str(home / "identity.txt"))
+    return home / "identity.txt"
 
 
 def _lay_out(tmp_path: Path, case: Path | None) -> tuple[Path, dict]:
@@ -66,6 +78,8 @@ def test_invalid_case(tmp_path: Path, run, case: Path) -> None:
     hits = [d for d in found if d["code"] == expect["code"]]
     assert hits, f"expected {expect['code']}, got {[(d['code'], d['message']) for d in found]}"
     assert any(d["path"] == expect["file"] and d["line"] == expect["line"] for d in hits), hits
+    if "column" in expect:
+        assert any(d["line"] == expect["line"] and d["column"] == expect["column"] for d in hits)
     for d in found:
         assert d["message"] and d["line"] >= 1 and d["column"] >= 1
     codes = {d["code"] for d in found}

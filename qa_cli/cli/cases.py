@@ -69,8 +69,13 @@ def import_(
     for note in result.notes:
         console.print(f"[yellow]note[/]     {note}")
     if result.unknown_workers:
-        names = ", ".join(f"{n} ({c})" for n, c in sorted(result.unknown_workers.items()))
-        console.print(f"[yellow]workers not in qa.yaml[/]: {names}", markup=True)
+        from ..masking import masked
+
+        names = "; ".join(
+            f"{masked(n, 'name')} ({c} case(s))" for n, c in sorted(result.unknown_workers.items())
+        )
+        console.print("[yellow]workers not in qa.yaml[/]: ", markup=True, end="")
+        console.print(names, markup=False)
     counts = ", ".join(f"{n} {CATEGORY_NAMES[c]}" for c, n in sorted(result.by_category.items()))
     try:
         inside = export.resolve().is_relative_to(root.resolve())

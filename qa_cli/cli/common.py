@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from ..errors import QAError
+from ..masking import masked
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -64,7 +65,7 @@ def parse_date_option(value: str | None, name: str = "--as-of") -> Any:
             day = dt.date.fromisoformat(value.strip())
         except ValueError:
             raise QAError(
-                f"{name} {value[:20]!r} is not a date", "write it as YYYY-MM-DD, e.g. 2026-11-30"
+                f"{name}: {masked(value)} is not a date", "write it as YYYY-MM-DD, e.g. 2026-11-30"
             ) from None
     assert day is not None
     if not DATE_MIN <= day <= DATE_MAX:
@@ -82,10 +83,12 @@ def parse_month_option(value: str | None, name: str = "--month") -> str:
 def report_error(message: str, hint: str | None = None) -> None:
     from rich.markup import escape
 
+    from ..masking import scrub  # the masking policy's safety net for every error message
+
     # Messages may quote user input: escape it so `[...]` is shown, never read as markup.
-    err_console.print(f"[bold red]error:[/] {escape(message)}", markup=True)
+    err_console.print(f"[bold red]error:[/] {escape(scrub(message) or '')}", markup=True)
     if hint:
-        err_console.print(f"  [bold]how to fix:[/] {escape(hint)}", markup=True)
+        err_console.print(f"  [bold]how to fix:[/] {escape(scrub(hint) or '')}", markup=True)
 
 
 def _written_since(mark: int) -> list[str]:

@@ -10,6 +10,7 @@ from typing import Any
 import typer
 
 from ..errors import QAError
+from ..masking import masked
 from .common import AsOfOption, RepoOption, console, handle_errors, parse_date_option, repo_root
 
 
@@ -189,12 +190,12 @@ def due(
     agencies = {a.id for a in loaded.config.agencies}
     if person is not None and person not in staff and person not in agencies:
         raise QAError(
-            f"--person {person!r} is not a staff or agency id in qa.yaml",
+            f"--person: {masked(person)} is not a staff or agency id in qa.yaml",
             "give an id as listed under staff: (or agencies:) in qa.yaml",
         )
     if team is not None and team not in loaded.config.team_by_id():
         raise QAError(
-            f"--team {team!r} is not a team id in qa.yaml",
+            f"--team: {masked(team)} is not a team id in qa.yaml",
             "known teams: " + ", ".join(t.id for t in loaded.config.teams),
         )
     horizon = within

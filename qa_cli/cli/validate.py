@@ -110,7 +110,10 @@ def validate(
     if paths and changed_since is not None:
         raise QAError("give either files or --changed-since, not both", None)
     loaded, note = _load(paths, repo, changed_since)
-    report = validate_repository(loaded)
+    from ..validation.privacy_rules import selected_case_lists
+
+    lists = selected_case_lists(loaded.root, [p.resolve() for p in paths]) if paths else None
+    report = validate_repository(loaded, lists)
     chosen = _chosen_format(fmt)
     if note:
         (console if chosen == "text" else err_console).print(note, markup=False)

@@ -9,6 +9,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import QAError
+from ..masking import masked
 from ..models.multi_agency import AgencyReturn, MultiAgencyScope
 from ..models.tool import Tool
 from ..repository import LoadedFile, Repository
@@ -94,7 +95,7 @@ def _by_spec(repo: Repository, spec: str, cwd: Path) -> list[LoadedFile]:
         if found:
             return found
     raise QAError(
-        f"no audit return or agency return found for {spec!r}",
+        f"no audit return or agency return found for {masked(spec)}",
         "give a return's path (audits/YYYY-MM/C-XXXXXXXX--tool.yaml) or a case code",
     )
 
@@ -114,7 +115,7 @@ def _audit_returns(repo: Repository, audit_id: str) -> list[LoadedFile]:
     if not scopes:
         known = sorted(str(getattr(s.model, "id", "")) for s in repo.of_kind("qa/multi-agency"))
         raise QAError(
-            f"no multi-agency audit {audit_id!r} in multi-agency/",
+            f"no multi-agency audit {masked(audit_id)} in multi-agency/",
             "audits: " + (", ".join(known) or "none yet"),
         )
     folder = str(PurePosixPath(scopes[0].rel).parent) + "/returns/"

@@ -9,6 +9,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
 from pydantic_core import PydanticCustomError
 
+from ..masking import masked, shown_date
+
 GRADES: tuple[str, ...] = ("outstanding", "good", "requires_improvement", "inadequate")
 GRADE_NAMES = {
     "outstanding": "Outstanding",
@@ -54,7 +56,7 @@ def parse_iso_date(value: Any) -> dt.date:
         raise PydanticCustomError(
             "qa_date_type",
             "expected a date written as YYYY-MM-DD, found {found}",
-            {"found": repr(value)},
+            {"found": masked(value)},
         )
     text = value.strip()
     m = _ISO.match(text)
@@ -72,16 +74,18 @@ def parse_iso_date(value: Any) -> dt.date:
         raise PydanticCustomError(
             "qa_date_ambiguous",
             "{value} is ambiguous: UK and US orders differ (1 February or January 2?)",
-            {"value": text},
+            {"value": masked(text, "date")},
         )
     if len(text) > 10 and _ISO.match(text[:10]):
         raise PydanticCustomError(
             "qa_date_format",
             "{value} has a time as well; only the date is wanted",
-            {"value": text},
+            {"value": shown_date(text[:10], "date")},
         )
     raise PydanticCustomError(
-        "qa_date_format", "{value} is not a date written as YYYY-MM-DD", {"value": text}
+        "qa_date_format",
+        "{value} is not a date written as YYYY-MM-DD",
+        {"value": masked(text)},
     )
 
 
@@ -102,7 +106,7 @@ def parse_month(value: Any) -> str:
                 )
             return value.strip()
     raise PydanticCustomError(
-        "qa_month", "expected a month written as YYYY-MM, found {found}", {"found": repr(value)}
+        "qa_month", "expected a month written as YYYY-MM, found {found}", {"found": masked(value)}
     )
 
 
@@ -111,7 +115,7 @@ def _strict_text(value: Any) -> Any:
         raise PydanticCustomError(
             "qa_text_type",
             "expected text, found {found}",
-            {"found": "nothing" if value is None else repr(value)},
+            {"found": masked(value)},
         )
     return value
 

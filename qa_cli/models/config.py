@@ -197,6 +197,26 @@ class ReportSettings(QAModel):
     min_returns_to_compare: StrictInt = Field(10, ge=1, le=1000)
 
 
+PrivacyCode = Literal["QA501", "QA502", "QA503", "QA504", "QA505", "QA506", "QA507", "QA508"]
+
+
+class PrivacySettings(QAModel):
+    """Personal-data detection and redaction (docs/data-protection.md)."""
+
+    # Personal-data rules lowered from an error to a warning (e.g. [QA503]); `qa validate`
+    # says so in its summary. Every other personal-data rule fails the run.
+    warnings: list[PrivacyCode] = Field(default_factory=list)
+    # Regular expressions matching the case-management system's IDs, e.g. '\bLCS-?\d{6,8}\b'.
+    case_id_patterns: list[Text] = Field(default_factory=list)
+    # A file of names (one per line) of children and family members, kept outside the
+    # repository, for the name check; default: identity-list.txt beside the case-code key.
+    identity_list: Text | None = None
+    # E-mail domains of the organisation's staff, allowed in qa.yaml and returns.
+    work_email_domains: list[Text] = Field(default_factory=list)
+    # Redacted reports write "fewer than N" for every count below this.
+    small_numbers: StrictInt = Field(5, ge=1, le=100)
+
+
 class Config(QAModel):
     schema_: Literal["qa/config@1"] = Field(alias="schema")
     organisation: Text
@@ -212,6 +232,7 @@ class Config(QAModel):
     case_list: CaseListSettings = Field(default_factory=CaseListSettings)
     toolkit: ToolkitSettings = Field(default_factory=ToolkitSettings)
     reports: ReportSettings = Field(default_factory=ReportSettings)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
 
     model_config = QAModel.model_config | {"populate_by_name": True}
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..due import KIND_NAMES, KINDS, DueItem
 from ..errors import QAError
+from ..masking import masked
 from ..models.common import GRADE_NAMES
 from ..repository import Repository
 from .collate import AuditRec
@@ -158,7 +159,7 @@ def parse_half(value: str) -> tuple[str, str, str]:
     m = re.match(r"^(\d{4})-H([12])$", value or "")
     if not m:
         raise QAError(
-            f"--half {value!r} is not a half-year",
+            f"--half: {masked(value)} is not a half-year",
             "write it as YYYY-H1 (January to June) or YYYY-H2 (July to December), e.g. 2026-H2",
         )
     y, h = m[1], int(m[2])

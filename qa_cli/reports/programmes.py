@@ -10,6 +10,7 @@ from typing import Any
 
 from ..calendar import add_working_days
 from ..errors import QAError
+from ..masking import masked
 from ..models.common import GRADE_NAMES, GRADES
 from ..models.complaint import Complaint
 from ..models.multi_agency import AgencyReturn, MultiAgencyFindings, MultiAgencyScope
@@ -43,7 +44,7 @@ def build_multi_agency(repo: Repository, audit_id: str, today: dt.date) -> Repor
     scopes = {m.id: (f.rel, m) for f, m in repo.entries(MultiAgencyScope)}
     if audit_id not in scopes:
         raise QAError(
-            f"there is no multi-agency audit {audit_id!r} (no multi-agency/{audit_id}/scope.yaml)",
+            f"there is no multi-agency audit {masked(audit_id)} in multi-agency/",
             "multi-agency audits in this repository: " + (", ".join(sorted(scopes)) or "none yet"),
         )
     rel, scope = scopes[audit_id]

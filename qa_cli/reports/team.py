@@ -7,6 +7,7 @@ import difflib
 
 from ..due import due_items, select
 from ..errors import QAError
+from ..masking import masked
 from ..models.common import GRADE_NAMES, GRADES
 from ..models.complaint import Complaint
 from ..models.crib_sheet import CribSheet
@@ -40,7 +41,7 @@ def build_team(repo: Repository, team_id: str, half: str, today: dt.date) -> Rep
     if team_id not in teams:
         close = difflib.get_close_matches(team_id, list(teams), n=1)
         raise QAError(
-            f"there is no team {team_id!r} in qa.yaml",
+            f"there is no team {masked(team_id)} in qa.yaml",
             (f"did you mean --team {close[0]}? " if close else "")
             + "teams: "
             + ", ".join(sorted(teams)),

@@ -7,6 +7,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from ..errors import QAError
+from ..masking import masked
 from ..models.common import GRADE_NAMES, GRADES
 from ..models.themed import ThemedScope
 from ..repository import Repository
@@ -41,7 +42,7 @@ def _scope(repo: Repository, theme: str, month: str) -> tuple[str, ThemedScope]:
             return rel, s
     known = ", ".join(f"--theme {s.theme} --month {s.month}" for _, s in scopes) or "none yet"  # type: ignore[union-attr]
     raise QAError(
-        f"there is no themed audit of {theme!r} in {month} (no themed/{month}-{theme}/scope.yaml)",
+        f"there is no themed audit of {masked(theme)} in {month} (no scope.yaml in themed/)",
         f"themed audits in this repository: {known}",
     )
 

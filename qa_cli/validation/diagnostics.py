@@ -18,6 +18,14 @@ class Diagnostic:
     message: str
     hint: str | None = None
 
+    def __post_init__(self) -> None:
+        # The safety net of the masking policy: whoever wrote the message, a value the
+        # personal-data detectors recognise never reaches a terminal, a CI log or an annotation.
+        from ..masking import scrub
+
+        object.__setattr__(self, "message", scrub(self.message) or "")
+        object.__setattr__(self, "hint", scrub(self.hint))
+
     def as_dict(self) -> dict[str, object]:
         return {
             "path": self.path,
@@ -40,6 +48,8 @@ class ValidationReport:
     # `# qa: disable=` comment silenced (counted in the summary, kept in SARIF).
     checked: list[str] = field(default_factory=list)
     suppressed: list[Diagnostic] = field(default_factory=list)
+    # Lines for the summary, e.g. a personal-data rule that qa.yaml lowers to a warning.
+    notes: list[str] = field(default_factory=list)
 
     def add(self, diagnostic: Diagnostic) -> None:
         self.diagnostics.append(diagnostic)

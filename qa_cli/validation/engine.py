@@ -12,7 +12,7 @@ from .ci_rules import check_ci_files
 from .crossfile import check_cross_file
 from .diagnostics import ValidationReport
 from .editor_rules import check_modelines, check_schemas
-from .privacy_rules import check_privacy
+from .privacy_rules import check_privacy, lowered_notes, selected_case_lists
 from .returns import check_returns
 from .salvage import salvage
 from .schema import schema_diagnostics
@@ -21,10 +21,25 @@ from .tool_history import check_tool_history
 from .tools import check_config, check_tools
 
 
-def validate_repository(repo: Repository) -> ValidationReport:
-    """All diagnostics for the repository's selected files (cross-file rules see every file)."""
+def validate_repository(
+    repo: Repository, case_lists: Iterable[Path] | None = None
+) -> ValidationReport:
+    """All diagnostics for the repository's selected files (cross-file rules see every file).
+
+    ``case_lists``: the ``cases/*.csv`` to check; by default all of them when every file is
+    selected, none otherwise.
+    """
+    if case_lists is None:
+        everything = len(repo.selected) == len(repo.files)
+        case_lists = selected_case_lists(repo.root, None) if everything else []
+    case_lists = list(case_lists)
     selected = repo.selected
-    report = ValidationReport(files_checked=len(selected), checked=[lf.rel for lf in selected])
+    report = ValidationReport(
+        files_checked=len(selected) + len(case_lists),
+        checked=[lf.rel for lf in selected]
+        + [p.relative_to(repo.root).as_posix() for p in case_lists],
+    )
+    report.notes += lowered_notes(repo.config_or_none)
     for lf in selected:
         for d in schema_diagnostics(lf):
             report.add(d)
@@ -42,7 +57,7 @@ def validate_repository(repo: Repository) -> ValidationReport:
         report.add(d)
     for d in check_cross_file(repo, selected):
         report.add(d)
-    for d in check_privacy(selected):
+    for d in check_privacy(repo, case_lists):
         report.add(d)
     for d in check_tool_history(repo, selected) + check_ci_files(repo, selected):
         report.add(d)
@@ -71,5 +86,6 @@ def _salvage(lf: LoadedFile) -> None:
 def validate(
     root: Path, paths: Iterable[Path] | None = None
 ) -> tuple[Repository, ValidationReport]:
+    paths = list(paths) if paths is not None else None
     repo = Repository.load(root, paths)
-    return repo, validate_repository(repo)
+    return repo, validate_repository(repo, selected_case_lists(repo.root, paths))

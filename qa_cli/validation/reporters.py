@@ -14,6 +14,7 @@ from .sarif import as_sarif
 def summary(report: ValidationReport) -> str:
     e, w, n = len(report.errors), len(report.warnings), report.files_checked
     checked = f"{n} file{'s' * (n != 1)} checked"
+    notes = "".join(f"\nnote: {note}" for note in report.notes)
     if not e and not w:
         text = f"{checked}: no problems found."
     else:
@@ -21,7 +22,7 @@ def summary(report: ValidationReport) -> str:
     n = len(report.suppressed)
     if n:
         text += f" {n} finding{'s' * (n != 1)} silenced by `# qa: disable=` comments."
-    return text
+    return text + notes
 
 
 def text_lines(d: Diagnostic) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic_core import PydanticCustomError
 
 from ..layout import FILE_KINDS, RETURN_MODELS
+from ..masking import masked, shown, shown_key
 from ..models.audit import AuditReturn
 from ..models.common import GRADES, parse_iso_date, parse_tool_ref
 from ..models.multi_agency import AgencyReturn
@@ -119,7 +120,7 @@ def _unknown_tool(repo: Repository, lf: LoadedFile, ref: str) -> Diagnostic:
     ids = sorted({t.id for t in repo.tools.values()})
     close = difflib.get_close_matches(tool_id, ids, n=1)
     hint = f"did you mean `{close[0]}`?" if close else "tools available: " + ", ".join(ids)
-    return at(lf, "QA301", ["tool"], f"tool `{tool_id}` is not in audit_tools/", hint)
+    return at(lf, "QA301", ["tool"], f"the tool {masked(tool_id)} is not in audit_tools/", hint)
 
 
 def _check_answers(lf: LoadedFile, tool: Tool, staff_ids: set[str] | None) -> list[Diagnostic]:
@@ -143,7 +144,7 @@ def _check_answers(lf: LoadedFile, tool: Tool, staff_ids: set[str] | None) -> li
                     lf,
                     "QA302",
                     ["answers", key],
-                    f"`{key}` is not a question of {tool.ref}",
+                    f"{shown_key(key)} is not a question of {tool.ref}",
                     hint,
                     key=True,
                 )
@@ -324,7 +325,7 @@ def _type_problem(
         s = suggest(value, allowed) if isinstance(value, str) else None
         hint = f"did you mean `{s}`?" if s else "answer one of: " + ", ".join(allowed)
         what = "a grade" if q.type == "grade" else "an answer to this question"
-        return ("QA303", f"`{qid}`: `{value}` is not {what}", hint)
+        return ("QA303", f"`{qid}`: {shown(value, allowed)} is not {what}", hint)
     if q.type == "choice":
         opts = q.options or []
         if isinstance(value, str) and value in opts:
@@ -332,7 +333,7 @@ def _type_problem(
         s = suggest(value, opts) if isinstance(value, str) else None
         return (
             "QA303",
-            f"`{qid}`: `{value}` is not one of the options",
+            f"`{qid}`: {shown(value, opts)} is not one of the options",
             f"did you mean `{s}`?" if s else "options: " + ", ".join(opts),
         )
     if q.type == "multi_choice":
@@ -349,7 +350,7 @@ def _type_problem(
                 s = suggest(item, opts) if isinstance(item, str) else None
                 return (
                     "QA303",
-                    f"`{qid}`: `{item}` is not one of the options",
+                    f"`{qid}`: {shown(item, opts)} is not one of the options",
                     f"did you mean `{s}`?" if s else "options: " + ", ".join(opts),
                 )
         return None
@@ -365,7 +366,7 @@ def _type_problem(
         if isinstance(value, int | float):
             return (
                 "QA303",
-                f"`{qid}`: expected text, found the number {value}",
+                f"`{qid}`: expected text, found {masked(value)}",
                 "put quotes around it if you meant the text",
             )
         return (
@@ -384,7 +385,7 @@ def _type_problem(
             return None
         return (
             "QA303",
-            f"`{qid}`: `{value}` is not a number",
+            f"`{qid}`: {masked(value)} is not a number",
             "write digits only, e.g. 150 or 150.50 (no £ sign)",
         )
     if q.type == "staff":
@@ -394,7 +395,7 @@ def _type_problem(
             close = difflib.get_close_matches(value, sorted(staff_ids), n=1)
             return (
                 "QA401",
-                f"`{qid}`: `{value}` is not a staff id in qa.yaml",
+                f"`{qid}`: {masked(value, 'value')} is not a staff id in qa.yaml",
                 f"did you mean `{close[0]}`?" if close else "add the person to `staff:` in qa.yaml",
             )
         return None
@@ -424,7 +425,7 @@ def _check_check(lf: LoadedFile, q: Question, value: Any, loc: list[str | int]) 
                     lf,
                     "QA303",
                     [*loc, who],
-                    f"`{q.id}.{who}`: `{v}` is not yes, no or na",
+                    f"`{q.id}.{who}`: {shown(v, ('yes', 'no', 'na'))} is not yes, no or na",
                     f"did you mean `{s}`?" if s else "write yes, no or na",
                 )
             )

@@ -6,6 +6,7 @@ import difflib
 import re
 from typing import Any
 
+from ..masking import mask_quoted, masked, shown, shown_key
 from ..models import KINDS
 from ..repository import LoadedFile
 from .diagnostics import Diagnostic
@@ -19,6 +20,10 @@ _DISPLAY_GRADES = {
     "ri": "requires_improvement",
     "inadequate": "inadequate",
 }
+
+
+# Words a parser message may quote that identify no one.
+_KNOWN_WORDS = frozenset({"schema", "answers", "actions", "#", "&", "*", "-", ":", "\t"})
 
 
 def diag(
@@ -139,11 +144,13 @@ def schema_diagnostics(lf: LoadedFile) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     if lf.problem is not None:
         p = lf.problem
-        out.append(diag(lf, p.code, p.line, p.column, p.message, p.hint))
+        # The parser's messages quote keys and lines of the file: mask them (issue 10).
+        message = mask_quoted(p.message, _KNOWN_WORDS)
+        out.append(diag(lf, p.code, p.line, p.column, message, p.hint))
         return out
     if lf.schema_problem is not None:
         sp = lf.schema_problem
-        out.append(at(lf, sp.code, sp.loc, sp.message, sp.hint))
+        out.append(at(lf, sp.code, sp.loc, mask_quoted(sp.message, _KNOWN_WORDS), sp.hint))
         return out
     for err in lf.errors:
         out.append(_from_pydantic(lf, err))
@@ -166,7 +173,12 @@ def _from_pydantic(lf: LoadedFile, err: dict[str, Any]) -> Diagnostic:
         )
         inside = f" (in {_path_text(loc[:-1])})" if len(loc) > 1 else ""
         return at(
-            lf, "QA101", loc, f"`{name}` is not a key this file can have{inside}", hint, key=True
+            lf,
+            "QA101",
+            loc,
+            f"{shown_key(name, allowed)} is not a key this file can have{inside}",
+            hint,
+            key=True,
         )
     if etype == "missing":
         name = str(loc[-1]) if loc else "?"
@@ -211,8 +223,8 @@ def _from_pydantic(lf: LoadedFile, err: dict[str, Any]) -> Diagnostic:
             hint = (_quote_hint(value) or "") + "; allowed: " + ", ".join(expected)
         else:
             hint = "allowed values: " + ", ".join(expected)
-        shown = "nothing" if value is None else f"`{value}`"
-        return at(lf, "QA106", loc, f"{where}: {shown} is not one of the allowed values", hint)
+        what = shown(value, expected)
+        return at(lf, "QA106", loc, f"{where}: {what} is not one of the allowed values", hint)
     if etype == "string_pattern_mismatch":
         pattern = err.get("ctx", {}).get("pattern", "")
         hint = "use lower-case letters, digits and hyphens, e.g. `sw-jsmith`"
@@ -222,7 +234,7 @@ def _from_pydantic(lf: LoadedFile, err: dict[str, Any]) -> Diagnostic:
             hint = "a tool is named <id>@<version>, e.g. single-agency-safeguarding@1"
         elif "A-Za-z" in pattern:
             hint = "use letters, digits, dots, hyphens or underscores, e.g. A1"
-        return at(lf, "QA107", loc, f"{where}: `{value}` is not in the expected form", hint)
+        return at(lf, "QA107", loc, f"{where}: {masked(value)} is not in the expected form", hint)
     if etype in ("qa_text_type", "string_type"):
         return at(
             lf, "QA103", loc, f"{where}: expected text, found {_shown(value)}", _quote_hint(value)
@@ -269,7 +281,4 @@ def _shown(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    if isinstance(value, bool):
-        return str(value).lower()
-    text = repr(value)
-    return text if len(text) < 60 else text[:57] + "..."
+    return masked(value)

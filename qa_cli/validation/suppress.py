@@ -11,6 +11,9 @@ from collections.abc import Iterable
 
 from .diagnostics import Diagnostic
 
+# Personal data is never silenced by a comment in the file that holds it: it must be removed
+# (qa.yaml privacy.warnings, an IG decision recorded in one place, can lower a rule).
+_NEVER_SILENCED = ("QA5",)
 _DIRECTIVE = re.compile(r"#\s*qa:\s*disable=([A-Za-z0-9, ]+)")
 
 
@@ -36,5 +39,6 @@ def split_suppressed(
             continue
         file_lines = lines.setdefault(d.path, text.splitlines())
         line = file_lines[d.line - 1] if 0 < d.line <= len(file_lines) else ""
-        (suppressed if d.code in disabled_codes(line) else kept).append(d)
+        silenced = d.code in disabled_codes(line) and not d.code.startswith(_NEVER_SILENCED)
+        (suppressed if silenced else kept).append(d)
     return kept, suppressed

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from ..masking import masked
 from ..models.config import Config
 from ..models.tool import CLOSED_ANSWERS, Question, Tool
 from ..repository import LoadedFile, Repository
@@ -93,7 +94,7 @@ def check_tool(lf: LoadedFile, tool: Tool, toolkit: dict[str, Tool]) -> list[Dia
                                         lf,
                                         "QA201",
                                         [*loc, "applies_if", "answer"],
-                                        f"`{base.id}` cannot be answered `{a}`",
+                                        f"`{base.id}` cannot be answered {masked(a)}",
                                         "possible answers: " + ", ".join(possible),
                                     )
                                 )
@@ -106,7 +107,7 @@ def check_tool(lf: LoadedFile, tool: Tool, toolkit: dict[str, Tool]) -> list[Dia
                                 lf,
                                 "QA202",
                                 [*loc, "comment_required_if"],
-                                f"`{q.id}` cannot be answered `{a}`",
+                                f"`{q.id}` cannot be answered {masked(a)}",
                                 "possible answers: " + ", ".join(possible),
                             )
                         )
@@ -236,4 +237,4 @@ def _unknown(
 
     close = difflib.get_close_matches(value, sorted(known), n=1)
     hint = f"did you mean `{close[0]}`?" if close else f"add it to qa.yaml, or check the {what}"
-    return at(lf, code, loc, f"`{value}` is not a {what} in qa.yaml", hint)
+    return at(lf, code, loc, f"{masked(value)} is not a {what} in qa.yaml", hint)

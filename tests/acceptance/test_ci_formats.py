@@ -108,6 +108,8 @@ def warning_only(demo_repo: Path) -> Path:
         "comment: Strategy meeting held at the office near SW1A 1AA.",
     )
     path.write_text(text)
+    config = demo_repo / "qa.yaml"  # personal data is an error unless qa.yaml lowers it
+    config.write_text(config.read_text() + "privacy:\n  warnings: [QA503]\n")
     return demo_repo
 
 

@@ -33,7 +33,8 @@ def sub(rel: str, old: str, new: str) -> str:
 CASES: list[dict] = []
 
 
-def case(name, code, files, *, file=None, line=None, remove=(), strict=False, also=()):
+def case(name, code, files, *, file=None, line=None, remove=(), strict=False, also=(), at=None):
+    """``at``: the text the finding must point at, on the marked line (gives the column)."""
     CASES.append(
         dict(
             name=name,
@@ -44,6 +45,7 @@ def case(name, code, files, *, file=None, line=None, remove=(), strict=False, al
             remove=list(remove),
             strict=strict,
             also=list(also),
+            at=at,
         )
     )
 
@@ -395,6 +397,10 @@ case(
         )
     },
 )
+# Personal data (QA5xx): errors by default, each at its own line and column, in a value,
+# a comment, a key or a line of a block scalar. Every value is synthetic: 999 000 0018 is
+# an NHS number of the 999 test range, QQ 12 34 56 C is HMRC's example NI number, phone
+# numbers are Ofcom's drama ranges, ZZ postcodes do not exist, names are invented.
 case(
     "QA501-nhs-number",
     "QA501",
@@ -405,6 +411,7 @@ case(
             "strengths: Timely strategy meeting for 999 000 0018.  #<-",
         )
     },
+    at="999 000 0018",
 )
 case(
     "QA502-date-of-birth",
@@ -412,21 +419,74 @@ case(
     {
         A: sub(
             A,
-            "strengths: Timely strategy meeting.",
-            "strengths: Child's DOB 03/04/2015 checked.  #<-",
+            "areas_for_improvement: |\n  The child was not seen alone.",
+            "areas_for_improvement: |\n  The child was not seen alone.\n"
+            "  Child born on the 3rd of April 2015.  #<-",
         )
     },
-    strict=True,
+    at="born on",
 )
 case(
     "QA503-postcode",
     "QA503",
     {
         A: sub(
-            A, "strengths: Timely strategy meeting.", "strengths: Visit at ZZ1 1ZZ went well.  #<-"
+            A, "strengths: Timely strategy meeting.", "strengths: Visit at zz1 1zz went well.  #<-"
         )
     },
-    strict=True,
+    at="zz1 1zz",
+)
+case(
+    "QA504-ni-number",
+    "QA504",
+    {A: sub(A, "# Single-agency audit, September 2026.", "# NI QQ 12 34 56 C  #<-")},
+    at="QQ 12",
+)
+case(
+    "QA505-phone-number",
+    "QA505",
+    {A: sub(A, "  plan-type: cp-plan", "  plan-type: cp-plan  # mum on 07700 900123  #<-")},
+    at="07700",
+)
+case(
+    "QA506-email-address",
+    "QA506",
+    {A: sub(A, "strengths:", "zeb.quux@example.com:  #<-")},
+    also=["QA101"],
+    at="zeb.quux",
+)
+case(
+    "QA507-case-management-id",
+    "QA507",
+    {
+        CONFIG: base(CONFIG) + "privacy:\n  case_id_patterns: ['\\bZCM-?\\d{6}\\b']\n",
+        A: sub(A, "strengths: Timely strategy meeting.", "strengths: Meeting for ZCM-004271.  #<-"),
+    },
+    at="ZCM-",
+)
+case(
+    "QA508-listed-name",
+    "QA508",
+    {
+        A: sub(
+            A,
+            "    comment: Seen with the mother on both visits.",
+            "    comment: Seen with Zebedee Quux on both visits.  #<-",
+        )
+    },
+    at="Zebedee",
+)
+case(
+    "QA509-case-list-column",
+    "QA509",
+    {
+        "cases/2026-09-28.csv": "case,team,worker,category,start_date,age_band,child_name\n"
+        "C-7F3K2Q9M,child-protection,sw-afield,CP,2026-03,5-9,Zebedee Quux\n"
+    },
+    file="cases/2026-09-28.csv",
+    line=1,
+    also=["QA508"],
+    at="child_name",
 )
 
 case(
@@ -522,6 +582,10 @@ def main() -> None:
             expect.append("remove: [" + ", ".join(c["remove"]) + "]")
         if c["strict"]:
             expect.append("strict: true")
+        if c["at"]:
+            text = c["files"][marked_file]
+            marked = text.split("\n")[marked_line - 1]
+            expect.append(f"column: {marked.index(c['at']) + 1}")
         if c["also"]:
             expect.append("also: [" + ", ".join(c["also"]) + "]")
         (folder / "expect.yaml").write_text("\n".join(expect) + "\n")
