@@ -7,6 +7,8 @@ check that counts. They run when the repository has a schemas/ folder (made by `
 
 from __future__ import annotations
 
+import re
+
 from ..editor import SCHEMAS_DIR, expected_modeline, schema_files
 from ..repository import LoadedFile, Repository
 from .diagnostics import Diagnostic
@@ -50,8 +52,15 @@ def check_modelines(selected: list[LoadedFile]) -> list[Diagnostic]:
                     "QA702",
                     "warning",
                     "the first line points the editor at the wrong schema "
-                    f"(`{have.split('=', 1)[1]}`)",
+                    f"({_schema_shown(have.split('=', 1)[1])})",
                     f"change the first line to `{want}`",
                 )
             )
     return out
+
+
+def _schema_shown(path: str) -> str:
+    """The schema path of the first line, masked when it is more than a path (issue 10)."""
+    from ..masking import masked
+
+    return f"`{path}`" if re.fullmatch(r"[\w./@-]+", path) else masked(path, "line")
