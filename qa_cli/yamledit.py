@@ -436,7 +436,22 @@ def _inline(value: Any, flow: bool = False) -> str | None:
         return "[" + ", ".join(str(_inline(v, True)) for v in value) + "]"
     if isinstance(value, str) and not flow and _block_text_ok(value):
         return None
+    if isinstance(value, str) and any(_needs_escape(ch) for ch in value):
+        return "".join(_escape(ch) for ch in json.dumps(value, ensure_ascii=False))
     return format_scalar(value)
+
+
+def _needs_escape(ch: str) -> bool:
+    # YAML reads NEL and the Unicode line separators as line breaks even inside quotes, and
+    # refuses some characters outright: write those as escapes so the text reads back exactly
+    return ch not in "\n\t" and (not ch.isprintable() or ch in "\x85\u2028\u2029")
+
+
+def _escape(ch: str) -> str:
+    if not _needs_escape(ch):
+        return ch
+    code = ord(ch)
+    return f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}"
 
 
 def _render(value: Any, indent: int) -> tuple[str, list[str]]:

@@ -116,3 +116,36 @@ def test_no_change_leaves_the_text_identical_and_crlf_bom_are_kept() -> None:
 def test_a_missing_parent_is_refused() -> None:
     with pytest.raises(yamledit.YamlEditError):
         _set(BLANK, Edit(("nothing", "here"), 1))
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    answer=_TEXT,
+    comment=st.one_of(st.none(), _TEXT),
+    strengths=st.lists(_TEXT, min_size=1, max_size=4).map("\n".join),
+)
+def test_any_text_from_a_form_reads_back_exactly(
+    answer: str, comment: str | None, strengths: str
+) -> None:
+    """Whatever a person types (quotes, colons, #, newlines, leading spaces) comes back as typed,
+    and the lines of the file that were not edited stay."""
+    value = {"answer": answer, "comment": comment} if comment is not None else answer
+    edits = [
+        Edit(
+            ("answers",),
+            {"q-one": value, "q-two": "yes", "q-three": {"answer": "no", "comment": "Old reason."}},
+        ),
+        Edit(("strengths",), strengths),
+    ]
+    out = _set(BLANK, *edits)
+    data = yamlio.load_text(out)
+    assert data["answers"]["q-one"] == value and data["strengths"] == strengths
+    for line in BLANK.splitlines():
+        if line.lstrip().startswith("#") or line.startswith(("schema:", "  q-two", "actions:")):
+            assert line in out.splitlines(), line
