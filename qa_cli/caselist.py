@@ -923,6 +923,14 @@ def read_case_list(path: Path, rel: str) -> tuple[list[CaseRow], str]:
         )
     raw = path.read_bytes()
     sha = hashlib.sha256(raw).hexdigest()
+    from .limits import encoding_problem
+
+    odd = encoding_problem(raw)
+    if odd is not None:
+        raise QAError(
+            f"{rel}:{odd.line}: {odd.message}",
+            "case lists are UTF-8 text written by `qa cases import`; import the export again",
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

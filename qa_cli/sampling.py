@@ -571,7 +571,9 @@ def _recorded_case_list(repo: Repository, rel: str, s: Sample) -> tuple[list[Cas
 
     if s.case_list is None:
         raise QAError(f"{rel} records no case list", "it cannot be re-drawn", exit_code=1)
-    path = repo.root / s.case_list
+    from .pathguard import inside
+
+    path = inside(repo.root, s.case_list, f"{rel}: case_list")
     if not path.is_file():
         raise QAError(
             f"{rel} was drawn from {s.case_list}, which is not in the repository",
@@ -680,7 +682,13 @@ def add_to_sample(repo: Repository, month: str, programme: str, today: dt.date) 
             "create a missing agency return with `qa new multi-agency ...`",
         )
     lf, s = _recorded(repo, month, programme)
-    rows, _ = read_case_list(repo.root / s.case_list, s.case_list) if s.case_list else ([], "")
+    from .pathguard import inside
+
+    rows, _ = (
+        read_case_list(inside(repo.root, s.case_list, "case_list"), s.case_list)
+        if s.case_list
+        else ([], "")
+    )
     by_case = {r.case: r for r in rows}
     rules_rec = (
         DrawRules.from_record(programme, month, s.rules)

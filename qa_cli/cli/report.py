@@ -42,10 +42,18 @@ PasswordOption = typer.Option(
 def _password(path: Path | None) -> str | None:
     if path is None:
         return None
+    from ..limits import encoding_problem
     from ..pathguard import input_file
 
+    raw = input_file(path, "--password-file", 64_000)
+    odd = encoding_problem(raw)
+    if odd is not None:
+        raise QAError(
+            f"the password file {path}: {odd.message}",
+            "save it as plain UTF-8 text with the password on the first line",
+        )
     try:
-        text = input_file(path, "--password-file", 64_000).decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise QAError(
             f"the password file {path} could not be read ({exc})",

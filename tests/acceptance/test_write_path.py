@@ -58,8 +58,18 @@ def test_moderate_keeps_bom_and_crlf_byte_for_byte(demo_repo: Path, run) -> None
 def test_moderate_force_replaces_only_the_block(demo_repo: Path, run) -> None:
     sample = demo_repo / "samples" / "2026-09.yaml"
     before = _windows(sample)
-    r = run("moderate", "--month", "2026-09", "--force", "--seed", "5", "--as-of", AS_OF, "--repo",
-            demo_repo)  # fmt: skip
+    r = run(
+        "moderate",
+        "--month",
+        "2026-09",
+        "--force",
+        "--seed",
+        "5",
+        "--as-of",
+        AS_OF,
+        "--repo",
+        demo_repo,
+    )
     assert r.exit_code == 0, r.output
     after = sample.read_bytes()
     assert after.startswith(BOM) and b"\n" not in after.replace(b"\r\n", b"")
@@ -107,8 +117,12 @@ def test_a_second_writer_is_told_busy(demo_repo: Path, run) -> None:
 
 
 def test_a_lock_left_by_a_killed_command_is_taken_over(demo_repo: Path, run) -> None:
-    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     lock = demo_repo / ".qa" / "lock"
     lock.parent.mkdir(exist_ok=True)
     lock.write_text(done.stdout)
@@ -159,8 +173,20 @@ def test_a_read_only_repository_is_a_clean_error(demo_repo: Path, run, tmp_path:
     with _mounted(ro, "--bind", str(demo_repo)):
         subprocess.run(["mount", "-o", "remount,bind,ro", str(ro)], check=True)
         before = snapshot(ro)
-        r = run("new", "practice-observation", "--worker", "sw-asmith", "--auditor", "qa-dlane",
-                "--date", "2026-11-20", "--as-of", AS_OF, "--repo", ro)  # fmt: skip
+        r = run(
+            "new",
+            "practice-observation",
+            "--worker",
+            "sw-asmith",
+            "--auditor",
+            "qa-dlane",
+            "--date",
+            "2026-11-20",
+            "--as-of",
+            AS_OF,
+            "--repo",
+            ro,
+        )
         assert r.exit_code == 2, r.output
         assert "read-only" in r.output and "Traceback" not in r.output
         assert "no file was changed" in r.output or "could not be" in r.output
@@ -204,10 +230,24 @@ def test_permission_denied_names_the_path(demo_repo: Path, tmp_path: Path) -> No
         before = snapshot(shared)
         qa = Path(sys.executable).parent / "qa"
         done = subprocess.run(
-            [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", str(qa),
-             "moderate", "--month", "2026-10", "--as-of", AS_OF, "--repo", str(shared / "repo")],
-            capture_output=True, text=True, env={**os.environ, "HOME": str(shared)},
-        )  # fmt: skip
+            [
+                setpriv,
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                str(qa),
+                "moderate",
+                "--month",
+                "2026-10",
+                "--as-of",
+                AS_OF,
+                "--repo",
+                str(shared / "repo"),
+            ],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "HOME": str(shared)},
+        )
         if "Permission denied" in done.stderr and "qa" not in done.stderr[:200]:
             pytest.skip("the installed qa is not readable by an unprivileged user")
         out = done.stdout + done.stderr
