@@ -24,6 +24,7 @@ worked out by the rules of ``qa.yaml`` (``due:``, class :class:`~qa_cli.models.c
 * ``observation``: a social worker observed fewer times this year than the rule asks.
 * ``crib_sheet``: a crib-sheet session not held.
 * ``multi_agency_review``: a 6 / 12-month review of a multi-agency action plan.
+* ``themed_audit``: the next themed audit, ``themed_every_months`` (2) after the last (§5.3.1).
 
 Items not yet due are included (``days_overdue <= 0``); callers choose the horizon.
 """
@@ -37,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from .calendar import add_working_days, due_after_months, month_end
+from .calendar import add_months, add_working_days, due_after_months, month_end
 from .layout import observations_folder
 from .models.common import BELOW_GOOD
 from .models.config import MANAGER_ROLES, QA_ROLES, Config, DueRules
@@ -60,6 +61,7 @@ KINDS: tuple[str, ...] = (
     "observation",
     "crib_sheet",
     "multi_agency_review",
+    "themed_audit",
 )
 KIND_NAMES = {
     "safeguarding_concern": "Safeguarding concern",
@@ -74,6 +76,7 @@ KIND_NAMES = {
     "observation": "Practice observation",
     "crib_sheet": "Crib sheet",
     "multi_agency_review": "Multi-agency plan review",
+    "themed_audit": "Themed audit",
 }
 
 
@@ -170,7 +173,7 @@ def _moderated(repo: Repository) -> set[str]:
     cases: set[str] = set()
     for sample in repo.samples.values():
         if sample.moderation is not None:
-            cases.update(sample.moderation.selected)
+            cases.update(sample.moderation.all_selected())
     return cases
 
 
@@ -536,6 +539,27 @@ def _multi_agency(b: _Builder, case_audits: dict[str, list[tuple[datetime.date, 
                 )
 
 
+def _themed_cadence(b: _Builder) -> None:
+    """The next themed audit, ``themed_every_months`` after the last one (§5.3.1: bi-monthly)."""
+    every = b.rules.themed_every_months
+    months = sorted(str(getattr(lf.model, "month", "")) for lf in b.repo.of_kind("qa/themed"))
+    if every <= 0 or not months:
+        return
+    last = months[-1]
+    start = datetime.date(int(last[:4]), int(last[5:7]), 1)
+    nxt = add_months(start, every).strftime("%Y-%m")
+    b.add(
+        "themed_audit",
+        b.qa_person,
+        None,
+        month_end(nxt),
+        "themed",
+        nxt,
+        f"Next themed audit, in {nxt} (every {every} months, §5.3.1; the last was {last}): "
+        "`qa new themed-<theme> --case C-... --month " + nxt + "`",
+    )
+
+
 def due_items(repo: Repository, today: datetime.date) -> list[DueItem]:
     """Every outstanding item of the repository as of ``today``, sorted.
 
@@ -549,6 +573,7 @@ def due_items(repo: Repository, today: datetime.date) -> list[DueItem]:
     _crib_sheets(b, case_audits)
     _observations(b)
     _multi_agency(b, case_audits)
+    _themed_cadence(b)
     return sorted(b.items, key=_sort_key)
 
 

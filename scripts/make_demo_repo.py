@@ -3799,6 +3799,31 @@ def close_loop(doc: dict[Any, Any]) -> None:
     )
 
 
+# Rolling moderation: a later run of `qa moderate` takes in the returns that came in after the
+# list was drawn (the late ones), as a round of its own.
+MODERATION_ROUNDS = {"2026-09": D(2026, 11, 12)}
+
+
+def moderation_rounds(month: str, allocations: list[Any], plans: list[Any]) -> list[Any] | None:
+    if month not in MODERATION_ROUNDS:
+        return None
+    sys.path.insert(0, str(ROOT))
+    try:
+        from qa_cli.moderation import choose, moderation_seed
+    finally:
+        sys.path.pop(0)
+    late = [(a.case.code, p.grade) for a, p in zip(allocations, plans, strict=True) if p.late]
+    always = sorted(c for c, g in late if g in ("requires_improvement", "inadequate"))
+    good = sorted(c for c, g in late if g in ("good", "outstanding"))
+    seed = moderation_seed(f"{month}:round1", good)
+    pick = choose(good, 0.2, random.Random(seed))
+    drawn = MODERATION_ROUNDS[month]
+    return [
+        M(("seed", seed), ("share", 0.2), ("drawn", drawn), ("always", Flow(always)))
+        | {"drawn_from": Flow(good), "selected": Flow(pick)}
+    ]
+
+
 REQUIRED_TOOLS = [
     "single-agency-safeguarding",
     "single-agency-cla",
@@ -3876,6 +3901,7 @@ def build(tools_dir: Path = DEFAULT_TOOLS) -> dict[str, bytes]:
                         ]
                     ),
                 ),
+                ("rounds", moderation_rounds(month, allocations, plans)),
             )
         sha = hashlib.sha256(files[f"cases/{list_date.isoformat()}.csv"]).hexdigest()
         docs[f"samples/{month}.yaml"] = sample_doc(

@@ -40,11 +40,21 @@ def test_moderation_list_recorded_keeping_comments(demo_repo, run) -> None:
     assert run("validate", "--repo", demo_repo).exit_code == 0
 
 
-def test_refuses_when_moderated_unless_forced(demo_repo, run) -> None:
-    before = snapshot(demo_repo)
+def test_moderated_month_gets_a_round_of_new_returns_only_and_force_starts_again(
+    demo_repo, run
+) -> None:
+    sample = demo_repo / "samples" / "2026-09.yaml"
+    before = sample.read_text()
     result = run("moderate", "--month", "2026-09", "--as-of", AS_OF, "--repo", demo_repo)
-    assert result.exit_code == 1 and "--force" in result.output
-    assert snapshot(demo_repo) == before
+    assert result.exit_code == 0, result.output
+    after = sample.read_text()
+    assert after.startswith(before)  # the earlier list is kept byte for byte; a round is added
+    mod = yamlio.load_fast(after.encode())["moderation"]
+    [round1] = mod["rounds"]
+    # only returns completed after the list was drawn (2026-11-04) are in the round
+    for case in round1["always"] + round1["drawn_from"]:
+        path = next((demo_repo / "audits" / "2026-09").glob(f"{case}--*.yaml"))
+        assert yamlio.load_fast(path.read_bytes())["completed"] > "2026-11-04"
     forced = run(
         "moderate",
         "--month",

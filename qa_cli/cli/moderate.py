@@ -1,8 +1,9 @@
-"""`qa moderate`: the QA review list of a month's returns (App. D)."""
+"""`qa moderate`: the QA review list of a month's returns (App. D), rolling as returns arrive."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -16,6 +17,10 @@ from .common import (
     repo_root,
     writes,
 )
+
+if TYPE_CHECKING:
+    from ..moderation import ModerationResult
+    from ..repository import Repository
 
 
 @handle_errors
@@ -41,18 +46,24 @@ def moderate(
     force: bool = typer.Option(
         False,
         "--force",
-        help="Draw again when the month was moderated already (the old list is replaced).",
+        help="Draw the whole list again from scratch, replacing every earlier round.",
+    ),
+    verify: bool = typer.Option(
+        False,
+        "--verify",
+        help="Re-draw every recorded round from its seed and pool; exit 1 if any differs.",
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show the list; write nothing."),
     as_of: str | None = AsOfOption,
     repo: Path | None = RepoOption,
 ) -> None:
-    """The moderation sample: all returned RI or Inadequate audits, a seeded share of the rest.
+    """The moderation sample: every returned RI or Inadequate audit, a seeded share of the rest.
 
-    Recorded in samples/<YYYY-MM>.yaml under `moderation:` (comments and layout kept) so it can
-    be re-drawn. Refuses (exit 1) if the month was moderated already, unless --force.
+    Run it as often as returns arrive: the first run records the list in
+    samples/<YYYY-MM>.yaml under `moderation:`; each later run adds a round with only the
+    returns that came in since (earlier picks are never re-drawn or removed). `--verify`
+    re-draws the whole history. `--force` starts the list again.
     """
-
     from ..moderation import moderate as run
     from ..moderation import record
     from ..repository import Repository
@@ -60,8 +71,33 @@ def moderate(
     month = parse_month_option(month)
     today = parse_date_option(as_of)
     repository = Repository.load(repo_root(repo), require_config=True)
+    if verify:
+        raise typer.Exit(_verify(repository, month))
     result = run(repository, month, today, share, seed, force)
-    console.print(f"QA review list for {month} (seed {result.seed}, share {result.share:g}):")
+    if result.round and not (result.always or result.drawn_from):
+        console.print(
+            f"nothing new has been returned since the last round: {result.sample_rel} unchanged"
+        )
+        raise typer.Exit(0)
+    _show(result)
+    if dry_run:
+        console.print("dry run: nothing written")
+        raise typer.Exit(0)
+    record(repository, result, today)
+    what = f"round {result.round}" if result.round else "the list"
+    console.print(
+        f"recorded {what} in {result.sample_rel}"
+        + (" (replacing the earlier list)" if result.replaced else "")
+    )
+
+
+def _show(result: ModerationResult) -> None:
+    head = f"round {result.round} of " if result.round else ""
+    since = " (returns that came in since the last round)" if result.round else ""
+    console.print(
+        f"{head}QA review list for {result.month}{since} "
+        f"(seed {result.seed}, share {result.share:g}):"
+    )
     for c in result.always:
         console.print(f"  {c}  Requires Improvement or Inadequate: always reviewed")
     for c in result.selected:
@@ -76,14 +112,25 @@ def moderate(
         )
     if result.ungraded:
         console.print("[yellow]returned without an overall grade[/]: " + ", ".join(result.ungraded))
-    if dry_run:
-        console.print("dry run: nothing written")
-        raise typer.Exit(0)
-    record(repository, result, today)
+
+
+def _verify(repository: Repository, month: str) -> int:
+    """`--verify`: exit 0 when every round re-draws as recorded, 1 when not."""
+    from ..moderation import verify
+
+    check = verify(repository, month)
+    for note in check.notes:
+        console.print(f"note: {note}", markup=False)
+    if not check.ok:
+        console.print(f"[bold red]does not match[/]: the {month} moderation history:")
+        for p in check.problems:
+            console.print(f"  {p}", markup=False)
+        return 1
     console.print(
-        f"recorded in {result.sample_rel}"
-        + (" (replacing the earlier list)" if result.replaced else "")
+        f"[green]verified[/]: the {month} moderation list re-draws from its seeds and pools "
+        f"({check.rounds} round(s); no case drawn twice)"
     )
+    return 0
 
 
 def register(app: typer.Typer) -> None:

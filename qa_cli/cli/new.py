@@ -72,6 +72,7 @@ def new(
     from ..blank import new_return
     from ..pathguard import check_ids
     from ..repository import Repository
+    from ..themes import after_new
 
     check_ids(
         {
@@ -104,6 +105,10 @@ def new(
     )
     repository.write_new(rel, text)
     console.print(f"wrote {rel}")
+    scope = after_new(repository, rel, text)
+    if scope is not None:
+        did = "wrote" if scope.created else "added the case to"
+        console.print(f"{did} {scope.rel}")
 
 
 def register(app: typer.Typer) -> None:

@@ -28,6 +28,17 @@ class Exclusion(QAModel):
     reason: Text
 
 
+class ModerationRound(QAModel):
+    """A later run of `qa moderate` over the returns that came in since the one before."""
+
+    seed: StrictInt
+    share: float | None = Field(None, ge=0, le=1)  # None: the month's share
+    drawn: IsoDate
+    always: list[CaseCode] = Field(default_factory=list)
+    drawn_from: list[CaseCode] = Field(default_factory=list)
+    selected: list[CaseCode] = Field(default_factory=list)
+
+
 class Moderation(QAModel):
     seed: StrictInt
     share: float = Field(ge=0, le=1)
@@ -37,6 +48,16 @@ class Moderation(QAModel):
     # and the Good-or-better returns the seeded share was drawn from, so it can be re-drawn.
     always: list[CaseCode] = Field(default_factory=list)
     drawn_from: list[CaseCode] = Field(default_factory=list)
+    # Rolling moderation: one round per later run, never re-drawn or removed.
+    rounds: list[ModerationRound] = Field(default_factory=list)
+
+    def all_selected(self) -> list[str]:
+        """Every Good-or-better return drawn for moderation, over all rounds."""
+        return [*self.selected, *(c for r in self.rounds for c in r.selected)]
+
+    def all_always(self) -> list[str]:
+        """Every Requires Improvement or Inadequate return on the list, over all rounds."""
+        return [*self.always, *(c for r in self.rounds for c in r.always)]
 
 
 class DrawHistory(QAModel):

@@ -216,7 +216,9 @@ def build_monthly(repo: Repository, month: str, today: dt.date) -> Report:
         "moderation": {
             "month": plain(mod_month),
             "rolling": plain(mod_rolling),
-            "selected": len(sample.moderation.selected) if sample and sample.moderation else 0,
+            "selected": len(sample.moderation.all_selected())
+            if sample and sample.moderation
+            else 0,
         },
         "concerns": _concerns(all_recs, month, names),
         "feedback": _loop_counts(counted),
