@@ -39,12 +39,21 @@ PasswordOption = typer.Option(
 )
 
 
-def _password(path: Path | None) -> str | None:
+MIN_PASSWORD_CHARS = 12
+
+
+def _password(path: Path | None, root: Path) -> str | None:
+    """The workbook password: the first line of a file outside the repository, as written."""
     if path is None:
         return None
     from ..limits import encoding_problem
-    from ..pathguard import input_file
+    from ..pathguard import input_file, is_within
 
+    if is_within(path.resolve(), root.resolve()):
+        raise QAError(
+            f"the password file {path} is inside the audit repository, where it could be committed",
+            "keep it outside the repository (e.g. in your home folder) and delete this copy",
+        )
     raw = input_file(path, "--password-file", 64_000)
     odd = encoding_problem(raw)
     if odd is not None:
@@ -60,9 +69,18 @@ def _password(path: Path | None) -> str | None:
             "save it as plain UTF-8 text with the password on the first line",
         ) from None
     lines = text.splitlines()
-    password = lines[0].strip() if lines else ""
-    if not password:
-        raise QAError(f"the password file {path} is empty", "put the password on its first line")
+    password = lines[0] if lines else ""
+    if password != password.strip():
+        raise QAError(
+            f"the password on the first line of {path} starts or ends with a space or a tab",
+            "nothing is stripped from a password silently: remove the spaces from the file, "
+            "or choose a password without them at its ends",
+        )
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise QAError(
+            f"the password in {path} is too short ({len(password)} characters)",
+            f"use at least {MIN_PASSWORD_CHARS} characters, e.g. three or four random words",
+        )
     return password
 
 
@@ -70,8 +88,8 @@ def _write(repo_dir: Path | None, build: Any, redact: bool, password_file: Path 
     """Load the repository, build the report, write both files, say where they are."""
     from ..safewrite import repository_lock
 
-    password = _password(password_file)
     root = repo_root(repo_dir)
+    password = _password(password_file, root)
     with repository_lock(root):
         _build_and_write(root, build, redact, password)
 

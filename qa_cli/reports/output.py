@@ -15,7 +15,7 @@ from . import Report
 from .excel import encrypt, workbook_bytes
 from .markdown import md_inline, render
 from .names import Namer
-from .redact import Redactor
+from .redact import Redactor, without_small_charts
 
 PROTECTED = frozenset({"recommendations.md"})
 
@@ -50,8 +50,11 @@ def write_report(
     context, workbook = namer(report.context), namer(report.workbook)
     stem = report.stem
     if redact:
-        r = Redactor(repo.config)
-        context, workbook = r(context), r(workbook)
+        from ..validation.privacy_rules import identity_names, refuse_if_personal_data
+
+        refuse_if_personal_data(repo, "the redacted report")
+        r = Redactor(repo.config, identity_names(repo.root, repo.config))
+        context, workbook = r.context(context), r(workbook)
         stem = f"{stem}-redacted"
     marking = marking_of(repo)
     context = {**context, "redacted": redact, "marking": marking}
@@ -64,6 +67,8 @@ def write_report(
     xlsx_path = repo.path_for_write(f"{report.folder}/{stem}.xlsx")
     assert md_path.name not in PROTECTED and xlsx_path.name not in PROTECTED
     markdown = marked(render(report.template, context, repo.root / "templates"), marking)
+    if redact:
+        markdown = without_small_charts(markdown, r.threshold)
     data = workbook_bytes(workbook)
     if password is not None:
         data = encrypt(data, password)

@@ -242,3 +242,35 @@ def _check_row(
         for col, what, ok, expected in checks
         if not ok
     ]
+
+
+def identity_names(root: Path, config: Config | None) -> list[str]:
+    """The names of the identity list on this machine (none when there is no list)."""
+    return read_identity_list(identity_list_path(config, os.environ), root)
+
+
+def refuse_if_personal_data(repo: Repository, what: str) -> None:
+    """A QAError (exit 1) while any personal-data finding is open in the repository's files.
+
+    A report made for circulation must not be written from files that hold identifiers:
+    whatever the redaction misses would travel with it.
+    """
+    everything = Repository(
+        root=repo.root,
+        files=repo.files,
+        config_or_none=repo.config_or_none,
+        config_file=repo.config_file,
+    )
+    everything.selected = list(repo.files)
+    found = sorted(check_privacy(everything, selected_case_lists(repo.root, None)))
+    if not found:
+        return
+    first = found[0]
+    raise QAError(
+        f"{len(found)} personal-data finding(s) are open in the files this report reads, the "
+        f"first at {first.path}:{first.line}:{first.column} "
+        f"({KINDS.get(first.code, 'case list')}); {what} was not written",
+        "run `qa validate`, remove what it reports (see docs/data-protection.md), then "
+        "make the report again",
+        exit_code=1,
+    )

@@ -1,0 +1,117 @@
+"""Reports for circulation (issue 10): refused while personal data is open; on a clean
+repository no case code, staff name or id, narrative or small count survives, in any case or
+form; password files outside the repository, long enough, never silently trimmed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import snapshot
+
+AS_OF = "2026-11-29"
+RETURN = "audits/2026-10/C-MHNP7384--single-agency-safeguarding.yaml"
+CONCERN = "audits/2026-10/C-1V7M4J3Y--single-agency-safeguarding.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _no_identity_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("QA_IDENTITY_LIST", raising=False)
+
+
+def _monthly(run, repo: Path, *extra: object):  # noqa: ANN202
+    return run("report", "monthly", "--month", "2026-10", "--repo", repo, "--as-of", AS_OF, *extra)
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_redaction_is_refused_while_personal_data_is_open(demo_repo: Path, run) -> None:
+    _replace(demo_repo / RETURN, "Share the plan", "Share the plan (NHS 999 000 0018)")
+    before = snapshot(demo_repo)
+    result = _monthly(run, demo_repo, "--redact")
+    assert result.exit_code == 1, result.output
+    assert "personal-data finding(s) are open" in result.output
+    assert f"{RETURN}:" in result.output and "NHS number" in result.output
+    assert "0018" not in result.output
+    assert snapshot(demo_repo) == before  # nothing written
+
+
+def _forms(code: str) -> list[str]:
+    bare = code.replace("-", "")
+    return [code, code.lower(), bare, bare.lower()]
+
+
+def test_a_redacted_report_holds_no_code_name_narrative_or_small_count(
+    demo_repo: Path, run
+) -> None:
+    from qa_cli.repository import Repository
+
+    # Codes and staff written the way people write them: lower case, no hyphen, other case.
+    _replace(
+        demo_repo / RETURN,
+        "Share the plan with the child",
+        "c-mhnp7384 and C1V7M4J3Y: jaya patel and TM-JPATEL (tmjpatel) to share the plan",
+    )
+    result = _monthly(run, demo_repo, "--redact")
+    assert result.exit_code == 0, result.output
+    md = (demo_repo / "reports/2026-10/monthly-redacted.md").read_text()
+    wb = openpyxl.load_workbook(demo_repo / "reports/2026-10/monthly-redacted.xlsx")
+    cells = [v for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row]
+    xl = "\n".join(str(v) for v in cells if v is not None)
+    repo = Repository.load(demo_repo)
+    codes = {lf.model.case for lf in repo.files if getattr(lf.model, "case", None)}
+    assert len(codes) > 20
+    for text in (md, xl):
+        low = text.lower()
+        for code in codes:
+            for form in _forms(code):
+                assert form.lower() not in low, form
+        for s in repo.config.staff:
+            assert s.name.lower() not in low, s.name
+            assert not re.search(rf"(?<![a-z0-9]){re.escape(s.id)}(?![a-z0-9])", low), s.id
+            assert s.id.replace("-", "") not in low, s.id
+        assert "police notifications of domestic abuse" not in text  # the concern's narrative
+    # Every count under 5 is "fewer than 5", in the tables and charts of both files.
+    assert "fewer than 5" in md and "fewer than 5" in xl
+    assert not re.search(r"\|\s*[1-4]\s*\|", md)
+    assert not [v for v in cells if isinstance(v, int) and not isinstance(v, bool) and 0 < v < 5]
+    # The pie chart of grades would draw the small counts: it is left out, saying why.
+    assert "chart left out of the circulated report" in md
+
+
+def test_the_threshold_comes_from_qa_yaml(demo_repo: Path, run) -> None:
+    cfg = demo_repo / "qa.yaml"
+    cfg.write_text(cfg.read_text() + "privacy:\n  small_numbers: 3\n")
+    assert _monthly(run, demo_repo, "--redact").exit_code == 0
+    md = (demo_repo / "reports/2026-10/monthly-redacted.md").read_text()
+    assert "fewer than 3" in md and "fewer than 5" not in md
+
+
+@pytest.mark.parametrize(
+    ("where", "content", "says"),
+    [
+        ("inside", "a long enough password\n", "inside the audit repository"),
+        ("outside", "qwert\n", "too short (5 characters)"),
+        ("outside", " padded password here\n", "starts or ends with a space"),
+    ],
+)
+def test_password_files_are_checked_and_never_trimmed(
+    demo_repo: Path, run, tmp_path: Path, where: str, content: str, says: str
+) -> None:
+    folder = demo_repo if where == "inside" else tmp_path
+    pw = folder / "pw.txt"
+    pw.write_text(content)
+    before = {k: v for k, v in snapshot(demo_repo).items() if k != "pw.txt"}
+    result = _monthly(run, demo_repo, "--password-file", pw)
+    assert result.exit_code == 2, result.output
+    assert says in result.output
+    assert content.strip() not in result.output
+    after = {k: v for k, v in snapshot(demo_repo).items() if k != "pw.txt"}
+    assert after == before

@@ -1,0 +1,47 @@
+"""The redaction transform: codes and staff in any form, names of people, small counts."""
+
+from __future__ import annotations
+
+from qa_cli.models.config import Config
+from qa_cli.reports.redact import NAMES_PERSON, NARRATIVE, Redactor
+
+CONFIG = Config.model_validate(
+    {
+        "schema": "qa/config@1",
+        "organisation": "Testshire (fictional)",
+        "services": [{"id": "s", "name": "S"}],
+        "teams": [{"id": "t", "name": "T", "service": "s"}],
+        "staff": [{"id": "tm-bmoor", "name": "Bea Moor", "roles": ["team_manager"]}],
+    }
+)
+
+
+def test_codes_and_staff_in_any_case_with_or_without_the_hyphen() -> None:
+    r = Redactor(CONFIG)
+    out = r.text("C-7F3K2Q9M, c-7f3k2q9m and C7F3K2Q9M; bea moor, TM-BMOOR, tmbmoor, Moor")
+    assert out == "Case 1, Case 1 and Case 1; Staff A, Staff A, Staff A, Staff A"
+    assert r.text("Character building") == "Character building"  # no digit, no hyphen
+
+
+def test_narratives_and_text_naming_people_are_withheld() -> None:
+    r = Redactor(CONFIG, names=["Zebedee Quux"])
+    data = {"description": "Found bruises.", "text": "Seen with mother Zinnia at home."}
+    assert r(data) == {"description": NARRATIVE, "text": NAMES_PERSON}
+    assert r.text("zebedee.quux was seen") == NAMES_PERSON
+    assert r.text("Mrs Quux attended") == NAMES_PERSON
+    assert r.text("The child was seen alone.") == "The child was seen alone."
+
+
+def test_small_counts_and_the_shares_beside_them() -> None:
+    r = Redactor(CONFIG, small_numbers=5)
+    table = {"rows": [["T", 3, 0.75], ["U", 12, 0.5]], "percent_columns": [2], "first": 1}
+    assert r(table) == {
+        "rows": [["T", "fewer than 5", None], ["U", 12, 0.5]],
+        "percent_columns": [2],
+        "first": 1,
+    }
+    share = r.context({"k": 2, "n": 9, "value": 0.22})
+    assert share["value"] is None and str(share["k"]) == "fewer than 5" and share["n"] == 9
+    small = share["k"]
+    assert small < 5 and str(small / 9) == "–" and f"{small * 100:.0f}" == "–"
+    assert r(0) == 0  # zero identifies no one
