@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
-from ..errors import QAError
 from .common import (
     AsOfOption,
     RepoOption,
@@ -40,36 +40,52 @@ def retention(
     not remove them from git history: see docs/retention.md.
     """
     from ..repository import Repository
-    from ..retention import LOG_NAME, expired
+    from ..retention import LOG_NAME, check_purger, review
     from ..retention import purge as do_purge
 
     today = parse_date_option(as_of)
     loaded = Repository.load(repo_root(repo), require_config=True)
     period = years if years is not None else loaded.config.retention.years
-    items = expired(loaded, today, period)
-    if not items:
-        console.print(f"Nothing is past the retention period of {period} years as of {today}.")
+    found = review(loaded, today, period)
+    _show(found, period, today)
+    if not found.expired:
         return
-    console.print(f"{len(items)} record(s) past the retention period of {period} years:")
-    for r in items:
-        console.print(f"  {r.path}  ({r.kind}, last activity {r.last_activity})")
     if not purge:
         console.print("Run again with --purge --by <your staff id> to destroy them.")
         return
-    if by is None or by not in {s.id for s in loaded.config.staff}:
-        raise QAError(
-            "--purge needs --by with your staff id from qa.yaml",
-            "the destruction log records who destroyed the records",
-        )
+    who = check_purger(loaded, by)
+    items = found.expired
     if not yes and not typer.confirm(f"Destroy these {len(items)} record(s)?", default=False):
         console.print("Nothing was deleted.")
         raise typer.Exit(1)
-    log = do_purge(loaded, items, today, by)
-    console.print(f"Destroyed {len(items)} record(s); logged in {log.name}.")
+    log = do_purge(loaded, items, today, who)
+    console.print(f"Destroyed {len(items)} record(s); logged in {log.name} (no case named).")
     console.print(
         f"Commit the deletion and {LOG_NAME}. The files remain in git history until it is "
-        "rewritten (docs/retention.md)."
+        "rewritten (docs/data-protection.md, the history-purge checklist)."
     )
+
+
+def _show(found: Any, period: int, today: Any) -> None:
+    if not found.expired:
+        console.print(f"Nothing is past the retention period of {period} years as of {today}.")
+    else:
+        console.print(
+            f"{len(found.expired)} record(s) past the retention period of {period} years:"
+        )
+        for r in found.expired:
+            console.print(f"  {r.path}  ({r.kind}, last activity {r.last_activity})", markup=False)
+    if found.held:
+        console.print(f"{len(found.held)} record(s) past the period are kept:")
+        for r, why in found.held:
+            console.print(f"  {r.path}  ({r.kind}): {why}", markup=False)
+    if found.undecided:
+        console.print(
+            f"{len(found.undecided)} file(s) no retention rule covers; a person must decide "
+            "whether to keep or delete them (never deleted by --purge):"
+        )
+        for path, why in found.undecided:
+            console.print(f"  {path}  ({why})", markup=False)
 
 
 def register(app: typer.Typer) -> None:

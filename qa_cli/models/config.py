@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, StrictBool, StrictInt, field_validator
 
-from .common import Id, QAModel, Text
+from .common import Id, IsoDate, QAModel, Text
 
 Role = Literal[
     "social_worker",
@@ -23,6 +23,7 @@ Role = Literal[
     "complaints_manager",
     "agency_auditor",
     "business_manager",
+    "information_governance",
 ]
 QA_ROLES = frozenset({"qa_auditor", "qa_lead"})
 MANAGER_ROLES = frozenset({"team_manager", "service_manager", "assistant_director"})
@@ -149,8 +150,18 @@ class DueRules(QAModel):
     within_days: StrictInt = Field(14, ge=0, le=3660)
 
 
+class LegalHold(QAModel):
+    """Records that must not be destroyed (litigation, an inquiry, a subject access request)."""
+
+    match: Text  # a path glob, e.g. "audits/2026-09/C-7F3K2Q9M--*" or "multi-agency/2026-*"
+    reason: Text
+    by: Id  # staff id of who placed the hold
+    until: IsoDate | None = None  # the hold lapses after this date; none: until removed
+
+
 class Retention(QAModel):
     years: StrictInt = Field(3, ge=1)
+    legal_holds: list[LegalHold] = Field(default_factory=list)
 
 
 class Limits(QAModel):
