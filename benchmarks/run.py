@@ -1,0 +1,293 @@
+"""`make bench`: the rows of issue 16's table, measured side by side in one run.
+
+    .venv/bin/python benchmarks/run.py [--returns 2000] [--rss-returns 50000] [--no-peer]
+
+A valid repository of N returns is generated deterministically from the example repository
+(each generated return is a demo return under a new case code, allocated in the same
+month's sample) and kept under ``benchmarks/.cache/`` (git-ignored) for the next run. The
+peer, check-jsonschema, is installed into its own venv there too; when it cannot be
+installed (no network) its rows say so and the rest still run. Every command runs as a
+child process; its wall time is measured here and its peak RSS comes from ``os.wait4``.
+Nothing is asserted: the figures are printed as a Markdown table for benchmarks/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import platform
+import random
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "examples" / "demo-repo"
+CACHE = ROOT / "benchmarks" / ".cache"
+BIN = Path(sys.executable).parent
+QA = BIN / "qa"
+GENERATOR_VERSION = "1"
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_CODE = re.compile(r"C-[0-9A-Z]{8}")
+
+
+@dataclass
+class Run:
+    seconds: float
+    rss_mib: float
+    code: int
+
+
+def run(cmd: list[str | Path], cwd: Path | None = None) -> Run:
+    """Run ``cmd`` to its end, discarding output; wall time and the child's peak RSS."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        [str(c) for c in cmd], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return Run(elapsed, usage.ru_maxrss / 1024, proc.returncode)
+
+
+# --- the generated repository ---------------------------------------------------------------
+
+
+def _demo_fingerprint() -> str:
+    h = hashlib.sha256(GENERATOR_VERSION.encode())
+    for p in sorted(DEMO.rglob("*")):
+        if p.is_file():
+            h.update(p.relative_to(DEMO).as_posix().encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _allocation_blocks(sample_text: str) -> dict[str, str]:
+    """Each allocation of a sample file by case code, as its text block."""
+    body = sample_text.split("\nallocations:\n", 1)[1]
+    blocks = re.split(r"(?m)^(?=  - case: )", body)
+    return {_CODE.search(b)[0]: b for b in blocks if b.startswith("  - case: ")}  # type: ignore[index]
+
+
+def generate(dest: Path, n: int) -> None:
+    """A copy of the demo repository with ``n`` returns more, each allocated in its sample."""
+    shutil.copytree(DEMO, dest)
+    rng = random.Random(16)
+    templates = sorted((dest / "audits").glob("*/*.yaml"))
+    samples = {p.stem: p.read_text() for p in (dest / "samples").glob("*.yaml")}
+    blocks = {m: _allocation_blocks(t) for m, t in samples.items()}
+    extra: dict[str, list[str]] = {m: [] for m in samples}
+    used = {p.name.split("--")[0] for p in templates}
+    for i in range(n):
+        src = templates[i % len(templates)]
+        month, old = src.parent.name, src.name.split("--")[0]
+        new = old
+        while new in used:
+            new = "C-" + "".join(rng.choice(ALPHABET) for _ in range(8))
+        used.add(new)
+        text = src.read_text().replace(old, new)
+        (src.parent / src.name.replace(old, new)).write_text(text)
+        extra[month].append(blocks[month][old].replace(old, new))
+    for month, text in samples.items():
+        (dest / "samples" / f"{month}.yaml").write_text(
+            text.rstrip("\n") + "\n" + "".join(extra[month])
+        )
+
+
+def repository(n: int) -> Path:
+    """The cached generated repository of ``n`` returns, made when missing or out of date."""
+    dest = CACHE / f"repo-{n}"
+    stamp = dest / ".bench-stamp"
+    want = _demo_fingerprint()
+    if stamp.is_file() and stamp.read_text() == want:
+        return dest
+    shutil.rmtree(dest, ignore_errors=True)
+    print(f"generating {n:,} returns in {dest.relative_to(ROOT)} ...", flush=True)
+    generate(dest, n)
+    stamp.write_text(want)
+    return dest
+
+
+# --- the peer ---------------------------------------------------------------------------------
+
+
+def peer() -> Path | None:
+    """check-jsonschema in its own venv under the cache; None (with a message) if unavailable."""
+    venv = CACHE / "peer-venv"
+    exe = venv / "bin" / "check-jsonschema"
+    if exe.is_file():
+        return exe
+    try:
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+        subprocess.run(
+            [venv / "bin" / "python", "-m", "pip", "install", "--quiet", "check-jsonschema"],
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+    except (subprocess.SubprocessError, OSError) as exc:
+        print(f"peer rows skipped: check-jsonschema could not be installed ({exc})")
+        shutil.rmtree(venv, ignore_errors=True)
+        return None
+    return exe
+
+
+def peer_command(exe: Path, repo: Path, files: list[Path]) -> list[str | Path]:
+    schema = repo / "schemas" / "audit.schema.json"
+    candidates = sorted((repo / "schemas").glob("*audit*.json"))
+    if not schema.is_file() and candidates:
+        schema = candidates[0]
+    return [exe, "--schemafile", schema, *files]
+
+
+# --- the measures -----------------------------------------------------------------------------
+
+BARE_TYPER = """
+import typer
+app = typer.Typer()
+@app.command()
+def one() -> None: ...
+@app.command()
+def two() -> None: ...
+app()
+"""
+
+
+def best(cmd: list[str | Path], times: int, cwd: Path | None = None) -> Run:
+    runs = [run(cmd, cwd) for _ in range(times)]
+    return min(runs, key=lambda r: r.seconds)
+
+
+def clear_cache(repo: Path) -> None:
+    shutil.rmtree(repo / ".qa", ignore_errors=True)
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, {platform.system()}"
+
+
+def row(measure: str, qa: str, other: str, ratio: str) -> None:
+    print(f"| {measure} | {qa} | {other} | {ratio} |", flush=True)
+
+
+def _s(r: Run) -> str:
+    return f"{r.seconds:.2f} s"
+
+
+def _ratio(a: Run, b: Run | None, what: str = "the peer", digits: int = 2) -> str:
+    return f"{a.seconds / b.seconds:.{digits}f}x {what}" if b else "peer skipped"
+
+
+def measure_repo(repo: Path, exe: Path | None, n: int) -> None:
+    """The rows measured on one repository: validate cold/warm/one file, report, peer."""
+    audits = sorted((repo / "audits").glob("*/*.yaml"))
+    one = audits[len(audits) // 2]
+    if exe is not None:
+        run([QA, "schema", "export", "--repo", repo])
+    clear_cache(repo)
+    cold = run([QA, "validate", "--repo", repo, "--format", "json"])
+    warm = best([QA, "validate", "--repo", repo, "--format", "json"], 2)
+    read = run([sys.executable, "-c", _READ_ALL, repo])
+    single = best([QA, "validate", one, "--format", "json"], 2)
+    shutil.rmtree(repo / "reports", ignore_errors=True)
+    month = ["--month", one.parent.name, "--as-of", "2027-01-31"]
+    report = run([QA, "report", "monthly", *month, "--repo", repo])
+    shutil.rmtree(repo / "reports", ignore_errors=True)
+    peer_all = run(peer_command(exe, repo, audits)) if exe else None
+    peer_one = run(peer_command(exe, repo, [one])) if exe else None
+    tag = f"{n:,} returns"
+    peer_s = f"check-jsonschema {_s(peer_all)}" if peer_all else "peer skipped"
+    row(f"cold `qa validate`, {tag} (exit {cold.code})", _s(cold), peer_s, _ratio(cold, peer_all))
+    row(
+        f"second run, nothing changed, {tag}",
+        _s(warm),
+        f"{peer_s}; reading the bytes {_s(read)}",
+        f"{_ratio(warm, peer_all, digits=3)}; {_ratio(warm, read, 'reading', 1)}",
+    )
+    row(
+        f"`qa validate ONE-FILE`, {tag}",
+        f"{_s(single)}, {single.rss_mib:.0f} MiB",
+        f"check-jsonschema on one file {_s(peer_one)}" if peer_one else "peer skipped",
+        _ratio(single, peer_one),
+    )
+    row(
+        f"`qa report monthly`, {tag} (exit {report.code})",
+        f"{_s(report)}, {report.rss_mib:.0f} MiB",
+        f"warm `qa validate` {_s(warm)}",
+        _ratio(report, warm, "a warm validate"),
+    )
+    rss = (
+        f"validate cold {cold.rss_mib:.0f} MiB, warm {warm.rss_mib:.0f} MiB, "
+        f"one file {single.rss_mib:.0f} MiB, report {report.rss_mib:.0f} MiB"
+    )
+    row(f"peak RSS, {tag}", rss, "", "")
+
+
+_READ_ALL = """
+import os, sys
+total = 0
+for folder, dirs, names in os.walk(sys.argv[1]):
+    dirs[:] = [d for d in dirs if not d.startswith('.')]
+    for name in names:
+        if name.endswith('.yaml'):
+            with open(os.path.join(folder, name), 'rb') as fh:
+                total += len(fh.read())
+"""
+
+
+def measure_help() -> None:
+    bare = CACHE / "bare_typer.py"
+    bare.write_text(BARE_TYPER)
+    qa = best([QA, "--help"], 5)
+    typer_app = best([sys.executable, bare, "--help"], 5)
+    row(
+        "`qa --help`",
+        _s(qa),
+        f"bare two-command Typer app {_s(typer_app)}",
+        f"{qa.seconds / typer_app.seconds:.2f}x",
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument(
+        "--returns",
+        type=int,
+        default=2000,
+        help="returns generated (default 2,000; the issue's table uses 10,000)",
+    )
+    ap.add_argument(
+        "--rss-returns",
+        type=int,
+        default=0,
+        help="also measure every command at this size, e.g. 50000 (slow)",
+    )
+    ap.add_argument(
+        "--no-peer", action="store_true", help="skip installing and running check-jsonschema"
+    )
+    args = ap.parse_args()
+    CACHE.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {machine()}")
+    exe = None if args.no_peer else peer()
+    print("\n| measure | qa | peer or floor | ratio |\n| --- | --- | --- | --- |")
+    measure_repo(repository(args.returns), exe, args.returns)
+    if args.rss_returns:
+        measure_repo(repository(args.rss_returns), exe, args.rss_returns)
+    measure_help()
+
+
+if __name__ == "__main__":
+    main()
