@@ -52,11 +52,14 @@ def run() -> Callable[..., object]:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` by relative path, to show that a command changed nothing."""
+    """Every file under ``folder`` by relative path, to show that a command changed nothing.
+
+    The validation cache (``.qa/cache/``, git-ignored, never an auditor's file) is left out.
+    """
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and ".qa/cache/" not in p.as_posix()
     }
 
 

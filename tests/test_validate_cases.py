@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
+from tests.conftest import snapshot
+
 HERE = Path(__file__).resolve().parent / "cases"
 BASE = HERE / "base"
 CASES = sorted(p for p in (HERE / "invalid").iterdir() if p.is_dir())
@@ -71,7 +73,7 @@ def test_invalid_case(tmp_path: Path, run, case: Path) -> None:
     args = ["validate", "--repo", repo, "--format", "json"]
     if expect.get("strict"):
         args.append("--strict")
-    before = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file()}
+    before = snapshot(repo)
     result = run(*args)
     assert result.exit_code == 1, result.output
     found = json.loads(result.stdout)["diagnostics"]
@@ -84,7 +86,7 @@ def test_invalid_case(tmp_path: Path, run, case: Path) -> None:
         assert d["message"] and d["line"] >= 1 and d["column"] >= 1
     codes = {d["code"] for d in found}
     assert codes <= {expect["code"], *expect.get("also", [])}, found
-    after = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file()}
+    after = snapshot(repo)
     assert after == before, "validate must not change any file"
 
 

@@ -29,21 +29,23 @@ def _chosen_format(fmt: Format) -> str:
     return fmt.value
 
 
-def _load(paths: list[Path] | None, repo: Path | None, since: str | None) -> tuple[Any, str]:
-    """The loaded repository with its files to check selected, and a note saying which."""
-    from ..repository import Repository
-
+def _selection(paths: list[Path] | None, repo: Path | None) -> tuple[Path, list[Path] | None]:
+    """The repository's root and the files or folders to check (None: all of them)."""
     for p in paths or []:
         if not p.exists() and not p.is_symlink():
             raise QAError(f"{p} does not exist", "give a file or folder of the audit repository")
     root = repo_root(repo if repo is not None or not paths else paths[0])
-    if since is None:
-        from ..pathguard import user_path
+    from ..pathguard import user_path
 
-        selected = [user_path(root, p, "PATH") for p in paths] if paths else None
-        return Repository.load(root, None if selected == [root] else selected), ""
+    selected = [user_path(root, p, "PATH") for p in paths] if paths else None
+    return root, None if selected == [root] else selected
+
+
+def _changed(root: Path, since: str) -> tuple[Any, str]:
+    """The loaded repository with the files changed since ``since`` selected, and a note."""
     from .. import gitutil
     from ..changes import select_changed
+    from ..repository import Repository
 
     changed = gitutil.changed_files(root, since)
     loaded = Repository.load(root)
@@ -55,6 +57,21 @@ def _load(paths: list[Path] | None, repo: Path | None, since: str | None) -> tup
         f"(with {sel.affected} {why})."
     )
     return loaded, note
+
+
+def _report(
+    paths: list[Path] | None, repo: Path | None, since: str | None, use_cache: bool
+) -> tuple[Any, str]:
+    """The validation report of the selection, and a note saying which files were checked."""
+    from ..validation.engine import validate_cached, validate_repository
+    from ..validation.privacy_rules import selected_case_lists
+
+    if since is not None:
+        loaded, note = _changed(repo_root(repo), since)
+        return validate_repository(loaded, None), note
+    root, selected = _selection(paths, repo)
+    lists = selected_case_lists(root, [p.resolve() for p in paths] if paths else None)
+    return validate_cached(root, selected, lists, use_cache=use_cache), ""
 
 
 def _print_text(out: str) -> None:
@@ -97,6 +114,11 @@ def validate(
         metavar="FILE",
         help="Also append a Markdown summary table to FILE (e.g. $GITHUB_STEP_SUMMARY).",
     ),
+    no_cache: bool = typer.Option(
+        False,
+        "--no-cache",
+        help="Check every file again, without reading or writing the cache in .qa/cache/.",
+    ),
     repo: Path | None = RepoOption,
 ) -> None:
     """Check audit files: YAML, schema, answers against their tool, and cross-file rules.
@@ -104,16 +126,11 @@ def validate(
     Exit 0 when clean, 1 when there are findings (errors, or warnings with --strict), 2 on a
     usage problem. A `# qa: disable=QA123` comment on a line silences that rule there.
     """
-    from ..validation.engine import validate_repository
     from ..validation.reporters import FORMATS
 
     if paths and changed_since is not None:
         raise QAError("give either files or --changed-since, not both", None)
-    loaded, note = _load(paths, repo, changed_since)
-    from ..validation.privacy_rules import selected_case_lists
-
-    lists = selected_case_lists(loaded.root, [p.resolve() for p in paths]) if paths else None
-    report = validate_repository(loaded, lists)
+    report, note = _report(paths, repo, changed_since, not no_cache)
     chosen = _chosen_format(fmt)
     if note:
         (console if chosen == "text" else err_console).print(note, markup=False)

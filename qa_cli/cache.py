@@ -1,0 +1,183 @@
+"""The validation cache in ``.qa/cache/``: a run over unchanged files is not done again.
+
+What it holds (one JSON file, ``validate.json``): the toolkit's fingerprint, each input
+file's size, modification time (nanoseconds) and SHA-256, and for each selection of files
+(``qa validate`` of everything, or of some files) the key of its inputs and its report.
+
+* **Keyed by content.** A run's key is the hash of every input file's content (the audit
+  files, case lists, schemas, CI files: everything but ``.git``, ``.qa`` and output), the
+  selection, the git commit (tool history rules read it), the identity list and the
+  toolkit's fingerprint (its version and the stamp of its code). Same key, same findings.
+* **Fast path.** A file whose size and ``mtime_ns`` equal the stored ones is taken to have
+  the stored hash; any other file is hashed. A file modified less than two seconds before
+  the cache was written is stored without a trusted stamp ("racily clean", as git says), so
+  a later edit of the same size within the file system's timestamp granularity is hashed,
+  never missed.
+* **Never trusted blindly.** A cache that is not valid JSON, of another format, written by
+  another toolkit, or whose entries are malformed, is ignored (and rewritten after the run).
+  It is JSON, never pickle: a cache planted in a repository cannot run code.
+* **Written atomically** (a temporary file renamed over the old one); a cache that cannot
+  be written (read-only repository, full disk, ``.qa`` a link) is silently skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+CACHE_DIR = ".qa/cache"
+CACHE_NAME = "validate.json"
+FORMAT = "qa-validate-cache/1"
+# Folders whose files are no input of validation: version control, caches, rendered output.
+_NOT_INPUT = frozenset({".git", ".qa", ".venv", "reports", "node_modules", "__pycache__"})
+# A file modified this close to the cache's writing gets no trusted stamp (FAT: 2 s).
+_RACY_NS = 2_000_000_000
+_MAX_SELECTIONS = 16
+
+Stamp = tuple[int, int, str]  # size, mtime_ns (-1: not trusted), sha256
+
+
+@lru_cache(maxsize=1)
+def toolkit_fingerprint() -> str:
+    """The version of qa and the stamp of its code: another toolkit's cache is foreign."""
+    h = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent
+    for p in sorted(package.rglob("*")):
+        if p.suffix in (".py", ".yaml", ".json", ".j2", ".md") and p.is_file():
+            st = p.stat()
+            h.update(f"{p.relative_to(package)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def _input_files(root: Path) -> list[tuple[str, os.stat_result]]:
+    out: list[tuple[str, os.stat_result]] = []
+    for folder, dirs, names in os.walk(root, followlinks=False):
+        dirs[:] = [d for d in dirs if d not in _NOT_INPUT]
+        for name in names:
+            path = os.path.join(folder, name)
+            try:
+                st = os.stat(path)  # through a link: its target's content is what is read
+            except OSError:
+                continue
+            out.append((os.path.relpath(path, root).replace(os.sep, "/"), st))
+    return sorted(out)
+
+
+def _sha256(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "unreadable"
+
+
+@dataclass
+class Cache:
+    """The cache of one repository, as read (or empty), and what this run found."""
+
+    root: Path
+    stamps: dict[str, Stamp] = field(default_factory=dict)
+    runs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    current: dict[str, Stamp] = field(default_factory=dict)
+
+    @property
+    def path(self) -> Path:
+        return self.root / CACHE_DIR / CACHE_NAME
+
+    @classmethod
+    def open(cls, root: Path) -> Cache:
+        """The stored cache, or an empty one when it is missing, corrupt, stale or foreign."""
+        cache = cls(root=root.resolve())
+        try:
+            stored = json.loads(cache.path.read_bytes())
+        except (OSError, ValueError, RecursionError):
+            return cache
+        if not _trusted(stored):
+            return cache
+        cache.stamps = {k: (v[0], v[1], v[2]) for k, v in stored["stamps"].items()}
+        cache.runs = stored["runs"]
+        return cache
+
+    def input_key(self, selection: list[str], extra: dict[str, str]) -> str:
+        """The hash of everything a validation run reads; fills :attr:`current`."""
+        self.current = {}
+        for rel, st in _input_files(self.root):
+            old = self.stamps.get(rel)
+            if old is not None and old[0] == st.st_size and old[1] == st.st_mtime_ns:
+                sha = old[2]
+            else:
+                sha = _sha256(self.root / rel)
+            self.current[rel] = (st.st_size, st.st_mtime_ns, sha)
+        h = hashlib.sha256(toolkit_fingerprint().encode())
+        for rel, (_, _, sha) in self.current.items():
+            h.update(f"{rel}\0{sha}\n".encode())
+        h.update(json.dumps([selection, sorted(extra.items())]).encode())
+        return h.hexdigest()
+
+    def report(self, selection_key: str, input_key: str) -> dict[str, Any] | None:
+        run = self.runs.get(selection_key)
+        if isinstance(run, dict) and run.get("key") == input_key:
+            found = run.get("report")
+            return found if isinstance(found, dict) else None
+        return None
+
+    def save(self, selection_key: str, input_key: str, report: dict[str, Any]) -> None:
+        """Store this run's stamps and report; silently nothing when it cannot be written."""
+        now = time.time_ns()
+        stamps = {
+            rel: [size, mtime if mtime < now - _RACY_NS else -1, sha]
+            for rel, (size, mtime, sha) in self.current.items()
+        }
+        runs = {k: v for k, v in self.runs.items() if k != selection_key}
+        runs[selection_key] = {"key": input_key, "report": report}
+        while len(runs) > _MAX_SELECTIONS:
+            runs.pop(next(iter(runs)))
+        body = {
+            "format": FORMAT,
+            "toolkit": toolkit_fingerprint(),
+            "stamps": stamps,
+            "runs": runs,
+        }
+        _write(self.root, json.dumps(body, separators=(",", ":")))
+
+
+def _trusted(stored: object) -> bool:
+    """True for a cache of this format and toolkit whose entries have the right shapes."""
+    if not isinstance(stored, dict):
+        return False
+    if stored.get("format") != FORMAT or stored.get("toolkit") != toolkit_fingerprint():
+        return False
+    stamps, runs = stored.get("stamps"), stored.get("runs")
+    if not isinstance(stamps, dict) or not isinstance(runs, dict):
+        return False
+    return all(
+        isinstance(v, list)
+        and len(v) == 3
+        and isinstance(v[0], int)
+        and isinstance(v[1], int)
+        and isinstance(v[2], str)
+        for v in stamps.values()
+    )
+
+
+def _write(root: Path, text: str) -> None:
+    folder = root / CACHE_DIR
+    try:
+        if any(p.is_symlink() for p in (root / ".qa", folder)):
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{CACHE_NAME}.{os.getpid()}.tmp"
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, folder / CACHE_NAME)
+    except OSError:
+        try:
+            (folder / f".{CACHE_NAME}.{os.getpid()}.tmp").unlink(missing_ok=True)
+        except OSError:
+            pass

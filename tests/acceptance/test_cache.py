@@ -1,0 +1,152 @@
+"""The validation cache in .qa/cache/: the same findings as a cold run, never a stale one."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from qa_cli import cache as qa_cache
+from qa_cli import repository
+
+BASE = Path(__file__).resolve().parent.parent / "cases" / "base"
+AUDIT = "audits/2026-09/C-7F3K2Q9M--mini-audit.yaml"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    dest = tmp_path / "repo"
+    shutil.copytree(BASE, dest)
+    return dest
+
+
+def _findings(run, *args: str | Path) -> tuple[int, list[dict[str, object]]]:
+    result = run("validate", *args, "--format", "json")
+    return result.exit_code, json.loads(result.stdout)["diagnostics"]
+
+
+def _no_loading(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make any parse of the repository fail the test: the answer must come from the cache."""
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise AssertionError("the repository was loaded although nothing changed")
+
+    monkeypatch.setattr(repository.Repository, "load", classmethod(refuse))
+
+
+def _break_schema_line(path: Path) -> None:
+    """The same number of bytes, an unknown kind: QA011."""
+    text = path.read_text()
+    path.write_text(text.replace("schema: qa/audit@1", "schema: qa/audxt@1"))
+
+
+def test_second_run_is_answered_from_the_cache_with_the_same_findings(repo, run, monkeypatch):
+    _break_schema_line(repo / AUDIT)
+    cold = _findings(run, "--repo", repo, "--no-cache")
+    assert not (repo / ".qa/cache").exists(), "--no-cache must not write the cache"
+    first = _findings(run, "--repo", repo)
+    assert first == cold and cold[0] == 1 and {d["code"] for d in cold[1]} == {"QA011"}
+    assert (repo / ".qa/cache/validate.json").is_file()
+    _no_loading(monkeypatch)
+    assert _findings(run, "--repo", repo) == cold
+
+
+def test_an_edited_file_is_checked_again(repo, run, monkeypatch):
+    clean = _findings(run, "--repo", repo)
+    assert clean == (0, [])
+    _break_schema_line(repo / AUDIT)
+    code, found = _findings(run, "--repo", repo)
+    assert code == 1 and [d["code"] for d in found] == ["QA011"]
+    (repo / AUDIT).write_text((BASE / AUDIT).read_text())
+    assert _findings(run, "--repo", repo) == clean
+
+
+def test_an_edit_of_the_same_size_and_mtime_ns_right_after_a_run_is_hashed(repo, run):
+    """Edited within the file system's timestamp granularity: size and mtime_ns are equal."""
+    path = repo / AUDIT
+    path.write_text(path.read_text())  # written just now, as by an editor
+    assert _findings(run, "--repo", repo) == (0, [])
+    st = path.stat()
+    _break_schema_line(path)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
+    code, found = _findings(run, "--repo", repo)
+    assert code == 1 and [d["code"] for d in found] == ["QA011"]
+
+
+def test_an_edit_within_the_same_second_is_seen_by_its_mtime_ns(repo, run):
+    """An old file (its stamp trusted) edited twice in one second: the nanoseconds differ."""
+    path = repo / AUDIT
+    second = 1_700_000_000 * 10**9
+    os.utime(path, ns=(second, second + 1_000))
+    assert _findings(run, "--repo", repo) == (0, [])
+    stored = json.loads((repo / ".qa/cache/validate.json").read_text())
+    assert stored["stamps"][AUDIT][1] == second + 1_000, "an old file's stamp is trusted"
+    _break_schema_line(path)
+    os.utime(path, ns=(second, second + 2_000))
+    code, found = _findings(run, "--repo", repo)
+    assert code == 1 and [d["code"] for d in found] == ["QA011"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x00\x01 not json",
+        b'{"format": "qa-validate-cache/1"',
+        b"[]",
+        b'{"format": "another-tool/9", "stamps": {}, "runs": {}}',
+    ],
+    ids=["binary", "truncated", "not-a-mapping", "other-format"],
+)
+def test_a_corrupt_or_foreign_cache_is_ignored_and_rebuilt(repo, run, content):
+    _break_schema_line(repo / AUDIT)
+    cold = _findings(run, "--repo", repo, "--no-cache")
+    folder = repo / ".qa/cache"
+    folder.mkdir(parents=True)
+    (folder / "validate.json").write_bytes(content)
+    assert _findings(run, "--repo", repo) == cold
+    assert json.loads((folder / "validate.json").read_text())["format"] == qa_cache.FORMAT
+
+
+def test_a_cache_of_another_toolkit_is_never_trusted(repo, run):
+    """A planted cache claiming the repository is clean: another toolkit wrote it."""
+    _break_schema_line(repo / AUDIT)
+    assert _findings(run, "--repo", repo)[0] == 1
+    path = repo / ".qa/cache/validate.json"
+    stored = json.loads(path.read_text())
+    for entry in stored["runs"].values():
+        entry["report"]["diagnostics"] = []
+    path.write_text(json.dumps({**stored, "toolkit": "0" * 64}))
+    code, found = _findings(run, "--repo", repo)
+    assert code == 1 and [d["code"] for d in found] == ["QA011"]
+
+
+def test_malformed_entries_are_ignored(repo, run):
+    _break_schema_line(repo / AUDIT)
+    cold = _findings(run, "--repo", repo)
+    path = repo / ".qa/cache/validate.json"
+    stored = json.loads(path.read_text())
+    for entry in stored["runs"].values():
+        entry["report"]["diagnostics"] = [{"path": 3}]
+    path.write_text(json.dumps(stored))
+    assert _findings(run, "--repo", repo) == cold
+
+
+def test_a_cache_that_cannot_be_written_is_skipped(repo, run):
+    (repo / ".qa").write_text("not a folder")
+    _break_schema_line(repo / AUDIT)
+    code, found = _findings(run, "--repo", repo)
+    assert code == 1 and [d["code"] for d in found] == ["QA011"]
+    assert (repo / ".qa").read_text() == "not a folder"
+
+
+def test_one_file_and_the_whole_repository_are_cached_apart(repo, run, monkeypatch):
+    whole = _findings(run, "--repo", repo)
+    one = _findings(run, repo / AUDIT)
+    assert whole == one == (0, [])
+    _no_loading(monkeypatch)
+    assert _findings(run, repo / AUDIT) == one
+    assert _findings(run, "--repo", repo) == whole
