@@ -241,6 +241,29 @@ def load_file(path: Path, root: Path, max_bytes: int = yamlio.DEFAULT_MAX_BYTES)
     return lf
 
 
+# The kinds other files' rules consult: a selection of files loads these too, and no other.
+_CONSULTED = (b"qa/tool@", b"qa/sample@", b"qa/themed@", b"qa/multi-agency@")
+
+
+def _chosen(path: Path, wanted: set[Path]) -> bool:
+    """True when ``path`` is one of the ``wanted`` files or lies in one of its folders."""
+    real = path.resolve()
+    return real in wanted or any(w in real.parents for w in wanted)
+
+
+def _consulted(path: Path) -> bool:
+    """True when the file may be of a kind that cross-file rules read (tool, sample, scope).
+
+    Decided from the bytes without parsing: a file naming such a kind anywhere is loaded (a
+    superset of the files that declare it); an unreadable one is left to the selection.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return False
+    return any(needle in raw for needle in _CONSULTED)
+
+
 def config_error(root: Path, config_file: LoadedFile | None) -> QAError:
     """The one error for a missing or invalid qa.yaml: where the first problem is, and the fix."""
     if config_file is None:
@@ -302,7 +325,8 @@ class Repository:
         *,
         require_config: bool = False,
     ) -> Repository:
-        """Load the whole repository; ``paths`` limits which files besides config and tools.
+        """Load the repository; with ``paths``, only those files (or folders) and the files
+        their cross-file rules consult: qa.yaml, tools, samples and scopes.
 
         With ``require_config`` (every command but ``qa validate``) a missing or invalid
         qa.yaml raises the one :func:`config_error`, before any other file is read.
@@ -319,16 +343,16 @@ class Repository:
         if config_file is not None and config_file.problem and config_file.problem.code == "QA008":
             max_bytes = yamlio.DEFAULT_MAX_BYTES
         all_paths = [p for p in iter_yaml_files(root) if p != config_path]
+        wanted = {p.resolve() for p in paths} if paths is not None else None
         files = [config_file] if config_file else []
-        files += [load_file(p, root, max_bytes) for p in all_paths]
+        files += [
+            load_file(p, root, max_bytes)
+            for p in all_paths
+            if wanted is None or _chosen(p, wanted) or _consulted(p)
+        ]
         repo = cls(root=root, files=files, config_or_none=config, config_file=config_file)
-        if paths is not None:
-            wanted = {p.resolve() for p in paths}
-            repo.selected = [
-                f
-                for f in files
-                if f.path.resolve() in wanted or any(w in f.path.resolve().parents for w in wanted)
-            ]
+        if wanted is not None:
+            repo.selected = [f for f in files if _chosen(f.path, wanted)]
         else:
             repo.selected = list(files)
         return repo

@@ -1,0 +1,52 @@
+"""`qa validate FILES` loads the named files and only what their cross-file rules consult."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa_cli.repository import Repository
+from qa_cli.validation.engine import validate_repository
+from qa_cli.validation.privacy_rules import selected_case_lists
+from tests.test_validate_cases import CASES, _identity_list, _lay_out  # noqa: F401
+
+DEMO_AUDIT = "audits/2026-10/C-1V7M4J3Y--single-agency-safeguarding.yaml"
+
+
+def _every_file_loaded(root: Path, selected: list[Path]) -> Repository:
+    """The former way: the whole repository loaded, the selection marked in it."""
+    repo = Repository.load(root)
+    wanted = {p.resolve() for p in selected}
+    repo.selected = [
+        f
+        for f in repo.files
+        if f.path.resolve() in wanted or any(w in f.path.resolve().parents for w in wanted)
+    ]
+    return repo
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_one_file_has_the_findings_it_has_when_everything_is_loaded(tmp_path, case):
+    repo, expect = _lay_out(tmp_path, case)
+    target = repo / expect["file"]
+    if target.suffix not in (".yaml", ".yml") or not target.exists():
+        pytest.skip("the finding is not on a YAML file of the repository")
+    lists = selected_case_lists(repo, [target])
+    lean = Repository.load(repo, [target])
+    full = _every_file_loaded(repo, [target])
+    assert len(lean.files) <= len(full.files)
+    assert validate_repository(lean, lists).diagnostics == (
+        validate_repository(full, lists).diagnostics
+    )
+
+
+def test_a_return_loads_only_config_tools_samples_and_scopes(demo_repo: Path) -> None:
+    lean = Repository.load(demo_repo, [demo_repo / DEMO_AUDIT])
+    kinds = {f.kind for f in lean.files if f.rel != DEMO_AUDIT}
+    assert kinds <= {"qa/config", "qa/tool", "qa/sample", "qa/themed", "qa/multi-agency"}
+    assert [f.rel for f in lean.selected] == [DEMO_AUDIT]
+    assert not any(f.kind == "qa/audit" and f.rel != DEMO_AUDIT for f in lean.files)
+    everything = Repository.load(demo_repo)
+    assert len(lean.files) < len(everything.files) / 2
+    assert {f.rel for f in everything.files if f.kind == "qa/tool"} <= {f.rel for f in lean.files}
