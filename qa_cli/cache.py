@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -41,6 +42,7 @@ _NOT_INPUT = frozenset({".git", ".qa", ".venv", "reports", "node_modules", "__py
 # A file modified this close to the cache's writing gets no trusted stamp (FAT: 2 s).
 _RACY_NS = 2_000_000_000
 _MAX_SELECTIONS = 16
+_MAX_CACHE_BYTES = 256 * 1024 * 1024
 
 Stamp = tuple[int, int, str]  # size, mtime_ns (-1: not trusted), sha256
 
@@ -58,20 +60,32 @@ def toolkit_fingerprint() -> str:
 
 
 def _input_files(root: Path) -> list[tuple[str, os.stat_result]]:
+    """Every input file's path and ``lstat``: links and special files are not followed."""
     out: list[tuple[str, os.stat_result]] = []
     for folder, dirs, names in os.walk(root, followlinks=False):
         dirs[:] = [d for d in dirs if d not in _NOT_INPUT]
-        for name in names:
+        for name in (*names, *(d for d in dirs if os.path.islink(os.path.join(folder, d)))):
             path = os.path.join(folder, name)
             try:
-                st = os.stat(path)  # through a link: its target's content is what is read
+                st = os.lstat(path)
             except OSError:
                 continue
             out.append((os.path.relpath(path, root).replace(os.sep, "/"), st))
     return sorted(out)
 
 
-def _sha256(path: Path) -> str:
+def _content_id(root: Path, rel: str, st: os.stat_result) -> str:
+    """The SHA-256 of a regular file; for a link, where it points; never read through one."""
+    path = root / rel
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            target = os.readlink(path)
+            seen = os.stat(path)
+            return f"link:{target}:{seen.st_size}:{seen.st_mtime_ns}"
+        except OSError:
+            return "link:broken"
+    if not stat.S_ISREG(st.st_mode):
+        return f"special:{st.st_mode}"
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
@@ -96,6 +110,9 @@ class Cache:
         """The stored cache, or an empty one when it is missing, corrupt, stale or foreign."""
         cache = cls(root=root.resolve())
         try:
+            st = os.lstat(cache.path)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > _MAX_CACHE_BYTES:
+                return cache  # a link, a FIFO or a giant planted in .qa is not read
             stored = json.loads(cache.path.read_bytes())
         except (OSError, ValueError, RecursionError):
             return cache
@@ -110,10 +127,14 @@ class Cache:
         self.current = {}
         for rel, st in _input_files(self.root):
             old = self.stamps.get(rel)
-            if old is not None and old[0] == st.st_size and old[1] == st.st_mtime_ns:
+            if (
+                old is not None
+                and stat.S_ISREG(st.st_mode)
+                and (old[0], old[1]) == (st.st_size, st.st_mtime_ns)
+            ):
                 sha = old[2]
             else:
-                sha = _sha256(self.root / rel)
+                sha = _content_id(self.root, rel, st)
             self.current[rel] = (st.st_size, st.st_mtime_ns, sha)
         h = hashlib.sha256(toolkit_fingerprint().encode())
         for rel, (_, _, sha) in self.current.items():

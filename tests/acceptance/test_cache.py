@@ -150,3 +150,17 @@ def test_one_file_and_the_whole_repository_are_cached_apart(repo, run, monkeypat
     _no_loading(monkeypatch)
     assert _findings(run, repo / AUDIT) == one
     assert _findings(run, "--repo", repo) == whole
+
+
+def test_a_fifo_or_link_planted_as_the_cache_is_never_read(repo, run, tmp_path):
+    folder = repo / ".qa/cache"
+    folder.mkdir(parents=True)
+    os.mkfifo(folder / "validate.json")  # reading it would block for ever
+    os.mkfifo(repo / "audits" / "pipe.txt")  # an input that is no regular file
+    assert _findings(run, "--repo", repo) == (0, [])
+    (folder / "validate.json").unlink()
+    outside = tmp_path / "outside.json"
+    outside.write_text('{"planted": true}')
+    (folder / "validate.json").symlink_to(outside)
+    assert _findings(run, "--repo", repo) == (0, [])
+    assert outside.read_text() == '{"planted": true}', "the link's target is never written"
