@@ -30,8 +30,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check qa_cli tests scripts benchmarks
 	$(BIN)/mypy qa_cli
 
+# Issue 16's table, side by side (see benchmarks/RESULTS.md). 2,000 returns by default;
+# e.g. `make bench BENCH_ARGS="--returns 10000 --rss-returns 50000"` for the full table.
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(DEMO) build dist .pytest_cache

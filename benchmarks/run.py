@@ -32,6 +32,7 @@ CACHE = ROOT / "benchmarks" / ".cache"
 BIN = Path(sys.executable).parent
 QA = BIN / "qa"
 GENERATOR_VERSION = "1"
+REPEAT = 1  # runs of the quick measures, the best kept (--repeat)
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CODE = re.compile(r"C-[0-9A-Z]{8}")
 
@@ -199,9 +200,9 @@ def measure_repo(repo: Path, exe: Path | None, n: int) -> None:
         run([QA, "schema", "export", "--repo", repo])
     clear_cache(repo)
     cold = run([QA, "validate", "--repo", repo, "--format", "json"])
-    warm = best([QA, "validate", "--repo", repo, "--format", "json"], 2)
+    warm = best([QA, "validate", "--repo", repo, "--format", "json"], REPEAT)
     read = run([sys.executable, "-c", _READ_ALL, repo])
-    single = best([QA, "validate", one, "--format", "json"], 2)
+    single = best([QA, "validate", one, "--format", "json"], REPEAT)
     shutil.rmtree(repo / "reports", ignore_errors=True)
     month = ["--month", one.parent.name, "--as-of", "2027-01-31"]
     report = run([QA, "report", "monthly", *month, "--repo", repo])
@@ -278,7 +279,10 @@ def main() -> None:
     ap.add_argument(
         "--no-peer", action="store_true", help="skip installing and running check-jsonschema"
     )
+    ap.add_argument("--repeat", type=int, default=1, help="best of this many quick runs")
     args = ap.parse_args()
+    global REPEAT
+    REPEAT = max(1, args.repeat)
     CACHE.mkdir(parents=True, exist_ok=True)
     print(f"machine: {machine()}")
     exe = None if args.no_peer else peer()
