@@ -85,7 +85,10 @@ def _junit_case(path: str, diags: list[Diagnostic], strict: bool) -> tuple[str, 
     failing = [d for d in diags if d.severity == "error" or strict]
     notes = [d for d in diags if d not in failing]
     folder = path.rsplit("/", 1)[0] if "/" in path else "."
-    parts = [f"    <testcase classname={quoteattr(folder)} name={quoteattr(path)}>"]
+    parts = [
+        f"    <testcase classname={quoteattr(folder)} name={quoteattr(path)} "
+        f"file={quoteattr(path)}>"
+    ]
     for d in failing:
         body = escape("\n".join(text_lines(d)))
         kind = quoteattr(f"{d.code} {RULES[d.code].title} ({d.severity})")

@@ -93,6 +93,7 @@ def test_junit_has_one_test_case_per_checked_file(demo_repo: Path, run) -> None:
     suite = junit(broken.output).find("testsuite")
     failed = [c for c in suite.findall("testcase") if c.find("failure") is not None]
     assert [c.get("name") for c in failed] == [RETURN]
+    assert failed[0].get("file") == RETURN  # GitLab links the test case to the file
     assert int(suite.get("failures")) == 1
     failure = failed[0].find("failure")
     assert failure.get("type").startswith("QA303")
