@@ -103,15 +103,22 @@ def committed_versions(root: Path, path: Path) -> Iterator[tuple[str, str]]:
             yield commit, shown.stdout
 
 
-def init_and_commit(root: Path, message: str) -> str | None:
-    """`git init` ``root`` and commit everything; returns why not, or None when done."""
+def init_and_commit(root: Path, message: str, paths: list[str] | None = None) -> str | None:
+    """`git init` ``root`` and commit ``paths`` (default: everything); why not, or None.
+
+    `qa init` passes the files it wrote, so a file already in the folder (a case-list export,
+    say) is never committed by it.
+    """
     if not available():
         return "git is not installed, so no git repository was made"
     if work_tree(root) is not None:
         return "the folder is already inside a git repository; nothing was committed"
     _run(root, "init", "--quiet")
     _run(root, "symbolic-ref", "HEAD", "refs/heads/main")
-    _run(root, "add", "--all")
+    if paths is None:
+        _run(root, "add", "--all")
+    else:
+        _run(root, "add", "--", *paths)
     proc = _run(root, "commit", "--quiet", "-m", message, check=False)
     if proc.returncode != 0:
         return (

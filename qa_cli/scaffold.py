@@ -95,7 +95,9 @@ def init_repository(
         yamlio.write_new(path, text)
         result.created.append(rel)
     if git:
-        result.git_note = gitutil.init_and_commit(target, "New audit repository (qa init)")
+        result.git_note = gitutil.init_and_commit(
+            target, "New audit repository (qa init)", result.created
+        )
         result.committed = result.git_note is None
     return result
 

@@ -189,3 +189,18 @@ def test_ci_that_installs_another_version_than_qa_yaml_pins_is_flagged(tmp_path:
     fixed = run("init", target, "--update-ci", "--toolkit-source", "qa-cli==0.1.0")
     assert fixed.exit_code == 0
     assert run("validate", "--repo", target, "--strict").exit_code == 0
+
+
+@needs_git
+def test_the_first_commit_holds_only_what_qa_init_wrote(
+    tmp_path: Path, run, git_identity: None
+) -> None:
+    target = tmp_path / "audits"
+    target.mkdir()
+    (target / "children-export.csv").write_text("case,name\n1,synthetic\n")
+    assert run("init", target, "--force").exit_code == 0
+    listed = subprocess.run(
+        ["git", "-C", str(target), "ls-files"], capture_output=True, text=True
+    ).stdout.split()
+    assert "qa.yaml" in listed and ".github/workflows/qa.yml" in listed
+    assert "children-export.csv" not in listed
