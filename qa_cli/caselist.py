@@ -44,6 +44,8 @@ CATEGORY_NAMES = {
 PRECEDENCE = ("CLA", "CP", "care_leaver", "CIN", "early_help")
 AGE_BANDS = ((0, 4, "0-4"), (5, 9, "5-9"), (10, 15, "10-15"), (16, 17, "16-17"), (18, 25, "18-25"))
 MIN_KEY_CHARS = 32
+MIN_KEY_BITS = 128  # estimated from the key's characters (Shannon entropy x length)
+KEY_LINE = "# key-fingerprint: "  # the first line of a case list: which key made its codes
 KEY_FILE_NAME = "case-key"
 
 # Field -> headings that mean it (compared without case, spaces or punctuation).
@@ -155,6 +157,7 @@ def load_key(key_env: str, env: Mapping[str, str], repo_root: Path | None = None
                 f"lists), or set {key_env}; keep the same key every month or the codes change",
             )
         _refuse_inside(path, repo_root)
+        _refuse_readable_by_others(path)
         text = path.read_text(encoding="utf-8")
         source = str(path)
     text = text.strip()
@@ -163,7 +166,67 @@ def load_key(key_env: str, env: Mapping[str, str], repo_root: Path | None = None
             f"the case-code key in {source} is too short ({len(text)} characters)",
             f"use at least {MIN_KEY_CHARS} random characters; `qa cases keygen` makes one",
         )
+    bits = key_bits(text)
+    if bits < MIN_KEY_BITS:
+        raise QAError(
+            f"the case-code key in {source} has too little entropy (about {bits:.0f} bits; "
+            f"at least {MIN_KEY_BITS} are needed): someone could guess it and re-identify "
+            "every case",
+            "make a random key with `qa cases keygen` (see docs/data-protection.md before "
+            "changing the key of a repository that has case lists)",
+        )
     return text.encode("utf-8")
+
+
+def key_bits(text: str) -> float:
+    """A rough strength of a key: the Shannon entropy of its characters times its length."""
+    import math
+    from collections import Counter
+
+    n = len(text)
+    return -sum(c / n * math.log2(c / n) for c in Counter(text).values()) * n if n else 0.0
+
+
+def key_fingerprint(key: bytes) -> str:
+    """Names the key without revealing it: recorded in every case list the key made."""
+    import hmac
+
+    return "hmac-sha256:" + hmac.new(key, b"qa-key-fingerprint/1", hashlib.sha256).hexdigest()[:16]
+
+
+def list_fingerprint(path: Path) -> str | None:
+    """The key fingerprint a case list records on its first line (None for older lists)."""
+    with path.open(encoding="utf-8-sig", errors="replace") as fh:
+        first = fh.readline()
+    return first[len(KEY_LINE) :].strip() if first.startswith(KEY_LINE) else None
+
+
+def check_same_key(root: Path, key: bytes) -> None:
+    """Refuse a key other than the one that made the earlier case lists (exit 1)."""
+    mine = key_fingerprint(key)
+    for _, path in case_lists(root):
+        theirs = list_fingerprint(path)
+        if theirs is not None and theirs != mine:
+            raise QAError(
+                f"this case-code key is not the one that made cases/{path.name} (its key "
+                f"fingerprint is {theirs}, this key's is {mine}); nothing was written",
+                "with another key every case code changes, so this month's cases would not "
+                "match their earlier audits and samples. Use the key that made the earlier "
+                "lists (from your secret store, see docs/data-protection.md); if the key was "
+                "rotated on purpose with the IG lead, import with --new-key",
+                exit_code=1,
+            )
+
+
+def _refuse_readable_by_others(path: Path) -> None:
+    if os.name != "posix":
+        return
+    mode = path.stat().st_mode
+    if mode & 0o077:
+        raise QAError(
+            f"the case-code key file {path} can be read by other users (mode {mode & 0o777:o})",
+            f"make it readable by you only: `chmod 600 {path}`",
+        )
 
 
 def _refuse_inside(path: Path, repo_root: Path | None) -> None:
@@ -807,7 +870,13 @@ def import_export(path: Path, config: Any, key: bytes, today: dt.date) -> Import
             "check the export holds Annex A lists 6-9 (or a plain list with a category column)",
             exit_code=1,
         )
-    return _merge(ctx.sources, ctx.result, today)
+    result = _merge(ctx.sources, ctx.result, today)
+    if config.case_list.start_dates == "month":  # Caldicott: the minimum necessary
+        import dataclasses
+
+        result.rows = [dataclasses.replace(r, start_date=r.start_date[:7]) for r in result.rows]
+    result.text = case_list_text(result.rows, key_fingerprint(key))
+    return result
 
 
 def _merge(sources: dict[str, list[_Source]], result: ImportResult, today: dt.date) -> ImportResult:
@@ -820,8 +889,9 @@ def _merge(sources: dict[str, list[_Source]], result: ImportResult, today: dt.da
         if code in by_code and by_code[code] != case_id:
             raise QAError(
                 f"two different case IDs give the same case code {code}; nothing was written",
-                "this is a one-in-a-billion accident of the key: make a new key "
-                "(`qa cases keygen --key-file ...`) and re-import every list",
+                f"with {len(sources):,} cases and {5 * (len(code) - 2)}-bit codes the chance "
+                f"of this was {collision_odds(len(sources), 5 * (len(code) - 2))}: make a new "
+                "key (`qa cases keygen --key-file ...`) and re-import every list",
             )
         by_code[code] = case_id
         rows[code] = best.row
@@ -873,8 +943,18 @@ def valid_age_band(text: str) -> bool:
     return text in {band for _, _, band in AGE_BANDS} | {"unborn", "26+"}
 
 
-def case_list_text(rows: Iterable[CaseRow]) -> str:
+def collision_odds(n: int, bits: int) -> str:
+    """The chance that ``n`` codes of ``bits`` bits hold a collision, in words ("1 in 220")."""
+    import math
+
+    p = -math.expm1(-n * (n - 1) / 2 / 2**bits)
+    return "about 1 in " + f"{round(1 / p):,}" if p > 0 else "negligible"
+
+
+def case_list_text(rows: Iterable[CaseRow], fingerprint: str | None = None) -> str:
     buf = io.StringIO()
+    if fingerprint:
+        buf.write(f"{KEY_LINE}{fingerprint}\n")
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(HEADER)
     for r in rows:
@@ -937,16 +1017,19 @@ def read_case_list(path: Path, rel: str) -> tuple[list[CaseRow], str]:
         raise QAError(
             f"{rel} is not UTF-8 text", "case lists are written by `qa cases import`"
         ) from None
+    skip = 1 if text.startswith(KEY_LINE) else 0  # the key fingerprint's line
+    if skip:
+        text = text.split("\n", 1)[1] if "\n" in text else ""
     reader = iter(csv_rows(text, rel))
     header = next(reader, None)
     if header is None or tuple(h.strip() for h in header) != HEADER:
         raise QAError(
-            f"{rel}:1: the header is not `{','.join(HEADER)}`",
+            f"{rel}:{1 + skip}: the header is not `{','.join(HEADER)}`",
             "case lists are written by `qa cases import`; do not edit their columns",
         )
     rows: list[CaseRow] = []
     seen: set[str] = set()
-    for line, rec in enumerate(reader, start=2):
+    for line, rec in enumerate(reader, start=2 + skip):
         if not rec or all(not v.strip() for v in rec):
             continue
         if len(rec) != len(HEADER):
@@ -973,3 +1056,50 @@ def read_case_list(path: Path, rel: str) -> tuple[list[CaseRow], str]:
         seen.add(row.case)
         rows.append(row)
     return rows, sha
+
+
+REVEAL_LOG = "reveal-log.csv"
+
+
+def reveal(
+    root: Path, config: Any, code: str, export: Path, env: Mapping[str, str]
+) -> tuple[str | None, Path]:
+    """The case-management ID of ``code`` in ``export`` (or None), and the log of uses.
+
+    The export must be outside the repository; the log lives beside the key, outside git.
+    """
+    import getpass
+
+    target = export.resolve()
+    base = root.resolve()
+    if target == base or base in target.parents:
+        raise QAError(
+            f"the export {export} is inside the audit repository; it holds children's details",
+            "move it out of the repository (and never commit it), then run again",
+        )
+    if not CASE_CODE_RE.match(code.strip().upper()):
+        raise QAError(f"{masked(code)} is not a case code", "give a code such as C-7F3K2Q9M")
+    key = load_key(config.case_list.key_env, env, root)
+    wanted = code.strip().upper()
+    found = None
+    for table in read_tables(export):
+        cols = _locate(table, _aliases(config.case_list.columns))
+        if "case_id" not in cols:
+            continue
+        for _, values in table.rows:
+            i = cols["case_id"]
+            raw = values[i] if i < len(values) else None
+            if not _missing(raw) and case_code(normalise_case_id(raw), key) == wanted:
+                found = normalise_case_id(raw)
+                break
+    log = config_dir(env) / REVEAL_LOG
+    log.parent.mkdir(parents=True, exist_ok=True)
+    new = not log.exists()
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        if new:
+            w.writerow(["when", "who", "code", "found"])
+        when = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        w.writerow([when, getpass.getuser(), wanted, "yes" if found else "no"])
+    return found, log

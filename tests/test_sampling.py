@@ -160,7 +160,7 @@ def _export(demo: Path, path: Path) -> None:
 
 @pytest.fixture
 def key(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("QA_CASE_KEY", "synthetic-test-key-" + "0" * 20)
+    monkeypatch.setenv("QA_CASE_KEY", "synthetic-Vq7#pL2x!Rm9@Tz4$Wn6^Yb8&Hc3*Jd5%")
 
 
 def test_import_then_sample_validate_refuse_verify(demo_repo, run, tmp_path, key) -> None:

@@ -36,6 +36,12 @@ def import_(
     dry_run: bool = typer.Option(
         False, "--dry-run", help="Read and check the export; write nothing."
     ),
+    new_key: bool = typer.Option(
+        False,
+        "--new-key",
+        help="Accept a key other than the one that made the earlier case lists (only after "
+        "a rotation agreed with the IG lead: every case code changes).",
+    ),
     repo: Path | None = RepoOption,
 ) -> None:
     """Read a case-list export, replace IDs by case codes, keep only what sampling needs.
@@ -47,7 +53,7 @@ def import_(
     """
     import os
 
-    from ..caselist import CATEGORY_NAMES, import_export, load_key
+    from ..caselist import CATEGORY_NAMES, check_same_key, import_export, load_key
     from ..repository import Repository
 
     root = repo_root(repo)
@@ -57,6 +63,8 @@ def import_(
 
     config = load_config(root)
     key = load_key(config.case_list.key_env, os.environ, root)
+    if not new_key:
+        check_same_key(root, key)
     result = import_export(export, config, key, today)
     rel = case_list_path(today)
     for line in result.read:
@@ -128,6 +136,39 @@ def keygen(
         "keep it secret and backed up; never commit it. Set QA_CASE_KEY instead on "
         "machines where a file is not wanted."
     )
+
+
+@cases_app.command("reveal")
+@handle_errors
+def reveal(
+    code: str = typer.Argument(..., help="The case code to find, e.g. C-7F3K2Q9M."),
+    export: Path = typer.Option(
+        ...,
+        "--export",
+        help="A case-management export (.csv or .xlsx) kept outside the repository.",
+        dir_okay=False,
+    ),
+    repo: Path | None = RepoOption,
+) -> None:
+    """Find the case-management ID of a case code (for the coordinator only, App. E 6).
+
+    Hashes the IDs of the export with the case-code key and prints the matching ID on the
+    terminal. Writes nothing in the repository; each use (who, when, which code) is logged in
+    reveal-log.csv beside the key, outside git. Exit 0 when found, 1 when not.
+    """
+    import os
+
+    from ..caselist import reveal as find
+    from ..repository import load_config
+
+    root = repo_root(repo)
+    config = load_config(root)
+    found, log = find(root, config, code, export, os.environ)
+    console.print(f"use logged in {log}", markup=False)
+    if found is None:
+        console.print(f"no ID in {export.name} gives that code (wrong export or another key)")
+        raise typer.Exit(1)
+    console.print(f"{code.upper()}: case-management ID {found}", markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -175,6 +175,8 @@ class CaseListSettings(QAModel):
     key_env: Text = "QA_CASE_KEY"
     # team id -> names the export uses for it, when they differ from the team's name in qa.yaml
     team_aliases: dict[Id, list[Text]] = Field(default_factory=dict)
+    # Start dates are kept to the month (Caldicott: the minimum necessary) unless "day".
+    start_dates: Literal["month", "day"] = "month"
 
 
 class ToolkitSettings(QAModel):

@@ -166,34 +166,36 @@ def _case_list_problem(rel: str, line: int, column: int, message: str, hint: str
 
 def check_case_list(rel: str, text: str, config: Config | None) -> list[Diagnostic]:
     """A case list has exactly the columns `qa cases import` writes, each with closed values."""
-    from ..caselist import HEADER
+    from ..caselist import HEADER, KEY_LINE
 
+    h = 1 if text.startswith(KEY_LINE) else 0  # the key fingerprint's line comes first
+    if h:
+        text = "\n" + text.split("\n", 1)[-1]  # blanked, so line numbers stay true
     rows = list(csv.reader(io.StringIO(text, newline="")))
-    if not rows:
+    lines = text.splitlines()
+    if len(rows) <= h:
         return [_case_list_problem(rel, 1, 1, "the case list is empty", "import it again")]
-    header = [h.strip() for h in rows[0]]
-    out: list[Diagnostic] = []
-    for i, heading in enumerate(header):
-        if heading not in HEADER:
-            out.append(
-                _case_list_problem(
-                    rel,
-                    1,
-                    _field_column(text.splitlines()[0], i),
-                    f"column {i + 1} is {shown(heading, HEADER, 'heading')}, which a case list "
-                    "never has (it may hold personal data)",
-                    "case lists hold " + ", ".join(HEADER) + " only: delete the column, or "
-                    "import the export again with `qa cases import`",
-                )
-            )
+    header = [x.strip() for x in rows[h]]
+    out = [
+        _case_list_problem(
+            rel,
+            h + 1,
+            _field_column(lines[h], i),
+            f"column {i + 1} is {shown(heading, HEADER, 'heading')}, which a case list "
+            "never has (it may hold personal data)",
+            "case lists hold " + ", ".join(HEADER) + " only: delete the column, or "
+            "import the export again with `qa cases import`",
+        )
+        for i, heading in enumerate(header)
+        if heading not in HEADER
+    ]
     if out or tuple(header) != HEADER:
         return out or [
             _case_list_problem(
-                rel, 1, 1, "the header is not " + ",".join(HEADER), "import the list again"
+                rel, h + 1, 1, "the header is not " + ",".join(HEADER), "import the list again"
             )
         ]
-    lines = text.splitlines()
-    for line, rec in enumerate(rows[1:], start=2):
+    for line, rec in enumerate(rows[h + 1 :], start=h + 2):
         if any(v.strip() for v in rec):
             raw = lines[line - 1] if line <= len(lines) else ""
             out += _check_row(rel, line, [v.strip() for v in rec], config, raw)

@@ -14,7 +14,7 @@ from tests.conftest import AS_OF, snapshot
 
 @pytest.fixture
 def keyed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("QA_CASE_KEY", "k" * 40)
+    monkeypatch.setenv("QA_CASE_KEY", "synthetic-Vq7#pL2x!Rm9@Tz4$Wn6^Yb8&Hc3*Jd5%")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
 
 

@@ -180,7 +180,7 @@ for name, (file_name, data) in EXPORT_PAYLOADS.items():
             (1, 2),
             file_name,
             plant=((f"@outside/{file_name}", data),),
-            env=(("QA_CASE_KEY", "k" * 40),),
+            env=(("QA_CASE_KEY", "synthetic-Vq7#pL2x!Rm9@Tz4$Wn6^Yb8&Hc3*Jd5%"),),
         )
     )
 
@@ -400,7 +400,7 @@ add(
         ("cases", "import", "{world}/nope.csv", "--as-of", AS_OF),
         2,
         "nope.csv",
-        env=(("QA_CASE_KEY", "k" * 40),),
+        env=(("QA_CASE_KEY", "synthetic-Vq7#pL2x!Rm9@Tz4$Wn6^Yb8&Hc3*Jd5%"),),
     )
 )
 add(Case("repo-missing", ("due", "--repo", "{world}/nowhere"), 2, "nowhere", repo_option=False))

@@ -96,3 +96,14 @@ def test_generated_corpus_detection_rate_and_no_false_positive_on_the_demo() -> 
         assert found == planted, (code, found, planted)
     flagged, scanned, lines = bench.false_positives()
     assert scanned > 1000 and flagged == 0, lines
+
+
+def test_collision_odds_are_the_true_ones() -> None:
+    from qa_cli.caselist import collision_odds, key_bits, key_fingerprint
+
+    assert collision_odds(100_000, 40) == "about 1 in 220"  # not "one in a billion"
+    assert collision_odds(10_000, 40) == "about 1 in 21,993"
+    assert key_bits("k" * 40) == 0 and key_bits("ab" * 20) == 40
+    fp = key_fingerprint(b"synthetic key")
+    assert fp.startswith("hmac-sha256:") and "synthetic" not in fp
+    assert fp != key_fingerprint(b"another synthetic key")
