@@ -59,7 +59,11 @@ def test_each_list_records_the_fingerprint_and_another_key_is_refused(
 
 @pytest.mark.parametrize(
     ("key", "says"),
-    [("k" * 40, "too little entropy"), ("abab" * 10, "too little entropy"), ("qwerty7", "too short")],
+    [
+        ("k" * 40, "too little entropy"),
+        ("abab" * 10, "too little entropy"),
+        ("qwerty7", "too short"),
+    ],
 )
 def test_weak_keys_are_refused(
     demo_repo: Path, run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: str, says: str
