@@ -26,6 +26,7 @@ from typing import Any
 
 from .errors import QAError
 from .masking import masked
+from .models.common import parse_uk_date
 from .privacy import CASE_CODE_RE, case_code, normalise_case_id
 
 HEADER = ("case", "team", "worker", "category", "start_date", "age_band")
@@ -574,10 +575,10 @@ def _export_date(value: Any) -> dt.date | None:
         return None
     text = str(value).strip()
     text = re.sub(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", "", text)
-    m = re.match(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$", text)
+    uk = parse_uk_date(text)
+    if uk is not None:
+        return uk
     try:
-        if m:
-            return dt.date(int(m[3]), int(m[2]), int(m[1]))
         m = re.match(r"^(\d{4})-(\d{2})-(\d{2})$", text)
         if m:
             return dt.date(int(m[1]), int(m[2]), int(m[3]))

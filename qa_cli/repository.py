@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import yamlio
 from .errors import QAError
+from .forgiving import Note, forgive
 from .models import KINDS
 from .models.audit import AuditReturn
 from .models.config import Config
@@ -60,6 +61,8 @@ class LoadedFile:
     # Set by validation for a file with errors: its model as far as it validates, and the
     # paths that did not (qa_cli.validation.salvage). Other commands read ``model`` only.
     partial: BaseModel | None = None
+    # Values read as the code they mean (a UK date, "Requires Improvement"): qa_cli.forgiving
+    notes: list[Note] = field(default_factory=list)
     broken: frozenset[tuple[str | int, ...]] = frozenset()
 
     @property
@@ -234,8 +237,10 @@ def load_file(path: Path, root: Path, max_bytes: int = yamlio.DEFAULT_MAX_BYTES)
     lf.kind, lf.version, lf.schema_problem = _classify(loaded)
     if lf.schema_problem is None and lf.kind is not None and lf.version is not None:
         model_cls = KINDS[lf.kind][lf.version]
+        # `27/11/2026`, `Requires Improvement`: read as the code they mean, noted for validate
+        lf.data, lf.notes = forgive(model_cls, loaded)
         try:
-            lf.model = model_cls.model_validate(loaded)
+            lf.model = model_cls.model_validate(lf.data)
         except ValidationError as exc:
             lf.errors = [dict(e) for e in exc.errors(include_url=False)]
     return lf

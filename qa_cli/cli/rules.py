@@ -26,16 +26,20 @@ def rules(
     table.add_column("severity")
     table.add_column("rule")
     table.add_column("meaning")
+    table.add_column("fixable")
     for r in RULES.values():
-        table.add_row(r.code, r.severity, r.title, r.explanation)
+        table.add_row(r.code, r.severity, r.title, r.explanation, "yes" if r.fixable else "")
     console.print(table)
 
 
 def rules_markdown() -> str:
     from ..validation.rules import RULES
 
-    lines = ["| code | severity | rule | meaning |", "| --- | --- | --- | --- |"]
-    lines += [f"| {r.code} | {r.severity} | {r.title} | {r.explanation} |" for r in RULES.values()]
+    lines = ["| code | severity | rule | meaning | fixable |", "| --- | --- | --- | --- | --- |"]
+    lines += [
+        f"| {r.code} | {r.severity} | {r.title} | {r.explanation} | {'yes' if r.fixable else ''} |"
+        for r in RULES.values()
+    ]
     return "\n".join(lines)
 
 

@@ -31,7 +31,7 @@ DATE_MIN = dt.date(1970, 1, 1)
 DATE_MAX = dt.date(2099, 12, 31)
 
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_SLASHED = re.compile(r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}$")
+_UK = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -70,10 +70,11 @@ def parse_iso_date(value: Any) -> dt.date:
                 {"value": text},
             ) from None
         return plausible(day)
-    if _SLASHED.match(text):
+    if _UK.match(text):
+        # day/month/year that is not a real date (a real one is read as UK order first)
         raise PydanticCustomError(
-            "qa_date_ambiguous",
-            "{value} is ambiguous: UK and US orders differ (1 February or January 2?)",
+            "qa_date_impossible",
+            "{value} is not a real date (read as day/month/year)",
             {"value": masked(text, "date")},
         )
     if len(text) > 10 and _ISO.match(text[:10]):
@@ -87,6 +88,24 @@ def parse_iso_date(value: Any) -> dt.date:
         "{value} is not a date written as YYYY-MM-DD",
         {"value": masked(text)},
     )
+
+
+def parse_uk_date(value: Any) -> dt.date | None:
+    """``27/11/2026``, ``5.11.26`` or ``05-11-2026`` read in UK order (day, month, year).
+
+    Two-digit years are 20yy. None when the text is not of that form or not a real date.
+    The one reading of such dates: ``qa validate``/``qa fix`` and ``qa cases import`` agree.
+    """
+    if not isinstance(value, str):
+        return None
+    m = _UK.match(value.strip())
+    if not m:
+        return None
+    year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
+    try:
+        return dt.date(year, int(m[2]), int(m[1]))
+    except ValueError:
+        return None
 
 
 def parse_month(value: Any) -> str:

@@ -20,7 +20,7 @@ from ..models.sample import Sample
 from ..models.themed import ThemedScope
 from ..repository import LoadedFile, Repository
 from .diagnostics import Diagnostic
-from .returns import is_complete
+from .returns import is_complete, looks_returned, soften
 from .review_rules import check_after_return
 from .salvage import is_broken
 from .schema import at
@@ -204,28 +204,11 @@ def check_audit(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic
     out += _order(lf, m.completed, m.allocated, ["completed"], "completed", "allocated")
     out += _order(lf, m.due, m.allocated, ["due"], "due", "allocated")
     complete = is_complete(lf)
-    if complete and m.completed is None and _intact(lf, "completed"):
-        out.append(
-            at(
-                lf,
-                "QA409",
-                ["status"],
-                f"the audit is `{m.status}` but has no `completed` date",
-                "add `completed: YYYY-MM-DD`, the day the audit was returned",
-            )
-        )
+    trap = not complete and looks_returned(lf, repo.tools.get(m.tool) if m.tool else None)
+    done = _audit_completeness(lf, m, complete or trap)
+    out += soften(done) if trap else done
     grade = m.qa_review.agreed_grade if m.qa_review is not None else m.overall_grade
     below = (m.overall_grade in BELOW_GOOD) or (grade in BELOW_GOOD)
-    if complete and below and not m.actions and _intact(lf, "actions"):
-        out.append(
-            at(
-                lf,
-                "QA404",
-                ["overall_grade"] if m.overall_grade else ["status"],
-                "a Requires Improvement or Inadequate audit needs an action plan",
-                "add `actions:` with at least one action (id, action, owner, due) (App. D)",
-            )
-        )
     if m.status == "closed" and below and m.qa_review is None:
         out.append(
             at(
@@ -252,6 +235,36 @@ def check_audit(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic
     out += check_after_return(lf, refs, m)
     if _intact(lf, "tool", "case", "allocated"):
         out += _audit_place(repo, lf, m)
+    return out
+
+
+def _audit_completeness(lf: LoadedFile, m: AuditReturn, complete: bool) -> list[Diagnostic]:
+    """What a returned audit must have: a completion date; an action plan when below good."""
+    if not complete:
+        return []
+    out: list[Diagnostic] = []
+    if m.completed is None and _intact(lf, "completed"):
+        out.append(
+            at(
+                lf,
+                "QA409",
+                ["status"],
+                f"the audit is `{m.status}` but has no `completed` date",
+                "add `completed: YYYY-MM-DD`, the day the audit was returned",
+            )
+        )
+    grade = m.qa_review.agreed_grade if m.qa_review is not None else m.overall_grade
+    below = (m.overall_grade in BELOW_GOOD) or (grade in BELOW_GOOD)
+    if below and not m.actions and _intact(lf, "actions"):
+        out.append(
+            at(
+                lf,
+                "QA404",
+                ["overall_grade"] if m.overall_grade else ["status"],
+                "a Requires Improvement or Inadequate audit needs an action plan",
+                "add `actions:` with at least one action (id, action, owner, due) (App. D)",
+            )
+        )
     return out
 
 

@@ -8,6 +8,23 @@ from typing import Literal
 Severity = Literal["error", "warning"]
 
 
+FixOp = Literal["replace", "block", "comment"]
+
+
+@dataclass(frozen=True)
+class Fix:
+    """The one safe correction of a finding, applied by ``qa fix`` (qa_cli.fix).
+
+    ``replace``: the scalar at ``loc`` becomes ``value``; ``block``: the one-line (flow)
+    mapping at ``loc`` is written one key per line; ``comment``: the answer at ``loc`` gets
+    a ``comment:`` with a ``TODO`` placeholder (which still fails validation).
+    """
+
+    op: FixOp
+    loc: tuple[str | int, ...]
+    value: str = ""
+
+
 @dataclass(frozen=True, order=True)
 class Diagnostic:
     path: str
@@ -17,6 +34,7 @@ class Diagnostic:
     severity: Severity
     message: str
     hint: str | None = None
+    fix: Fix | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         # The safety net of the masking policy: whoever wrote the message, a value the
@@ -35,6 +53,7 @@ class Diagnostic:
             "severity": self.severity,
             "message": self.message,
             "hint": self.hint,
+            "fixable": self.fix is not None,
         }
 
 
@@ -64,6 +83,10 @@ class ValidationReport:
 
     def failed(self, strict: bool = False) -> bool:
         return bool(self.errors) or (strict and bool(self.warnings))
+
+    @property
+    def fixable(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.fix is not None]
 
     def sorted(self) -> list[Diagnostic]:
         return sorted(set(self.diagnostics))

@@ -42,8 +42,10 @@ def validate_repository(
         + [p.relative_to(repo.root).as_posix() for p in case_lists],
     )
     report.notes += lowered_notes(repo.config_or_none)
+    config = repo.config_or_none
+    staff = config.staff if config is not None else []
     for lf in selected:
-        for d in schema_diagnostics(lf):
+        for d in schema_diagnostics(lf, staff):
             report.add(d)
         _salvage(lf)
     if (

@@ -10,6 +10,8 @@ from .diagnostics import Diagnostic, ValidationReport
 from .rules import RULES
 from .sarif import as_sarif
 
+FIXABLE = "fixable with `qa fix`"
+
 
 def summary(report: ValidationReport) -> str:
     e, w, n = len(report.errors), len(report.warnings), report.files_checked
@@ -19,17 +21,31 @@ def summary(report: ValidationReport) -> str:
         text = f"{checked}: no problems found."
     else:
         text = f"{checked}: {e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)}."
+    f = len(report.fixable)
+    if f:
+        text += f" {f} {FIXABLE} (`qa fix --dry-run` shows the changes first)."
     n = len(report.suppressed)
     if n:
         text += f" {n} finding{'s' * (n != 1)} silenced by `# qa: disable=` comments."
     return text + notes
 
 
+def hint_text(d: Diagnostic) -> str | None:
+    """The hint, saying so when `qa fix` can apply it (as ruff marks its fixable findings)."""
+    if d.fix is None:
+        return d.hint
+    if not d.hint:
+        return FIXABLE
+    first, sep, rest = d.hint.partition("\n")
+    return f"{first} ({FIXABLE}){sep}{rest}"
+
+
 def text_lines(d: Diagnostic) -> list[str]:
     title = RULES[d.code].title
     lines = [f"{d.path}:{d.line}:{d.column}: {d.severity} {d.code} ({title}): {d.message}"]
-    if d.hint:
-        first, *rest = d.hint.split("\n")
+    hint = hint_text(d)
+    if hint:
+        first, *rest = hint.split("\n")
         lines.append(f"    how to fix: {first}")
         lines += [f"    {r}" for r in rest]
     return lines
@@ -71,7 +87,8 @@ def as_github(report: ValidationReport) -> str:
     out = []
     for d in report.sorted():
         level = "error" if d.severity == "error" else "warning"
-        msg = d.message + (f"\nHow to fix: {d.hint}" if d.hint else "")
+        hint = hint_text(d)
+        msg = d.message + (f"\nHow to fix: {hint}" if hint else "")
         out.append(
             f"::{level} file={_gh_escape(d.path, True)},line={d.line},col={d.column},"
             f"title={_gh_escape(d.code + ' ' + RULES[d.code].title, True)}::{_gh_escape(msg)}"

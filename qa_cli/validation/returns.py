@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic_core import PydanticCustomError
 
+from ..forgiving import Note, closed_value, staff_by_name, uk_date
 from ..layout import FILE_KINDS, RETURN_MODELS
 from ..masking import masked, shown, shown_key
 from ..models.audit import AuditReturn
@@ -14,9 +16,9 @@ from ..models.common import GRADES, parse_iso_date, parse_tool_ref
 from ..models.multi_agency import AgencyReturn
 from ..models.tool import CLOSED_ANSWERS, Question, Tool
 from ..repository import LoadedFile, Repository
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, Fix
 from .salvage import is_broken
-from .schema import at, suggest
+from .schema import at, note_diagnostic, staff_name_diagnostic, suggest
 
 CHECK_KEYS = ("social_worker", "manager", "comment", "checked")
 ANSWER_KEYS = ("answer", "comment")
@@ -29,12 +31,86 @@ def is_complete(lf: LoadedFile) -> bool:
 
 
 def split_answer(q: Question, raw: Any) -> tuple[Any, str | None, dict[str, Any] | None]:
-    """(answer value, comment, the mapping if the answer was written as one)."""
+    """(answer value, comment, the mapping if the answer was written as one).
+
+    The value is read as the code it means (`No` -> no, `27/11/2026` -> 2026-11-27), so
+    reports count it like any other; ``qa validate`` warns where that happened.
+    """
     if isinstance(raw, dict):
         if q.type == "check":
             return raw, raw.get("comment"), raw
-        return raw.get("answer"), raw.get("comment"), raw
-    return raw, None, None
+        return canonical_answer(q, raw.get("answer")), raw.get("comment"), raw
+    return canonical_answer(q, raw), None, None
+
+
+def canonical_answer(q: Question, value: Any) -> Any:
+    """``value`` as the code it means for question ``q``, or unchanged."""
+    if q.type == "date":
+        return uk_date(value) or value
+    allowed = CLOSED_ANSWERS.get(q.type) or (q.options or ())
+    if not allowed:
+        return value
+    if isinstance(value, list) and q.type == "multi_choice":
+        return [closed_value(v, allowed) or v for v in value]
+    return closed_value(value, allowed) or value
+
+
+TODO = "TODO"  # the placeholder `qa fix` writes where a person must write a comment
+
+
+def looks_returned(lf: LoadedFile, tool: Tool | None) -> bool:
+    """Whether a return still `allocated` looks complete: the status trap (QA311).
+
+    It does when it has a completion date, an overall grade, or every required question
+    that applies answered; an `in_progress` one only when it has a completion date.
+    """
+    m = lf.checkable
+    status = getattr(m, "status", None)
+    if m is None or status not in ("allocated", "in_progress"):
+        return False
+    if getattr(m, "completed", None) is not None or getattr(m, "held", None) is not None:
+        return True
+    if status != "allocated":
+        return False
+    if getattr(m, "overall_grade", None) is not None or getattr(m, "grade", None) is not None:
+        return True
+    answers = getattr(m, "answers", None)
+    if tool is None or not isinstance(answers, dict) or not answers:
+        return False
+    return all(
+        not is_blank(split_answer(q, answers.get(qid))[0]) or reason_of(tool, q) is not None
+        for qid, q in tool.questions().items()
+        if q.required and condition_met(tool, q, answers)
+    )
+
+
+def soften(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """The completeness findings of a return that looks returned but is not: as warnings."""
+    return [
+        replace(d, severity="warning", message=d.message + " (a warning until it is returned)")
+        if d.severity == "error"
+        else d
+        for d in diagnostics
+    ]
+
+
+def _trap_warning(lf: LoadedFile, m: Any) -> Diagnostic:
+    signs = [
+        what
+        for what, present in (
+            ("a completion date", getattr(m, "completed", None) is not None),
+            ("an overall grade", getattr(m, "overall_grade", None) is not None),
+        )
+        if present
+    ] or ["every required answer"]
+    return at(
+        lf,
+        "QA311",
+        ["status"],
+        f"the return looks complete ({' and '.join(signs)}) but its status is still "
+        f"`{m.status}`, so the checks of a returned audit are shown as warnings",
+        "set `status: returned` when it is sent in; the warnings below become errors then",
+    )
 
 
 def is_blank(value: Any) -> bool:
@@ -93,6 +169,7 @@ def condition_met(tool: Tool, q: Question, answers: dict[str, Any]) -> bool:
 def check_returns(repo: Repository, files: list[LoadedFile]) -> list[Diagnostic]:
     config = repo.config_or_none
     staff_ids = {s.id for s in config.staff} if config else None
+    by_name = staff_by_name(config.staff) if config else {}
     out: list[Diagnostic] = []
     for lf in files:
         m = lf.checkable
@@ -104,7 +181,7 @@ def check_returns(repo: Repository, files: list[LoadedFile]) -> list[Diagnostic]
         if tool is None:
             out.append(_unknown_tool(repo, lf, m.tool))
             continue
-        out.extend(_check_answers(lf, tool, staff_ids))
+        out.extend(_check_answers(lf, tool, staff_ids, by_name))
     return out
 
 
@@ -123,128 +200,211 @@ def _unknown_tool(repo: Repository, lf: LoadedFile, ref: str) -> Diagnostic:
     return at(lf, "QA301", ["tool"], f"the tool {masked(tool_id)} is not in audit_tools/", hint)
 
 
-def _check_answers(lf: LoadedFile, tool: Tool, staff_ids: set[str] | None) -> list[Diagnostic]:
-    out: list[Diagnostic] = []
+@dataclass
+class _Ctx:
+    """What the checks of one return's answers share."""
+
+    lf: LoadedFile
+    tool: Tool
+    answers: dict[str, Any]
+    complete: bool
+    staff_ids: set[str] | None
+    by_name: dict[str, list[Any]]
+    reasons: dict[str, str] = field(default_factory=dict)
+
+
+def _check_answers(
+    lf: LoadedFile, tool: Tool, staff_ids: set[str] | None, by_name: dict[str, list[Any]]
+) -> list[Diagnostic]:
     m = lf.checkable
     assert isinstance(m, RETURN_MODELS)  # check_returns passes returns only
-    questions = tool.questions()
-    answers: dict[str, Any] = m.answers
     complete = is_complete(lf)
-    reasons = reason_followups(tool)
-    for key in answers:
+    trap = not complete and looks_returned(lf, tool)
+    ctx = _Ctx(lf, tool, m.answers, complete or trap, staff_ids, by_name, reason_followups(tool))
+    out = _unknown_questions(ctx)
+    checked: list[Diagnostic] = []
+    for qid, q in tool.questions().items():
+        checked += _check_question(ctx, qid, q)
+    checked += _missing_grade(lf, m, ctx.complete)
+    if trap:
+        out.append(_trap_warning(lf, m))
+        checked = soften(checked)
+    return out + checked
+
+
+def _unknown_questions(ctx: _Ctx) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    questions = ctx.tool.questions()
+    for key in ctx.answers:
         if key not in questions:
             close = difflib.get_close_matches(str(key), list(questions), n=1, cutoff=0.6)
             hint = (
                 f"did you mean `{close[0]}`?"
                 if close
-                else (f"the questions of {tool.ref} are listed in audit_tools/{tool.id}.yaml")
+                else (
+                    f"the questions of {ctx.tool.ref} are listed in audit_tools/{ctx.tool.id}.yaml"
+                )
             )
             out.append(
                 at(
-                    lf,
+                    ctx.lf,
                     "QA302",
                     ["answers", key],
-                    f"{shown_key(key)} is not a question of {tool.ref}",
+                    f"{shown_key(key)} is not a question of {ctx.tool.ref}",
                     hint,
                     key=True,
                 )
             )
-    for qid, q in questions.items():
-        raw = answers.get(qid)
-        value, comment, mapping = split_answer(q, raw)
-        loc: list[str | int] = ["answers", qid]
-        applies = condition_met(tool, q, answers)
-        if not applies:
-            if not is_blank(value):
-                cond = q.applies_if
-                assert cond is not None
-                out.append(
-                    at(
-                        lf,
-                        "QA306",
-                        loc,
-                        f"`{qid}` is answered but only applies when `{cond.question}` is "
-                        + " or ".join(f"`{a}`" for a in cond.answers()),
-                        f"remove the answer, or check the answer to `{cond.question}`",
-                    )
-                )
-            continue
-        if mapping is not None:
-            allowed = CHECK_KEYS if q.type == "check" else ANSWER_KEYS
-            for k in mapping:
-                if k not in allowed:
-                    close = difflib.get_close_matches(str(k), list(allowed), n=1)
-                    hint = (
-                        f"did you mean `{close[0]}`?" if close else "allowed: " + ", ".join(allowed)
-                    )
-                    out.append(
-                        at(
-                            lf,
-                            "QA303",
-                            [*loc, k],
-                            f"`{k}` is not part of an answer to `{qid}`",
-                            hint,
-                            key=True,
-                        )
-                    )
-        if is_blank(value):
-            # a reason follow-up is given by the base answer's comment (QA305 asks for it)
-            if q.required and complete and reason_of(tool, q) is None:
-                out.append(
-                    at(
-                        lf,
-                        "QA304",
-                        loc if qid in answers else ["answers"],
-                        f"`{qid}` is required but not answered ({_short(q.text)})",
-                        _answer_hint(q),
-                        key=qid in answers,
-                    )
-                )
-            continue
-        if q.type == "check":
-            out.extend(_check_check(lf, q, value, loc))
-            triggered = (
-                value.get("manager") in q.comment_triggers()
-                or value.get("social_worker") in q.comment_triggers()
-            )
-        else:
-            vloc = [*loc, "answer"] if mapping is not None else loc
-            problem = _type_problem(q, value, staff_ids)
-            if problem is not None:
-                out.append(
-                    at(
-                        lf,
-                        "QA303" if problem[0] != "QA401" else "QA401",
-                        vloc,
-                        problem[1],
-                        problem[2],
-                    )
-                )
-                continue
-            triggered = _matches(value, q.comment_triggers())
-        if (
-            triggered
-            and complete
-            and is_blank(comment)
-            and not _reason_given(reasons, qid, answers)
-        ):
+    return out
+
+
+def _not_applicable(ctx: _Ctx, q: Question, loc: list[str | int]) -> list[Diagnostic]:
+    cond = q.applies_if
+    assert cond is not None
+    return [
+        at(
+            ctx.lf,
+            "QA306",
+            loc,
+            f"`{q.id}` is answered but only applies when `{cond.question}` is "
+            + " or ".join(f"`{a}`" for a in cond.answers()),
+            f"remove the answer, or check the answer to `{cond.question}`",
+        )
+    ]
+
+
+def _mapping_keys(
+    ctx: _Ctx, q: Question, mapping: dict[str, Any], loc: list[str | int]
+) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    allowed = CHECK_KEYS if q.type == "check" else ANSWER_KEYS
+    for k in mapping:
+        if k not in allowed:
+            close = difflib.get_close_matches(str(k), list(allowed), n=1)
+            hint = f"did you mean `{close[0]}`?" if close else "allowed: " + ", ".join(allowed)
             out.append(
                 at(
-                    lf,
-                    "QA305",
-                    loc,
-                    f"`{qid}` is answered `{_plain(value)}`, which needs a comment saying why",
-                    "write it as:\n  " + f"{qid}:\n    answer: {_plain(value)}\n    comment: <why, "
-                    "and any action needed>",
+                    ctx.lf,
+                    "QA303",
+                    [*loc, k],
+                    f"`{k}` is not part of an answer to `{q.id}`",
+                    hint,
+                    key=True,
                 )
             )
-    if (
-        isinstance(m, AuditReturn)
-        and complete
-        and m.overall_grade is None
-        and not is_broken(lf.broken, "overall_grade")
-    ):
-        out.append(
+    return out
+
+
+def _check_question(ctx: _Ctx, qid: str, q: Question) -> list[Diagnostic]:
+    raw = ctx.answers.get(qid)
+    value, comment, mapping = split_answer(q, raw)
+    loc: list[str | int] = ["answers", qid]
+    if not condition_met(ctx.tool, q, ctx.answers):
+        return [] if is_blank(value) else _not_applicable(ctx, q, loc)
+    out = _mapping_keys(ctx, q, mapping, loc) if mapping is not None else []
+    if is_blank(value):
+        # a reason follow-up is given by the base answer's comment (QA305 asks for it)
+        if q.required and ctx.complete and reason_of(ctx.tool, q) is None:
+            out.append(
+                at(
+                    ctx.lf,
+                    "QA304",
+                    loc if qid in ctx.answers else ["answers"],
+                    f"`{qid}` is required but not answered ({_short(q.text)})",
+                    _answer_hint(q),
+                    key=qid in ctx.answers,
+                )
+            )
+        return out
+    if q.type == "check":
+        out.extend(_check_check(ctx.lf, q, value, loc))
+        triggered = (
+            value.get("manager") in q.comment_triggers()
+            or value.get("social_worker") in q.comment_triggers()
+        )
+    else:
+        vloc = [*loc, "answer"] if mapping is not None else loc
+        written = mapping.get("answer") if mapping is not None else raw
+        found = _forgiven(ctx, q, written, value, vloc)
+        out += found
+        if any(d.severity == "error" for d in found):
+            return out  # a staff name: the value is not one the checks below can use
+        problem = None if found else _type_problem(q, value, ctx.staff_ids)
+        if problem is not None:
+            out.append(at(ctx.lf, problem[0], vloc, problem[1], problem[2]))
+            return out
+        triggered = _matches(value, q.comment_triggers())
+    if triggered and ctx.complete and needs_comment(comment):
+        if not _reason_given(ctx.reasons, qid, ctx.answers):
+            out.append(_comment_required(ctx, qid, value, comment, mapping, loc))
+    return out
+
+
+def _forgiven(
+    ctx: _Ctx, q: Question, written: Any, value: Any, vloc: list[str | int]
+) -> list[Diagnostic]:
+    """QA313/QA105 where an answer was read as the code it means; QA314 for a staff name."""
+    if q.type == "staff" and ctx.staff_ids is not None and written not in ctx.staff_ids:
+        named = staff_name_diagnostic(ctx.lf, vloc, written, ctx.by_name)
+        return [named] if named is not None else []
+    if written == value:
+        return []
+    if isinstance(written, list) and isinstance(value, list) and len(written) == len(value):
+        pairs = [
+            ((*vloc, i), w, v)
+            for i, (w, v) in enumerate(zip(written, value, strict=True))
+            if w != v
+        ]
+    elif isinstance(written, str) and isinstance(value, str):
+        pairs = [(tuple(vloc), written, value)]
+    else:
+        return []
+    code = "QA105" if q.type == "date" else "QA313"
+    return [note_diagnostic(ctx.lf, Note(code, where, str(w), str(v))) for where, w, v in pairs]
+
+
+def needs_comment(comment: Any) -> bool:
+    """Whether a comment is missing: blank, or still the ``TODO`` placeholder of `qa fix`."""
+    if is_blank(comment):
+        return True
+    return isinstance(comment, str) and comment.strip().upper().startswith(TODO)
+
+
+def _comment_required(
+    ctx: _Ctx,
+    qid: str,
+    value: Any,
+    comment: Any,
+    mapping: dict[str, Any] | None,
+    loc: list[str | int],
+) -> Diagnostic:
+    shape = f"{qid}:\n    answer: {_plain(value)}\n    comment: <why, and any action needed>"
+    if isinstance(comment, str) and comment.strip():
+        return at(
+            ctx.lf,
+            "QA305",
+            [*loc, "comment"],
+            f"`{qid}` is answered `{_plain(value)}`; its comment is still the {TODO} placeholder",
+            "replace TODO with why, and any action needed",
+        )
+    fix = Fix("comment", tuple(loc)) if comment is None else None
+    return at(
+        ctx.lf,
+        "QA305",
+        loc,
+        f"`{qid}` is answered `{_plain(value)}`, which needs a comment saying why",
+        "write it as:\n  " + shape,
+        fix=fix,
+    )
+
+
+def _missing_grade(lf: LoadedFile, m: Any, complete: bool) -> list[Diagnostic]:
+    if not complete:
+        return []
+    if isinstance(m, AuditReturn) and m.overall_grade is None:
+        if is_broken(lf.broken, "overall_grade"):
+            return []
+        return [
             at(
                 lf,
                 "QA307",
@@ -252,14 +412,9 @@ def _check_answers(lf: LoadedFile, tool: Tool, staff_ids: set[str] | None) -> li
                 "the audit is returned but has no overall grade",
                 "add `overall_grade:` (outstanding, good, requires_improvement or inadequate)",
             )
-        )
-    if (
-        isinstance(m, AgencyReturn)
-        and complete
-        and m.grade is None
-        and not is_broken(lf.broken, "grade")
-    ):
-        out.append(
+        ]
+    if isinstance(m, AgencyReturn) and m.grade is None and not is_broken(lf.broken, "grade"):
+        return [
             at(
                 lf,
                 "QA307",
@@ -267,8 +422,8 @@ def _check_answers(lf: LoadedFile, tool: Tool, staff_ids: set[str] | None) -> li
                 "the agency return is returned but has no grade",
                 "add `grade:` (outstanding, good, requires_improvement or inadequate)",
             )
-        )
-    return out
+        ]
+    return []
 
 
 def _reason_given(reasons: dict[str, str], qid: str, answers: dict[str, Any]) -> bool:

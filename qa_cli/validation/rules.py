@@ -17,6 +17,7 @@ class Rule:
     severity: Severity
     title: str
     explanation: str
+    fixable: bool = False  # `qa fix` can apply the finding's one safe correction
 
 
 _RULES = [
@@ -102,9 +103,10 @@ _RULES = [
     ),
     Rule(
         "QA105",
-        "error",
-        "ambiguous date",
-        "A date like 01/02/2026 whose day and month order is unclear.",
+        "warning",
+        "day/month/year date",
+        "A date written day/month/year (27/11/2026): read in UK order; write it YYYY-MM-DD.",
+        fixable=True,
     ),
     Rule(
         "QA106",
@@ -188,7 +190,9 @@ _RULES = [
         "QA305",
         "error",
         "comment required",
-        "The answer given needs a comment explaining it (comment_required_if).",
+        "The answer given needs a comment explaining it (comment_required_if). `qa fix` adds "
+        "the `comment:` line with a TODO for you to fill in.",
+        fixable=True,
     ),
     Rule(
         "QA306",
@@ -197,6 +201,35 @@ _RULES = [
         "A follow-up question is answered though its condition is not met.",
     ),
     Rule("QA307", "error", "overall grade missing", "A returned audit needs an overall grade."),
+    Rule(
+        "QA311",
+        "warning",
+        "looks returned",
+        "A return looks complete (answers, a completion date or a grade) but its status is "
+        "still allocated; the completeness checks run on it as warnings.",
+    ),
+    Rule(
+        "QA313",
+        "warning",
+        "another spelling",
+        "A grade, status, answer or option written in words or another case "
+        "(`Requires Improvement`); read as its code.",
+        fixable=True,
+    ),
+    Rule(
+        "QA314",
+        "error",
+        "staff name, not id",
+        "A person's name where a staff id is expected; the name is in qa.yaml.",
+        fixable=True,
+    ),
+    Rule(
+        "QA315",
+        "warning",
+        "action on one line",
+        "An action written on one line ({id: A1, ...}); one key per line is easier to review.",
+        fixable=True,
+    ),
     # Across files
     Rule("QA401", "error", "unknown staff", "A staff id that is not in qa.yaml."),
     Rule("QA402", "error", "unknown team", "A team id that is not in qa.yaml."),
@@ -257,6 +290,14 @@ _RULES = [
         "An auditor audits a case of their own team or one they work on.",
     ),
     Rule("QA414", "error", "duplicate in sample", "A case is allocated twice in one sample."),
+    Rule(
+        "QA451",
+        "warning",
+        "limiting judgement",
+        "The overall grade is better than the worst graded section of a key line of enquiry "
+        "(Ofsted's limiting judgement); an error when qa.yaml sets "
+        "`validation.limiting_judgement: error`.",
+    ),
     # After the return: review, forwarding, outcomes, feedback to practice (§5.2.2-5.2.3)
     Rule(
         "QA460",

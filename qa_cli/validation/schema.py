@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
+from collections.abc import Sequence
 from typing import Any
 
+from ..forgiving import Note, staff_by_name, staff_for_name
 from ..masking import mask_quoted, masked, shown, shown_key
 from ..models import KINDS
 from ..repository import LoadedFile
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, Fix
 from .rules import RULES
 
 _DISPLAY_GRADES = {
@@ -27,9 +30,15 @@ _KNOWN_WORDS = frozenset({"schema", "answers", "actions", "#", "&", "*", "-", ":
 
 
 def diag(
-    lf: LoadedFile, code: str, line: int, column: int, message: str, hint: str | None
+    lf: LoadedFile,
+    code: str,
+    line: int,
+    column: int,
+    message: str,
+    hint: str | None,
+    fix: Fix | None = None,
 ) -> Diagnostic:
-    return Diagnostic(lf.rel, line, column, code, RULES[code].severity, message, hint)
+    return Diagnostic(lf.rel, line, column, code, RULES[code].severity, message, hint, fix)
 
 
 def at(
@@ -40,10 +49,11 @@ def at(
     hint: str | None = None,
     *,
     key: bool = False,
+    fix: Fix | None = None,
 ) -> Diagnostic:
     """A diagnostic pointing at ``loc`` in the file (deepest existing part of the path)."""
     line, column = lf.pos(loc, key=key)
-    return diag(lf, code, line, column, message, hint)
+    return diag(lf, code, line, column, message, hint, fix)
 
 
 def suggest(value: str, options: list[str] | tuple[str, ...]) -> str | None:
@@ -139,9 +149,12 @@ def _quote_hint(value: Any) -> str | None:
     return None
 
 
-def schema_diagnostics(lf: LoadedFile) -> list[Diagnostic]:
-    """Diagnostics for a file that could not be read, classified or validated."""
-    out: list[Diagnostic] = []
+def schema_diagnostics(lf: LoadedFile, staff: Sequence[Any] = ()) -> list[Diagnostic]:
+    """Diagnostics for a file that could not be read, classified or validated.
+
+    ``staff`` (qa.yaml's) lets a person's name where a staff id belongs be matched (QA314).
+    """
+    out: list[Diagnostic] = [note_diagnostic(lf, n) for n in lf.notes]
     if lf.problem is not None:
         p = lf.problem
         # The parser's messages quote keys and lines of the file: mask them (issue 10).
@@ -152,9 +165,67 @@ def schema_diagnostics(lf: LoadedFile) -> list[Diagnostic]:
         sp = lf.schema_problem
         out.append(at(lf, sp.code, sp.loc, mask_quoted(sp.message, _KNOWN_WORDS), sp.hint))
         return out
+    by_name = staff_by_name(staff)
     for err in lf.errors:
-        out.append(_from_pydantic(lf, err))
+        named = _staff_name(lf, err, by_name)
+        out.append(named if named is not None else _from_pydantic(lf, err))
     return out
+
+
+def long_date(iso: str) -> str:
+    """``2026-11-27`` -> ``27 November 2026``, to show how a day/month/year date was read."""
+    d = dt.date.fromisoformat(iso)
+    return f"{d.day} {d.strftime('%B')} {d.year}"
+
+
+def note_diagnostic(lf: LoadedFile, note: Note) -> Diagnostic:
+    """The warning for a value read as the code it means; its fix writes that code."""
+    where = _path_text(note.loc)
+    fix = Fix("replace", note.loc, note.value)
+    if note.code == "QA105":
+        # the value is shown only as the ISO date it is read as (the masking policy)
+        message = f"{where}: a date written day/month/year, read as {long_date(note.value)}"
+    else:
+        # another spelling of a code (`Requires Improvement`) names no one: shown as written
+        message = f"{where}: `{note.written}` is read as `{note.value}`"
+    return at(lf, note.code, note.loc, message, f"write `{note.value}`", fix=fix)
+
+
+def staff_name_diagnostic(
+    lf: LoadedFile, where_: Sequence[str | int], value: Any, by_name: dict[str, list[Any]]
+) -> Diagnostic | None:
+    """QA314 when ``value`` is the name of someone in qa.yaml: their id is the fix."""
+    people = staff_for_name(value, by_name)
+    if not people:
+        return None
+    loc = tuple(where_)
+    where = _path_text(loc)
+    if len(people) > 1:
+        ids = " or ".join(f"`{p.id}`" for p in people)
+        return at(
+            lf,
+            "QA314",
+            loc,
+            f"{where}: `{value}` is a name; qa.yaml has {len(people)} people of that name",
+            f"write the staff id of the one you mean: {ids}",
+        )
+    p = people[0]
+    return at(
+        lf,
+        "QA314",
+        loc,
+        f"{where}: `{value}` is a name, not a staff id",
+        f"did you mean `{p.id}` ({p.name})? write `{p.id}`",
+        fix=Fix("replace", loc, p.id),
+    )
+
+
+def _staff_name(
+    lf: LoadedFile, err: dict[str, Any], by_name: dict[str, list[Any]]
+) -> Diagnostic | None:
+    if err["type"] != "string_pattern_mismatch" or not by_name:
+        return None
+    return staff_name_diagnostic(lf, _clean_loc(lf, tuple(err["loc"])), err.get("input"), by_name)
 
 
 def _from_pydantic(lf: LoadedFile, err: dict[str, Any]) -> Diagnostic:
@@ -209,11 +280,10 @@ def _from_pydantic(lf: LoadedFile, err: dict[str, Any]) -> Diagnostic:
             "audits/2026-11/C-XXXXXXXX--single-agency-safeguarding.yaml",
         )
     if etype.startswith("qa_date"):
-        code = "QA105" if etype == "qa_date_ambiguous" else "QA104"
-        hint = "write dates as YYYY-MM-DD, e.g. 2026-02-01 for 1 February 2026"
+        hint = "write dates as YYYY-MM-DD, e.g. 2026-11-27 for 27 November 2026"
         if etype == "qa_date_impossible":
             hint = "check the day and the month; write dates as YYYY-MM-DD"
-        return at(lf, code, loc, f"{where}: {err['msg']}", hint)
+        return at(lf, "QA104", loc, f"{where}: {err['msg']}", hint)
     if etype in ("literal_error", "enum"):
         expected = re.findall(r"'([^']*)'", err.get("ctx", {}).get("expected", ""))
         s = suggest(value, expected) if isinstance(value, str) else None

@@ -182,14 +182,15 @@ case(
     also=["QA403"],
 )
 case(
-    "QA105-ambiguous-date",
+    "QA105-uk-date",
     "QA105",
     {A: sub(A, "completed: 2026-10-20", "completed: 01/10/2026  #<-")},
+    strict=True,
 )
 case(
     "QA106-grade-misspelt",
     "QA106",
-    {A: sub(A, "overall_grade: requires_improvement", "overall_grade: requires improvement  #<-")},
+    {A: sub(A, "overall_grade: requires_improvement", "overall_grade: requires_improvment  #<-")},
 )
 case(
     "QA107-bad-case-code",
@@ -289,6 +290,23 @@ case(
             "overall_grade: requires_improvement\n", ""
         )
     },
+)
+case(
+    "QA311-looks-returned",
+    "QA311",
+    {A: sub(A, "status: closed", "status: allocated  #<-")},
+    strict=True,
+)
+case(
+    "QA313-another-spelling",
+    "QA313",
+    {A: sub(A, "overall_grade: requires_improvement", "overall_grade: Requires Improvement  #<-")},
+    strict=True,
+)
+case(
+    "QA314-staff-name",
+    "QA314",
+    {A: sub(A, "    owner: sw-afield", "    owner: alex field  #<-")},
 )
 case(
     "QA401-unknown-staff",
