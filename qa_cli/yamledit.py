@@ -685,3 +685,66 @@ def changed_lines(old: str, new: str) -> list[int]:
         if tag != "equal":
             lines.extend(range(j1 + 1, j2 + 1))
     return lines
+
+
+# --- the edits of `qa fix` (qa_cli.fix): each keeps every byte outside the changed value ---
+
+
+def replace_scalar(text: str, path: Path_, value: Any) -> str:
+    """Replace the scalar at ``path`` (a mapping value or a list item, block or flow) with
+    ``value``, keeping everything around it: the key, a comment after it, the layout."""
+    node = find(text, path)
+    if not isinstance(node, ScalarNode) or node.style in ("|", ">"):
+        raise YamlEditError(f"{'.'.join(map(str, path))} is not a one-line value")
+    new = format_scalar(value)
+    start, end = node.start_mark.index, node.end_mark.index
+    if node.value == "" and node.style is None:
+        raise YamlEditError(f"{'.'.join(map(str, path))} is empty")
+    return text[:start] + new + text[end:]
+
+
+def flow_to_block(text: str, path: Path_) -> str:
+    """Rewrite the one-line mapping ``- {id: A1, action: ...}`` at ``path`` (an item of a
+    block list) one key per line, each value's text exactly as it was written."""
+    node = find(text, path)
+    parent = find(text, path[:-1])
+    if not isinstance(node, MappingNode) or not node.flow_style or not node.value:
+        raise YamlEditError(f"{'.'.join(map(str, path))} is not written on one line")
+    if not isinstance(parent, SequenceNode) or parent.flow_style:
+        raise YamlEditError(f"{'.'.join(map(str, path))} is not an item of a block list")
+    indent = " " * node.start_mark.column
+    lines = []
+    for key, value in node.value:
+        k = text[key.start_mark.index : key.end_mark.index]
+        v = text[value.start_mark.index : value.end_mark.index]
+        if "\n" in k or "\n" in v or isinstance(value, MappingNode | SequenceNode) and not v:
+            raise YamlEditError(f"{'.'.join(map(str, path))} spans several lines")
+        lines.append(f"{k}: {v}" if v else f"{k}:")
+    start, end = node.start_mark.index, node.end_mark.index
+    return text[:start] + ("\n" + indent).join(lines) + text[end:]
+
+
+def nest_with_key(text: str, path: Path_, key: str, placeholder: str) -> str:
+    """Turn ``qid: no`` at ``path`` into ``qid:`` / ``answer: no`` / ``<key>: <placeholder>``
+    (the answer's text kept as written), or add ``<key>:`` to an answer already nested."""
+    node = find(text, path)
+    if isinstance(node, MappingNode):
+        if node.flow_style:
+            raise YamlEditError(f"{'.'.join(map(str, path))} is written on one line")
+        return insert_keys(text, path, [(key, placeholder)])
+    parent = find(text, path[:-1])
+    key_node, value_node = _child(parent, path[-1]) if parent is not None else (None, None)
+    if not isinstance(value_node, ScalarNode) or key_node is None or value_node.style in ("|", ">"):
+        raise YamlEditError(f"{'.'.join(map(str, path))} is not a one-line answer")
+    if isinstance(parent, MappingNode) and parent.flow_style:
+        raise YamlEditError(f"{'.'.join(map(str, path[:-1]))} is written on one line")
+    if value_node.start_mark.line != key_node.start_mark.line:
+        raise YamlEditError(f"{'.'.join(map(str, path))} is not on its key's line")
+    inner = " " * (key_node.start_mark.column + 2)
+    answer = text[value_node.start_mark.index : value_node.end_mark.index]
+    eol = text.find("\n", value_node.end_mark.index)
+    eol = len(text) if eol < 0 else eol
+    after = text[value_node.end_mark.index : eol]  # spaces and a comment: stay with the answer
+    new = f"\n{inner}answer: {answer}{after}\n{inner}{key}: {format_scalar(placeholder)}"
+    colon = text.index(":", key_node.end_mark.index)
+    return text[: colon + 1] + new + text[eol:]

@@ -19,7 +19,7 @@ from ..models.observation import Observation
 from ..models.sample import Sample
 from ..models.themed import ThemedScope
 from ..repository import LoadedFile, Repository
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, Fix
 from .returns import is_complete, looks_returned, soften
 from .review_rules import check_after_return
 from .salvage import is_broken
@@ -108,6 +108,17 @@ def check_actions(
     )
     for i, a in enumerate(actions):
         loc: list[str | int] = [*base, i]
+        if is_flow(lf, loc):
+            out.append(
+                at(
+                    lf,
+                    "QA315",
+                    loc,
+                    f"action {a.id} is written on one line ({{id: ..., action: ...}})",
+                    "write one key per line (id, action, owner, due), as the blank return shows",
+                    fix=Fix("block", tuple(loc)),
+                )
+            )
         if owner_may_be_agency:
             out += refs.owner_ref(lf, [*loc, "owner"], a.owner)
         else:
@@ -144,6 +155,18 @@ def check_actions(
                 )
         out += _order(lf, a.verified_on, a.done_on, [*loc, "verified_on"], "verified_on", "done_on")
     return out
+
+
+def is_flow(lf: LoadedFile, loc: list[str | int]) -> bool:
+    """Whether the mapping at ``loc`` is written on one line (``{key: value, ...}``)."""
+    node = lf.roundtrip
+    for part in loc:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+    fa = getattr(node, "fa", None)
+    return isinstance(node, dict) and fa is not None and bool(fa.flow_style())
 
 
 def _intact(lf: LoadedFile, *fields: str) -> bool:

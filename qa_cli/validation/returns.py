@@ -393,7 +393,7 @@ def _comment_required(
         "QA305",
         loc,
         f"`{qid}` is answered `{_plain(value)}`, which needs a comment saying why",
-        "write it as:\n  " + shape,
+        "write the reason as its comment:\n  " + shape,
         fix=fix,
     )
 
