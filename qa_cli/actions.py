@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from . import pathguard, safewrite, yamledit, yamlio
 from .errors import QAError
+from .forgiving import forgive
 from .layout import ACTION_KINDS, FILE_KINDS
 from .masking import masked
 from .models.audit import Action, AuditReturn
@@ -227,7 +228,10 @@ def _write(
     except OSError as exc:
         raise safewrite.os_error(exc, lf.rel, "read") from None
     try:
-        new = edit(raw, edits, yamlio.load_text)
+        # an action written on one line ({id: A1, ...}) is first written one key per line,
+        # the form the blank return teaches, so the new keys can go under it
+        items = sorted({e.path[:-1] for e in edits if len(e.path) > 1}, key=str)
+        new = edit(yamledit.block_style_bytes(raw, items), edits, yamlio.load_text)
     except yamledit.YamlEditError as exc:
         raise QAError(
             f"{lf.rel} could not be edited safely: {exc}",
@@ -238,7 +242,7 @@ def _write(
     data = yamlio.load_text(text)
     assert isinstance(data, dict) and lf.model is not None
     try:
-        type(lf.model).model_validate(data)
+        type(lf.model).model_validate(forgive(type(lf.model), data)[0])
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"])

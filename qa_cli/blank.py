@@ -92,12 +92,21 @@ def _how_to_answer(q: Question) -> str:
     }.get(q.type, "answer")
 
 
-def question_lines(q: Question, indent: str = "  ") -> list[str]:
+def question_lines(q: Question, indent: str = "  ", reason: Question | None = None) -> list[str]:
+    """The comment lines and the key of one question; ``reason`` is a follow-up asking only
+    the reason of this question's "no": its question is what the comment answers."""
     out = comment(q.text, indent, "Q: ")
     how = _how_to_answer(q)
     triggers = q.comment_triggers()
     if triggers and q.type == "check":
         how += "; if " + " or ".join(triggers) + ", add `comment:` (why, and any action)"
+    elif triggers and reason is not None:
+        how += (
+            "; if "
+            + " or ".join(triggers)
+            + ", write `answer:` and a `comment:` that says: "
+            + " ".join(reason.text.split())
+        )
     elif triggers:
         how += "; if " + " or ".join(triggers) + ", write `answer:` and `comment:` saying why"
     if q.applies_if is not None:
@@ -132,8 +141,12 @@ def answers_block(tool: Tool) -> list[str]:
         out.append(f"  # ---- {n}. {section.title} ----")
         if section.guidance:
             out += comment(section.guidance, "  ")
+        reasons = tool.reason_followups()
+        skip = {r.id for r in reasons.values()}
         for q in section.questions:
-            out += question_lines(q)
+            # a follow-up asking only the reason of a "no" is that answer's comment
+            if q.id not in skip:
+                out += question_lines(q, reason=reasons.get(q.id))
     return out
 
 
@@ -163,9 +176,19 @@ def render(
     for key, value, note in trailer:
         if note:
             lines += comment(note)
+        if key == "actions":
+            lines += ACTION_EXAMPLE
         lines.append(f"{key}: {scalar(value) if value != [] else '[]'}".rstrip())
     return "\n".join(lines) + "\n"
 
+
+# How to write an action: the form `qa actions done/verify` edits and `qa fix` writes.
+ACTION_EXAMPLE = [
+    "#   - id: A1",
+    "#     action: What is to be done",
+    "#     owner: <staff id>",
+    "#     due: YYYY-MM-DD",
+]
 
 AUDIT_TRAILER: list[tuple[str, Any, str | None]] = [
     (
@@ -179,7 +202,7 @@ AUDIT_TRAILER: list[tuple[str, Any, str | None]] = [
         "actions",
         [],
         "Action plan (needed where action is necessary; always for requires_improvement or "
-        "inadequate). Each action: - {id: A1, action: ..., owner: <staff id>, due: YYYY-MM-DD}",
+        "inadequate). Write each action one key per line, in place of []:",
     ),
 ]
 
@@ -234,7 +257,7 @@ def crib_sheet_blank(
     ]
     trailer: list[tuple[str, Any, str | None]] = [
         ("summary", None, "What was discussed and what is to be followed up"),
-        ("actions", [], "Actions: - {id: A1, action: ..., owner: <staff id>, due: YYYY-MM-DD}"),
+        ("actions", [], "Actions: write each one key per line, in place of []:"),
     ]
     return render("qa/crib-sheet@1", tool, fields, trailer, intro)
 

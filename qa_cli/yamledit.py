@@ -748,3 +748,27 @@ def nest_with_key(text: str, path: Path_, key: str, placeholder: str) -> str:
     new = f"\n{inner}answer: {answer}{after}\n{inner}{key}: {format_scalar(placeholder)}"
     colon = text.index(":", key_node.end_mark.index)
     return text[: colon + 1] + new + text[eol:]
+
+
+def is_flow_mapping(text: str, path: Path_) -> bool:
+    """Whether the node at ``path`` is a mapping written on one line (``{key: value}``)."""
+    node = find(text, path)
+    return isinstance(node, MappingNode) and bool(node.flow_style)
+
+
+def block_style_bytes(raw: bytes, paths: Sequence[Path_]) -> bytes:
+    """The file's bytes with the one-line mappings at ``paths`` written one key per line
+    (:func:`flow_to_block`); other paths and every other byte, BOM and CRLF, unchanged."""
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    try:
+        text = (raw[3:] if bom else raw).decode("utf-8")
+    except UnicodeDecodeError:
+        raise YamlEditError("the file is not UTF-8 text") from None
+    crlf = "\r\n" in text
+    out = text.replace("\r\n", "\n")
+    for path in paths:
+        if path and isinstance(path[-1], int) and is_flow_mapping(out, path):
+            out = flow_to_block(out, path)
+    if crlf:
+        out = out.replace("\n", "\r\n")
+    return (b"\xef\xbb\xbf" if bom else b"") + out.encode("utf-8")

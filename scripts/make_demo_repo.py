@@ -814,6 +814,18 @@ class ToolInfo:
     def questions(self) -> list[Q]:
         return [q for _, _, qs in self.sections for q in qs]
 
+    def reasons(self) -> dict[str, str]:
+        """{question id: its follow-up that only asks the reason of its "no"}: that reason is
+        written once, as the comment of the "no" (as `qa validate` and the blank return have it)."""
+        by_id = {q.id: q for q in self.questions()}
+        out: dict[str, str] = {}
+        for q in self.questions():
+            base = by_id.get(q.applies_if[0]) if q.applies_if else None
+            if q.type == "text" and base and base.triggers and q.applies_if:
+                if set(q.applies_if[1]) <= set(base.triggers):
+                    out.setdefault(base.id, q.id)
+        return out
+
 
 def load_tools(folder: Path) -> tuple[dict[str, ToolInfo], dict[str, bytes]]:
     from ruamel.yaml import YAML
@@ -2057,6 +2069,7 @@ def answer_tool(
     texts = texts or {}
     no_ids = {qid: c for t in ctx.themes for qid, c in t.no.items()}
     follow = {qid: c for t in ctx.themes for qid, c in t.follow.items()}
+    reasons = tool.reasons()
     answers: dict[Any, Any] = {}
     flat: dict[str, Any] = {}
     grade_sections: list[tuple[str, int]] = []
@@ -2070,11 +2083,16 @@ def answer_tool(
                 continue
             if not q.required and q.type == "text" and rng.random() < 0.5:
                 continue
+            if q.id in reasons.values():
+                continue  # its reason is the comment of the "no" it follows
+
             value: Any
             comment: str | None = None
             if q.type in ("yes_no", "yes_no_na"):
                 if q.id in no_ids:
                     value, comment = "no", rng.choice(no_ids[q.id])
+                    if reasons.get(q.id) in follow:
+                        comment = rng.choice(follow[reasons[q.id]])
                     nos += 1
                 elif q.id == "case-closed-nfa":
                     value = "yes" if ctx.nfa else "no"
@@ -2173,6 +2191,11 @@ def _fit_grades(answers: dict[Any, Any], grade_qs: list[tuple[str, int]], overal
         if sum(1 for g in grades.values() if g == "outstanding") <= len(grades) / 2:
             for qid, _ in worst[::-1][: len(grades) // 2 + 1]:
                 grades[qid] = "outstanding"
+    # Ofsted's limiting judgement (`qa validate` QA451): no section is graded below the
+    # overall grade, which is no better than the weakest key line of enquiry.
+    for qid in grades:
+        if RANK[grades[qid]] < RANK[overall]:
+            grades[qid] = overall
     for qid, g in grades.items():
         answers[qid] = g
 

@@ -257,7 +257,12 @@ def test_blank_returns_hold_every_question_and_its_guidance(demo_repo, run) -> N
     blank = next((demo_repo / "audits" / "2026-11").glob("*--single-agency-cla.yaml")).read_text()
     data = yamlio.load_text(blank)
     qids = [q["id"] for s in tool["sections"] for q in s["questions"]]
-    assert list(data["answers"]) == qids
+    # a follow-up asking only the reason of a "no" is that answer's comment (issue 11.6)
+    reason = "child-not-seen-alone-reason"
+    assert reason in qids and list(data["answers"]) == [q for q in qids if q != reason]
+    assert "a `comment:` that says: Why was the child not spoken to alone" in " ".join(
+        blank.replace("#", " ").split()
+    )
     assert all(v is None for v in data["answers"].values())
     assert data["status"] == "allocated"
     q = next(q for s in tool["sections"] for q in s["questions"] if q.get("guidance"))

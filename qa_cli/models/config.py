@@ -168,6 +168,14 @@ class Limits(QAModel):
     max_file_bytes: StrictInt = Field(1_000_000, ge=1_000)
 
 
+class ValidationSettings(QAModel):
+    """How strict some framework rules of ``qa validate`` are for this service."""
+
+    # Ofsted's limiting judgement (QA451): an overall grade better than the worst graded
+    # section of a key line of enquiry is a warning by default; `error` makes it fail.
+    limiting_judgement: Literal["warning", "error"] = "warning"
+
+
 class CaseListSettings(QAModel):
     """How ``qa cases import`` reads an export: extra heading aliases per field."""
 
@@ -246,6 +254,7 @@ class Config(QAModel):
     toolkit: ToolkitSettings = Field(default_factory=ToolkitSettings)
     reports: ReportSettings = Field(default_factory=ReportSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
+    validation: ValidationSettings = Field(default_factory=ValidationSettings)
 
     model_config = QAModel.model_config | {"populate_by_name": True}
 

@@ -119,5 +119,29 @@ class Tool(QAModel):
         """Every question by id, in order."""
         return {q.id: q for s in self.sections for q in s.questions}
 
+    def reason_of(self, q: Question) -> Question | None:
+        """The question whose "no" (or other comment trigger) follow-up ``q`` only asks the
+        reason of: a text question that applies exactly when that question needs a comment.
+
+        Such a follow-up asks what the comment must say, so one reason, written once as the
+        comment, satisfies both; an answer to the follow-up (as older returns have) counts too.
+        """
+        cond = q.applies_if
+        if q.type != "text" or cond is None:
+            return None
+        base = self.questions().get(cond.question)
+        if base is None or not base.comment_triggers():
+            return None
+        return base if set(cond.answers()) <= set(base.comment_triggers()) else None
+
+    def reason_followups(self) -> dict[str, Question]:
+        """{question id: its reason follow-up} (see :meth:`reason_of`)."""
+        out: dict[str, Question] = {}
+        for q in self.questions().values():
+            base = self.reason_of(q)
+            if base is not None:
+                out.setdefault(base.id, q)
+        return out
+
     def section_of(self) -> dict[str, str]:
         return {q.id: s.id for s in self.sections for q in s.questions}

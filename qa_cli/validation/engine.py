@@ -14,6 +14,7 @@ from .ci_rules import check_ci_files
 from .crossfile import check_cross_file
 from .diagnostics import Diagnostic, ValidationReport
 from .editor_rules import check_modelines, check_schemas
+from .judgement import check_limiting_judgement
 from .privacy_rules import check_privacy, lowered_notes, selected_case_lists
 from .returns import check_returns
 from .salvage import salvage
@@ -60,6 +61,8 @@ def validate_repository(
     for d in check_returns(repo, selected):
         report.add(d)
     for d in check_cross_file(repo, selected):
+        report.add(d)
+    for d in check_limiting_judgement(repo, selected):
         report.add(d)
     for d in check_privacy(repo, case_lists):
         report.add(d)

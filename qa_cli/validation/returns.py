@@ -126,29 +126,13 @@ def is_blank(value: Any) -> bool:
 
 
 def reason_of(tool: Tool, q: Question) -> Question | None:
-    """The question whose "no" (or other trigger) this follow-up only asks the reason of.
-
-    A text follow-up that applies exactly when its base question needs a comment asks the
-    same thing as that comment: one reason, written once, satisfies both (the comment is
-    the preferred place; an answer to the follow-up, as older returns have, counts too).
-    """
-    cond = q.applies_if
-    if q.type != "text" or cond is None:
-        return None
-    base = tool.questions().get(cond.question)
-    if base is None or not base.comment_triggers():
-        return None
-    return base if set(cond.answers()) <= set(base.comment_triggers()) else None
+    """See :meth:`Tool.reason_of`: the question whose comment this follow-up asks for."""
+    return tool.reason_of(q)
 
 
 def reason_followups(tool: Tool) -> dict[str, str]:
     """{base question id: its reason follow-up's id} for the tool's reason follow-ups."""
-    out: dict[str, str] = {}
-    for q in tool.questions().values():
-        base = reason_of(tool, q)
-        if base is not None:
-            out.setdefault(base.id, q.id)
-    return out
+    return {qid: q.id for qid, q in tool.reason_followups().items()}
 
 
 def condition_met(tool: Tool, q: Question, answers: dict[str, Any]) -> bool:

@@ -309,6 +309,22 @@ case(
     {A: sub(A, "    owner: sw-afield", "    owner: alex field  #<-")},
 )
 case(
+    "QA315-action-on-one-line",
+    "QA315",
+    {
+        A: sub(
+            A,
+            "  - id: A1\n    action: See the child alone at the next visit.\n"
+            "    owner: sw-afield\n    due: 2026-11-15\n    status: verified\n"
+            "    done_on: 2026-11-01\n    verified_by: qa-dlane\n    verified_on: 2026-11-03\n",
+            "  - {id: A1, action: See the child alone., owner: sw-afield, due: 2026-11-15, "
+            "status: verified, done_on: 2026-11-01, verified_by: qa-dlane, "
+            "verified_on: 2026-11-03}  #<-\n",
+        )
+    },
+    strict=True,
+)
+case(
     "QA401-unknown-staff",
     "QA401",
     {A: sub(A, "social_worker: sw-afield", "social_worker: sw-nobody  #<-")},
@@ -419,6 +435,17 @@ case(
 # a comment, a key or a line of a block scalar. Every value is synthetic: 999 000 0018 is
 # an NHS number of the 999 test range, QQ 12 34 56 C is HMRC's example NI number, phone
 # numbers are Ofcom's drama ranges, ZZ postcodes do not exist, names are invented.
+case(
+    "QA451-limiting-judgement",
+    "QA451",
+    {
+        TOOL: sub(
+            TOOL, "    title: Practice\n", "    title: Practice\n    line_of_enquiry: practice\n"
+        ),
+        A: sub(A, "overall_grade: requires_improvement", "overall_grade: good  #<-"),
+    },
+    strict=True,
+)
 case(
     "QA501-nhs-number",
     "QA501",
