@@ -111,7 +111,7 @@ def test_github_annotations(repo: Path, run) -> None:
     path = repo / AUDIT
     path.write_text(
         path.read_text().replace(
-            "overall_grade: requires_improvement", "overall_grade: requires improvement"
+            "overall_grade: requires_improvement", "overall_grade: requires improvment"
         )
     )
     result = run("validate", "--repo", repo, "--format", "github")
