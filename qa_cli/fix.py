@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from . import yamledit, yamlio
-from .validation.diagnostics import Diagnostic, Fix, Report
+from .validation.diagnostics import Diagnostic, Fix, ValidationReport
 from .validation.engine import validate
 from .validation.returns import TODO
 
@@ -53,7 +53,7 @@ class FixResult:
     """What `qa fix` did (or would do), and what is left for a person."""
 
     files: list[FileFix]
-    remaining: Report
+    remaining: ValidationReport
     written: bool
 
     @property
@@ -166,7 +166,7 @@ def run_fix(
             for d in report.diagnostics
             if id(d) not in applied or (d.fix is not None and d.fix.op == "comment")
         ]
-        remaining = Report(left, report.files_checked)
+        remaining = ValidationReport(left, report.files_checked, report.checked, report.suppressed)
         return FixResult(files, remaining, written=False)
     writer = write or _atomic
     for f in changed:
