@@ -15,7 +15,7 @@ RETURN = "audits/2026-10/C-1V7M4J3Y--single-agency-safeguarding.yaml"
 
 # (text in the demo return, the planted mistake, what `qa fix` must make of it or None)
 PLANTS: list[tuple[str, str, str | None]] = [
-    ("completed: 2026-11-20\n", "completed: 27/11/2026\n", "completed: 2026-11-27\n"),
+    ("completed: 2026-11-20\n", "completed: 20/11/2026\n", "completed: 2026-11-20\n"),
     (
         "  inter-agency-grade: requires_improvement\n",
         "  inter-agency-grade: Requires Improvement\n",
@@ -37,13 +37,13 @@ NOS = [
     "risk-reviewed-by-manager",
 ]
 FLOW_ACTION = (
-    "  - {id: A5, action: Agree the plan with the family., owner: sw-eosei, due: 24/12/2026}\n"
+    "  - {id: A5, action: Agree the plan with the family., owner: sw-eosei, due: 27/11/2026}\n"
 )
 FLOW_FIXED = (
     "  - id: A5\n"
     "    action: Agree the plan with the family.\n"
     "    owner: sw-eosei\n"
-    "    due: 2026-12-24\n"
+    "    due: 2026-11-27\n"
 )
 
 
@@ -118,7 +118,7 @@ def test_dry_run_shows_the_diff_and_writes_nothing(demo_repo: Path, run) -> None
     result = run("fix", "--dry-run", "--repo", demo_repo)
     assert snapshot(demo_repo) == before
     assert f"--- a/{RETURN}" in result.output
-    assert "-completed: 27/11/2026\n+completed: 2026-11-27" in result.output
+    assert "-completed: 20/11/2026\n+completed: 2026-11-20" in result.output
     assert "+    owner: sw-iahmed" in result.output
     assert "Would fix" in result.output
 
