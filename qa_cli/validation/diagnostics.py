@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 
@@ -55,6 +55,26 @@ class Diagnostic:
             "hint": self.hint,
             "fixable": self.fix is not None,
         }
+
+    def as_record(self) -> dict[str, object]:
+        """:meth:`as_dict` with the fix itself, for the cache (:meth:`from_record` reads it)."""
+        out = self.as_dict()
+        del out["fixable"]
+        out["fix"] = None if self.fix is None else [self.fix.op, list(self.fix.loc), self.fix.value]
+        return out
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Diagnostic:
+        """A diagnostic from :meth:`as_record` (TypeError/ValueError when it is not one)."""
+        data = dict(record)
+        raw = data.pop("fix", None)
+        fix = None
+        if raw is not None:
+            op, loc, value = raw
+            if op not in ("replace", "block", "comment"):
+                raise ValueError(f"unknown fix {op!r}")
+            fix = Fix(op, tuple(loc), str(value))
+        return cls(**data, fix=fix)
 
 
 @dataclass

@@ -100,8 +100,8 @@ def validate(
 
 def _report_dict(report: ValidationReport) -> dict[str, Any]:
     return {
-        "diagnostics": [d.as_dict() for d in report.diagnostics],
-        "suppressed": [d.as_dict() for d in report.suppressed],
+        "diagnostics": [d.as_record() for d in report.diagnostics],
+        "suppressed": [d.as_record() for d in report.suppressed],
         "files_checked": report.files_checked,
         "checked": report.checked,
         "notes": report.notes,
@@ -112,8 +112,8 @@ def _report_from(stored: dict[str, Any]) -> ValidationReport | None:
     """The stored report, or None when any part of it is not what this toolkit writes."""
     try:
         report = ValidationReport(
-            diagnostics=[Diagnostic(**d) for d in stored["diagnostics"]],
-            suppressed=[Diagnostic(**d) for d in stored["suppressed"]],
+            diagnostics=[Diagnostic.from_record(d) for d in stored["diagnostics"]],
+            suppressed=[Diagnostic.from_record(d) for d in stored["suppressed"]],
             files_checked=int(stored["files_checked"]),
             checked=[str(c) for c in stored["checked"]],
             notes=[str(n) for n in stored["notes"]],

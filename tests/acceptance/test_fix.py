@@ -166,3 +166,14 @@ def test_ambiguous_or_close_values_are_not_fixed(demo_repo: Path, run) -> None:
     assert path.read_text() == text
     codes = {d["code"] for d in _findings(run, demo_repo) if d["path"] == RETURN}
     assert {"QA106", "QA104"} <= codes
+
+
+def test_fixable_findings_survive_the_validate_cache(demo_repo: Path, run) -> None:
+    path = demo_repo / RETURN
+    path.write_text(_plant(path.read_text()))
+    first = _findings(run, demo_repo)
+    second = _findings(run, demo_repo)  # answered from .qa/cache
+    assert (demo_repo / ".qa").is_dir()
+    assert second == first and any(d["fixable"] for d in second)
+    assert run("fix", "--repo", demo_repo).exit_code == 1
+    assert "27/11/2026" not in path.read_text()
