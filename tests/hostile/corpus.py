@@ -326,7 +326,7 @@ add(
         "actions-done-missing",
         ("actions", "done", "nope.yaml", "A1", "--as-of", AS_OF),
         2,
-        "nope.yaml",
+        "no audit return",  # the value given is masked (it could be a case id)
     )
 )
 add(
