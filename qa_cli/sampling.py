@@ -666,6 +666,81 @@ class AddResult:
     notes: list[str]
 
 
+def _missing_returns(
+    repo: Repository, s: Sample, rows: list[CaseRow], notes: list[str]
+) -> list[tuple[str, str]]:
+    """Blank returns for allocations whose file is missing (a note when the case is gone)."""
+    by_case = {r.case: r for r in rows}
+    recorded = (
+        DrawRules.from_record(s.programme, s.month, s.rules)
+        if s.rules.get("algorithm") == ALGORITHM
+        else None
+    )
+    pending: list[tuple[str, str]] = []
+    for a in s.allocations:
+        if (repo.root / a.file).exists():
+            continue
+        row = by_case.get(a.case)
+        if row is None:
+            notes.append(
+                f"{a.file} is missing and {a.case} is not in {s.case_list}: create it by hand"
+            )
+            continue
+        takers, tools = (recorded.takers, recorded.tools) if recorded else ([], {})
+        rules = DrawRules(s.programme, s.month, a.allocated, a.due, takers, tools)
+        d = Drawn(row, tuple(a.auditors), a.tool, a.reason)
+        pending += _returns(repo, rules, DrawResult([d], [], []), [a.file], None)
+    return pending
+
+
+def _top_up(
+    repo: Repository, s: Sample, rows: list[CaseRow], today: dt.date, notes: list[str]
+) -> tuple[DrawRules, DrawResult]:
+    """A draw for the pairs short of their cases, seeded from the sample's seed and the day."""
+    allocated = allocation_date(s.month, today)
+    rules, more = build_rules(repo.config, repo.tools, s.programme, s.month, allocated)
+    notes += more
+    result = draw(
+        rows,
+        rules,
+        random.Random(f"{s.seed}/top-up/{allocated}"),
+        history(repo, s.programme, allocated),
+        (),
+        Counter(tuple(a.auditors) for a in s.allocations),
+        [a.case for a in s.allocations],
+    )
+    notes += result.notes
+    return rules, result
+
+
+def _append_allocations(
+    repo: Repository,
+    lf: LoadedFile,
+    rules: DrawRules,
+    result: DrawResult,
+    files: list[str],
+    today: dt.date,
+) -> None:
+    """Append the top-up's allocations to the sample file (the rest of it kept byte for byte)."""
+    from .yamledit import Append, edit_file
+
+    items = tuple(
+        {
+            "case": d.case.case,
+            "team": d.case.team,
+            "category": d.case.category,
+            "tool": d.tool,
+            "auditors": list(d.auditors),
+            "allocated": rules.allocated,
+            "due": rules.due,
+            "file": f,
+            "reason": f"top-up on {today}",
+        }
+        for d, f in zip(result.allocations, files, strict=True)
+    )
+    edit_file(repo.path_for_write(lf.rel), lf.rel, [Append(("allocations",), items)])
+
+
 def add_to_sample(repo: Repository, month: str, programme: str, today: dt.date) -> AddResult:
     """Top up a drawn month: create missing returns and draw for pairs short of their cases.
 
@@ -689,42 +764,9 @@ def add_to_sample(repo: Repository, month: str, programme: str, today: dt.date) 
         if s.case_list
         else ([], "")
     )
-    by_case = {r.case: r for r in rows}
-    rules_rec = (
-        DrawRules.from_record(programme, month, s.rules)
-        if s.rules.get("algorithm") == ALGORITHM
-        else None
-    )
-    created: list[str] = []
     notes: list[str] = []
-    pending: list[tuple[str, str]] = []
-    for a in s.allocations:
-        if (repo.root / a.file).exists():
-            continue
-        row = by_case.get(a.case)
-        if row is None:
-            notes.append(
-                f"{a.file} is missing and {a.case} is not in {s.case_list}: create it by hand"
-            )
-            continue
-        rules = rules_rec or DrawRules(programme, month, a.allocated, a.due, [], {})
-        rules = DrawRules(programme, month, a.allocated, a.due, rules.takers, rules.tools)
-        d = Drawn(row, tuple(a.auditors), a.tool, a.reason)
-        pending += _returns(repo, rules, DrawResult([d], [], []), [a.file], None)
-    allocated = allocation_date(month, today)
-    rules, more = build_rules(repo.config, repo.tools, programme, month, allocated)
-    notes += more
-    already = Counter(tuple(a.auditors) for a in s.allocations)
-    result = draw(
-        rows,
-        rules,
-        random.Random(f"{s.seed}/top-up/{allocated}"),
-        history(repo, programme, allocated),
-        (),
-        already,
-        [a.case for a in s.allocations],
-    )
-    notes += result.notes
+    pending = _missing_returns(repo, s, rows, notes)
+    rules, result = _top_up(repo, s, rows, today, notes)
     files = [_file_for(rules, d, None) for d in result.allocations]
     pending += _returns(repo, rules, result, files, None)
     clash = [rel for rel, _ in pending if (repo.root / rel).exists()]
@@ -734,24 +776,7 @@ def add_to_sample(repo: Repository, month: str, programme: str, today: dt.date) 
             "a return is never overwritten: move it aside if it is not wanted",
         )
     if result.allocations:
-        from .yamledit import Append, edit_file
-
-        items = tuple(
-            {
-                "case": d.case.case,
-                "team": d.case.team,
-                "category": d.case.category,
-                "tool": d.tool,
-                "auditors": list(d.auditors),
-                "allocated": rules.allocated,
-                "due": rules.due,
-                "file": f,
-                "reason": f"top-up on {today}",
-            }
-            for d, f in zip(result.allocations, files, strict=True)
-        )
-        edit_file(repo.path_for_write(lf.rel), lf.rel, [Append(("allocations",), items)])
+        _append_allocations(repo, lf, rules, result, files, today)
     for rel, text in pending:
         repo.write_new(rel, text)
-        created.append(rel)
-    return AddResult(created, result.allocations, notes)
+    return AddResult([rel for rel, _ in pending], result.allocations, notes)
