@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "examples" / "demo-repo"
+MINI = ROOT / "tests" / "fixtures" / "mini-repo"
 AS_OF = "2026-11-29"  # the demo scenario's "today"; tests never depend on the real date
 
 
@@ -35,6 +36,14 @@ def demo_repo(tmp_path: Path) -> Path:
         pytest.skip("examples/demo-repo is not there yet")
     dest = tmp_path / "demo-repo"
     shutil.copytree(DEMO, dest)
+    return dest
+
+
+@pytest.fixture
+def mini_repo(tmp_path: Path) -> Path:
+    """A fresh copy of tests/fixtures/mini-repo: small and valid, for fast command tests."""
+    dest = tmp_path / "mini-repo"
+    shutil.copytree(MINI, dest)
     return dest
 
 

@@ -175,160 +175,93 @@ def _refused(run: Any, root: Path, *args: str, code: int, says: list[str]) -> No
     assert snapshot(root) == before
 
 
-def test_refusals_change_nothing(run: Any, repo: Path) -> None:
-    # verifying an action that is not done
-    _refused(
-        run,
-        repo,
-        "actions",
-        "verify",
-        AUDIT,
-        "A1",
-        "--by",
-        "qa-aud",
-        "--as-of",
-        AS_OF,
-        code=1,
-        says=["is not done yet", "qa actions done"],
-    )
-    # an unknown action id
-    _refused(
-        run,
-        repo,
-        "actions",
-        "verify",
-        AUDIT,
-        "A9",
-        "--by",
-        "qa-aud",
-        "--as-of",
-        AS_OF,
-        code=2,
-        says=["has no action with an id `A9`", "A1, A2"],
-    )
-    _refused(
-        run,
-        repo,
-        "actions",
+# What the file has been through before the refused command.
+_DONE = ("done", AUDIT, "A1", "--as-of", "2026-11-28")
+_VERIFIED = ("verify", AUDIT, "A1", "--by", "qa-aud", "--as-of", AS_OF)
+_BEFORE: dict[str, list[tuple[str, ...]]] = {
+    "fresh": [],
+    "done": [_DONE],
+    "verified": [_DONE, _VERIFIED],
+}
+_VERIFY_A1 = ("verify", AUDIT, "A1", "--by")
+# (before, the command after `qa actions`, exit code, what the message says)
+REFUSALS = {
+    "verify an action not done": (
+        "fresh",
+        (*_VERIFY_A1, "qa-aud", "--as-of", AS_OF),
+        1,
+        ["is not done yet", "qa actions done"],
+    ),
+    "unknown action id": (
+        "fresh",
+        ("verify", AUDIT, "A9", "--by", "qa-aud", "--as-of", AS_OF),
+        2,
+        ["has no action with an id `A9`", "A1, A2"],
+    ),
+    "action ids are case-sensitive": (
+        "fresh",
+        ("done", AUDIT, "a1", "--as-of", AS_OF),
+        2,
+        ["has no action with an id `a1`", "case-sensitive"],
+    ),
+    "unknown case code": (
+        "fresh",
+        ("done", "C-ZZZZ9999", "A1", "--as-of", AS_OF),
+        2,
+        ["no audit return", "qa actions list"],
+    ),
+    "unknown file": (
+        "fresh",
+        ("done", "audits/nowhere.yaml", "A1", "--as-of", AS_OF),
+        2,
+        ["no audit return"],
+    ),
+    "verifier without a QA role": (
         "done",
-        AUDIT,
-        "a1",
-        "--as-of",
-        AS_OF,
-        code=2,
-        says=["has no action with an id `a1`", "case-sensitive"],
-    )
-    # an unknown audit
-    _refused(
-        run,
-        repo,
-        "actions",
+        (*_VERIFY_A1, "tm-b", "--as-of", AS_OF),
+        1,
+        ["has no QA role", "qa_auditor or qa_lead"],
+    ),
+    "verifier not in staff": (
         "done",
-        "C-ZZZZ9999",
-        "A1",
-        "--as-of",
-        AS_OF,
-        code=2,
-        says=["no audit return", "qa actions list"],
-    )
-    _refused(
-        run,
-        repo,
-        "actions",
+        (*_VERIFY_A1, "nobody", "--as-of", AS_OF),
+        2,
+        ["not a staff id"],
+    ),
+    "verified before it was done": (
         "done",
-        "audits/nowhere.yaml",
-        "A1",
-        "--as-of",
-        AS_OF,
-        code=2,
-        says=["no audit return"],
-    )
-    # verification needs a QA role, and a known staff id
-    run("actions", "done", AUDIT, "A1", "--as-of", "2026-11-28", "--repo", repo)
-    _refused(
-        run,
-        repo,
-        "actions",
-        "verify",
-        AUDIT,
-        "A1",
-        "--by",
-        "tm-b",
-        "--as-of",
-        AS_OF,
-        code=1,
-        says=["has no QA role", "qa_auditor or qa_lead"],
-    )
-    _refused(
-        run,
-        repo,
-        "actions",
-        "verify",
-        AUDIT,
-        "A1",
-        "--by",
-        "nobody",
-        "--as-of",
-        AS_OF,
-        code=2,
-        says=["not a staff id"],
-    )
-    # verified before it was done
-    _refused(
-        run,
-        repo,
-        "actions",
-        "verify",
-        AUDIT,
-        "A1",
-        "--by",
-        "qa-aud",
-        "--as-of",
-        "2026-11-01",
-        code=1,
-        says=["before the action was done"],
-    )
-    # done twice; verify twice
-    _refused(
-        run,
-        repo,
-        "actions",
+        (*_VERIFY_A1, "qa-aud", "--as-of", "2026-11-01"),
+        1,
+        ["before the action was done"],
+    ),
+    "done twice": (
         "done",
-        AUDIT,
-        "A1",
-        "--as-of",
-        AS_OF,
-        code=1,
-        says=["already done (on 2026-11-28)"],
-    )
-    run("actions", "verify", AUDIT, "A1", "--by", "qa-aud", "--as-of", AS_OF, "--repo", repo)
-    _refused(
-        run,
-        repo,
-        "actions",
-        "verify",
-        AUDIT,
-        "A1",
-        "--by",
-        "qa-aud",
-        "--as-of",
-        AS_OF,
-        code=1,
-        says=["already verified by qa-aud on 2026-11-29"],
-    )
-    # a bad date
-    _refused(
-        run,
-        repo,
-        "actions",
-        "done",
-        AUDIT,
-        "A2",
-        "--as-of",
-        "2026-13-01",
-        code=2,
-        says=["YYYY-MM-DD"],
-    )
+        ("done", AUDIT, "A1", "--as-of", AS_OF),
+        1,
+        ["already done (on 2026-11-28)"],
+    ),
+    "verified twice": (
+        "verified",
+        (*_VERIFY_A1, "qa-aud", "--as-of", AS_OF),
+        1,
+        ["already verified by qa-aud on 2026-11-29"],
+    ),
+    "a bad date": (
+        "fresh",
+        ("done", AUDIT, "A2", "--as-of", "2026-13-01"),
+        2,
+        ["YYYY-MM-DD"],
+    ),
+}
+
+
+@pytest.mark.parametrize(("before", "args", "code", "says"), REFUSALS.values(), ids=REFUSALS)
+def test_refusals_change_nothing(
+    run: Any, repo: Path, before: str, args: tuple[str, ...], code: int, says: list[str]
+) -> None:
+    for step in _BEFORE[before]:
+        assert run("actions", *step, "--repo", repo).exit_code == 0
+    _refused(run, repo, "actions", *args, code=code, says=says)
 
 
 def test_ambiguous_case_code_and_invalid_files_are_refused(run: Any, tmp_path: Path) -> None:
@@ -524,8 +457,9 @@ def test_list_filters(run: Any, tmp_path: Path) -> None:
 
 
 def test_demo_action_from_open_to_verified_changes_only_its_lines(
-    run: Any, demo_repo: Path
+    run: Any, mini_repo: Path
 ) -> None:
+    demo_repo = mini_repo  # the demo's October returns: the same files, a fifth of the load
     target = None
     for path in sorted((demo_repo / "audits").rglob("*.yaml")):
         data = yamlio.load_text(path.read_text(encoding="utf-8"))
@@ -565,7 +499,8 @@ def test_demo_action_from_open_to_verified_changes_only_its_lines(
     assert r.exit_code == 0, r.output
 
 
-def test_demo_safeguarding_concern_acknowledged(run: Any, demo_repo: Path) -> None:
+def test_demo_safeguarding_concern_acknowledged(run: Any, mini_repo: Path) -> None:
+    demo_repo = mini_repo  # the demo's October returns: the same files, a fifth of the load
     r = run("due", "--as-of", AS_OF, "--repo", demo_repo, "-f", "json")
     first = json.loads(r.output)["items"][0]
     assert first["kind"] == "safeguarding_concern"
