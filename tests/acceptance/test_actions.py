@@ -15,10 +15,11 @@ from typing import Any
 
 import pytest
 from conftest import AS_OF, snapshot
-from test_due import MA_FINDINGS, MA_SCOPE, audit_yaml, build_repo
 
 from qa_cli import yamledit, yamlio
 from qa_cli.repository import Repository
+
+from .test_due import MA_FINDINGS, MA_SCOPE, audit_yaml, build_repo
 
 AUDIT = "audits/2026-09/C-AAAA0050--single-agency-safeguarding.yaml"
 # Written by hand with formatting a round-trip dump would change (flow list spacing, quoted
@@ -432,7 +433,7 @@ def test_acknowledge_a_safeguarding_concern(run: Any, tmp_path: Path) -> None:
 
 
 def test_list_filters(run: Any, tmp_path: Path) -> None:
-    from test_due import ACTIONS
+    from .test_due import ACTIONS
 
     root = build_repo(
         tmp_path / "r", {"audits/a/C-AAAA0070--x.yaml": audit_yaml("C-AAAA0070", tail=ACTIONS)}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import snapshot
 
-BASE = Path(__file__).resolve().parent / "cases" / "base"
+BASE = Path(__file__).resolve().parents[1] / "cases" / "base"
 AUDIT = "audits/2026-09/C-7F3K2Q9M--mini-audit.yaml"
 
 

@@ -9,7 +9,8 @@ from typing import Any
 
 from conftest import AS_OF, snapshot
 from icalendar import Calendar
-from test_due import ACTIONS, CONCERN, audit_yaml, build_repo
+
+from .test_due import ACTIONS, CONCERN, audit_yaml, build_repo
 
 
 def events(path: Path) -> list[Any]:

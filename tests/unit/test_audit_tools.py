@@ -10,7 +10,7 @@ import pytest
 from qa_cli.models.tool import CLOSED_ANSWERS, Question, Tool
 from qa_cli.yamlio import load_fast
 
-TOOLS_DIR = Path(__file__).resolve().parent.parent / "audit_tools"
+TOOLS_DIR = Path(__file__).resolve().parents[2] / "audit_tools"
 TOOL_FILES = sorted(TOOLS_DIR.glob("*.yaml"))
 
 EXPECTED_IDS = {

@@ -16,7 +16,7 @@ from ruamel.yaml import YAML
 
 from tests.conftest import snapshot
 
-HERE = Path(__file__).resolve().parent / "cases"
+HERE = Path(__file__).resolve().parents[1] / "cases"
 BASE = HERE / "base"
 CASES = sorted(p for p in (HERE / "invalid").iterdir() if p.is_dir())
 LISTED_NAMES = "Zebedee Quux\n"  # an invented name: the identity list of QA508's case

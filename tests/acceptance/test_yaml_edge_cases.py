@@ -10,7 +10,7 @@ import pytest
 
 from qa_cli import yamlio
 
-BASE = Path(__file__).resolve().parent / "cases" / "base"
+BASE = Path(__file__).resolve().parents[1] / "cases" / "base"
 AUDIT = "audits/2026-09/C-7F3K2Q9M--mini-audit.yaml"
 
 

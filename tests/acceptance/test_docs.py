@@ -10,7 +10,7 @@ import pytest
 from qa_cli import yamlio
 from qa_cli.models import KINDS
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 
 

@@ -15,7 +15,7 @@ from conftest import AS_OF
 from qa_cli import yamlio
 from qa_cli.reports.palette import GRADE_TINTS
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 
 REPORTS = {
     "monthly": (["monthly", "--month", "2026-10"], "reports/2026-10/monthly"),

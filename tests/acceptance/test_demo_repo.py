@@ -20,7 +20,7 @@ import pytest
 from qa_cli.models import AuditReturn, Config, Sample
 from qa_cli.yamlio import load_fast
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "examples" / "demo-repo"
 SCRIPT = ROOT / "scripts" / "make_demo_repo.py"
 AS_OF = dt.date(2026, 11, 29)  # the scenario's "today"; never the real date
