@@ -38,6 +38,7 @@ from .sample_rules import PROGRAMMES, allocation_date, build_rules, month_due
 
 if TYPE_CHECKING:
     from .models.sample import Sample
+    from .models.tool import Tool
     from .repository import LoadedFile, Repository
 
 __all__ = [
@@ -306,46 +307,49 @@ class _Batch:
         return [f"Drawn by `qa sample` for {month}; due {self.rules.due}."]
 
 
+def _per_allocation(b: _Batch, make: Callable[[Tool, Drawn], str]) -> list[tuple[str, str]]:
+    """One blank return per allocation, at the allocation's file."""
+    return [
+        (file, make(b.repo.tools[d.tool], d))
+        for d, file in zip(b.result.allocations, b.files, strict=True)
+    ]
+
+
 def _audit_returns(b: _Batch) -> list[tuple[str, str]]:
     from .blank import audit_blank
 
-    return [
-        (
-            file,
-            audit_blank(
-                b.repo.tools[d.tool],
-                case=d.case.case,
-                team=d.case.team,
-                social_worker=d.case.worker,
-                auditors=list(d.auditors),
-                allocated=b.rules.allocated,
-                due=b.rules.due,
-                intro=b.intro,
-            ),
+    def make(tool: Tool, d: Drawn) -> str:
+        return audit_blank(
+            tool,
+            case=d.case.case,
+            team=d.case.team,
+            social_worker=d.case.worker,
+            auditors=list(d.auditors),
+            allocated=b.rules.allocated,
+            due=b.rules.due,
+            intro=b.intro,
         )
-        for d, file in zip(b.result.allocations, b.files, strict=True)
-    ]
+
+    return _per_allocation(b, make)
 
 
 def _crib_sheet_returns(b: _Batch) -> list[tuple[str, str]]:
     from .blank import crib_sheet_blank
 
-    return [
-        (
-            file,
-            crib_sheet_blank(
-                b.repo.tools[d.tool],
-                month=b.rules.month,
-                team=d.case.team,
-                case=d.case.case,
-                social_worker=d.case.worker,
-                team_manager=d.auditors[1],
-                service_manager=d.auditors[0],
-                intro=b.intro,
-            ),
+    def make(tool: Tool, d: Drawn) -> str:
+        # the pair is (Service Manager, Team Manager), as the crib-sheet rules build it
+        return crib_sheet_blank(
+            tool,
+            month=b.rules.month,
+            team=d.case.team,
+            case=d.case.case,
+            social_worker=d.case.worker,
+            team_manager=d.auditors[1],
+            service_manager=d.auditors[0],
+            intro=b.intro,
         )
-        for d, file in zip(b.result.allocations, b.files, strict=True)
-    ]
+
+    return _per_allocation(b, make)
 
 
 def _multi_agency_returns(b: _Batch) -> list[tuple[str, str]]:
