@@ -19,6 +19,7 @@ from typing import Any
 
 from .. import safewrite, yamledit, yamlio
 from ..errors import QAError
+from ..layout import RETURN_MODELS
 from ..models.tool import Tool
 from ..repository import LoadedFile, Repository, load_file
 from . import convert
@@ -288,7 +289,8 @@ def import_form(
     tools = repo.tools
     form = read_form(data, name, lambda ref: list(tools[ref].questions()) if ref in tools else [])
     lf = _return_of(repo, form)
-    m: Any = lf.model
+    m = lf.model
+    assert isinstance(m, RETURN_MODELS)  # forms are made of returns only
     tool = tools.get(m.tool)
     if tool is None or m.tool != form.meta.get("tool"):
         raise _refuse(

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..errors import QAError
 from ..masking import masked
+from ..models.audit import AuditReturn
 from ..models.multi_agency import AgencyReturn, MultiAgencyScope
 from ..models.tool import Tool
 from ..repository import LoadedFile, Repository
@@ -58,7 +59,8 @@ def target(repo: Repository, lf: LoadedFile) -> Target:
             f"{lf.rel} does not pass validation, so qa will not make a form of it",
             f"run `qa validate {lf.rel}` and fix what it reports first",
         )
-    m: Any = lf.model
+    m = lf.model
+    assert isinstance(m, AuditReturn | AgencyReturn)  # FORM_KINDS, checked above
     tool = repo.tools.get(m.tool)
     if tool is None:
         raise QAError(

@@ -146,7 +146,7 @@ class GradeRow:
         return {g: (self.counts[g] / self.n if self.n else None) for g in GRADES}
 
 
-def grade_row(key: str, label: str, grades: Sequence[str]) -> GradeRow:
+def grade_row(key: str, label: str, grades: Sequence[str | None]) -> GradeRow:
     counts = {g: sum(1 for x in grades if x == g) for g in GRADES}
     good = sum(1 for x in grades if x in GOOD_OR_BETTER)
     return GradeRow(key, label, len(grades), counts, share(good, len(grades)))
@@ -246,7 +246,7 @@ def _good(recs: Iterable[AuditRec]) -> Share:
 
 def trend(recs: Sequence[AuditRec], month: str) -> Trend:
     window = months_between(shift_month(month, -5), month)
-    rows = [grade_row(m, m, [r.grade for r in recs if r.month == m and r.counted]) for m in window]  # type: ignore[misc]
+    rows = [grade_row(m, m, [r.grade for r in recs if r.month == m and r.counted]) for m in window]
     this = _good(r for r in recs if r.month == month)
     prev = _good(r for r in recs if r.month == shift_month(month, -1))
     six = set(months_between(shift_month(month, -6), shift_month(month, -1)))

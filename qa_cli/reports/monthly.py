@@ -168,7 +168,7 @@ def build_monthly(repo: Repository, month: str, today: dt.date) -> Report:
         for i in items
         if i.kind == "return" and i.overdue and i.path.startswith(f"audits/{month}/")
     }
-    dist = grade_row(month, month_name(month), [r.grade for r in counted])  # type: ignore[misc]
+    dist = grade_row(month, month_name(month), [r.grade for r in counted])
     tr = trend(recs, month)
     themes = {
         "questions": plain(question_themes(this)),

@@ -57,10 +57,9 @@ def build_team(repo: Repository, team_id: str, half: str, today: dt.date) -> Rep
         if r.audit.team == team_id and r.month in months
     ]
     counted = [r for r in recs if r.counted]
-    dist = grade_row(team_id, team.name, [r.grade for r in counted])  # type: ignore[misc]
+    dist = grade_row(team_id, team.name, [r.grade for r in counted])
     by_month = [
-        grade_row(m, month_name(m), [r.grade for r in counted if r.month == m])  # type: ignore[misc]
-        for m in months
+        grade_row(m, month_name(m), [r.grade for r in counted if r.month == m]) for m in months
     ]
     acts = action_rows(recs, today)
     for a in acts:

@@ -35,12 +35,11 @@ from .common import (
 
 
 def _scope(repo: Repository, theme: str, month: str) -> tuple[str, ThemedScope]:
-    scopes = [(f.rel, f.model) for f in repo.of_kind("qa/themed")]
+    scopes = [(f.rel, s) for f, s in repo.entries(ThemedScope)]
     for rel, s in scopes:
-        assert isinstance(s, ThemedScope)
         if s.theme == theme and s.month == month:
             return rel, s
-    known = ", ".join(f"--theme {s.theme} --month {s.month}" for _, s in scopes) or "none yet"  # type: ignore[union-attr]
+    known = ", ".join(f"--theme {s.theme} --month {s.month}" for _, s in scopes) or "none yet"
     raise QAError(
         f"there is no themed audit of {masked(theme)} in {month} (no scope.yaml in themed/)",
         f"themed audits in this repository: {known}",
@@ -69,7 +68,7 @@ def build_themed(repo: Repository, theme: str, month: str, today: dt.date) -> Re
     names = staff_names(repo)
     recs = [r for r in collect(repo) if r.path.startswith(folder)]
     counted = [r for r in recs if r.counted]
-    dist = grade_row(theme, scope.title, [r.grade for r in counted])  # type: ignore[misc]
+    dist = grade_row(theme, scope.title, [r.grade for r in counted])
     tool = repo.tools.get(scope.tool)
     cases = [
         {
