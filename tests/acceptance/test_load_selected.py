@@ -9,7 +9,8 @@ import pytest
 from qa_cli.repository import Repository
 from qa_cli.validation.engine import validate_repository
 from qa_cli.validation.privacy_rules import selected_case_lists
-from tests.test_validate_cases import CASES, _identity_list, _lay_out  # noqa: F401
+
+from .test_validate_cases import CASES, _identity_list, _lay_out  # noqa: F401
 
 DEMO_AUDIT = "audits/2026-10/C-1V7M4J3Y--single-agency-safeguarding.yaml"
 
