@@ -25,7 +25,7 @@ from . import pathguard, safewrite, yamledit, yamlio
 from .errors import QAError
 from .forgiving import forgive
 from .layout import ACTION_KINDS, FILE_KINDS
-from .masking import masked
+from .masking import masked, shown_path
 from .models.audit import Action, AuditReturn
 from .models.common import BELOW_GOOD
 from .models.config import QA_ROLES
@@ -162,7 +162,7 @@ def resolve(repo: Repository, spec: str, cwd: Path | None = None) -> LoadedFile:
         matches = [f for f in repo.of_kind("qa/multi-agency-findings") if _ref(f) == spec]
     if not matches:
         raise QAError(
-            f"no audit return, crib sheet or multi-agency findings found for {masked(spec)}",
+            f"no audit return, crib sheet or multi-agency findings found for {shown_path(spec)}",
             "give the file's path (e.g. audits/2026-10/C-XXXXXXXX--single-agency-safeguarding"
             ".yaml), a case code, or a multi-agency audit id; `qa actions list` shows them",
         )

@@ -70,6 +70,18 @@ def shown_date(value: Any, kind: str = "value") -> str:
     return masked(value, kind)
 
 
+_PATH = re.compile(r"^[\w./-]+\.(?:ya?ml|csv|xlsx|eml)$")
+
+
+def shown_path(value: Any, kind: str = "value") -> str:
+    """A file path the user typed: in full, like the locations of every finding, when it is
+    made of path characters and ends in a file type qa reads; anything else masked."""
+    text = str(value)
+    if _PATH.match(text) and ".." not in text.split("/"):
+        return f"`{text}`"
+    return masked(value, kind)
+
+
 def shown_key(name: Any, vocabulary: Collection[Any] = ()) -> str:
     """A key: shown when it is a known key name, masked when it is free text."""
     return shown(name, vocabulary, kind="key")
