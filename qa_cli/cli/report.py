@@ -1,7 +1,16 @@
-"""`qa report ...`: the framework's reports in Markdown (Jinja templates) and Excel."""
+"""`qa report ...`: the framework's reports in Markdown (Jinja templates) and Excel.
+
+Every report is one row of :data:`REPORTS`: its name, what it is, its own options and the
+builder that makes it. The subcommands are made from that table by one function, so a new
+report is one new row (with its builder in ``qa_cli/reports/``).
+"""
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -24,19 +33,134 @@ report_app = typer.Typer(
     no_args_is_help=True,
 )
 
-RedactOption = typer.Option(
-    False,
-    "--redact",
-    help="Leave case codes and staff names out (for circulation, App. E 6); writes "
-    "<name>-redacted.md/.xlsx beside the full report.",
+
+class By(StrEnum):
+    sample = "sample"
+    completed = "completed"
+
+
+@dataclass(frozen=True)
+class Param:
+    """One option (or argument) of a report: its name in the builder, type and typer default."""
+
+    name: str
+    type: Any
+    default: Any
+
+
+@dataclass(frozen=True)
+class ReportCommand:
+    name: str
+    help: str
+    build: str  # "module:function" under qa_cli.reports, called build(repo, today=, **options)
+    params: list[Param] = field(default_factory=list)
+
+
+def _month(help_text: str = "The month, YYYY-MM.") -> Param:
+    return Param("month", str, typer.Option(..., "--month", help=help_text))
+
+
+def _year() -> Param:
+    return Param("year", int, typer.Option(..., "--year", help="The year, YYYY."))
+
+
+BY = Param(
+    "by",
+    By,
+    typer.Option(
+        By.sample,
+        "--by",
+        help="Which returns make the period: 'sample' (drawn in it: tracks a sample to the "
+        "end) or 'completed' (completed in it: fixed once the period is over, for leaders).",
+    ),
 )
-PasswordOption = typer.Option(
-    None,
-    "--password-file",
-    help="Encrypt the workbook with the password on the first line of this file; Excel asks "
-    "for it on opening. Send the password separately.",
-    dir_okay=False,
-)
+
+REPORTS: list[ReportCommand] = [
+    ReportCommand(
+        "monthly",
+        "Monthly audit report (§5.2.5): headlines, grades, themes, moderation, recommendations.",
+        "monthly:build_monthly",
+        [
+            _month(
+                "The month, YYYY-MM (the sample month, or with --by completed the month the "
+                "returns were completed)."
+            ),
+            BY,
+        ],
+    ),
+    ReportCommand(
+        "themed",
+        "Themed audit findings and recommendations (§5.3.2).",
+        "themed:build_themed",
+        [
+            Param("theme", str, typer.Option(..., "--theme", help="The theme, e.g. supervision.")),
+            _month("The month of the themed audit, YYYY-MM."),
+        ],
+    ),
+    ReportCommand(
+        "team",
+        "Six-monthly structured team review (§6.2): grades per category, common areas, feedback.",
+        "team:build_team",
+        [
+            Param("team_id", str, typer.Option(..., "--team", help="The team id from qa.yaml.")),
+            Param(
+                "half",
+                str,
+                typer.Option(..., "--half", help="The half-year, YYYY-H1 or YYYY-H2."),
+            ),
+        ],
+    ),
+    ReportCommand(
+        "multi-agency",
+        "Multi-agency audit report (App. E 5): outcomes, learning, recommendations, action plan.",
+        "programmes:build_multi_agency",
+        [
+            Param(
+                "audit_id",
+                str,
+                typer.Argument(..., help="The multi-agency audit id (its folder name)."),
+            )
+        ],
+    ),
+    ReportCommand(
+        "complaints",
+        "Annual lessons learned from complaints (§4.5.2, App. C).",
+        "programmes:build_complaints",
+        [_year()],
+    ),
+    ReportCommand(
+        "observations",
+        "Practice observations for the year (App. B): completed per manager, feedback on time.",
+        "programmes:build_observations",
+        [_year()],
+    ),
+]
+
+COMMON = [
+    Param("as_of", str | None, AsOfOption),
+    Param(
+        "redact",
+        bool,
+        typer.Option(
+            False,
+            "--redact",
+            help="Leave case codes and staff names out (for circulation, App. E 6); writes "
+            "<name>-redacted.md/.xlsx beside the full report.",
+        ),
+    ),
+    Param(
+        "password_file",
+        Path | None,
+        typer.Option(
+            None,
+            "--password-file",
+            help="Encrypt the workbook with the password on the first line of this file; Excel "
+            "asks for it on opening. Send the password separately.",
+            dir_okay=False,
+        ),
+    ),
+    Param("repo", Path | None, RepoOption),
+]
 
 
 MIN_PASSWORD_CHARS = 12
@@ -84,7 +208,20 @@ def _password(path: Path | None, root: Path) -> str | None:
     return password
 
 
-def _write(repo_dir: Path | None, build: Any, redact: bool, password_file: Path | None) -> None:
+def _builder(ref: str) -> Callable[..., Any]:
+    import importlib
+
+    module, name = ref.split(":")
+    builder: Callable[..., Any] = getattr(importlib.import_module(f"qa_cli.reports.{module}"), name)
+    return builder
+
+
+def _write(
+    repo_dir: Path | None,
+    build: Callable[[Any], Any],
+    redact: bool,
+    password_file: Path | None,
+) -> None:
     """Load the repository, build the report, write both files, say where they are."""
     from ..safewrite import repository_lock
 
@@ -109,103 +246,33 @@ def _build_and_write(root: Path, build: Any, redact: bool, password: str | None)
         console.print("the workbook is encrypted; send the password separately", markup=False)
 
 
-@report_app.command("monthly")
-@handle_errors
-def monthly(
-    month: str = typer.Option(..., "--month", help="The sample month, YYYY-MM."),
-    as_of: str | None = AsOfOption,
-    redact: bool = RedactOption,
-    password_file: Path | None = PasswordOption,
-    repo: Path | None = RepoOption,
-) -> None:
-    """Monthly audit report (§5.2.5): headlines, grades, themes, moderation, recommendations."""
-    from ..reports.monthly import build_monthly
+def make_command(spec: ReportCommand) -> Callable[..., None]:
+    """The typer command of one report: its own options, then the options every report has."""
 
-    today = parse_date_option(as_of)
-    _write(repo, lambda r: build_monthly(r, month, today), redact, password_file)
+    def command(**options: Any) -> None:
+        today = parse_date_option(options.pop("as_of"))
+        redact, password_file = options.pop("redact"), options.pop("password_file")
+        repo_dir = options.pop("repo")
+        options = {k: (v.value if isinstance(v, StrEnum) else v) for k, v in options.items()}
+        build = _builder(spec.build)
+        _write(repo_dir, lambda r: build(r, today=today, **options), redact, password_file)
 
-
-@report_app.command("themed")
-@handle_errors
-def themed(
-    theme: str = typer.Option(..., "--theme", help="The theme, e.g. supervision."),
-    month: str = typer.Option(..., "--month", help="The month of the themed audit, YYYY-MM."),
-    as_of: str | None = AsOfOption,
-    redact: bool = RedactOption,
-    password_file: Path | None = PasswordOption,
-    repo: Path | None = RepoOption,
-) -> None:
-    """Themed audit findings and recommendations (§5.3.2)."""
-    from ..reports.themed import build_themed
-
-    today = parse_date_option(as_of)
-    _write(repo, lambda r: build_themed(r, theme, month, today), redact, password_file)
-
-
-@report_app.command("team")
-@handle_errors
-def team(
-    team_id: str = typer.Option(..., "--team", help="The team id from qa.yaml."),
-    half: str = typer.Option(..., "--half", help="The half-year, YYYY-H1 or YYYY-H2."),
-    as_of: str | None = AsOfOption,
-    redact: bool = RedactOption,
-    password_file: Path | None = PasswordOption,
-    repo: Path | None = RepoOption,
-) -> None:
-    """Six-monthly structured team review (§6.2): grades per category, common areas, feedback."""
-    from ..reports.team import build_team
-
-    today = parse_date_option(as_of)
-    _write(repo, lambda r: build_team(r, team_id, half, today), redact, password_file)
-
-
-@report_app.command("multi-agency")
-@handle_errors
-def multi_agency(
-    audit_id: str = typer.Argument(..., help="The multi-agency audit id (its folder name)."),
-    as_of: str | None = AsOfOption,
-    redact: bool = RedactOption,
-    password_file: Path | None = PasswordOption,
-    repo: Path | None = RepoOption,
-) -> None:
-    """Multi-agency audit report (App. E 5): outcomes, learning, recommendations, action plan."""
-    from ..reports.programmes import build_multi_agency
-
-    today = parse_date_option(as_of)
-    _write(repo, lambda r: build_multi_agency(r, audit_id, today), redact, password_file)
-
-
-@report_app.command("complaints")
-@handle_errors
-def complaints(
-    year: int = typer.Option(..., "--year", min=1970, max=2099, help="The year, YYYY."),
-    as_of: str | None = AsOfOption,
-    redact: bool = RedactOption,
-    password_file: Path | None = PasswordOption,
-    repo: Path | None = RepoOption,
-) -> None:
-    """Annual lessons learned from complaints (§4.5.2, App. C)."""
-    from ..reports.programmes import build_complaints
-
-    today = parse_date_option(as_of)
-    _write(repo, lambda r: build_complaints(r, year, today), redact, password_file)
-
-
-@report_app.command("observations")
-@handle_errors
-def observations(
-    year: int = typer.Option(..., "--year", min=1970, max=2099, help="The year, YYYY."),
-    as_of: str | None = AsOfOption,
-    redact: bool = RedactOption,
-    password_file: Path | None = PasswordOption,
-    repo: Path | None = RepoOption,
-) -> None:
-    """Practice observations for the year (App. B): completed per manager, feedback on time."""
-    from ..reports.programmes import build_observations
-
-    today = parse_date_option(as_of)
-    _write(repo, lambda r: build_observations(r, year, today), redact, password_file)
+    params = [*spec.params, *COMMON]
+    command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter(
+                p.name, inspect.Parameter.KEYWORD_ONLY, default=p.default, annotation=p.type
+            )
+            for p in params
+        ]
+    )
+    command.__annotations__ = {p.name: p.type for p in params} | {"return": None}
+    command.__name__ = spec.name.replace("-", "_")
+    command.__doc__ = spec.help
+    return handle_errors(command)
 
 
 def register(app: typer.Typer) -> None:
+    for spec in REPORTS:
+        report_app.command(spec.name)(make_command(spec))
     app.add_typer(report_app, name="report")

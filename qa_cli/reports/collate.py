@@ -244,14 +244,45 @@ def _good(recs: Iterable[AuditRec]) -> Share:
     return share(sum(1 for g in grades if g in GOOD_OR_BETTER), len(grades))
 
 
-def trend(recs: Sequence[AuditRec], month: str) -> Trend:
+def period_key(by: str) -> Callable[[AuditRec], str | None]:
+    """The month a return belongs to: its sample month (``sample``) or the month it was
+    completed (``completed``; None while not completed)."""
+    if by == "completed":
+        return lambda r: r.audit.completed.strftime("%Y-%m") if r.audit.completed else None
+    if by == "sample":
+        return lambda r: r.month
+    raise ValueError(f"unknown period basis {by!r}")
+
+
+def trend(
+    recs: Sequence[AuditRec],
+    month: str,
+    key: Callable[[AuditRec], str | None] = lambda r: r.month,
+) -> Trend:
     window = months_between(shift_month(month, -5), month)
-    rows = [grade_row(m, m, [r.grade for r in recs if r.month == m and r.counted]) for m in window]
-    this = _good(r for r in recs if r.month == month)
-    prev = _good(r for r in recs if r.month == shift_month(month, -1))
+    rows = [grade_row(m, m, [r.grade for r in recs if key(r) == m and r.counted]) for m in window]
+    this = _good(r for r in recs if key(r) == month)
+    prev = _good(r for r in recs if key(r) == shift_month(month, -1))
     six = set(months_between(shift_month(month, -6), shift_month(month, -1)))
-    before = _good(r for r in recs if r.month in six)
+    before = _good(r for r in recs if key(r) in six)
     return Trend(month, rows, change(this, prev), change(this, before))
+
+
+def honest_change(c: Change, min_n: int) -> dict[str, Any]:
+    """A change as report data, withheld when either period has fewer than ``min_n`` returns.
+
+    With a handful of returns a month, "-60 points" is noise that reads like news: below the
+    threshold the report says "too few returns to compare" and gives no figure.
+    """
+    from . import plain
+
+    out: dict[str, Any] = plain(c)
+    too_few = c.this.n < min_n or c.before.n < min_n
+    out.update(too_few=too_few, min_n=min_n)
+    if too_few:
+        out.update(diff=None, low=None, high=None, clear=False)
+        out["direction"] = "too few returns to compare"
+    return out
 
 
 # --- themes ---------------------------------------------------------------------------------
@@ -315,31 +346,31 @@ def question_themes(recs: Iterable[AuditRec], limit: int = 8) -> list[QuestionTh
 
 
 def enquiry_themes(recs: Iterable[AuditRec], tools: dict[str, Tool]) -> list[EnquiryTheme]:
-    """Key lines of enquiry (§5.1) by grade questions below Good and "no" answers."""
-    texts: dict[str, str] = {}
-    for t in tools.values():
-        for loe in t.lines_of_enquiry:
-            texts.setdefault(loe.id, loe.text)
-    acc: dict[str, list[int]] = {}
+    """Key lines of enquiry (§5.1) by grade questions below Good and "no" answers.
+
+    Each line is labelled with the text of the return's own tool: two tools may use one id
+    for different wording (the looked-after tool's management oversight line also covers
+    children placed out of area), and a safeguarding case must not carry the other's label.
+    """
+    del tools  # the labels come from each return's own tool
+    acc: dict[tuple[str, str], list[int]] = {}
     for r in recs:
         if not r.counted:
             continue
+        texts = {loe.id: loe.text for loe in r.tool.lines_of_enquiry} if r.tool else {}
         for a in r.answers:
             if not a.line_of_enquiry:
                 continue
-            s = acc.setdefault(a.line_of_enquiry, [0, 0, 0, 0])
+            key = (a.line_of_enquiry, texts.get(a.line_of_enquiry, a.line_of_enquiry))
+            s = acc.setdefault(key, [0, 0, 0, 0])
             if a.type == "grade" and a.value in GRADES:
                 s[1] += 1
                 s[0] += a.value in BELOW_GOOD
             elif a.value in ("yes", "no") and a.no_is_concern:
                 s[3] += 1
                 s[2] += a.value == "no"
-    out = [
-        EnquiryTheme(k, texts.get(k, k), v[0], v[1], v[2], v[3])
-        for k, v in acc.items()
-        if v[0] or v[2]
-    ]
-    out.sort(key=lambda e: (-e.below_good, -e.no, e.line_of_enquiry))
+    out = [EnquiryTheme(k[0], k[1], v[0], v[1], v[2], v[3]) for k, v in acc.items() if v[0] or v[2]]
+    out.sort(key=lambda e: (-e.below_good, -e.no, e.line_of_enquiry, e.text))
     return out
 
 

@@ -7,7 +7,8 @@ The workbook is described as plain data (so redaction works on it like on the Ma
      "tables": [{"title", "columns", "rows", "percent_columns": [int],
                  "chart": {"type": "bar"|"line", "title", "y_title", "first": 1, "last": 4,
                            "percent": bool} | None}],
-     "sheets": [{"name", "columns", "rows", "grades": [column names]}]}
+     "sheets": [{"name", "columns", "rows", "grades": [column names],
+                 "percent": [column names]}]}
 
 Meeting-ready by construction: numbers stay numbers (shares as ``0%``), ISO dates
 (``2026-10-31``) become real dates, every cell uses one named font, every sheet is set up to
@@ -188,6 +189,7 @@ def _data_sheet(wb: Any, spec: dict[str, Any], meta: dict[str, Any]) -> None:
     widths = _widths(columns, rows)
     _header(ws, 1, columns, widths)
     graded = {i for i, c in enumerate(columns, start=1) if c in spec.get("grades", [])}
+    percent = {i for i, c in enumerate(columns, start=1) if c in spec.get("percent", [])}
     wrap = Alignment(wrap_text=True, vertical="top")
     for r, row in enumerate(rows, start=2):
         lines = 1
@@ -195,6 +197,8 @@ def _data_sheet(wb: Any, spec: dict[str, Any], meta: dict[str, Any]) -> None:
             cell = put(ws, r, c, value)
             if c in graded:
                 _grade_fill(cell)
+            elif c in percent:
+                cell.number_format = PERCENT_FORMAT
             if isinstance(value, str) and c <= len(widths) and len(value) > widths[c - 1] - 2:
                 lines = max(lines, _lines(value, widths[c - 1]))
         if lines > 1:  # a wrapped row: tall enough for its longest cell, every cell at the top

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from ..errors import QAError
 from ..models.common import GRADE_NAMES
+from .mermaid import grade_pie, label, share_bars
 
 # GFM backslash-escapes any ASCII punctuation; these are the ones that change meaning inline.
 _INLINE = re.compile(r"([\\`*_\[\]#|~@$])")
@@ -87,6 +88,11 @@ def signed(value: Any, digits: int = 0, scale: float = 100, unit: str = " points
 
 def change_text(c: Any) -> Markup:
     """A change of share with its interval, in words."""
+    if c and c.get("too_few"):
+        return Markup(
+            f"too few returns to compare ({c['this']['n']} and {c['before']['n']} returns; "
+            f"at least {c['min_n']} needed in each)"
+        )
     if not c or c.get("diff") is None:
         return Markup("not enough data to compare")
     lo, hi = signed(c["low"]), signed(c["high"])
@@ -108,8 +114,7 @@ def grade_name(value: Any) -> Markup:
 
 def mermaid_label(value: Any) -> Markup:
     """A label inside a Mermaid block: no quotes, brackets or line breaks to break the chart."""
-    text = " ".join(str(value).split())
-    return Markup(re.sub(r"[\"'`\[\]{}<>;#|]", "", text))
+    return Markup(label(value))
 
 
 FILTERS = {
@@ -123,6 +128,8 @@ FILTERS = {
     "change_text": change_text,
     "kappa": kappa,
     "mermaid": mermaid_label,
+    "grade_pie": grade_pie,
+    "share_bars": share_bars,
 }
 
 

@@ -17,9 +17,11 @@ from .collate import (
     enquiry_themes,
     excerpts,
     grade_row,
+    honest_change,
     invalid_files,
     moderation,
     months_between,
+    period_key,
     question_themes,
     shift_month,
     table_by,
@@ -35,6 +37,14 @@ from .common import (
     person,
     read_recommendations,
     staff_names,
+)
+from .leaders import (
+    actions_by_owner,
+    childs_voice,
+    on_time,
+    reaudit_impact,
+    strengths,
+    workbook_sheets,
 )
 
 
@@ -144,45 +154,125 @@ def _draft_recommendations(themes: dict[str, Any]) -> list[str]:
     return out
 
 
-def build_monthly(repo: Repository, month: str, today: dt.date) -> Report:
-    """Everything the monthly report shows, for ``month`` (YYYY-MM) as of ``today``."""
-    check_month(month)
-    cfg = repo.config
-    names = staff_names(repo)
+def _select(
+    repo: Repository, month: str, by: str
+) -> tuple[list[AuditRec], list[AuditRec], list[AuditRec], Any]:
+    """All returns, the single-agency ones, those of the month (by ``by``) and its sample."""
     all_recs = collect(repo)
     recs = [r for r in all_recs if r.tool_kind == "single-agency"]
-    this = [r for r in recs if r.month == month]
+    key = period_key(by)
+    this = [r for r in recs if key(r) == month]
     sample = repo.samples.get((month, "single-agency"))
-    if sample is None and not this:
-        raise QAError(
-            f"there is nothing to report for {month}: no sample (samples/{month}.yaml) and no "
-            f"returns in audits/{month}/",
-            "check the month (YYYY-MM), or draw the month's sample first with "
-            f"`qa sample --month {month}`",
+    if (by == "sample" and sample is None and not this) or (by == "completed" and not this):
+        where = (
+            f"no sample (samples/{month}.yaml) and no returns in audits/{month}/"
+            if by == "sample"
+            else "no single-agency return was completed in that month"
         )
-    allocated = len(sample.allocations) if sample else len(this)
+        raise QAError(
+            f"there is nothing to report for {month}: {where}",
+            "check the month (YYYY-MM), or draw the month's sample first with "
+            f"`qa sample --month {month}`"
+            if by == "sample"
+            else "check the month, or report by sample month (--by sample)",
+        )
+    return all_recs, recs, this, sample
+
+
+def _headlines(
+    month: str, by: str, this: list[AuditRec], sample: Any, items: list[Any]
+) -> dict[str, Any]:
     counted = [r for r in this if r.counted]
-    items = due_items(repo, today)
-    overdue_returns = {
+    if by == "completed":
+        months = sorted({r.month for r in this})
+        return {
+            "by": by,
+            "allocated": None,
+            "returned": len(counted),
+            "outstanding": None,
+            "overdue_returns": None,
+            "sample_months": [month_name(m) for m in months],
+            "concerns": 0,
+        }
+    allocated = len(sample.allocations) if sample else len(this)
+    overdue = {
         i.path
         for i in items
         if i.kind == "return" and i.overdue and i.path.startswith(f"audits/{month}/")
     }
+    return {
+        "by": by,
+        "allocated": allocated,
+        "returned": len(counted),
+        "outstanding": max(allocated - len(counted), 0),
+        "overdue_returns": len(overdue),
+        "sample_months": [month_name(month)],
+        "concerns": 0,
+    }
+
+
+def _month_items(items: list[Any], month: str, this: list[AuditRec]) -> list[Any]:
+    """The overdue items that belong to the month: its returns, their actions, its sessions."""
+    paths = {r.path for r in this}
+    prefixes = (f"audits/{month}/", f"crib-sheets/{month}/")
+    return [
+        i
+        for i in items
+        if (i.overdue or i.kind == "safeguarding_concern")
+        and (i.path in paths or i.path.startswith(prefixes))
+    ]
+
+
+def _actions(this: list[AuditRec], names: dict[str, str], today: dt.date) -> dict[str, Any]:
+    acts = action_rows(this, today)
+    open_acts = [a for a in acts if a["status"] != "verified"]
+    open_acts.sort(key=lambda a: (not a["overdue"], -a["days_overdue"], a["due"], a["case"]))
+    for a in open_acts:
+        a["owner_name"] = person(a["owner"], names)
+    return {
+        "total": len(acts),
+        "open": sum(1 for a in acts if a["status"] == "open"),
+        "overdue": sum(1 for a in acts if a["overdue"]),
+        "awaiting_verification": sum(1 for a in acts if a["status"] == "done"),
+        "verified": sum(1 for a in acts if a["status"] == "verified"),
+        "rows": open_acts,
+        "by_owner": actions_by_owner(this, today, names),
+    }
+
+
+def _leaders(
+    repo: Repository, all_recs: list[AuditRec], this: list[AuditRec], today: dt.date
+) -> dict[str, Any]:
+    return {
+        "on_time": on_time(this, repo.config, today),
+        "strengths": strengths(this),
+        "childs_voice": childs_voice(this),
+        "reaudits": reaudit_impact([r for r in all_recs if r.tool_kind == "single-agency"], this),
+    }
+
+
+def build_monthly(repo: Repository, month: str, today: dt.date, by: str = "sample") -> Report:
+    """Everything the monthly report shows, for ``month`` (YYYY-MM) as of ``today``.
+
+    ``by`` chooses the month's returns: ``sample`` (drawn in the month) or ``completed``
+    (completed in the month, whichever sample they came from).
+    """
+    check_month(month)
+    cfg = repo.config
+    names = staff_names(repo)
+    all_recs, recs, this, sample = _select(repo, month, by)
+    key = period_key(by)
+    items = due_items(repo, today)
+    counted = [r for r in this if r.counted]
     dist = grade_row(month, month_name(month), [r.grade for r in counted])
-    tr = trend(recs, month)
+    tr = trend(recs, month, key)
+    min_n = cfg.reports.min_returns_to_compare if cfg else 10
     themes = {
         "questions": plain(question_themes(this)),
         "enquiries": plain(enquiry_themes(this, repo.tools)),
         "excerpts": excerpts(this),
     }
     window = months_between(shift_month(month, -5), month)
-    mod_month = moderation(this, names)
-    mod_rolling = moderation([r for r in recs if r.month in window], names)
-    acts = action_rows(this, today)
-    open_acts = [a for a in acts if a["status"] != "verified"]
-    open_acts.sort(key=lambda a: (not a["overdue"], -a["days_overdue"], a["due"], a["case"]))
-    for a in open_acts:
-        a["owner_name"] = person(a["owner"], names)
     rec_text = read_recommendations(repo.root, month)
     context = {
         "meta": {
@@ -192,37 +282,31 @@ def build_monthly(repo: Repository, month: str, today: dt.date) -> Report:
             "month_name": month_name(month),
             "as_of": today.isoformat(),
             "window": f"{month_name(window[0])} to {month_name(window[-1])}",
+            "by": by,
         },
-        "headlines": {
-            "allocated": allocated,
-            "returned": len(counted),
-            "outstanding": max(allocated - len(counted), 0),
-            "overdue_returns": len(overdue_returns),
-            "concerns": 0,
-        },
+        "headlines": _headlines(month, by, this, sample, items),
         "distribution": plain(dist),
         "grades": [{"grade": g, "name": GRADE_NAMES[g], "count": dist.counts[g]} for g in GRADES],
-        "trend": plain(tr),
+        "trend": {
+            **plain(tr),
+            "previous": honest_change(tr.previous, min_n),
+            "rolling": honest_change(tr.rolling, min_n),
+        },
         "teams": plain(table_by(this, "team", repo)),
         "themes": themes,
         "below_good": _below_good(this, names, today),
-        "actions": {
-            "total": len(acts),
-            "open": sum(1 for a in acts if a["status"] == "open"),
-            "overdue": sum(1 for a in acts if a["overdue"]),
-            "awaiting_verification": sum(1 for a in acts if a["status"] == "done"),
-            "rows": open_acts,
-        },
+        "actions": _actions(this, names, today),
+        "leaders": _leaders(repo, all_recs, this, today),
         "moderation": {
-            "month": plain(mod_month),
-            "rolling": plain(mod_rolling),
+            "month": plain(moderation(this, names)),
+            "rolling": plain(moderation([r for r in recs if key(r) in window], names)),
             "selected": len(sample.moderation.all_selected())
             if sample and sample.moderation
             else 0,
         },
         "concerns": _concerns(all_recs, month, names),
         "feedback": _loop_counts(counted),
-        "overdue": overdue_block(items, names),
+        "overdue": overdue_block(_month_items(items, month, this), names),
         "recommendations": {
             "written": rec_text is not None,
             "text": rec_text or "",
@@ -237,10 +321,10 @@ def build_monthly(repo: Repository, month: str, today: dt.date) -> Report:
     return Report(
         kind="monthly",
         folder=f"reports/{month}",
-        stem="monthly",
+        stem="monthly" if by == "sample" else "monthly-completed",
         template="monthly.md.j2",
         context=context,
-        workbook=_workbook(context, this, names, items, today),
+        workbook=_workbook(context, this, names, _month_items(items, month, this), today),
         notes=notes,
     )
 
@@ -263,14 +347,24 @@ def _workbook(
     h, meta = ctx["headlines"], ctx["meta"]
     d = ctx["distribution"]["good_or_better"]
     prev, roll = ctx["trend"]["previous"], ctx["trend"]["rolling"]
+    on = ctx["leaders"]["on_time"]["overall"]
+    by_sample = meta["by"] == "sample"
     facts = [
         ["Organisation", meta["organisation"]],
         ["Month", meta["month_name"]],
+        ["Returns of the month", "sampled in it" if by_sample else "completed in it"],
         ["As of", meta["as_of"]],
-        ["Cases allocated", h["allocated"]],
-        ["Returns in", h["returned"]],
-        ["Returns outstanding", h["outstanding"]],
-        ["Returns overdue", h["overdue_returns"]],
+        *(
+            [
+                ["Cases allocated", h["allocated"]],
+                ["Returns in", h["returned"]],
+                ["Returns outstanding", h["outstanding"]],
+                ["Returns overdue", h["overdue_returns"]],
+            ]
+            if by_sample
+            else [["Returns completed", h["returned"]]]
+        ),
+        ["Returned on time", on["value"], "percent"],
         ["Good or better", d["value"], "percent"],
         ["Good or better, 95% interval (low, high)", [d["low"], d["high"]], "interval"],
         ["Against the previous month", prev["direction"]],
@@ -416,5 +510,6 @@ def _workbook(
                 "columns": ["Step (§5.2.2-5.2.3)", "Returns"],
                 "rows": [[label, ctx["feedback"][key]] for key, label in LOOP_FACTS],
             },
+            *workbook_sheets(ctx["leaders"], ctx["actions"]["by_owner"]),
         ],
     }

@@ -127,6 +127,8 @@ def build_team(repo: Repository, team_id: str, half: str, today: dt.date) -> Rep
             "total": len(acts),
             "open": sum(1 for a in acts if a["status"] == "open"),
             "overdue": sum(1 for a in acts if a["overdue"]),
+            "done": sum(1 for a in acts if a["status"] == "done"),
+            "verified": sum(1 for a in acts if a["status"] == "verified"),
         },
         "complaints": complaints,
         "observations": observations,
