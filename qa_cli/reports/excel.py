@@ -352,21 +352,48 @@ def _block_rows(table: dict[str, Any]) -> int:
 
 
 class _Pager:
-    """Puts manual page breaks on the Summary so that no table or chart is cut."""
+    """Puts manual page breaks on the Summary so that no table or chart is cut.
+
+    Without a worksheet it only counts the pages (to choose the scale).
+    """
 
     def __init__(self, ws: Any, scale: int) -> None:
         self.ws = ws
         usable = PAGE_HEIGHT_CM - 2 * MARGIN_TB_CM
-        self.rows_per_page = int(usable / (ROW_CM * scale / 100))
+        # the title row is repeated on every page after the first
+        self.rows_per_page = int(usable / (ROW_CM * scale / 100)) - 1
         self.used = 0
+        self.pages = 1
 
     def place(self, first_row: int, rows: int) -> None:
-        from openpyxl.worksheet.pagebreak import Break
-
         if self.used and self.used + rows > self.rows_per_page:
-            self.ws.row_breaks.append(Break(id=first_row - 1))
+            if self.ws is not None:
+                from openpyxl.worksheet.pagebreak import Break
+
+                self.ws.row_breaks.append(Break(id=first_row - 1))
             self.used = 0
+            self.pages += 1
         self.used += rows
+
+
+def _blocks(spec: dict[str, Any]) -> list[int]:
+    """The Summary's blocks in rows: the title and facts, then each table (with its chart)."""
+    head = 2 + len(spec.get("lines", [])) + len(spec.get("facts", []))
+    return [head] + [_block_rows(t) + 1 for t in spec.get("tables", [])]
+
+
+def _fitting_scale(spec: dict[str, Any], widest: int, pages: int = 2) -> int:
+    """The largest scale, at most ``widest``, at which the Summary prints on ``pages``."""
+    blocks = _blocks(spec)
+    scale = widest
+    while scale > 50:
+        pager = _Pager(None, scale)
+        for rows in blocks:
+            pager.place(0, rows)
+        if pager.pages <= pages:
+            break
+        scale -= 5
+    return scale
 
 
 def _summary_scale(spec: dict[str, Any]) -> int:
@@ -436,8 +463,10 @@ def _summary_table(ws: Any, row: int, table: dict[str, Any]) -> int:
 def _summary(wb: Any, spec: dict[str, Any]) -> None:
     ws = wb.active
     ws.title = "Summary"
-    scale = _summary_scale(spec)
+    scale = _fitting_scale(spec, _summary_scale(spec))
     pager = _Pager(ws, scale)
+    ws.sheet_format.defaultRowHeight = 15  # the height the page plan counts with
+    ws.sheet_format.customHeight = True
     put(ws, 1, 1, spec["title"]).font = _font(bold=True, size=14)
     row = 2
     for line in spec.get("lines", []):
