@@ -22,6 +22,26 @@ console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+PIPED_WIDTH = 10_000  # piped or redirected: no line is wrapped or cut (grep sees it whole)
+
+
+def fit_console() -> None:
+    """Lay output out for where it goes: wrapped at word boundaries to the terminal's width
+    (``COLUMNS`` wins when set), or, when piped, never wrapped and never cut."""
+    import os
+    import shutil
+
+    columns = os.environ.get("COLUMNS", "")
+    for c in (console, err_console):
+        c.soft_wrap = False
+        if columns.isdigit() and int(columns) > 0:
+            c.width = int(columns)
+        elif c.is_terminal:
+            c.width = shutil.get_terminal_size().columns
+        else:
+            c.width = PIPED_WIDTH
+
+
 @dataclass
 class _State:
     debug: bool = False
@@ -162,6 +182,7 @@ def handle_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from ..safewrite import WRITTEN, os_error
 
+        fit_console()
         mark = len(WRITTEN)
         try:
             return func(*args, **kwargs)

@@ -19,17 +19,12 @@ def rules(
     if markdown:
         typer.echo(rules_markdown())
         return
-    from rich.table import Table
+    from .layout import table
 
-    table = Table(show_lines=False)
-    table.add_column("code")
-    table.add_column("severity")
-    table.add_column("rule")
-    table.add_column("meaning")
-    table.add_column("fixable")
+    t = table("code", "severity", "rule", "meaning", "fixable")
     for r in RULES.values():
-        table.add_row(r.code, r.severity, r.title, r.explanation, "yes" if r.fixable else "")
-    console.print(table)
+        t.add_row(r.code, r.severity, r.title, r.explanation, "yes" if r.fixable else "")
+    console.print(t)
 
 
 def rules_markdown() -> str:

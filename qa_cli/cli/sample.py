@@ -195,13 +195,17 @@ def _draw(repository: Repository, plan: SamplePlan, dry_run: bool) -> None:
 def _show(plan: SamplePlan) -> None:
     from collections import Counter
 
-    from rich.table import Table
+    from .layout import table
 
-    t = Table(
-        title=f"{plan.programme} sample for {plan.month} (seed {plan.seed}, {plan.case_list})"
+    t = table(
+        "case",
+        "team",
+        "category",
+        "auditors",
+        "tool",
+        "reason",
+        title=f"{plan.programme} sample for {plan.month} (seed {plan.seed}, {plan.case_list})",
     )
-    for col in ("case", "team", "category", "auditors", "tool", "reason"):
-        t.add_column(col)
     for d in plan.result.allocations:
         t.add_row(
             d.case.case,
