@@ -75,6 +75,17 @@ BY = Param(
     ),
 )
 
+BY_PERIOD = Param(
+    "by",
+    By,
+    typer.Option(
+        By.completed,
+        "--by",
+        help="Which returns make the period: 'completed' (completed in it; the default, fixed "
+        "once the period is over) or 'sample' (drawn in it).",
+    ),
+)
+
 REPORTS: list[ReportCommand] = [
     ReportCommand(
         "monthly",
@@ -87,6 +98,32 @@ REPORTS: list[ReportCommand] = [
             ),
             BY,
         ],
+    ),
+    ReportCommand(
+        "quarterly",
+        "Quarterly report for the Safeguarding Partnership and the Corporate Parenting Board: "
+        "trends with intervals, themes, learning, actions, moderation.",
+        "period:build_quarterly",
+        [
+            Param(
+                "quarter",
+                str,
+                typer.Option(..., "--quarter", help="The quarter, YYYY-Qn (e.g. 2026-Q3)."),
+            ),
+            BY_PERIOD,
+        ],
+    ),
+    ReportCommand(
+        "annual",
+        "Annual report for the Safeguarding Partnership and the Corporate Parenting Board.",
+        "period:build_annual",
+        [_year(), BY_PERIOD],
+    ),
+    ReportCommand(
+        "crib-sheets",
+        "Monthly crib-sheet report to the Divisional Director (App. A): by theme and by team.",
+        "crib_sheets:build_crib_sheets",
+        [_month()],
     ),
     ReportCommand(
         "themed",

@@ -284,6 +284,13 @@ def _style_series(chart: Any, spec: dict[str, Any], rows: list[list[Any]]) -> No
     for k, s in enumerate(chart.series):
         key = _series_grade(spec, k)
         colour = GRADE_COLOURS[key] if key else SERIES_COLOUR
+        if spec["type"] == "line" and spec["first"] + k in spec.get("interval", []):
+            s.smooth = False  # an interval bound: a thin grey dashed line, no markers
+            s.marker.symbol = "none"
+            s.graphicalProperties.line.solidFill = "A6A6A6"
+            s.graphicalProperties.line.dashStyle = "dash"
+            s.graphicalProperties.line.width = 12700
+            continue
         if spec["type"] == "line":
             s.smooth = False
             s.marker.symbol = "circle"

@@ -53,7 +53,7 @@ def mermaid_pie_init(grades_in_order: list[str]) -> str:
     variables: dict[str, str] = {
         "pieStrokeColor": "#FFFFFF",
         "pieOuterStrokeColor": NEUTRAL_TEXT,
-        "pieSectionTextColor": "#FFFFFF",
+        "pieSectionTextColor": "#111111",  # dark on every slice: contrast 3.6:1 at the least
         "pieTitleTextColor": NEUTRAL_TEXT,
         "pieLegendTextColor": NEUTRAL_TEXT,
     }

@@ -33,6 +33,8 @@ REPORTS = {
     ),
     "complaints": (["complaints", "--year", "2026"], "reports/2026/complaints"),
     "observations": (["observations", "--year", "2026"], "reports/2026/observations"),
+    "quarterly": (["quarterly", "--quarter", "2026-Q3"], "reports/2026-Q3/quarterly"),
+    "crib-sheets": (["crib-sheets", "--month", "2026-10"], "reports/2026-10/crib-sheets"),
 }
 
 

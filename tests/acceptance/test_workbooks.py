@@ -33,6 +33,8 @@ WORKBOOKS = {
         "reports/multi-agency-2026-cp-neglect/multi-agency.xlsx",
     ),
     "complaints": (["complaints", "--year", "2026"], "reports/2026/complaints.xlsx"),
+    "quarterly": (["quarterly", "--quarter", "2026-Q3"], "reports/2026-Q3/quarterly.xlsx"),
+    "crib-sheets": (["crib-sheets", "--month", "2026-10"], "reports/2026-10/crib-sheets.xlsx"),
     "observations": (["observations", "--year", "2026"], "reports/2026/observations.xlsx"),
 }
 
@@ -209,7 +211,9 @@ def _page_texts(pdf: Path) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("name", ["monthly", "team", "themed", "multi-agency"])
+@pytest.mark.parametrize(
+    "name", ["monthly", "team", "quarterly", "themed", "multi-agency", "crib-sheets"]
+)
 def test_summary_prints_on_at_most_two_pages(
     run, demo_repo: Path, tmp_path: Path, name: str
 ) -> None:
