@@ -372,17 +372,24 @@ TABLES: list[Table] = [
 
 def collect_tables(repo: Repository, redact: bool = False) -> dict[str, list[Row]]:
     """Every table's rows; with ``redact`` the same stand-ins as ``qa report --redact``."""
+    if redact:  # refused while personal data is open, as for reports, before reading rows
+        from .validation.privacy_rules import refuse_if_personal_data
+
+        refuse_if_personal_data(repo, "the redacted export")
     tables = {t.name: list(t.rows(repo)) for t in TABLES}
     if redact:
         from .reports.redact import Redactor
+        from .validation.privacy_rules import identity_names
 
-        r = Redactor(repo.config)
+        r = Redactor(repo.config, identity_names(repo.root, repo.config))
         tables = {name: [_redact_row(r, row) for row in rows] for name, rows in tables.items()}
     return tables
 
 
 def _redact_row(r: Any, row: Row) -> Row:
-    return {k: r(v) if isinstance(v, str) else v for k, v in row.items()}
+    """Text redacted as in reports (codes, names, narratives); one record's numbers are not
+    aggregate counts, so they are kept."""
+    return {k: r(v, k) if isinstance(v, str) else v for k, v in row.items()}
 
 
 def csv_text(table: Table, rows: list[Row]) -> str:

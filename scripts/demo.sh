@@ -25,6 +25,15 @@ echo "== qa report monthly --month 2026-10"
 "$bin/qa" report monthly --repo "$repo" --month 2026-10 --as-of "$today"
 
 echo
+echo "== qa report team and quarterly: the six-monthly team review and the quarter for the board"
+"$bin/qa" report team --repo "$repo" --team assessment-2 --half 2026-H2 --as-of "$today"
+"$bin/qa" report quarterly --repo "$repo" --quarter 2026-Q3 --as-of "$today"
+
+echo
+echo "== qa export: tidy tables for analysts"
+"$bin/qa" export --repo "$repo" --out "$out/export"
+
+echo
 echo "== qa form export --month 2026-10 --eml: Excel forms (and draft e-mails) for the open returns"
 "$bin/qa" form export --repo "$repo" --month 2026-10 --eml --as-of "$today" | tail -2
 
