@@ -216,6 +216,7 @@ def workbook_sheets(leaders: dict[str, Any], by_owner: dict[str, Any]) -> list[d
             "columns": ["By", "Who", "Due", "On time", "Share", "95% low", "95% high"],
             "rows": _rate_sheet_rows(leaders["on_time"]),
             "percent": ["Share", "95% low", "95% high"],
+            "percent_columns": [4, 5, 6],  # emptied by redaction beside a small count
         },
         {
             "name": "Actions by owner",
@@ -233,6 +234,7 @@ def workbook_sheets(leaders: dict[str, Any], by_owner: dict[str, Any]) -> list[d
                 for o in by_owner["owners"]
             ],
             "percent": ["Completed"],
+            "percent_columns": [6],
         },
         {
             "name": "Strengths",
