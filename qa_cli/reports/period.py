@@ -85,7 +85,7 @@ def _learning(repo: Repository, months: list[str]) -> dict[str, Any]:
 
 def _trend(recs: list[AuditRec], months: list[str], key: Any) -> list[dict[str, Any]]:
     return [
-        plain(grade_row(m, month_name(m), [r.grade for r in recs if key(r) == m and r.counted]))  # type: ignore[misc]
+        plain(grade_row(m, month_name(m), [r.grade for r in recs if key(r) == m and r.counted]))
         for m in months
     ]
 
@@ -109,7 +109,7 @@ def build_period(
     before_months = months_between(shift_month(months[0], -len(months)), shift_month(months[0], -1))
     before = [r for r in all_recs if key(r) in before_months]
     counted = [r for r in this if r.counted]
-    dist = grade_row(label, label, [r.grade for r in counted])  # type: ignore[misc]
+    dist = grade_row(label, label, [r.grade for r in counted])
     min_n = cfg.reports.min_returns_to_compare if cfg else 10
     from ..stats import change, share
 
