@@ -22,6 +22,7 @@ file's size, modification time (nanoseconds) and SHA-256, and for each selection
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -30,7 +31,7 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from . import __version__
 
@@ -109,13 +110,7 @@ class Cache:
     def open(cls, root: Path) -> Cache:
         """The stored cache, or an empty one when it is missing, corrupt, stale or foreign."""
         cache = cls(root=root.resolve())
-        try:
-            st = os.lstat(cache.path)
-            if not stat.S_ISREG(st.st_mode) or st.st_size > _MAX_CACHE_BYTES:
-                return cache  # a link, a FIFO or a giant planted in .qa is not read
-            stored = json.loads(cache.path.read_bytes())
-        except (OSError, ValueError, RecursionError):
-            return cache
+        stored = _read_json(cache.root, CACHE_NAME)
         if not _trusted(stored):
             return cache
         cache.stamps = {k: (v[0], v[1], v[2]) for k, v in stored["stamps"].items()}
@@ -169,7 +164,7 @@ class Cache:
         _write(self.root, json.dumps(body, separators=(",", ":")))
 
 
-def _trusted(stored: object) -> bool:
+def _trusted(stored: object) -> TypeGuard[dict[str, Any]]:
     """True for a cache of this format and toolkit whose entries have the right shapes."""
     if not isinstance(stored, dict):
         return False
@@ -188,17 +183,139 @@ def _trusted(stored: object) -> bool:
     )
 
 
-def _write(root: Path, text: str) -> None:
+def _folder(root: Path) -> Path | None:
+    """``.qa/cache`` of ``root``, or None when ``.qa`` or it is a link (never followed)."""
     folder = root / CACHE_DIR
+    return None if (root / ".qa").is_symlink() or folder.is_symlink() else folder
+
+
+def _write(root: Path, text: str, name: str = CACHE_NAME) -> None:
+    folder = _folder(root)
+    if folder is None:
+        return
+    tmp = folder / f".{name}.{os.getpid()}.tmp"
     try:
-        if any(p.is_symlink() for p in (root / ".qa", folder)):
-            return
         folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".{CACHE_NAME}.{os.getpid()}.tmp"
         tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, folder / CACHE_NAME)
+        os.replace(tmp, folder / name)
     except OSError:
         try:
-            (folder / f".{CACHE_NAME}.{os.getpid()}.tmp").unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
         except OSError:
             pass
+
+
+def _read_json(root: Path, name: str) -> object:
+    """The JSON of the cache file ``name``, or None: a link (the file, ``.qa`` or
+    ``.qa/cache``), a FIFO, a giant or a damaged file is not read."""
+    folder = _folder(root)
+    if folder is None:
+        return None
+    path = folder / name
+    try:
+        st = os.lstat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > _MAX_CACHE_BYTES:
+            return None
+        return json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return None
+
+
+# --- parsed files, by content hash: what every command's loading reuses ---------------------
+
+PARSED_NAME = "parsed.json"
+PARSED_FORMAT = "qa-parsed-cache/1"
+_DATE, _DATETIME = "\x00d", "\x00t"
+
+
+class _Unstorable(Exception):
+    """A parsed value JSON cannot hold exactly (a non-string key, an unusual type)."""
+
+
+def _plain(value: object) -> object:
+    """``value`` as JSON-ready data, dates tagged; raises :class:`_Unstorable` otherwise."""
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) and not k.startswith("\x00") for k in value):
+            raise _Unstorable
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.datetime):
+        return {_DATETIME: value.isoformat()}
+    if isinstance(value, dt.date):
+        return {_DATE: value.isoformat()}
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    raise _Unstorable
+
+
+def _tagged(obj: dict[str, Any]) -> object:
+    if len(obj) == 1:
+        if _DATE in obj:
+            return dt.date.fromisoformat(obj[_DATE])
+        if _DATETIME in obj:
+            return dt.datetime.fromisoformat(obj[_DATETIME])
+    return obj
+
+
+@dataclass
+class ParsedStore:
+    """Each file's parsed data by the SHA-256 of its bytes, so an unchanged file is not parsed.
+
+    Only files that parsed into a mapping are stored; a file with a problem is parsed again
+    (its finding needs the parser). Like the validation cache: JSON, this toolkit only,
+    anything odd ignored, written atomically or not at all.
+    """
+
+    root: Path
+    entries: dict[str, str] = field(default_factory=dict)  # sha -> JSON text of the data
+    seen: set[str] = field(default_factory=set)
+    dirty: bool = False
+
+    @classmethod
+    def open(cls, root: Path) -> ParsedStore:
+        store = cls(root=root.resolve())
+        stored = _read_json(store.root, PARSED_NAME)
+        if (
+            isinstance(stored, dict)
+            and stored.get("format") == PARSED_FORMAT
+            and stored.get("toolkit") == toolkit_fingerprint()
+            and isinstance(stored.get("entries"), dict)
+        ):
+            store.entries = {
+                k: v for k, v in stored["entries"].items() if isinstance(v, str) and len(k) == 64
+            }
+        return store
+
+    def get(self, raw: bytes) -> dict[str, Any] | None:
+        sha = hashlib.sha256(raw).hexdigest()
+        self.seen.add(sha)
+        text = self.entries.get(sha)
+        if text is None:
+            return None
+        try:
+            data = json.loads(text, object_hook=_tagged)
+        except (ValueError, RecursionError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def put(self, raw: bytes, data: dict[str, Any]) -> None:
+        try:
+            text = json.dumps(_plain(data), separators=(",", ":"))
+        except (_Unstorable, ValueError, RecursionError):
+            return
+        sha = hashlib.sha256(raw).hexdigest()
+        self.seen.add(sha)
+        self.entries[sha] = text
+        self.dirty = True
+
+    def save(self, *, prune: bool) -> None:
+        """Write new entries; ``prune`` (after loading every file) drops the unseen ones."""
+        if prune and set(self.entries) - self.seen:
+            self.entries = {k: v for k, v in self.entries.items() if k in self.seen}
+            self.dirty = True
+        if not self.dirty:
+            return
+        body = {"format": PARSED_FORMAT, "toolkit": toolkit_fingerprint(), "entries": self.entries}
+        _write(self.root, json.dumps(body, separators=(",", ":")), PARSED_NAME)
+        self.dirty = False

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from . import yamlio
+from .cache import ParsedStore
 from .errors import QAError
 from .forgiving import Note, forgive
 from .models import KINDS
@@ -200,8 +201,17 @@ def _classify(data: dict[str, Any]) -> tuple[str | None, int | None, SchemaProbl
     return kind, version, None
 
 
-def load_file(path: Path, root: Path, max_bytes: int = yamlio.DEFAULT_MAX_BYTES) -> LoadedFile:
-    """Read and parse one file; problems are recorded on the result, never raised."""
+def load_file(
+    path: Path,
+    root: Path,
+    max_bytes: int = yamlio.DEFAULT_MAX_BYTES,
+    parsed: ParsedStore | None = None,
+) -> LoadedFile:
+    """Read and parse one file; problems are recorded on the result, never raised.
+
+    With ``parsed`` (the ``.qa/cache`` store), a file whose bytes were parsed before is
+    not parsed again; only a file that parsed into a mapping is stored.
+    """
     try:
         rel = path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
@@ -225,7 +235,7 @@ def load_file(path: Path, root: Path, max_bytes: int = yamlio.DEFAULT_MAX_BYTES)
     except OSError as exc:
         lf.problem = YamlProblem("QA009", 1, 1, f"the file could not be read: {exc.strerror}", None)
         return lf
-    loaded = yamlio.load_fast(raw, max_bytes)
+    loaded = _parse(raw, max_bytes, parsed)
     if isinstance(loaded, YamlProblem):
         lf.problem = loaded
         decoded = yamlio.decode(raw) if len(raw) <= max_bytes else None
@@ -267,6 +277,16 @@ def _consulted(path: Path) -> bool:
     except OSError:
         return False
     return any(needle in raw for needle in _CONSULTED)
+
+
+def _parse(raw: bytes, max_bytes: int, parsed: ParsedStore | None) -> dict[str, Any] | YamlProblem:
+    stored = parsed.get(raw) if parsed is not None and len(raw) <= max_bytes else None
+    if stored is not None:
+        return stored
+    loaded = yamlio.load_fast(raw, max_bytes)
+    if parsed is not None and isinstance(loaded, dict):
+        parsed.put(raw, loaded)
+    return loaded
 
 
 def config_error(root: Path, config_file: LoadedFile | None) -> QAError:
@@ -329,16 +349,19 @@ class Repository:
         paths: Iterable[Path] | None = None,
         *,
         require_config: bool = False,
+        use_cache: bool = True,
     ) -> Repository:
         """Load the repository; with ``paths``, only those files (or folders) and the files
         their cross-file rules consult: qa.yaml, tools, samples and scopes.
 
         With ``require_config`` (every command but ``qa validate``) a missing or invalid
-        qa.yaml raises the one :func:`config_error`, before any other file is read.
+        qa.yaml raises the one :func:`config_error`, before any other file is read. Parsed
+        files are reused from ``.qa/cache`` unless ``use_cache`` is False.
         """
         root = root.resolve()
         config_path = root / CONFIG_NAME
-        config_file = load_file(config_path, root) if config_path.is_file() else None
+        parsed = ParsedStore.open(root) if use_cache else None
+        config_file = load_file(config_path, root, parsed=parsed) if config_path.is_file() else None
         config = (
             config_file.model if config_file and isinstance(config_file.model, Config) else None
         )
@@ -351,10 +374,12 @@ class Repository:
         wanted = {p.resolve() for p in paths} if paths is not None else None
         files = [config_file] if config_file else []
         files += [
-            load_file(p, root, max_bytes)
+            load_file(p, root, max_bytes, parsed)
             for p in all_paths
             if wanted is None or _chosen(p, wanted) or _consulted(p)
         ]
+        if parsed is not None:
+            parsed.save(prune=wanted is None)
         repo = cls(root=root, files=files, config_or_none=config, config_file=config_file)
         if wanted is not None:
             repo.selected = [f for f in files if _chosen(f.path, wanted)]

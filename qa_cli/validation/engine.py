@@ -159,7 +159,7 @@ def validate_cached(
 
     root = root.resolve()
     if not use_cache:
-        return validate_repository(Repository.load(root, paths), case_lists)
+        return validate_repository(Repository.load(root, paths, use_cache=False), case_lists)
     cache = Cache.open(root)
     selection = [
         "all" if paths is None else sorted(p.resolve().as_posix() for p in paths),

@@ -11,6 +11,7 @@ import pytest
 
 from qa_cli import cache as qa_cache
 from qa_cli import repository
+from tests.test_validate_cases import CASES, _identity_list, _lay_out  # noqa: F401
 
 BASE = Path(__file__).resolve().parent.parent / "cases" / "base"
 AUDIT = "audits/2026-09/C-7F3K2Q9M--mini-audit.yaml"
@@ -164,3 +165,52 @@ def test_a_fifo_or_link_planted_as_the_cache_is_never_read(repo, run, tmp_path):
     (folder / "validate.json").symlink_to(outside)
     assert _findings(run, "--repo", repo) == (0, [])
     assert outside.read_text() == '{"planted": true}', "the link's target is never written"
+
+
+# --- parsed files reused by every command's loading -------------------------------------------
+
+
+def _load(root: Path, use_cache: bool) -> tuple[repository.Repository, list[object]]:
+    from qa_cli.validation.engine import validate_repository
+
+    repo = repository.Repository.load(root, use_cache=use_cache)
+    return repo, validate_repository(repo).diagnostics
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_files_from_the_parsed_cache_give_the_findings_of_a_parse(tmp_path, case):
+    root, _ = _lay_out(tmp_path, case)
+    cold_repo, cold = _load(root, use_cache=False)
+    _load(root, use_cache=True)  # fills .qa/cache/parsed.json
+    warm_repo, warm = _load(root, use_cache=True)
+    assert warm == cold
+    assert [(f.rel, f.data, f.kind, f.errors) for f in warm_repo.files] == [
+        (f.rel, f.data, f.kind, f.errors) for f in cold_repo.files
+    ]
+
+
+def test_an_unchanged_file_is_not_parsed_again(repo, monkeypatch):
+    from qa_cli import yamlio
+
+    first = repository.Repository.load(repo)
+    monkeypatch.setattr(yamlio, "load_fast", lambda *a, **k: pytest.fail("parsed again"))
+    again = repository.Repository.load(repo)
+    assert [(f.rel, f.data) for f in again.files] == [(f.rel, f.data) for f in first.files]
+    assert all(f.model is not None for f in again.files)
+
+
+def test_data_json_cannot_hold_exactly_is_parsed_each_time(repo, monkeypatch):
+    from qa_cli import yamlio
+
+    odd = repo / "audits" / "odd.yaml"
+    odd.write_text("schema: qa/audit@1\n1: an integer key\n")
+    repository.Repository.load(repo)
+    calls: list[bytes] = []
+    real = yamlio.load_fast
+    monkeypatch.setattr(yamlio, "load_fast", lambda raw, *a: calls.append(raw) or real(raw, *a))
+    again = repository.Repository.load(repo)
+    assert calls == [odd.read_bytes()]
+    assert next(f for f in again.files if f.rel == "audits/odd.yaml").data == {
+        "schema": "qa/audit@1",
+        1: "an integer key",
+    }
