@@ -36,10 +36,11 @@ def _generator() -> ModuleType:
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
+    """The committed files: not the local cache a command may leave in .qa/ (git-ignored)."""
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and not p.relative_to(folder).as_posix().startswith(".qa/")
     }
 
 
