@@ -31,7 +31,7 @@ DEMO = ROOT / "examples" / "demo-repo"
 CACHE = ROOT / "benchmarks" / ".cache"
 BIN = Path(sys.executable).parent
 QA = BIN / "qa"
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 REPEAT = 1  # runs of the quick measures, the best kept (--repeat)
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CODE = re.compile(r"C-[0-9A-Z]{8}")
@@ -68,11 +68,23 @@ def _demo_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
-def _allocation_blocks(sample_text: str) -> dict[str, str]:
-    """Each allocation of a sample file by case code, as its text block."""
-    body = sample_text.split("\nallocations:\n", 1)[1]
-    blocks = re.split(r"(?m)^(?=  - case: )", body)
-    return {_CODE.search(b)[0]: b for b in blocks if b.startswith("  - case: ")}  # type: ignore[index]
+def _allocations(sample_text: str) -> tuple[str, str, str]:
+    """A sample's text split into: up to its allocations, the allocations, what follows."""
+    head, rest = sample_text.split("\nallocations:\n", 1)
+    end = re.search(r"(?m)^\S", rest)
+    cut = end.start() if end else len(rest)
+    return head + "\nallocations:\n", rest[:cut], rest[cut:]
+
+
+def _allocation_blocks(allocations: str) -> dict[str, str]:
+    """Each allocation of a sample by case code, as its text block."""
+    blocks = re.split(r"(?m)^(?=  - case: )", allocations)
+    found = {}
+    for b in blocks:
+        m = _CODE.search(b)
+        if b.startswith("  - case: ") and m:
+            found[m[0]] = b if b.endswith("\n") else b + "\n"
+    return found
 
 
 def generate(dest: Path, n: int) -> None:
@@ -80,8 +92,8 @@ def generate(dest: Path, n: int) -> None:
     shutil.copytree(DEMO, dest)
     rng = random.Random(16)
     templates = sorted((dest / "audits").glob("*/*.yaml"))
-    samples = {p.stem: p.read_text() for p in (dest / "samples").glob("*.yaml")}
-    blocks = {m: _allocation_blocks(t) for m, t in samples.items()}
+    samples = {p.stem: _allocations(p.read_text()) for p in (dest / "samples").glob("*.yaml")}
+    blocks = {m: _allocation_blocks(parts[1]) for m, parts in samples.items()}
     extra: dict[str, list[str]] = {m: [] for m in samples}
     used = {p.name.split("--")[0] for p in templates}
     for i in range(n):
@@ -94,10 +106,9 @@ def generate(dest: Path, n: int) -> None:
         text = src.read_text().replace(old, new)
         (src.parent / src.name.replace(old, new)).write_text(text)
         extra[month].append(blocks[month][old].replace(old, new))
-    for month, text in samples.items():
-        (dest / "samples" / f"{month}.yaml").write_text(
-            text.rstrip("\n") + "\n" + "".join(extra[month])
-        )
+    for month, (head, allocations, tail) in samples.items():
+        body = head + allocations + "".join(extra[month]) + tail
+        (dest / "samples" / f"{month}.yaml").write_text(body)
 
 
 def repository(n: int) -> Path:
