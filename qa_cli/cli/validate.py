@@ -63,10 +63,12 @@ def _report(
     paths: list[Path] | None, repo: Path | None, since: str | None, use_cache: bool
 ) -> tuple[Any, str]:
     """The validation report of the selection, and a note saying which files were checked."""
-    from ..validation.engine import validate_cached, validate_repository
-    from ..validation.privacy_rules import selected_case_lists
+    from ..validation.cached import validate_cached
+    from ..validation.selection import selected_case_lists
 
     if since is not None:
+        from ..validation.engine import validate_repository
+
         loaded, note = _changed(repo_root(repo), since)
         return validate_repository(loaded, None), note
     root, selected = _selection(paths, repo)

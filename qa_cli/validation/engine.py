@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from ..models import KINDS
 from ..models.config import Config
 from ..repository import LoadedFile, Repository
 from .ci_rules import check_ci_files
 from .crossfile import check_cross_file
-from .diagnostics import Diagnostic, ValidationReport
+from .diagnostics import ValidationReport
 from .editor_rules import check_modelines, check_schemas
 from .judgement import check_limiting_judgement
 from .privacy_rules import check_privacy, lowered_notes, selected_case_lists
@@ -96,81 +94,3 @@ def validate(
     paths = list(paths) if paths is not None else None
     repo = Repository.load(root, paths)
     return repo, validate_repository(repo, selected_case_lists(repo.root, paths))
-
-
-def _report_dict(report: ValidationReport) -> dict[str, Any]:
-    return {
-        "diagnostics": [d.as_record() for d in report.diagnostics],
-        "suppressed": [d.as_record() for d in report.suppressed],
-        "files_checked": report.files_checked,
-        "checked": report.checked,
-        "notes": report.notes,
-    }
-
-
-def _report_from(stored: dict[str, Any]) -> ValidationReport | None:
-    """The stored report, or None when any part of it is not what this toolkit writes."""
-    try:
-        report = ValidationReport(
-            diagnostics=[Diagnostic.from_record(d) for d in stored["diagnostics"]],
-            suppressed=[Diagnostic.from_record(d) for d in stored["suppressed"]],
-            files_checked=int(stored["files_checked"]),
-            checked=[str(c) for c in stored["checked"]],
-            notes=[str(n) for n in stored["notes"]],
-        )
-    except (KeyError, TypeError, ValueError):
-        return None
-    return report
-
-
-def _outside_inputs(root: Path) -> dict[str, str]:
-    """What validation reads from outside the repository's files: git's HEAD, the identity list."""
-    import os
-
-    from .. import gitutil
-    from ..repository import CONFIG_NAME, load_file
-    from .privacy_rules import identity_list_path
-
-    extra = {"QA_IDENTITY_LIST": os.environ.get("QA_IDENTITY_LIST", "")}
-    if gitutil.available():
-        proc = gitutil._run(root, "rev-parse", "HEAD", check=False)
-        extra["git"] = proc.stdout.strip() if proc.returncode == 0 else ""
-    config_path = root / CONFIG_NAME
-    config = load_file(config_path, root).model if config_path.is_file() else None
-    names = identity_list_path(config if isinstance(config, Config) else None, os.environ)
-    try:
-        st = names.stat()
-        extra["identity_list"] = f"{names}\0{st.st_size}\0{st.st_mtime_ns}"
-    except OSError:
-        extra["identity_list"] = ""
-    return extra
-
-
-def validate_cached(
-    root: Path,
-    paths: list[Path] | None,
-    case_lists: list[Path],
-    *,
-    use_cache: bool = True,
-) -> ValidationReport:
-    """:func:`validate_repository` of the selection, answered from ``.qa/cache`` when no
-    input changed since a run of the same selection (see :mod:`qa_cli.cache`)."""
-    from ..cache import Cache
-
-    root = root.resolve()
-    if not use_cache:
-        return validate_repository(Repository.load(root, paths, use_cache=False), case_lists)
-    cache = Cache.open(root)
-    selection = [
-        "all" if paths is None else sorted(p.resolve().as_posix() for p in paths),
-        [p.resolve().as_posix() for p in case_lists],
-    ]
-    selection_key = json.dumps(selection)
-    input_key = cache.input_key([selection_key], _outside_inputs(root))
-    stored = cache.report(selection_key, input_key)
-    report = _report_from(stored) if stored is not None else None
-    if report is not None:
-        return report
-    report = validate_repository(Repository.load(root, paths), case_lists)
-    cache.save(selection_key, input_key, _report_dict(report))
-    return report

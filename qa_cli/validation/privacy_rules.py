@@ -22,6 +22,7 @@ from ..privacy import KINDS, Detectors, line_findings
 from ..repository import Repository
 from .diagnostics import Diagnostic, Severity
 from .rules import RULES
+from .selection import selected_case_lists  # noqa: F401  (re-exported)
 
 HINTS = {
     "QA501": "remove it: a case is named only by its case code",
@@ -145,16 +146,6 @@ def check_privacy(
         out += scan_file(rel, text, detectors, config)
         out += check_case_list(rel, text, config)
     return out
-
-
-def selected_case_lists(root: Path, paths: Iterable[Path] | None) -> list[Path]:
-    """``cases/*.csv`` files covered by the selection (all of them when nothing is selected)."""
-    folder = root / "cases"
-    every = sorted(folder.glob("*.csv")) if folder.is_dir() else []
-    if paths is None:
-        return every
-    wanted = [p.resolve() for p in paths]
-    return [p for p in every if any(w == p.resolve() or w in p.resolve().parents for w in wanted)]
 
 
 # --- case lists hold codes and closed values only ------------------------------------------

@@ -1,0 +1,100 @@
+"""`qa validate` answered from ``.qa/cache`` when no input changed (see :mod:`qa_cli.cache`).
+
+Kept apart from the engine so that a cache hit imports no rules, models or pydantic.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from ..cache import Cache
+from .diagnostics import Diagnostic, ValidationReport
+
+
+def _report_dict(report: ValidationReport) -> dict[str, Any]:
+    return {
+        "diagnostics": [d.as_record() for d in report.diagnostics],
+        "suppressed": [d.as_record() for d in report.suppressed],
+        "files_checked": report.files_checked,
+        "checked": report.checked,
+        "notes": report.notes,
+    }
+
+
+def _report_from(stored: dict[str, Any]) -> ValidationReport | None:
+    """The stored report, or None when any part of it is not what this toolkit writes."""
+    try:
+        report = ValidationReport(
+            diagnostics=[Diagnostic.from_record(d) for d in stored["diagnostics"]],
+            suppressed=[Diagnostic.from_record(d) for d in stored["suppressed"]],
+            files_checked=int(stored["files_checked"]),
+            checked=[str(c) for c in stored["checked"]],
+            notes=[str(n) for n in stored["notes"]],
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+    return report
+
+
+def _stamp(path: Path) -> str:
+    try:
+        st = path.expanduser().stat()
+    except OSError:
+        return f"{path}:absent"
+    return f"{path}:{st.st_size}:{st.st_mtime_ns}"
+
+
+def _outside_inputs(root: Path) -> dict[str, str]:
+    """What validation reads from outside the repository's files: git's HEAD, and every place
+    an identity list may be (the environment's, qa.yaml's, the config folder's)."""
+    from .. import gitutil, yamlio
+    from ..caselist import config_dir
+
+    env = os.environ.get("QA_IDENTITY_LIST", "")
+    extra = {"QA_IDENTITY_LIST": _stamp(Path(env)) if env else ""}
+    extra["default_list"] = _stamp(config_dir(os.environ) / "identity-list.txt")
+    if gitutil.available():
+        proc = gitutil._run(root, "rev-parse", "HEAD", check=False)
+        extra["git"] = proc.stdout.strip() if proc.returncode == 0 else ""
+    try:
+        config = yamlio.load_fast((root / "qa.yaml").read_bytes())
+    except OSError:
+        config = None
+    privacy = config.get("privacy") if isinstance(config, dict) else None
+    named = privacy.get("identity_list") if isinstance(privacy, dict) else None
+    extra["config_list"] = _stamp(Path(named)) if isinstance(named, str) else ""
+    return extra
+
+
+def validate_cached(
+    root: Path,
+    paths: list[Path] | None,
+    case_lists: list[Path],
+    *,
+    use_cache: bool = True,
+) -> ValidationReport:
+    """:func:`validate_repository` of the selection, answered from ``.qa/cache`` when no
+    input changed since a run of the same selection (see :mod:`qa_cli.cache`)."""
+    from ..repository import Repository
+    from .engine import validate_repository
+
+    root = root.resolve()
+    if not use_cache:
+        return validate_repository(Repository.load(root, paths, use_cache=False), case_lists)
+    cache = Cache.open(root)
+    selection = [
+        "all" if paths is None else sorted(p.resolve().as_posix() for p in paths),
+        [p.resolve().as_posix() for p in case_lists],
+    ]
+    selection_key = json.dumps(selection)
+    input_key = cache.input_key([selection_key], _outside_inputs(root))
+    stored = cache.report(selection_key, input_key)
+    report = _report_from(stored) if stored is not None else None
+    if report is not None:
+        return report
+    report = validate_repository(Repository.load(root, paths), case_lists)
+    cache.save(selection_key, input_key, _report_dict(report))
+    return report
