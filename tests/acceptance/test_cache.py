@@ -11,7 +11,7 @@ import pytest
 
 from qa_cli import cache as qa_cache
 from qa_cli import repository
-from tests.test_validate_cases import CASES, _identity_list, _lay_out  # noqa: F401
+from .test_validate_cases import CASES, _identity_list, _lay_out  # noqa: F401
 
 BASE = Path(__file__).resolve().parent.parent / "cases" / "base"
 AUDIT = "audits/2026-09/C-7F3K2Q9M--mini-audit.yaml"
