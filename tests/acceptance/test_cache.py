@@ -11,6 +11,7 @@ import pytest
 
 from qa_cli import cache as qa_cache
 from qa_cli import repository
+
 from .test_validate_cases import CASES, _identity_list, _lay_out  # noqa: F401
 
 BASE = Path(__file__).resolve().parent.parent / "cases" / "base"
