@@ -352,6 +352,7 @@ class NewRequest:
     ref: str | None = None
     agency: str | None = None
     audit_id: str | None = None
+    meeting: str | None = None  # monitoring: the meeting (or, for a mid-point review, the plan)
 
     @property
     def staff(self) -> dict[str, Staff]:
@@ -492,6 +493,18 @@ def _agency_return(r: NewRequest) -> Made:
     return layout.agency_return_path(audit_id, case, agency), text, r.team
 
 
+def _monitoring(r: NewRequest) -> Made:
+    from .monitoring import new_monitoring
+
+    return new_monitoring(r)
+
+
+def _midpoint(r: NewRequest) -> Made:
+    from .monitoring import new_midpoint
+
+    return new_midpoint(r)
+
+
 def _drawn_only(r: NewRequest) -> Made:
     raise QAError(
         f"{r.tool.id} returns are allocated by the monthly draw, not by `qa new`",
@@ -507,6 +520,8 @@ NEW_RETURN: dict[str, Callable[[NewRequest], Made]] = {
     "observation": _observation,
     "complaint": _complaint,
     "multi-agency": _agency_return,
+    "monitoring": _monitoring,
+    "midpoint": _midpoint,
 }
 
 
@@ -571,6 +586,7 @@ def new_return(
     ref: str | None = None,
     agency: str | None = None,
     audit_id: str | None = None,
+    meeting: str | None = None,
 ) -> tuple[str, str]:
     """(relative path, text) of one blank return, placed as DESIGN §2 says; nothing written."""
     tool = _latest(repo.tools, tool_name)
@@ -589,6 +605,7 @@ def new_return(
         ref=ref,
         agency=agency,
         audit_id=audit_id,
+        meeting=meeting,
     )
     make = NEW_RETURN.get(tool.kind)
     if make is None:

@@ -24,6 +24,8 @@ worked out by the rules of ``qa.yaml`` (``due:``, class :class:`~qa_cli.models.c
 * ``observation``: a social worker observed fewer times this year than the rule asks.
 * ``crib_sheet``: a crib-sheet session not held.
 * ``multi_agency_review``: a 6 / 12-month review of a multi-agency action plan.
+* ``monitoring``: an IRO / CP Chair monitoring form or mid-point review not completed, or not
+  sent to the managers (§4.3.2-4.3.3); ``dispute``: an open dispute on a care plan (§4.3.4).
 * ``themed_audit``: the next themed audit, ``themed_every_months`` (2) after the last (§5.3.1).
 
 Items not yet due are included (``days_overdue <= 0``); callers choose the horizon.
@@ -62,6 +64,8 @@ KINDS: tuple[str, ...] = (
     "crib_sheet",
     "multi_agency_review",
     "themed_audit",
+    "monitoring",
+    "dispute",
 )
 KIND_NAMES = {
     "safeguarding_concern": "Safeguarding concern",
@@ -77,6 +81,8 @@ KIND_NAMES = {
     "crib_sheet": "Crib sheet",
     "multi_agency_review": "Multi-agency plan review",
     "themed_audit": "Themed audit",
+    "monitoring": "Monitoring form",
+    "dispute": "Care plan dispute",
 }
 
 
@@ -539,6 +545,48 @@ def _multi_agency(b: _Builder, case_audits: dict[str, list[tuple[datetime.date, 
                 )
 
 
+def _monitoring(b: _Builder) -> None:
+    """Each conference / review form and mid-point review completed and sent to the managers
+    (§4.3.2-4.3.3); each open dispute on a care plan (§4.3.4)."""
+    days = b.rules.monitoring_working_days
+    for kind, when, what in (
+        ("qa/monitoring", "held", "the monitoring form of the"),
+        ("qa/midpoint-review", "reviewed", "the mid-point review of"),
+    ):
+        for lf in b.repo.of_kind(kind):
+            m: Any = lf.model
+            day = getattr(m, when)
+            label = (m.meeting if kind == "qa/monitoring" else m.plan).replace("_", " ")
+            if m.status != "completed":
+                title = f"Complete {what} {label} on {m.case} ({when} {day})"
+            elif m.sent_to_manager is None:
+                title = f"Send {what} {label} on {m.case} to the managers for supervision"
+            else:
+                title = ""
+            if title:
+                b.add(
+                    "monitoring",
+                    m.chair,
+                    m.team,
+                    add_working_days(day, days),
+                    lf.rel,
+                    m.case,
+                    title,
+                )
+            d = getattr(m, "dispute", None)
+            if d is not None and d.resolved_on is None:
+                b.add(
+                    "dispute",
+                    m.chair,
+                    m.team,
+                    add_working_days(d.raised_on, b.rules.dispute_stage_working_days),
+                    lf.rel,
+                    m.case,
+                    f"Dispute on the {label} of {m.case} at the {d.stage.replace('_', ' ')} "
+                    f"stage since {d.raised_on}: resolve or escalate (§4.3.4)",
+                )
+
+
 def _themed_cadence(b: _Builder) -> None:
     """The next themed audit, ``themed_every_months`` after the last one (§5.3.1: bi-monthly)."""
     every = b.rules.themed_every_months
@@ -574,6 +622,7 @@ def due_items(repo: Repository, today: datetime.date) -> list[DueItem]:
     _observations(b)
     _multi_agency(b, case_audits)
     _themed_cadence(b)
+    _monitoring(b)
     return sorted(b.items, key=_sort_key)
 
 

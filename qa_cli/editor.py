@@ -23,7 +23,15 @@ _SCHEMA_LINE = re.compile(r"^schema:\s*qa/([a-z0-9-]+@\d+)\s*$", re.M)
 _TOOL_LINE = re.compile(r"^tool:\s*([a-z0-9-]+@\d+)\s*$", re.M)
 # Kinds whose answers are checked against a tool: their schema is the tool's own.
 RETURN_KINDS = frozenset(
-    {"audit@1", "crib-sheet@1", "observation@1", "complaint@1", "agency-return@1"}
+    {
+        "audit@1",
+        "crib-sheet@1",
+        "observation@1",
+        "complaint@1",
+        "agency-return@1",
+        "monitoring@1",
+        "midpoint-review@1",
+    }
 )
 
 
@@ -81,6 +89,8 @@ _RETURN_GLOBS = {
     "observation": ["observations/*/*.yaml"],
     "complaint": ["complaints/*/*.yaml"],
     "multi-agency": ["multi-agency/*/returns/*.yaml"],
+    "monitoring": ["monitoring/*/*--*_conference--*.yaml", "monitoring/*/*--*_review--*.yaml"],
+    "midpoint": ["monitoring/*/*--midpoint--*.yaml"],
 }
 
 

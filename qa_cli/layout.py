@@ -23,6 +23,7 @@ from .models.audit import Action, AuditReturn
 from .models.complaint import Complaint
 from .models.config import Config
 from .models.crib_sheet import CribSheet
+from .models.monitoring import MidpointReview, MonitoringForm
 from .models.multi_agency import AgencyReturn, MultiAgencyFindings, MultiAgencyScope
 from .models.observation import Observation
 from .models.sample import Sample
@@ -76,6 +77,11 @@ def observation_path(observed: dt.date, worker: str) -> str:
 
 def complaint_path(day: dt.date, ref: str) -> str:
     return f"complaints/{day.year}/{ref}.yaml"
+
+
+def monitoring_path(day: dt.date, case: str, what: str) -> str:
+    """``monitoring/<YYYY-MM>/<case>--<meeting or midpoint>--<YYYY-MM-DD>.yaml`` (§4.3.2-3)."""
+    return f"monitoring/{day:%Y-%m}/{case}--{what}--{day.isoformat()}.yaml"
 
 
 def multi_agency_folder(audit_id: str) -> str:
@@ -229,12 +235,44 @@ FILE_KINDS: dict[str, FileKind[Any]] = {
             activity=lambda m: [m.date, m.responded],
             complete=lambda m: m.responded is not None,
         ),
+        FileKind(
+            schema="qa/monitoring",
+            model=MonitoringForm,
+            pattern="monitoring/<YYYY-MM>/<case>--<meeting>--<YYYY-MM-DD>.yaml",
+            path=lambda m: monitoring_path(m.held, m.case, m.meeting),
+            activity=lambda m: [m.held, m.sent_to_manager],
+            complete=lambda m: m.status == "completed",
+        ),
+        FileKind(
+            schema="qa/midpoint-review",
+            model=MidpointReview,
+            pattern="monitoring/<YYYY-MM>/<case>--midpoint--<YYYY-MM-DD>.yaml",
+            path=lambda m: monitoring_path(m.reviewed, m.case, "midpoint"),
+            activity=lambda m: [m.reviewed, m.sent_to_manager],
+            complete=lambda m: m.status == "completed",
+        ),
     )
 }
 
 # The models of returns: files whose `answers` are checked against the tool they name.
-ReturnModel = AuditReturn | CribSheet | AgencyReturn | Observation | Complaint
-RETURN_MODELS = (AuditReturn, CribSheet, AgencyReturn, Observation, Complaint)
+ReturnModel = (
+    AuditReturn
+    | CribSheet
+    | AgencyReturn
+    | Observation
+    | Complaint
+    | MonitoringForm
+    | MidpointReview
+)
+RETURN_MODELS = (
+    AuditReturn,
+    CribSheet,
+    AgencyReturn,
+    Observation,
+    Complaint,
+    MonitoringForm,
+    MidpointReview,
+)
 
 # Kinds with an action plan (`qa actions`), in the order they are listed.
 ACTION_KINDS: tuple[str, ...] = tuple(k for k, fk in FILE_KINDS.items() if fk.actions is not None)

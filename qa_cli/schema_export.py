@@ -92,6 +92,8 @@ RETURN_KIND_OF_TOOL = {
     "observation": "observation@1",
     "complaint": "complaint@1",
     "multi-agency": "agency-return@1",
+    "monitoring": "monitoring@1",
+    "midpoint": "midpoint-review@1",
 }
 
 

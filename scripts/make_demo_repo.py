@@ -3822,6 +3822,118 @@ def close_loop(doc: dict[Any, Any]) -> None:
     )
 
 
+# ---------------------------------------------------------------------------------------------
+# IRO and CP Chair monitoring (§4.3.2-4.3.4): a form per conference or review, mid-point
+# reviews between them, one with a dispute on the care plan. One row per record: what kind,
+# the n-th case of that category in the October case list, the chair, the day, the grades
+# (report, practice / plan progress), the questions answered no, and days until sent.
+# ---------------------------------------------------------------------------------------------
+
+MONITORING = [
+    ("review_cp_conference", "CP", 0, "cp-chair-nhayes", D(2026, 10, 14), "good", "good", [], 2),
+    (
+        "initial_cp_conference",
+        "CP",
+        1,
+        "cp-chair-tdoyle",
+        D(2026, 11, 3),
+        "requires_improvement",
+        "requires_improvement",
+        ["report-on-time", "plan-smart"],
+        1,
+    ),
+    ("review_cp_conference", "CP", 2, "cp-chair-nhayes", D(2026, 11, 10), "good", "good", [], 3),
+    ("cla_review", "CLA", 0, "iro-swhitlock", D(2026, 11, 5), "good", "outstanding", [], 2),
+    (
+        "cla_review",
+        "CLA",
+        1,
+        "iro-kmensah",
+        D(2026, 11, 12),
+        "inadequate",
+        "requires_improvement",
+        ["report-on-time", "previous-plan-progressed"],
+        None,
+    ),
+    ("cla_review", "CLA", 2, "iro-kmensah", D(2026, 11, 26), None, None, [], None),  # not yet
+    (
+        "care_plan",
+        "CLA",
+        3,
+        "iro-swhitlock",
+        D(2026, 11, 18),
+        "requires_improvement",
+        None,
+        ["actions-on-track"],
+        1,
+    ),
+    ("cp_plan", "CP", 3, "cp-chair-tdoyle", D(2026, 11, 20), "good", None, [], 2),
+]
+MONITORING_DISPUTE = {  # the care plan IRO iro-swhitlock challenged at the mid-point review
+    "stage": "team_manager",
+    "about": "Life-story work has not started four months after the review asked for it.",
+}
+FORM_YES = [
+    "report-on-time",
+    "quorate",
+    "held-in-timescale",
+    "previous-plan-progressed",
+    "parents-prepared",
+    "plan-smart",
+]
+MIDPOINT_YES = ["actions-on-track", "visits-in-timescale", "core-group-or-placement"]
+
+
+def monitoring_docs(book: Any) -> dict[str, dict[Any, Any]]:
+    rows = book.lists[D(2026, 10, 28)]
+    out: dict[str, dict[Any, Any]] = {}
+    for what, category, n, chair, day, first, second, noes, sent in MONITORING:
+        case = sorted((c for c in rows if c.category == category), key=lambda c: c.code)[n]
+        midpoint = what.endswith("_plan")
+        done = first is not None
+        yes = MIDPOINT_YES if midpoint else FORM_YES
+        answers: dict[Any, Any] = {}
+        if done:
+            for q in yes:
+                answers[q] = (
+                    M(("answer", "no"), ("comment", "Not done in time.")) if q in noes else "yes"
+                )
+            answers["plan-progress" if midpoint else "report-quality"] = first
+            if not midpoint:
+                answers["child-views"] = (
+                    "met_chair_before" if category == "CLA" else "consultation_form"
+                )
+                answers["practice-quality"] = second
+        sent_on = add_wd(day, sent) if done and sent is not None else None
+        head = "midpoint" if midpoint else what
+        rel = f"monitoring/{day:%Y-%m}/{case.code}--{head}--{day.isoformat()}.yaml"
+        out[rel] = M(
+            Comment("Synthetic demo data: the case, the people and the events are fictional."),
+            ("schema", "qa/midpoint-review@1" if midpoint else "qa/monitoring@1"),
+            ("tool", "midpoint-review@1" if midpoint else "conference-review-monitoring@1"),
+            ("plan" if midpoint else "meeting", what),
+            ("case", case.code),
+            ("team", case.team),
+            ("social_worker", case.worker),
+            ("chair", chair),
+            ("reviewed" if midpoint else "held", day),
+            ("status", "completed" if done else "allocated"),
+            ("answers", answers),
+            (
+                "dispute",
+                M(
+                    ("stage", MONITORING_DISPUTE["stage"]),
+                    ("raised_on", day),
+                    ("about", MONITORING_DISPUTE["about"]),
+                )
+                if "actions-on-track" in noes
+                else None,
+            ),
+            ("sent_to_manager", sent_on),
+        )
+    return out
+
+
 # Rolling moderation: a later run of `qa moderate` takes in the returns that came in after the
 # list was drawn (the late ones), as a round of its own.
 MODERATION_ROUNDS = {"2026-09": D(2026, 11, 12)}
@@ -3939,6 +4051,7 @@ def build(tools_dir: Path = DEFAULT_TOOLS) -> dict[str, bytes]:
     docs.update(obs)
     comp = complaints(tools)
     docs.update(comp)
+    docs.update(monitoring_docs(book))
     for path, doc in docs.items():
         close_loop(doc)
         files[path] = _yaml_text(doc)

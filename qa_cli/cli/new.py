@@ -60,6 +60,13 @@ def new(
     ref: str | None = typer.Option(None, "--ref", help="Complaint reference."),
     agency: str | None = _AGENCY,
     audit_id: str | None = _AUDIT_ID,
+    meeting: str | None = typer.Option(
+        None,
+        "--meeting",
+        help="Monitoring form: initial_cp_conference, review_cp_conference, cla_review or "
+        "pathway_plan_review (default from the chair's role); mid-point review: cp_plan, "
+        "care_plan or pathway_plan.",
+    ),
     as_of: str | None = AsOfOption,
     repo: Path | None = RepoOption,
 ) -> None:
@@ -102,6 +109,7 @@ def new(
         ref=ref,
         agency=agency,
         audit_id=audit_id,
+        meeting=meeting,
     )
     repository.write_new(rel, text)
     console.print(f"wrote {rel}")

@@ -12,6 +12,7 @@ from .audit import Action, AuditReturn, QAReview, SafeguardingConcern
 from .complaint import Complaint
 from .config import Config, Staff, Team
 from .crib_sheet import CribSheet
+from .monitoring import MidpointReview, MonitoringForm
 from .multi_agency import AgencyReturn, MultiAgencyFindings, MultiAgencyScope
 from .observation import Observation
 from .sample import Allocation, Sample
@@ -31,11 +32,21 @@ KINDS: dict[str, dict[int, type[BaseModel]]] = {
     "qa/multi-agency-findings": {1: MultiAgencyFindings},
     "qa/observation": {1: Observation},
     "qa/complaint": {1: Complaint},
+    "qa/monitoring": {1: MonitoringForm},
+    "qa/midpoint-review": {1: MidpointReview},
 }
 
 # Kinds whose `answers` are checked against the tool they name.
 RETURN_KINDS = frozenset(
-    {"qa/audit", "qa/crib-sheet", "qa/observation", "qa/complaint", "qa/agency-return"}
+    {
+        "qa/audit",
+        "qa/crib-sheet",
+        "qa/observation",
+        "qa/complaint",
+        "qa/agency-return",
+        "qa/monitoring",
+        "qa/midpoint-review",
+    }
 )
 
 __all__ = [
@@ -46,6 +57,8 @@ __all__ = [
     "Allocation",
     "AuditReturn",
     "Complaint",
+    "MidpointReview",
+    "MonitoringForm",
     "Config",
     "CribSheet",
     "MultiAgencyFindings",

@@ -132,6 +132,11 @@ class DueRules(QAModel):
     feedback_uploaded_working_days: StrictInt = Field(5, ge=1)
     feedback_supervision_working_days: StrictInt = Field(20, ge=1)
     feedback_review_working_days: StrictInt = Field(20, ge=1)
+    # IRO / CP Chair monitoring (§4.3.2-4.3.3): each form or mid-point review completed and
+    # sent to the managers within this many working days of the meeting.
+    monitoring_working_days: StrictInt = Field(5, ge=1)
+    # An open dispute on a care plan (§4.3.4) is resolved or moved up a stage within this many.
+    dispute_stage_working_days: StrictInt = Field(20, ge=1)
     # Themed audits run bi-monthly (§5.3.1): the next is due this many months after the last.
     themed_every_months: StrictInt = Field(2, ge=0, le=12)
     # Default due date of a new action, in calendar days (for tools that write action plans).

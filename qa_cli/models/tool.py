@@ -9,7 +9,14 @@ from pydantic import Field, StrictBool, StrictStr, model_validator
 from .common import GRADES, Id, QAModel, Text, Version
 
 ToolKind = Literal[
-    "single-agency", "crib-sheet", "themed", "multi-agency", "observation", "complaint"
+    "single-agency",
+    "crib-sheet",
+    "themed",
+    "multi-agency",
+    "observation",
+    "complaint",
+    "monitoring",
+    "midpoint",
 ]
 QuestionType = Literal[
     "grade",

@@ -20,6 +20,7 @@ from ..models.sample import Sample
 from ..models.themed import ThemedScope
 from ..repository import LoadedFile, Repository
 from .diagnostics import Diagnostic, Fix
+from .monitoring_rules import check_midpoint, check_monitoring
 from .returns import is_complete, looks_returned, soften
 from .review_rules import check_after_return
 from .salvage import is_broken
@@ -575,6 +576,8 @@ _CHECKS: dict[str, Check] = {
     "qa/multi-agency": check_multi_agency,
     "qa/agency-return": check_agency_return,
     "qa/multi-agency-findings": check_findings,
+    "qa/monitoring": check_monitoring,
+    "qa/midpoint-review": check_midpoint,
 }
 
 

@@ -335,6 +335,19 @@ _RULES = [
         "feedback out of order",
         "A feedback step is recorded before the audit is recorded as sent, or sent to nobody.",
     ),
+    # IRO and CP Chair monitoring (§4.3.2-4.3.4)
+    Rule(
+        "QA470",
+        "warning",
+        "chair's role",
+        "A monitoring form or mid-point review is chaired by someone without the IRO or CP Chair role the meeting needs.",
+    ),
+    Rule(
+        "QA471",
+        "error",
+        "dispute half resolved",
+        "A dispute on a care plan has `resolved_on` without `resolution`, or the other way round.",
+    ),
     # Personal data: errors unless qa.yaml privacy.warnings lowers one (docs/data-protection.md)
     Rule(
         "QA501",

@@ -27,6 +27,7 @@ REPORTS = {
         ["team", "--team", "assessment-2", "--half", "2026-H2"],
         "reports/2026-H2/team-assessment-2",
     ),
+    "monitoring": (["monitoring", "--month", "2026-11"], "reports/2026-11/monitoring"),
     "multi-agency": (
         ["multi-agency", "2026-cp-neglect"],
         "reports/multi-agency-2026-cp-neglect/multi-agency",

@@ -604,6 +604,36 @@ case(
     strict=True,
 )
 
+MIDPOINT = "monitoring/2026-11/C-7F3K2Q9M--midpoint--2026-11-18.yaml"
+MIDPOINT_TOOL = (HERE.parent.parent / "audit_tools" / "midpoint-review.yaml").read_text()
+MIDPOINT_TEXT = """schema: qa/midpoint-review@1
+tool: midpoint-review@1
+plan: cp_plan
+case: C-7F3K2Q9M
+team: child-protection
+social_worker: sw-afield
+chair: tm-bmoor  #<-
+reviewed: 2026-11-18
+status: allocated
+"""
+case(
+    "QA470-chair-without-role",
+    "QA470",
+    {"audit_tools/midpoint-review.yaml": MIDPOINT_TOOL, MIDPOINT: MIDPOINT_TEXT},
+    strict=True,
+)
+case(
+    "QA471-dispute-half-resolved",
+    "QA471",
+    {
+        "audit_tools/midpoint-review.yaml": MIDPOINT_TOOL,
+        MIDPOINT: MIDPOINT_TEXT.replace("  #<-", "")
+        + "dispute:\n  stage: informal\n  raised_on: 2026-11-18\n  about: The plan.\n"
+        "  resolved_on: 2026-11-25  #<-\n",
+    },
+    also=["QA470"],
+)
+
 
 def main() -> None:
     if OUT.exists():

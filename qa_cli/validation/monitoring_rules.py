@@ -1,0 +1,97 @@
+"""Rules on IRO and CP Chair monitoring forms and mid-point reviews (§4.3.2-4.3.4): people,
+the chair's role, the file's place, dates in order. Codes QA470-QA472."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..layout import monitoring_path
+from ..models.monitoring import CHAIR_ROLE, MidpointReview, MonitoringForm
+from ..repository import LoadedFile, Repository
+from .diagnostics import Diagnostic
+from .schema import at
+
+if TYPE_CHECKING:
+    from .crossfile import Refs
+
+
+def _before(
+    lf: LoadedFile, loc: list[str | int], later: Any, earlier: Any, what: str
+) -> list[Diagnostic]:
+    if later is None or earlier is None or later >= earlier:
+        return []
+    return [
+        at(
+            lf,
+            "QA407",
+            loc,
+            f"{loc[-1]} ({later}) is before {what} ({earlier})",
+            "check both dates",
+        )
+    ]
+
+
+def _people(lf: LoadedFile, refs: Refs, m: Any, roles: set[str], what: str) -> list[Diagnostic]:
+    out = refs.staff_ref(lf, ["chair"], m.chair) + refs.staff_ref(
+        lf, ["social_worker"], m.social_worker
+    )
+    out += refs.team_ref(lf, ["team"], m.team)
+    s = refs.staff.get(m.chair)
+    if refs.ok and s is not None and not roles & set(s.roles):
+        out.append(
+            at(
+                lf,
+                "QA470",
+                ["chair"],
+                f"`{m.chair}` is not {what} in qa.yaml (roles: {', '.join(s.roles)})",
+                "§4.3.1: CP conferences are chaired by a CP Chair (cp_chair), looked-after "
+                "reviews by an IRO (iro)",
+            )
+        )
+    return out
+
+
+def _place(lf: LoadedFile, expected: str, loc: str) -> list[Diagnostic]:
+    if lf.rel == expected:
+        return []
+    return [
+        at(
+            lf,
+            "QA408",
+            [loc],
+            f"the file is {lf.rel} but its content says it should be {expected}",
+            f"rename or move the file to {expected}, or correct the content",
+        )
+    ]
+
+
+def check_monitoring(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic]:
+    m = lf.model_as(MonitoringForm)
+    role = CHAIR_ROLE[m.meeting]
+    what = "a CP Chair" if role == "cp_chair" else "an IRO"
+    out = _people(lf, refs, m, {role}, what)
+    out += _before(lf, ["sent_to_manager"], m.sent_to_manager, m.held, "held")
+    return out + _place(lf, monitoring_path(m.held, m.case, m.meeting), "held")
+
+
+def check_midpoint(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic]:
+    m = lf.model_as(MidpointReview)
+    out = _people(lf, refs, m, {"iro", "cp_chair"}, "an IRO or CP Chair")
+    out += _before(lf, ["reviewed"], m.reviewed, m.last_meeting, "last_meeting")
+    out += _before(lf, ["next_meeting"], m.next_meeting, m.reviewed, "reviewed")
+    out += _before(lf, ["sent_to_manager"], m.sent_to_manager, m.reviewed, "reviewed")
+    d = m.dispute
+    if d is not None:
+        out += _before(lf, ["dispute", "resolved_on"], d.resolved_on, d.raised_on, "raised_on")
+        if (d.resolved_on is None) != (d.resolution is None):
+            have = "resolved_on" if d.resolved_on else "resolution"
+            out.append(
+                at(
+                    lf,
+                    "QA471",
+                    ["dispute", have],
+                    "a resolved dispute needs both `resolved_on` and `resolution`",
+                    "§4.3.4: record the day it was resolved and what was agreed",
+                )
+            )
+    return out + _place(lf, monitoring_path(m.reviewed, m.case, "midpoint"), "reviewed")
