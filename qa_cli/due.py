@@ -458,7 +458,8 @@ def _crib_sheets(b: _Builder, case_audits: dict[str, list[tuple[datetime.date, s
 def _observations(b: _Builder) -> None:
     per_worker: dict[str, list[datetime.date]] = {}
     for lf, o in b.repo.entries(Observation):
-        per_worker.setdefault(o.social_worker, []).append(o.observed)
+        if not o.blank:  # a just-created record is not an observation done
+            per_worker.setdefault(o.social_worker, []).append(o.observed)
         if o.feedback_written is None:
             due = add_working_days(o.observed, b.rules.observation_feedback_working_days)
             b.add(

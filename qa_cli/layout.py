@@ -20,7 +20,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 
 from .models.audit import Action, AuditReturn
-from .models.complaint import Complaint
+from .models.complaint import Complaint, ComplimentsLog
 from .models.config import Config
 from .models.crib_sheet import CribSheet
 from .models.monitoring import MidpointReview, MonitoringForm
@@ -234,6 +234,13 @@ FILE_KINDS: dict[str, FileKind[Any]] = {
             path=lambda m: complaint_path(m.date, m.ref),
             activity=lambda m: [m.date, m.responded],
             complete=lambda m: m.responded is not None,
+        ),
+        FileKind(
+            schema="qa/compliments",
+            model=ComplimentsLog,
+            pattern="compliments/<YYYY>.yaml",
+            path=lambda m: f"compliments/{m.year}.yaml",
+            activity=lambda m: [c.date for c in m.compliments],
         ),
         FileKind(
             schema="qa/monitoring",

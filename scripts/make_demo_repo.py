@@ -3934,6 +3934,107 @@ def monitoring_docs(book: Any) -> dict[str, dict[Any, Any]]:
     return out
 
 
+# ---------------------------------------------------------------------------------------------
+# Smaller records of issue 13: observation sign-off and practice standards (App. B), a blank
+# observation just created (never counted as done), complaint levels (§4.5.2), the year's
+# compliments (§4.5.1), and the Team Manager consulted in the multi-agency audit (§5.4.1).
+# ---------------------------------------------------------------------------------------------
+
+OBS_STANDARDS = [
+    ["pcf_skills_and_interventions", "kss_relationships_and_direct_work"],
+    ["pcf_critical_reflection_and_analysis", "kss_child_and_family_assessment"],
+    ["pcf_values_and_ethics", "kss_communication"],
+]
+BLANK_OBSERVATION = ("sw-lgreenwood", D(2026, 11, 27))  # created with `qa new`, not yet started
+COMPLAINT_LEVELS = {"CMP-2026-003": 2, "CMP-2026-009": 1, "CMP-2026-014": 1, "CMP-2026-021": 3}
+COMPLIMENTS = [  # date, team, about, from, summary
+    (
+        D(2026, 3, 12),
+        "assessment-1",
+        ["sw-lgreenwood"],
+        "parent_or_carer",
+        "Father thanked the social worker for explaining the assessment clearly and listening.",
+    ),
+    (
+        D(2026, 6, 2),
+        "looked-after",
+        [],
+        "child_or_young_person",
+        "A young person wrote to say the team helped them stay at their school.",
+    ),
+    (
+        D(2026, 9, 18),
+        "child-protection",
+        ["sw-hprice"],
+        "partner_agency",
+        "The school praised the social worker's joint planning with the designated lead.",
+    ),
+    (
+        D(2026, 11, 6),
+        "leaving-care",
+        [],
+        "elected_member",
+        "A councillor passed on a care leaver's thanks for help finding a flat.",
+    ),
+]
+TM_CONSULTED = "Discussed with the Team Manager: supervision had picked up the drift."
+
+
+def issue13_records(docs: dict[str, dict[Any, Any]]) -> None:
+    """Add the smaller records of issue 13 to the documents built so far."""
+    for path, doc in docs.items():
+        if doc.get("schema") == "qa/observation@1" and doc.get("feedback_written"):
+            i = sum(map(ord, path)) % len(OBS_STANDARDS)
+            signed = doc["feedback_written"]
+            answers = doc.pop("answers")
+            doc["standards"] = Flow(OBS_STANDARDS[i])
+            doc["observer_signed"] = signed
+            worker_signed = add_wd(signed, 2)
+            if worker_signed <= AS_OF:
+                doc["social_worker_signed"] = worker_signed
+            doc["answers"] = answers
+        if doc.get("schema") == "qa/complaint@1" and doc.get("ref") in COMPLAINT_LEVELS:
+            answers = doc.pop("answers", None)
+            doc["level"] = COMPLAINT_LEVELS[doc["ref"]]
+            if answers is not None:
+                doc["answers"] = answers
+        if doc.get("schema") == "qa/multi-agency-findings@1":
+            for c in doc["cases"][:3]:
+                c["consultation"]["team_manager"] = M(
+                    ("by", QA_LEAD), ("date", D(2026, 10, 21)), ("summary", TM_CONSULTED)
+                )
+    sid, day = BLANK_OBSERVATION
+    team = WORKER_TEAM[sid]
+    docs[f"observations/{day.year}/{sid}--{day.isoformat()}.yaml"] = M(
+        Comment("Created with `qa new` and not started yet: no report counts it as done."),
+        ("schema", "qa/observation@1"),
+        ("tool", "practice-observation@1"),
+        ("social_worker", sid),
+        ("observer", TM_OF[team]),
+        ("team", team),
+        ("observed", day),
+        ("answers", {}),
+    )
+    docs["compliments/2026.yaml"] = M(
+        Comment("Compliments received in 2026 (§4.5.1). Synthetic demo data."),
+        ("schema", "qa/compliments@1"),
+        ("year", 2026),
+        (
+            "compliments",
+            [
+                M(
+                    ("date", d),
+                    ("team", t),
+                    ("about", Flow(a) if a else None),
+                    ("source", w),
+                    ("summary", x),
+                )
+                for d, t, a, w, x in COMPLIMENTS
+            ],
+        ),
+    )
+
+
 # Rolling moderation: a later run of `qa moderate` takes in the returns that came in after the
 # list was drawn (the late ones), as a round of its own.
 MODERATION_ROUNDS = {"2026-09": D(2026, 11, 12)}
@@ -4052,6 +4153,7 @@ def build(tools_dir: Path = DEFAULT_TOOLS) -> dict[str, bytes]:
     comp = complaints(tools)
     docs.update(comp)
     docs.update(monitoring_docs(book))
+    issue13_records(docs)
     for path, doc in docs.items():
         close_loop(doc)
         files[path] = _yaml_text(doc)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from .audit import Action, AuditReturn, QAReview, SafeguardingConcern
-from .complaint import Complaint
+from .complaint import Complaint, ComplimentsLog
 from .config import Config, Staff, Team
 from .crib_sheet import CribSheet
 from .monitoring import MidpointReview, MonitoringForm
@@ -32,6 +32,7 @@ KINDS: dict[str, dict[int, type[BaseModel]]] = {
     "qa/multi-agency-findings": {1: MultiAgencyFindings},
     "qa/observation": {1: Observation},
     "qa/complaint": {1: Complaint},
+    "qa/compliments": {1: ComplimentsLog},
     "qa/monitoring": {1: MonitoringForm},
     "qa/midpoint-review": {1: MidpointReview},
 }

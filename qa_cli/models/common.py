@@ -151,6 +151,18 @@ CaseCode = Annotated[str, BeforeValidator(_strict_text), Field(pattern=r"^C-[0-9
 Version = StrictInt
 
 
+def nothing_in(value: Any) -> bool:
+    """Whether ``value`` holds nothing: None, blank text, or a list / mapping of nothing."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, list | dict):
+        values = value.values() if isinstance(value, dict) else value
+        return all(nothing_in(v) for v in values)
+    return False
+
+
 class QAModel(BaseModel):
     """Base of every file model: unknown keys are errors, values are not coerced loosely."""
 

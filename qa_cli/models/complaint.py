@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, StrictInt
 
-from .common import Id, IsoDate, QAModel, Text, ToolRef
+from .common import Id, IsoDate, QAModel, Text, ToolRef, nothing_in
 
 
 class Complaint(QAModel):
@@ -17,6 +17,41 @@ class Complaint(QAModel):
     team: Id
     date: IsoDate
     responded: IsoDate | None = None
+    # The complaints procedure's stage: 1 local resolution, 2 investigation, 3 review panel;
+    # §4.5.2: "a log of the level 2 complaints and above is held".
+    level: Literal[1, 2, 3] | None = None
     answers: dict[str, Any] = Field(default_factory=dict)
+
+    model_config = QAModel.model_config | {"populate_by_name": True}
+
+    @property
+    def blank(self) -> bool:
+        """Just created (`qa new`): nothing answered and no response yet."""
+        return nothing_in(self.answers) and self.responded is None and self.level is None
+
+
+class Compliment(QAModel):
+    """One compliment (§4.5.1: "examples of good practice and strengths in service delivery")."""
+
+    date: IsoDate
+    team: Id
+    about: list[Id] = Field(default_factory=list)  # staff ids, when it names anyone
+    source: Literal[
+        "child_or_young_person",
+        "parent_or_carer",
+        "relative",
+        "partner_agency",
+        "elected_member",
+        "other",
+    ]
+    summary: Text
+
+
+class ComplimentsLog(QAModel):
+    """The year's compliments (``qa/compliments@1``, ``compliments/<YYYY>.yaml``)."""
+
+    schema_: Literal["qa/compliments@1"] = Field(alias="schema")
+    year: StrictInt = Field(ge=2000, le=2100)
+    compliments: list[Compliment] = Field(default_factory=list)
 
     model_config = QAModel.model_config | {"populate_by_name": True}

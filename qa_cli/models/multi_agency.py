@@ -71,6 +71,8 @@ class Consultations(QAModel):
     child: Consultation | None = None
     parents: Consultation | None = None
     social_worker: Consultation | None = None
+    # §5.4.1: consultation "with children, parents and social workers and Team Managers"
+    team_manager: Consultation | None = None
 
 
 class CaseFinding(QAModel):

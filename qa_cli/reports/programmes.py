@@ -12,13 +12,16 @@ from ..calendar import add_working_days
 from ..errors import QAError
 from ..masking import masked
 from ..models.common import GRADE_NAMES, GRADES
-from ..models.complaint import Complaint
+from ..models.complaint import Complaint, ComplimentsLog
 from ..models.multi_agency import AgencyReturn, MultiAgencyFindings, MultiAgencyScope
 from ..models.observation import Observation
 from ..repository import Repository
 from . import Report, plain
 from .collate import action_row, grade_row, invalid_files
 from .common import check_year, grade_table, person, staff_names
+
+# Who a multi-agency audit consults to triangulate its findings (§5.4.1, App. E 7).
+CONSULTED = ("child", "parents", "social_worker", "team_manager")
 
 
 def _meta(repo: Repository, today: dt.date, **extra: Any) -> dict[str, Any]:
@@ -75,7 +78,7 @@ def build_multi_agency(repo: Repository, audit_id: str, today: dt.date) -> Repor
                 "summary": " ".join(cf.summary.split()),
                 "agency_grades": [grid.get(cf.case, {}).get(a, "") for a in agency_ids],
             }
-            for who in ("child", "parents", "social_worker"):
+            for who in CONSULTED:
                 c = getattr(cf.consultation, who)
                 done = c is not None and c.date is not None and not c.not_done_reason
                 row[who] = "yes" if done else "no"
@@ -115,7 +118,7 @@ def build_multi_agency(repo: Repository, audit_id: str, today: dt.date) -> Repor
         "by_agency": plain(by_agency),
         "agency_names": [agencies.get(a, a) for a in agency_ids],
         "cases": cases,
-        "consultation": {k: consult[k] for k in ("child", "parents", "social_worker")},
+        "consultation": {k: consult[k] for k in CONSULTED},
         "findings": findings is not None,
         "key_outcomes": list(findings.key_outcomes) if findings else [],
         "learning": list(findings.learning) if findings else [],
@@ -223,7 +226,11 @@ def build_complaints(repo: Repository, year: int, today: dt.date) -> Report:
     check_year(year)
     names = staff_names(repo)
     teams = repo.config.team_by_id() if repo.config else {}
-    items = [c for c in repo.models(Complaint) if c.date.year == year]
+    every = [c for c in repo.models(Complaint) if c.date.year == year]
+    items = [c for c in every if not c.blank]  # a just-created form is not a complaint handled
+    compliments = [
+        x for log in repo.models(ComplimentsLog) if log.year == year for x in log.compliments
+    ]
     if not items:
         raise QAError(
             f"no complaint is recorded for {year} (complaints/{year}/ holds none)",
@@ -259,6 +266,7 @@ def build_complaints(repo: Repository, year: int, today: dt.date) -> Report:
                     for t in (taken if isinstance(taken, list) else [taken])
                 ),
                 "lessons": " ".join(str(a.get("lessons-learned") or "").split()),
+                "level": c.level or "",
             }
         )
     by_team = Counter(r["team"] for r in rows)
@@ -274,12 +282,23 @@ def build_complaints(repo: Repository, year: int, today: dt.date) -> Report:
         "by_team": [{"team": k, "count": v} for k, v in sorted(by_team.items())],
         "median_days": sorted(days)[len(days) // 2] if days else None,
         "complaints": rows,
+        "not_started": len(every) - len(items),
+        # §4.5.2: the log of level 2 complaints and above
+        "level_2_plus": [r for r in rows if isinstance(r["level"], int) and r["level"] >= 2],
+        # §4.5.1: compliments, by team
+        "compliments": len(compliments),
+        "compliments_by_team": [
+            {"team": teams[k].name if k in teams else k, "count": v}
+            for k, v in sorted(Counter(x.team for x in compliments).items())
+        ],
     }
     workbook = {
         "title": f"Lessons learned from complaints, {year}",
         "lines": [ctx["meta"]["organisation"]],
         "facts": [
             ["Complaints", len(rows)],
+            ["Level 2 and above", len(ctx["level_2_plus"])],
+            ["Compliments", len(compliments)],
             ["Compensation (£)", cost],
             ["Median days to respond", ctx["median_days"]],
         ],
@@ -356,7 +375,10 @@ def build_observations(repo: Repository, year: int, today: dt.date) -> Report:
     names = staff_names(repo)
     per_year = cfg.due.observations_per_year if cfg else 2
     feedback_days = cfg.due.observation_feedback_working_days if cfg else 10
-    obs = [o for o in repo.models(Observation) if o.observed.year == year]
+    every = [o for o in repo.models(Observation) if o.observed.year == year]
+    # a blank, just-created observation is not one done (issue 13): listed, never counted
+    obs = [o for o in every if not o.blank]
+    not_started = len(every) - len(obs)
     obs.sort(key=lambda o: (o.observed, o.social_worker))
     rows: list[dict[str, Any]] = []
     by_observer: dict[str, dict[str, int]] = {}
@@ -381,6 +403,8 @@ def build_observations(repo: Repository, year: int, today: dt.date) -> Report:
                 "on_time": on_time,
                 "overdue": late_open,
                 "setting": str(o.answers.get("setting") or "").replace("_", " "),
+                "signed": "yes" if o.observer_signed and o.social_worker_signed else "no",
+                "standards": len(o.standards),
             }
         )
     workers = [s for s in (cfg.staff if cfg else []) if "social_worker" in s.roles and s.active]
@@ -398,6 +422,7 @@ def build_observations(repo: Repository, year: int, today: dt.date) -> Report:
     ctx: dict[str, Any] = {
         "meta": _meta(repo, today, year=year, per_year=per_year, feedback_days=feedback_days),
         "total": len(rows),
+        "not_started": not_started,
         "managers": managers,
         "coverage": coverage,
         "met": sum(1 for c in coverage if c["met"]),
@@ -408,6 +433,7 @@ def build_observations(repo: Repository, year: int, today: dt.date) -> Report:
         "lines": [ctx["meta"]["organisation"]],
         "facts": [
             ["Observations", len(rows)],
+            ["Blank, not yet started (not counted)", not_started],
             ["Social workers", len(coverage)],
             [f"Observed at least {per_year} times", ctx["met"]],
         ],

@@ -20,7 +20,7 @@ from ..models.sample import Sample
 from ..models.themed import ThemedScope
 from ..repository import LoadedFile, Repository
 from .diagnostics import Diagnostic, Fix
-from .monitoring_rules import check_midpoint, check_monitoring
+from .monitoring_rules import check_compliments, check_midpoint, check_monitoring
 from .returns import is_complete, looks_returned, soften
 from .review_rules import check_after_return
 from .salvage import is_broken
@@ -431,6 +431,8 @@ def check_observation(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diag
         lf, m.feedback_written, m.observed, ["feedback_written"], "feedback_written", "observed"
     )
     out += _order(lf, m.observed, m.consent_written, ["observed"], "observed", "consent_written")
+    for signed in ("observer_signed", "social_worker_signed"):
+        out += _order(lf, getattr(m, signed), m.observed, [signed], signed, "observed")
     expected = layout.observation_path(m.observed, m.social_worker)
     if lf.rel != expected:
         out.append(_name_mismatch(lf, expected, ["observed"]))
@@ -556,7 +558,7 @@ def check_findings(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnos
                     f"check the case code against multi-agency/{m.audit}/scope.yaml",
                 )
             )
-        for who in ("child", "parents", "social_worker"):
+        for who in ("child", "parents", "social_worker", "team_manager"):
             cons = getattr(c.consultation, who)
             if cons is not None:
                 out += refs.staff_ref(lf, ["cases", i, "consultation", who, "by"], cons.by)
@@ -576,6 +578,7 @@ _CHECKS: dict[str, Check] = {
     "qa/multi-agency": check_multi_agency,
     "qa/agency-return": check_agency_return,
     "qa/multi-agency-findings": check_findings,
+    "qa/compliments": check_compliments,
     "qa/monitoring": check_monitoring,
     "qa/midpoint-review": check_midpoint,
 }

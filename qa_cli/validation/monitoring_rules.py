@@ -1,11 +1,13 @@
-"""Rules on IRO and CP Chair monitoring forms and mid-point reviews (§4.3.2-4.3.4): people,
-the chair's role, the file's place, dates in order. Codes QA470-QA472."""
+"""Rules on service feedback records: IRO and CP Chair monitoring forms and mid-point reviews
+(§4.3.2-4.3.4: people, the chair's role, the file's place, dates in order; QA470-QA471) and
+the compliments log (§4.5.1)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from ..layout import monitoring_path
+from ..models.complaint import ComplimentsLog
 from ..models.monitoring import CHAIR_ROLE, MidpointReview, MonitoringForm
 from ..repository import LoadedFile, Repository
 from .diagnostics import Diagnostic
@@ -95,3 +97,23 @@ def check_midpoint(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnos
                 )
             )
     return out + _place(lf, monitoring_path(m.reviewed, m.case, "midpoint"), "reviewed")
+
+
+def check_compliments(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic]:
+    m = lf.model_as(ComplimentsLog)
+    out: list[Diagnostic] = []
+    for i, c in enumerate(m.compliments):
+        out += refs.team_ref(lf, ["compliments", i, "team"], c.team)
+        for j, sid in enumerate(c.about):
+            out += refs.staff_ref(lf, ["compliments", i, "about", j], sid)
+        if c.date.year != m.year:
+            out.append(
+                at(
+                    lf,
+                    "QA407",
+                    ["compliments", i, "date"],
+                    f"a compliment of {c.date} is in the log of {m.year}",
+                    f"move it to compliments/{c.date.year}.yaml",
+                )
+            )
+    return out + _place(lf, f"compliments/{m.year}.yaml", "year")
