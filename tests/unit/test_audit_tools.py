@@ -24,6 +24,8 @@ EXPECTED_IDS = {
     "themed-decision-making",
     "themed-childs-views",
     "multi-agency",
+    "conference-review-monitoring",
+    "midpoint-review",
 }
 
 # §5.1 key lines of enquiry: one bullet each, by case type.
