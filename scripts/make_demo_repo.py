@@ -3855,7 +3855,6 @@ MONITORING = [
         ["report-on-time", "previous-plan-progressed"],
         None,
     ),
-    ("cla_review", "CLA", 2, "iro-kmensah", D(2026, 11, 26), None, None, [], None),  # not yet
     (
         "care_plan",
         "CLA",

@@ -171,6 +171,12 @@ REPORTS: list[ReportCommand] = [
         "programmes:build_observations",
         [_year()],
     ),
+    ReportCommand(
+        "monitoring",
+        "IRO and CP Chair monitoring (§4.3.2-4.3.4): forms, mid-point reviews, disputes.",
+        "monitoring:build_monitoring",
+        [_month("The month of the meetings, YYYY-MM.")],
+    ),
 ]
 
 COMMON = [
@@ -307,22 +313,6 @@ def make_command(spec: ReportCommand) -> Callable[..., None]:
     command.__name__ = spec.name.replace("-", "_")
     command.__doc__ = spec.help
     return handle_errors(command)
-
-
-@report_app.command("monitoring")
-@handle_errors
-def monitoring(
-    month: str = typer.Option(..., "--month", help="The month of the meetings, YYYY-MM."),
-    as_of: str | None = AsOfOption,
-    redact: bool = RedactOption,
-    password_file: Path | None = PasswordOption,
-    repo: Path | None = RepoOption,
-) -> None:
-    """IRO and CP Chair monitoring (§4.3.2-4.3.4): forms, mid-point reviews, disputes."""
-    from ..reports.monitoring import build_monitoring
-
-    today = parse_date_option(as_of)
-    _write(repo, lambda r: build_monitoring(r, month, today), redact, password_file)
 
 
 def register(app: typer.Typer) -> None:
