@@ -39,11 +39,29 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "scripts" / "demo"  # the scenario, the phrases and the hand-written records
+sys.path.insert(0, str(ROOT))
+from qa_cli import calendar as qa_calendar  # noqa: E402  (the toolkit's own working days)
+
+
+def _data(name: str) -> dict[str, Any]:
+    from ruamel.yaml import YAML
+
+    loaded: dict[str, Any] = YAML(typ="safe", pure=True).load((DATA / name).read_text("utf-8"))
+    return loaded
+
+
+def _rows(items: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """Records of the data files as the tuples the story code unpacks (fields in file order)."""
+    return [tuple(item.values()) for item in items]
+
+
+S, PH, REC = _data("scenario.yaml"), _data("phrases.yaml"), _data("records.yaml")
 DEFAULT_OUT = ROOT / "examples" / "demo-repo"
 DEFAULT_TOOLS = ROOT / "audit_tools"
 
-AS_OF = dt.date(2026, 11, 29)  # "today" in the scenario
-ORGANISATION = "Northbridge Borough Council (fictional)"
+AS_OF = S["as_of"]  # "today" in the scenario
+ORGANISATION = S["organisation"]
 MARKER = "Northbridge"  # an existing output folder is only replaced if its qa.yaml says this
 
 D = dt.date
@@ -245,36 +263,13 @@ def para(text: str, width: int = 92) -> str:
 # Calendar: Monday to Friday, England bank holidays (as qa's own calendar has them).
 # ---------------------------------------------------------------------------------------------
 
-BANK_HOLIDAYS = frozenset(
-    {
-        D(2026, 1, 1),
-        D(2026, 4, 3),
-        D(2026, 4, 6),
-        D(2026, 5, 4),
-        D(2026, 5, 25),
-        D(2026, 8, 31),
-        D(2026, 12, 25),
-        D(2026, 12, 28),
-        D(2027, 1, 1),
-        D(2027, 3, 26),
-        D(2027, 3, 29),
-        D(2027, 5, 3),
-        D(2027, 5, 31),
-        D(2027, 8, 30),
-        D(2027, 12, 27),
-        D(2027, 12, 28),
-    }
-)
-
 
 def is_working(d: dt.date) -> bool:
-    return d.weekday() < 5 and d not in BANK_HOLIDAYS
+    return qa_calendar.is_working_day(d)
 
 
 def next_working(d: dt.date) -> dt.date:
-    while not is_working(d):
-        d += dt.timedelta(days=1)
-    return d
+    return qa_calendar.next_working_day(d)
 
 
 def prev_working(d: dt.date) -> dt.date:
@@ -285,18 +280,10 @@ def prev_working(d: dt.date) -> dt.date:
 
 def add_wd(d: dt.date, n: int) -> dt.date:
     """``n`` working days after ``d``."""
-    while n > 0:
-        d += dt.timedelta(days=1)
-        if is_working(d):
-            n -= 1
-    return d
+    return qa_calendar.add_working_days(d, n)
 
 
-def add_months(d: dt.date, n: int) -> dt.date:
-    y, m = divmod(d.month - 1 + n, 12)
-    year, month = d.year + y, m + 1
-    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month, min(d.day, last))
+add_months = qa_calendar.add_months
 
 
 def first_working_day(year: int, month: int) -> dt.date:
@@ -319,121 +306,39 @@ def clamp_past(d: dt.date, floor: dt.date) -> dt.date:
 # The organisation: services, teams, staff (all invented), agencies, auditor pairs.
 # ---------------------------------------------------------------------------------------------
 
-SERVICES = [
-    ("safeguarding", "Safeguarding and Family Support"),
-    ("corporate-parenting", "Children Looked After and Care Leavers"),
-]
+SERVICES = _rows(S["services"])
 
 # id, name, service, balanced score card, team manager
-TEAMS = [
-    ("assessment-1", "Assessment Team 1", "safeguarding", False, "tm-jpatel"),
-    ("assessment-2", "Assessment Team 2", "safeguarding", False, "tm-dowusu"),
-    ("child-protection", "Child Protection Team", "safeguarding", False, "tm-cmorgan"),
-    ("child-in-need", "Child in Need Team", "safeguarding", True, "tm-hfairley"),
-    ("looked-after", "Children Looked After Team", "corporate-parenting", False, "tm-gadeyemi"),
-    ("leaving-care", "Leaving Care Team", "corporate-parenting", False, "tm-pquinn"),
-]
+TEAMS = _rows(S["teams"])  # id, name, service, balanced score card, team manager
 TEAM = {t[0]: t for t in TEAMS}
 SERVICE_OF = {t[0]: t[2] for t in TEAMS}
 BSC = {t[0] for t in TEAMS if t[3]}
 TM_OF = {t[0]: t[4] for t in TEAMS}
 
-TEAM_MANAGER_NAMES = {
-    "tm-jpatel": "Jaya Patel",
-    "tm-dowusu": "Daniel Owusu",
-    "tm-cmorgan": "Clare Morgan",
-    "tm-hfairley": "Helen Fairley",
-    "tm-gadeyemi": "Grace Adeyemi",
-    "tm-pquinn": "Paul Quinn",
-}
+TEAM_MANAGER_NAMES = S["team_manager_names"]
 
-SOCIAL_WORKERS = {
-    "assessment-1": [
-        ("sw-mokafor", "Maya Okafor"),
-        ("sw-bthornton", "Ben Thornton"),
-        ("sw-aakhtar", "Aisha Akhtar"),
-        ("sw-lgreenwood", "Leah Greenwood"),
-    ],
-    "assessment-2": [
-        ("sw-jnowak", "Jakub Nowak"),
-        ("sw-eosei", "Efua Osei"),
-        ("sw-rcallaghan", "Rory Callaghan"),
-        ("sw-sbegum", "Shabana Begum"),
-    ],
-    "child-protection": [
-        ("sw-akhan", "Amir Khan"),
-        ("sw-hprice", "Hannah Price"),
-        ("sw-dmarsh", "Dominic Marsh"),
-        ("sw-cobi", "Chioma Obi"),
-    ],
-    "child-in-need": [
-        ("sw-kwalsh", "Kate Walsh"),
-        ("sw-ymartin", "Yusuf Martin"),
-        ("sw-pdaly", "Priya Daly"),
-    ],
-    "looked-after": [
-        ("sw-nharper", "Nina Harper"),
-        ("sw-iahmed", "Imran Ahmed"),
-        ("sw-gross", "Gemma Ross"),
-        ("sw-fnwosu", "Femi Nwosu"),
-    ],
-    "leaving-care": [
-        ("sw-sholt", "Sam Holt"),
-        ("sw-zhussain", "Zara Hussain"),
-        ("sw-mclarke", "Megan Clarke"),
-    ],
-}
-SENIOR_PRACTITIONERS = {"sw-hprice", "sw-iahmed"}
+SOCIAL_WORKERS = {team: _rows(sws) for team, sws in S["social_workers"].items()}
+SENIOR_PRACTITIONERS = set(S["senior_practitioners"])
 WORKER_TEAM = {sid: team for team, sws in SOCIAL_WORKERS.items() for sid, _ in sws}
 
-SM_OF = {"safeguarding": "sm-rsingh", "corporate-parenting": "sm-lharding"}
-AD = "ad-fmcallister"
-QA_LEAD = "qa-lead-ebrooks"
-QA_AUDITOR = "qa-abanks"
-PARTICIPATION = "po-lferris"
-IROS = ["iro-swhitlock", "iro-kmensah"]
-CP_CHAIRS = ["cp-chair-nhayes", "cp-chair-tdoyle"]
+SM_OF = S["sm_of"]
+AD = S["ad"]
+QA_LEAD = S["qa_lead"]
+QA_AUDITOR = S["qa_auditor"]
+PARTICIPATION = S["participation"]
+IROS = S["iros"]
+CP_CHAIRS = S["cp_chairs"]
 
-AGENCIES = [
-    ("childrens-social-care", "Northbridge Children's Social Care"),
-    ("police", "Northbridge Police (fictional force)"),
-    ("health", "Northbridge Community Health Services"),
-    ("education", "Northbridge Schools and Education Service"),
-    ("probation", "Probation Service, Northbridge office"),
-    ("housing", "Northbridge Housing Services"),
-]
-AGENCY_AUDITORS = {
-    "childrens-social-care": "pm-cwebb",
-    "police": "ag-police-ahartley",
-    "health": "ag-health-rkaur",
-    "education": "ag-education-mfinch",
-}
+AGENCIES = _rows(S["agencies"])
+AGENCY_AUDITORS = S["agency_auditors"]
 
 # Each Service Manager is paired with Team Managers of their service; a pair never audits the
 # Team Manager's own team, and the Balanced Score Card team's manager is not in a pair.
-PAIRS = [
-    ("sm-rsingh", "tm-jpatel"),
-    ("sm-rsingh", "tm-dowusu"),
-    ("sm-rsingh", "tm-cmorgan"),
-    ("sm-lharding", "tm-gadeyemi"),
-    ("sm-lharding", "tm-pquinn"),
-]
+PAIRS = _rows(S["pairs"])
 TM_TEAM = {tm: team for team, tm in TM_OF.items()}
 
-TOOL_FOR = {
-    "CIN": "single-agency-safeguarding",
-    "CP": "single-agency-safeguarding",
-    "early_help": "single-agency-safeguarding",
-    "CLA": "single-agency-cla",
-    "care_leaver": "single-agency-cla",
-}
-CATEGORY_NAME = {
-    "CIN": "Child in Need",
-    "CP": "Child Protection",
-    "CLA": "Child Looked After",
-    "care_leaver": "care leaver",
-    "early_help": "Early Help",
-}
+TOOL_FOR = S["tool_for"]
+CATEGORY_NAME = S["category_name"]
 
 
 @dataclass
@@ -662,21 +567,11 @@ def config_doc(people: list[Person]) -> dict[Any, Any]:
 # ---------------------------------------------------------------------------------------------
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-CASE_LIST_DATES = [D(2026, 7, 28), D(2026, 8, 27), D(2026, 9, 28), D(2026, 10, 28)]
+CASE_LIST_DATES = S["case_list_dates"]
 
 # team -> [(category, weight)]
-TEAM_CATEGORIES = {
-    "assessment-1": [("CIN", 6), ("early_help", 3), ("CP", 1)],
-    "assessment-2": [("CIN", 6), ("early_help", 3), ("CP", 1)],
-    "child-protection": [("CP", 9), ("CIN", 1)],
-    "child-in-need": [("CIN", 8), ("early_help", 2)],
-    "looked-after": [("CLA", 1)],
-    "leaving-care": [("care_leaver", 1)],
-}
-AGE_WEIGHTS = {
-    "child": [("0-4", 3), ("5-9", 3), ("10-15", 4), ("16-17", 1)],
-    "care_leaver": [("16-17", 1), ("18-25", 5)],
-}
+TEAM_CATEGORIES = {t: list(w.items()) for t, w in S["team_categories"].items()}
+AGE_WEIGHTS = {k: list(w.items()) for k, w in S["age_weights"].items()}
 
 
 @dataclass
@@ -890,911 +785,33 @@ SAFEGUARDING = frozenset({"CIN", "CP", "early_help"})
 CP_ONLY = frozenset({"CP"})
 LOOKED_AFTER = frozenset({"CLA", "care_leaver"})
 
-THEMES = [
-    Theme(
-        "chronology",
-        {
-            "chronology-up-to-date": [
-                "The chronology stops in the spring; two police "
-                "notifications and a school referral since then are not on it.",
-                "The chronology has not been updated since the case "
-                "transferred; recent incidents reported by school are missing.",
-            ],
-        },
-        "The chronology is out of date, so recent police notifications and school concerns are not "
-        "informing the assessment of risk.",
-        "Bring the chronology up to date, including the "
-        "recent police notifications and school concerns, "
-        "and review it in supervision.",
-        "sw",
-    ),
-    Theme(
-        "seen-alone",
-        {
-            "child-seen-alone": [
-                "Every recorded visit was with mother present; no "
-                "reason is recorded for not seeing the child alone.",
-                "The child was last seen alone at the initial visit.",
-            ],
-            "not-seen-explanation": ["No explanation is recorded for not seeing the child alone."],
-        },
-        "The child has not been seen alone since the assessment, and the file does not say why.",
-        "See the child alone at the next visit (at "
-        "school if that is easier for the child) and record "
-        "their views in their own words.",
-        "sw",
-        follow={
-            "child-not-seen-alone-reason": [
-                "No reason is recorded. The social worker says "
-                "mother was anxious about it; the team manager has "
-                "agreed the next visit will include time alone with the child at school.",
-                "Visits were arranged after school when the "
-                "whole family was at home. Action agreed: at least "
-                "one visit a month to include time alone with the child.",
-            ]
-        },
-    ),
-    Theme(
-        "bedroom",
-        {
-            "bedroom-seen": [
-                "The bedroom was seen at the first visit "
-                "only; later visit notes do not mention it.",
-                "No record of the child's bedroom being seen in the last three months.",
-            ],
-        },
-        "The child's bedroom has not been seen on recent visits.",
-        "See the child's bedroom at least every other visit and record what was seen.",
-        "sw",
-    ),
-    Theme(
-        "smart-plan",
-        {
-            "plan-clear-outcomes": [
-                "The plan lists services (parenting course, school "
-                "support) rather than what should be different for the child.",
-            ],
-            "strategy-plan-smart": ["Strategy meeting actions have no named person or timescale."],
-            "care-plan-clear-outcomes": [
-                'Outcomes are general ("to be happy and '
-                'settled") and do not say how progress will be measured.',
-            ],
-            "plan-tasks-smart": ["Several tasks have no named person or date."],
-        },
-        "The plan is not SMART: tasks have no named person or timescale, and outcomes describe "
-        "services rather than the change needed for the child.",
-        "Rewrite the plan at the next meeting with SMART "
-        "outcomes: a named person and a timescale for "
-        "each task.",
-        "sw",
-    ),
-    Theme(
-        "strategy-partners",
-        {
-            "strategy-partners-invited": [
-                "Police attended but school and the health visitor were not invited.",
-                "Only police and children's social care took part; school was not invited.",
-            ],
-            "strategy-minutes-distributed": [
-                "Minutes were written but there is no "
-                "record of them being sent to partner agencies.",
-            ],
-            "s47-partners-informed": [
-                "The GP and school were not told of the outcome of the S47 enquiry."
-            ],
-        },
-        "Partner agencies were not invited to the strategy meeting and the minutes were not shared "
-        "with them.",
-        "Invite school and health to every strategy "
-        "meeting and send the minutes within timescale; the "
-        "team manager to check this at sign-off.",
-        "tm",
-        CP_ONLY,
-    ),
-    Theme(
-        "risk-review",
-        {
-            "risk-reviewed-by-manager": [
-                "The last recorded management review of risk was five months ago.",
-                "No manager's review of the risk assessment since the case was opened.",
-            ],
-            "risk-reassessed-after-incidents": [
-                "Two incidents reported by school in September "
-                "did not lead to an updated risk assessment.",
-            ],
-            "risk-reviewed-3-monthly": [
-                "No recorded review of risk in supervision for over three months."
-            ],
-            "new-incidents-discussed": [
-                "A police notification in August was not discussed in supervision."
-            ],
-        },
-        "Risk has not been reviewed by the manager for over three months, despite new incidents.",
-        "Team manager to review the risk assessment with "
-        "the social worker and record the decision and "
-        "its reasons on the child's file.",
-        "tm",
-    ),
-    Theme(
-        "father",
-        {
-            "both-parents-included": [
-                "Father has regular contact with the child but "
-                "has not been contacted; no reason is recorded.",
-                "Father's details are on the file but he has not been seen or spoken to.",
-            ],
-        },
-        "Father has not been included in the assessment, and there is no record of why.",
-        "Contact father and include his views in the updated assessment, or record why this is not "
-        "possible.",
-        "sw",
-        SAFEGUARDING,
-    ),
-    Theme(
-        "oversight",
-        {
-            "management-oversight-recorded": [
-                "Manager's entries list tasks but not the reasons for decisions.",
-                "Key decisions (closing the S47 enquiry, reducing "
-                "visits) have no recorded management rationale.",
-            ],
-            "decisions-reasoned": ["Decisions are recorded but their reasons are not."],
-            "supervision-recorded": [
-                "Two supervision sessions recorded in six months, against a monthly standard."
-            ],
-        },
-        "Management oversight records tasks but not the reasons for decisions, and supervision is "
-        "irregular.",
-        "Team manager to record the rationale for key "
-        "decisions, and monthly case supervision, on the "
-        "child's file.",
-        "tm",
-    ),
-    Theme(
-        "drift",
-        {
-            "contingency-plan": [
-                "Progress has been slow for six months and "
-                "there is no contingency plan or timeframe.",
-            ],
-            "risks-reduced": [
-                "Home conditions and school attendance have not improved since the plan started.",
-                "Concerns about neglect remain at the same level as at the start of the plan.",
-            ],
-            "escalated-with-parallel-plan": [
-                "No escalation to a legal planning meeting has been considered.",
-            ],
-            "drift-challenged": [
-                "Supervision notes repeat the same actions each month without challenge."
-            ],
-            "risk-reassessed-reduced": ["Risks have not reduced since the plan started."],
-            "risk-escalated-parallel-plan": ["Not escalated, and there is no parallel plan."],
-        },
-        "There is drift: little progress for six months, with no timeframe, contingency plan or "
-        "escalation.",
-        "Present the case at the legal planning meeting "
-        "and agree a clear timeframe for change and a "
-        "contingency plan.",
-        "tm",
-        SAFEGUARDING,
-    ),
-    Theme(
-        "identity",
-        {
-            "identity-explicitly-considered": [
-                "Ethnicity and faith are noted on the front "
-                "sheet but not explored in the assessment.",
-            ],
-            "identity-informs-plan": [
-                "The plan does not mention the child's culture, faith or language."
-            ],
-            "identity-informs-care-plan": [
-                "The care plan does not address the young person's wish to keep up their faith.",
-            ],
-            "identity-in-supervision": [
-                "Identity is not discussed in any supervision record for this case."
-            ],
-            "identity-agenda-item": [
-                "No agenda item on identity in the conference or supervision records."
-            ],
-            "identity-in-plan": [
-                "The plan does not address the child's cultural or language needs."
-            ],
-        },
-        "Identity, culture and faith are not explored with the child or reflected in the plan.",
-        "Explore identity, culture and faith with the "
-        "child and family, and add what they say to the "
-        "plan.",
-        "sw",
-    ),
-    Theme(
-        "voice",
-        {
-            "child-voice-recorded": [
-                "Case notes summarise what the adults "
-                "said; the child's own words are not recorded.",
-            ],
-            "views-inform-plan": [
-                "The plan does not show what the child wants or how their views were used."
-            ],
-            "views-inform-care-plan": [
-                "The young person asked to see their brother "
-                "more often; the care plan does not respond.",
-            ],
-            "direct-work-evidence": [
-                "No direct work is recorded: no tools, activities or observation of play."
-            ],
-        },
-        "The child's voice is missing: direct work is not recorded, and the child's wishes and "
-        "feelings do not inform the plan.",
-        "Complete direct work with the child (for "
-        "example, three houses) and record the child's views "
-        "in the next plan.",
-        "sw",
-    ),
-    Theme(
-        "core-groups",
-        {
-            "core-groups-effective": [
-                "Two core groups were moved at short notice "
-                "and the minutes were not sent to agencies.",
-            ],
-            "conference-agencies-invited": ["The GP was not invited to the review conference."],
-        },
-        "Core groups are not held within timescale, and minutes are not sent to the family and "
-        "agencies.",
-        "Set the next core group date at the end of each "
-        "core group, and send the minutes within five "
-        "working days.",
-        "sw",
-        CP_ONLY,
-    ),
-    Theme(
-        "conference-report",
-        {
-            "conference-report-timely": [
-                "The review conference report was shared "
-                "with mother on the morning of the conference.",
-            ],
-        },
-        "The conference report was not shared with the family in time to prepare.",
-        "Share conference reports with the family and the CP Chair five working days before review "
-        "conferences; team manager to monitor.",
-        "tm",
-        CP_ONLY,
-    ),
-    Theme(
-        "visits",
-        {
-            "visits-purposeful": [
-                "Visit notes describe the home but not the "
-                "purpose of the visit or progress on the plan.",
-            ],
-        },
-        "Visits lack a clear purpose linked to the plan, and the next visit is not planned.",
-        "Record the purpose of each visit and what was "
-        "done towards the plan, and plan the next visit.",
-        "sw",
-    ),
-    Theme(
-        "assessment",
-        {
-            "assessment-timely": [
-                "The assessment was completed on working day "
-                "58, with no reason for the delay recorded.",
-            ],
-            "assessment-analytical": [
-                "The assessment describes events but does not analyse their impact on the child.",
-            ],
-        },
-        "The assessment was late, and it describes events rather than analysing what they mean for "
-        "the child.",
-        "Update the assessment with an analysis of the "
-        "impact of the concerns on the child, for the "
-        "team manager to sign off.",
-        "sw",
-        SAFEGUARDING,
-    ),
-    Theme(
-        "care-plan",
-        {
-            "care-plan-up-to-date": [
-                "The care plan pre-dates the placement move in June.",
-                "The care plan was last updated before the last two reviews.",
-            ],
-            "plan-progressed-between-reviews": [
-                "Actions from the last review, including the "
-                "health assessment, are still outstanding.",
-            ],
-        },
-        "The care plan has not been updated since the placement move, and review actions are not "
-        "progressed.",
-        "Update the care plan to reflect the current placement and circulate it before the next "
-        "review.",
-        "sw",
-        LOOKED_AFTER,
-    ),
-    Theme(
-        "iro-midpoint",
-        {
-            "iro-midpoint-review": ["No mid-point review is recorded since the last review."],
-            "review-minutes-timely": [
-                "Minutes of the July review were not sent out until September."
-            ],
-        },
-        "There was no IRO mid-point review, and review minutes were sent out late.",
-        "Complete a mid-point review before the next review and send minutes within timescale.",
-        "iro",
-        LOOKED_AFTER,
-    ),
-    Theme(
-        "participation",
-        {
-            "child-consulted-before-review": [
-                "No consultation form or meeting with the IRO before the last review.",
-            ],
-            "advocate-offered": ["There is no record that an advocate was offered."],
-        },
-        "The young person was not consulted before the review or offered an advocate.",
-        "Meet the young person before the next review, "
-        "offer an independent advocate and record the "
-        "answer.",
-        "sw",
-        LOOKED_AFTER,
-    ),
-    Theme(
-        "health-education",
-        {
-            "outcomes-improving": [
-                "The health assessment is three months overdue and the PEP targets are generic.",
-            ],
-        },
-        "The health assessment is overdue and the PEP targets are generic.",
-        "Request the overdue health assessment and agree specific PEP targets with the designated "
-        "teacher.",
-        "sw",
-        LOOKED_AFTER,
-    ),
-    Theme(
-        "pathway",
-        {
-            "care-leaver-support": [
-                "The pathway plan has not been reviewed in six "
-                "months and does not plan for accommodation.",
-            ],
-        },
-        "The pathway plan is out of date and does not plan for the young person's next move.",
-        "Review the pathway plan with the young person, including accommodation and education or "
-        "training.",
-        "sw",
-        frozenset({"care_leaver"}),
-    ),
-    Theme(
-        "placement",
-        {
-            "placement-meets-needs": [
-                "The current placement is some distance from "
-                "school and the daily journey is affecting attendance.",
-            ],
-            "good-parent-test": [
-                "A good parent would not have accepted the delay in arranging school transport."
-            ],
-        },
-        "The placement does not fully meet the young person's education needs.",
-        "Agree transport to school within two weeks and "
-        "review placement stability at the next review.",
-        "sw",
-        frozenset({"CLA"}),
-    ),
-    # Themed supervision audit
-    Theme(
-        "supervision-reflective",
-        {
-            "supervision-reflective": [
-                "Supervision notes list tasks; there is no reflection or analysis."
-            ],
-            "supervision-actions-smart": ["Actions carry no timescale and are often not assigned."],
-            "previous-actions-reviewed": [
-                "Actions are repeated from session to session without review."
-            ],
-        },
-        "Supervision records list tasks without "
-        "reflection or analysis, and actions are not followed "
-        "up.",
-        "Use the reflective supervision template for this case and review previous actions at each "
-        "session.",
-        "tm",
-    ),
-    Theme(
-        "learning-loop",
-        {
-            "audit-findings-reviewed": [
-                "The findings of the earlier audit of this "
-                "case have not been discussed in supervision."
-            ],
-            "monitoring-forms-discussed": [
-                "The CP Chair's monitoring form is on file but not discussed."
-            ],
-            "observation-feedback-discussed": [
-                "Practice observation feedback is not linked to supervision."
-            ],
-        },
-        "Learning from audit and monitoring forms is not taken into supervision.",
-        "Add audit findings and monitoring forms as standing items in case supervision.",
-        "tm",
-    ),
-    # Multi-agency (each agency writes about its own part)
-    Theme(
-        "ma-sharing",
-        {
-            "concerns-shared": [
-                "Concerns about hunger and hygiene were "
-                "recorded for several weeks before they were shared.",
-            ],
-            "invited-to-strategy": [
-                "Not invited to the strategy meeting; minutes received a month later."
-            ],
-            "informed-of-s47": ["Not told of the outcome of the S47 enquiry."],
-        },
-        "Concerns were not shared promptly, and the agency was not kept informed of decisions.",
-        "Share concerns with Children's Social Care on "
-        "the day they arise, using the agreed referral "
-        "route.",
-        "agency",
-    ),
-    Theme(
-        "ma-attendance",
-        {
-            "attended-core-groups": ["Attended two of five core groups."],
-            "core-group-report-sent": ["No written report was sent for the core groups missed."],
-            "attended-conferences": ["Did not attend the review conference."],
-            "conference-report-sent": ["No report was sent for the review conference."],
-        },
-        "Attendance at core groups and conferences was poor, and no reports were sent instead.",
-        "Nominate a deputy for core groups and send a written report whenever no one can attend.",
-        "agency",
-    ),
-    Theme(
-        "ma-tasks",
-        {
-            "agency-tasks-completed": ["The developmental check was delayed by two months."],
-            "agency-tasks-in-plan": ["The plan gives this agency no specific task."],
-            "contributed-to-assessment": ["No information was provided for the assessment."],
-        },
-        "The agency's tasks in the plan were unclear or not completed on time.",
-        "Agree specific tasks with timescales for the agency at the next core group.",
-        "agency",
-    ),
-    Theme(
-        "ma-outcomes",
-        {
-            "outcomes-improved": [
-                "Little change is recorded in the child's circumstances from this agency's view."
-            ],
-            "child-seen-by-agency": ["The child was seen, but their views were not recorded."],
-        },
-        "Limited evidence that the agency's work improved the child's outcomes.",
-        "Record the child's views at each contact and review progress against the plan's outcomes.",
-        "agency",
-    ),
-]
+
+def _theme(t: dict[str, Any]) -> Theme:
+    cats = t.get("categories")
+    return Theme(**{**t, "categories": frozenset(cats) if cats is not None else None})
+
+
+THEMES = [_theme(t) for t in PH["themes"]]
 THEME = {t.id: t for t in THEMES}
 
 # How a reviewer names each issue in a sentence.
-ISSUE = {
-    "chronology": "an out-of-date chronology",
-    "seen-alone": "the child not being seen alone",
-    "bedroom": "the child's bedroom not being seen",
-    "smart-plan": "a plan that is not SMART",
-    "strategy-partners": "partner agencies left out of the strategy meeting",
-    "risk-review": "risk not reviewed by the manager for over three months",
-    "father": "father being left out of the assessment",
-    "oversight": "weak management oversight",
-    "drift": "drift without a contingency plan",
-    "identity": "identity not being explored with the child",
-    "voice": "the child's voice missing from the record",
-    "core-groups": "core groups out of timescale",
-    "conference-report": "a late conference report",
-    "visits": "visits without a clear purpose",
-    "assessment": "a late, descriptive assessment",
-    "care-plan": "an out-of-date care plan",
-    "iro-midpoint": "no IRO mid-point review",
-    "participation": "the young person not being consulted before the review",
-    "health-education": "an overdue health assessment",
-    "pathway": "an out-of-date pathway plan",
-    "placement": "a placement that does not meet the young person's education needs",
-    "supervision-reflective": "supervision without reflection",
-    "learning-loop": "audit learning not being taken into supervision",
-}
+ISSUE = PH["issue"]  # how a reviewer names each issue in a sentence
 assert set(ISSUE) == {t.id for t in THEMES if not t.id.startswith("ma-")}
 
 STRENGTHS = {
-    "safeguarding": [
-        (
-            "The child's lived experience is well described, and "
-            "the child's views are recorded in their own words.",
-            {"voice"},
-        ),
-        (
-            "Visits are regular and purposeful, and the child is seen alone.",
-            {"seen-alone", "visits"},
-        ),
-        (
-            "The assessment is analytical: it weighs risks "
-            "against strengths and says what they mean for the child.",
-            {"assessment"},
-        ),
-        (
-            "The strategy meeting was timely, with police, school and health all contributing.",
-            {"strategy-partners"},
-        ),
-        ("The chronology is up to date and informs the assessment of risk.", {"chronology"}),
-        (
-            "Supervision is regular and reflective, with the reasons for decisions recorded.",
-            {"oversight", "risk-review"},
-        ),
-        ("Good work with father, who is now engaged with the plan.", {"father"}),
-        (
-            "The plan is SMART, and the parents can say what needs to change.",
-            {"smart-plan", "drift"},
-        ),
-        (
-            "Identity, culture and faith are explored with the child and inform the plan.",
-            {"identity"},
-        ),
-        (
-            "A persistent, respectful relationship with mother, who now engages with services.",
-            set(),
-        ),
-        ("Core groups are well attended and minutes are sent out promptly.", {"core-groups"}),
-        (
-            "School, health and the family support worker "
-            "share information well and work to one plan.",
-            {"strategy-partners"},
-        ),
-    ],
-    "corporate-parenting": [
-        ("The young person has a stable placement and says they feel settled.", {"placement"}),
-        (
-            "Life story work is under way, and the young "
-            "person's views are recorded in their own words.",
-            {"voice", "participation"},
-        ),
-        (
-            "The care plan is current and reviewed on time, with IRO mid-point checks recorded.",
-            {"care-plan", "iro-midpoint"},
-        ),
-        (
-            "Health and education needs are well met: PEP targets "
-            "are specific and the health assessment is up to date.",
-            {"health-education"},
-        ),
-        (
-            "Time with brothers and sisters is well "
-            "planned and reflects the young person's wishes.",
-            set(),
-        ),
-        ("Identity needs are well understood, including faith and language.", {"identity"}),
-        ("The social worker's relationship with the young person is warm and consistent.", set()),
-        (
-            "The young person is visited alone, and visits have a clear purpose.",
-            {"seen-alone", "visits"},
-        ),
-    ],
-    "cla-young": [
-        (
-            "The child is settled with foster carers and is meeting developmental milestones.",
-            {"placement"},
-        ),
-        ("Time with mother and with brothers and sisters is well planned and reliable.", set()),
-        (
-            "The care plan is current and reviewed on time, with IRO mid-point checks recorded.",
-            {"care-plan", "iro-midpoint"},
-        ),
-        (
-            "Health needs are well met: the health "
-            "assessment is up to date and the child sees a dentist.",
-            {"health-education"},
-        ),
-        ("Life story work has started, in a form suited to the child's age.", {"voice"}),
-        (
-            "Visit notes record what the child shows "
-            "through play and how they are with their carers.",
-            {"voice"},
-        ),
-    ],
-    "supervision": [
-        ("Supervision is held monthly and recorded on the child's file.", {"oversight"}),
-        ("The team manager knows the case well and gives clear direction.", set()),
-        (
-            "Supervision notes show the social worker's own analysis of the case.",
-            {"supervision-reflective"},
-        ),
-        ("Actions from supervision are followed through and reviewed.", {"supervision-reflective"}),
-        ("Identity and culture are discussed in supervision and inform the plan.", {"identity"}),
-        (
-            "Risk is reviewed in supervision each month, and new incidents are discussed.",
-            {"risk-review", "drift"},
-        ),
-    ],
-    "care_leaver": [
-        (
-            "Pathway planning started early, and the young person helped write the plan.",
-            {"pathway"},
-        ),
-        (
-            "The young person is in education, with a clear plan for support with costs.",
-            {"pathway"},
-        ),
-        ("Regular contact and a trusting relationship with the personal adviser.", set()),
-        (
-            "Good support with health, including registering with a GP and dentist.",
-            {"health-education"},
-        ),
-    ],
+    k: [(s["text"], set(s.get("not_with", ()))) for s in v] for k, v in PH["strengths"].items()
 }
-MINOR_AREAS = {
-    "safeguarding": [
-        "Record the outcome of each visit against the plan's outcomes, not only what happened.",
-        "Share the plan with the child in a form they can understand.",
-        "Make the contingency plan explicit at the next review.",
-        "Record the school's latest attendance figures on the file.",
-    ],
-    "corporate-parenting": [
-        "Record the young person's views about contact arrangements in their own words.",
-        "Attach the latest PEP to the file.",
-        "Start planning for the transition to leaving care services earlier.",
-        "Update the placement information record after the change of school.",
-    ],
-}
+MINOR_AREAS = PH["minor_areas"]
 
-HELP_IMPACT = {
-    "safeguarding": {
-        "high": [
-            "When the case opened the child was missing school "
-            "and mother was struggling with low mood. With a "
-            "parenting programme, school support and regular "
-            "visits, attendance is now above 90 per cent and the "
-            "home is safe and warm.",
-            "The family were referred after repeated police "
-            "call-outs for arguments at home. Mother has completed "
-            "a domestic abuse programme, father has moved out "
-            "with clear arrangements for contact, and the child "
-            "says the house feels calmer.",
-            "Concerns were about neglect of the child's "
-            "health. Appointments are now kept, the child's dental "
-            "treatment is complete and the health visitor reports steady progress.",
-        ],
-        "mid": [
-            "Some progress: school attendance has improved, but "
-            "home conditions are inconsistent and the parents "
-            "engage only when visits are planned.",
-            "Mother has engaged with the family support worker, "
-            "but father's drinking remains a concern and the "
-            "plan does not yet address it.",
-        ],
-        "low": [
-            "Little has changed for the child since the plan "
-            "started: concerns about neglect and missed health "
-            "appointments continue, and the plan has not been revised.",
-            "Services have been offered but the family have "
-            "not engaged, and there is no evidence of change in "
-            "the child's day-to-day care.",
-        ],
-    },
-    "corporate-parenting": {
-        "high": [
-            "The young person came into care after a "
-            "breakdown at home. They are now settled with long-term "
-            "foster carers, attending school every day and have started swimming club.",
-            "Since the placement move the young person's "
-            "emotional wellbeing has improved, supported by CAMHS, "
-            "and they say they feel listened to.",
-            "The young person has settled in a residential "
-            "home close to their school after two foster "
-            "placements ended; they now attend every day and see their mother each fortnight.",
-        ],
-        "mid": [
-            "The placement is stable, but the young person's "
-            "school attendance has dropped this term and the PEP "
-            "does not yet address it.",
-            "Contact with the young person's brother has "
-            "lapsed since his move, and the plan to restart it has "
-            "no date.",
-        ],
-        "low": [
-            "Three placement moves this year have disrupted "
-            "schooling and friendships, and the care plan has not "
-            "kept pace with the changes.",
-            "The young person is often missing from the "
-            "placement overnight, and the plan to reduce this has not "
-            "been reviewed.",
-        ],
-    },
-    "cla-young": {
-        "high": [
-            "The child came into care after neglect at "
-            "home. They are thriving with their foster carers, "
-            "meeting their milestones, and see their mother twice a week.",
-            "The child is settled with their grandparents "
-            "under a special guardianship assessment, and nursery "
-            "report that they are happy and making friends.",
-        ],
-        "mid": [
-            "The child is settled with foster carers, but time "
-            "with mother is often cancelled and the plan for "
-            "permanence is not yet decided.",
-        ],
-        "low": [
-            "Permanence planning has drifted: the child has "
-            "been in a short-term placement for eighteen months "
-            "without a decision.",
-        ],
-    },
-    "care_leaver": {
-        "high": [
-            "The young person has moved into supported "
-            "lodgings, is on a college course and is budgeting well "
-            "with help from the personal adviser.",
-            "The young person is in an apprenticeship and their "
-            "own tenancy, and asks for help when they need it.",
-        ],
-        "mid": [
-            "The young person is in their own tenancy but rent "
-            "arrears are building; support is offered but not "
-            "yet planned.",
-            "The young person left college in the spring; a "
-            "new course is discussed but not yet arranged.",
-        ],
-        "low": [
-            "The young person is not in education, employment "
-            "or training, and the pathway plan has not been "
-            "reviewed.",
-            "The young person has moved three times this "
-            "year and is at risk of losing their tenancy.",
-        ],
-    },
-}
+HELP_IMPACT = PH["help_impact"]
 
-VULNERABLE_EXPERIENCE = {
-    "domestic_abuse": [
-        "The child has witnessed arguments between the "
-        "parents and is anxious at school. Safety planning with "
-        "mother is recorded, and the child has started sessions with the school counsellor.",
-    ],
-    "drug_misuse": [
-        "Father's cannabis use affects routines in the "
-        "morning and the child is often late for school. He has "
-        "been referred to the drug and alcohol service; "
-        "attendance at appointments is monitored at core groups.",
-    ],
-    "adult_mental_health": [
-        "Mother's depression means the child takes on "
-        "caring tasks at home. A young carers referral has been "
-        "made and mother is supported by her GP and the community mental health team.",
-    ],
-    "private_fostering": [
-        "The child lives with a family friend. The "
-        "arrangement has been assessed, checks are complete and the "
-        "carer has been given information about support and allowances.",
-    ],
-}
+VULNERABLE_EXPERIENCE = PH["vulnerable_experience"]
 
 
 # The same issues in the words used for a young person in care or a care leaver.
-YOUNG_PERSON_WORDING: dict[str, dict[str, Any]] = {
-    "chronology": dict(
-        no={
-            "chronology-up-to-date": [
-                "The chronology stops before the last two "
-                "placement moves and the missing episodes in the summer.",
-                "The chronology has not been updated since the young person came into care.",
-            ]
-        },
-        area="The chronology is out of date: recent "
-        "placement moves and missing episodes are not on it.",
-        action="Bring the chronology up to date with the "
-        "placement moves and missing episodes, and review "
-        "it in supervision.",
-    ),
-    "seen-alone": dict(
-        no={
-            "child-seen-alone": [
-                "Visits took place with the carers present; there "
-                "is no record of the young person being seen alone.",
-                "The young person was last seen alone four months ago.",
-            ],
-            "not-seen-explanation": [
-                "No explanation is recorded for not seeing the young person alone."
-            ],
-        },
-        area="The young person has not been seen alone on "
-        "recent visits, and the file does not say why.",
-        action="See the young person alone at the next visit, "
-        "somewhere they choose, and record their views "
-        "in their own words.",
-        follow={
-            "child-not-seen-alone-reason": [
-                "No reason is recorded. Visits were arranged "
-                "around the carers' availability; from now on part of "
-                "each visit will be with the young person alone.",
-            ]
-        },
-    ),
-    "bedroom": dict(
-        no={
-            "bedroom-seen": [
-                "The young person's room at the placement has not been seen since they moved in."
-            ]
-        },
-        area="The young person's room has not been seen on recent visits.",
-        action="See the young person's room at least every other visit and record what was seen.",
-    ),
-    "oversight": dict(
-        no={
-            "management-oversight-recorded": [
-                "Manager's entries list tasks but not the reasons for decisions.",
-                "The decision to reduce visits has no recorded management rationale.",
-            ],
-            "supervision-recorded": [
-                "Two supervision sessions recorded in six months, against a monthly standard."
-            ],
-        }
-    ),
-    "identity": dict(
-        no={
-            "identity-explicitly-considered": [
-                "Ethnicity and faith are noted on the front "
-                "sheet but not explored with the young person.",
-            ],
-            "identity-informs-care-plan": [
-                "The care plan does not address the young person's wish to keep up their faith.",
-            ],
-            "identity-in-supervision": [
-                "Identity is not discussed in any supervision record for this case."
-            ],
-            "identity-agenda-item": [
-                "No agenda item on identity in the review or supervision records."
-            ],
-            "child-asked-about-identity": [
-                "The young person has not been asked about their identity."
-            ],
-        },
-        area="Identity, culture and faith are not explored "
-        "with the young person or reflected in the plan.",
-        action="Talk with the young person about identity, "
-        "culture and faith, and add what they say to the "
-        "plan.",
-    ),
-    "voice": dict(
-        no={
-            "child-voice-recorded": [
-                "Visit notes summarise what the carers said; "
-                "the young person's own words are not recorded.",
-            ],
-            "views-inform-care-plan": [
-                "The young person asked to see their brother "
-                "more often; the care plan does not respond.",
-            ],
-            "direct-work-evidence": [
-                "No direct work is recorded: no life story "
-                "work or other tools used with the young person.",
-            ],
-        },
-        area="The young person's voice is missing: direct "
-        "work is not recorded, and their wishes and "
-        "feelings do not inform the plan.",
-        action="Complete direct work with the young person "
-        "(for example, life story work) and record their "
-        "views in the next plan.",
-    ),
-}
-YOUNG_PERSON_WORDING["smart-plan"] = dict(
-    area="The plan is not SMART: tasks have no named person or timescale, and outcomes describe "
-    "services rather than the change needed for the young person."
-)
-NOT_FOR_CARE_LEAVERS = {"seen-alone", "bedroom"}
-NOT_FOR_UNDER_FIVES = {"seen-alone", "participation", "placement", "health-education"}
+YOUNG_PERSON_WORDING = PH["young_person_wording"]
+NOT_FOR_CARE_LEAVERS = set(PH["not_for_care_leavers"])
+NOT_FOR_UNDER_FIVES = set(PH["not_for_under_fives"])
 
 
 def young_person(case_category: str, age_band: str) -> bool:
@@ -1832,53 +849,11 @@ def fits(theme: Theme, tool: ToolInfo, category: str, age_band: str = "10-15") -
 GRADES = ["inadequate", "requires_improvement", "good", "outstanding"]
 RANK = {g: i for i, g in enumerate(GRADES)}
 
-POSITIVE = {
-    "child-seen-alone": "Seen alone at school on each of the last three visits.",
-    "chronology-up-to-date": "Updated monthly; includes every police notification.",
-    "both-parents-included": "Father was seen at his home and his views are in the assessment.",
-    "strategy-partners-invited": "Police, school and the health visitor took part.",
-    "management-oversight-recorded": "Clear management direction at each key point, with reasons.",
-    "care-plan-up-to-date": "Updated after the September review.",
-    "child-voice-recorded": "The young person's own words are quoted in visit notes.",
-    "visits-purposeful": "Each visit note starts with its purpose and ends with the next steps.",
-    "supervision-reflective": "Supervision explores the worker's "
-    "hypotheses and alternative explanations.",
-}
+POSITIVE = PH["positive"]
 
-CRIB_STRATEGY = {
-    "strategy-partners-invited",
-    "strategy-minutes-distributed",
-    "strategy-plan-smart",
-    "strategy-tasks-clear",
-    "strategy-tasks-timescaled",
-    "s47-partners-informed",
-}
-CONFERENCE = {
-    "initial-conference-report-24h",
-    "review-conference-report-5-days",
-    "conference-agencies-invited",
-    "conference-invites-4-weeks",
-    "conference-report-date-in-invite",
-    "conference-minutes-timely",
-    "initial-core-group-date-set",
-    "subsequent-core-groups-set",
-    "core-group-minutes-timely",
-    "core-group-confirmed-3-weeks",
-    "core-group-written-report-expected",
-    "core-group-report-24h",
-    "conference-report-timely",
-    "core-groups-effective",
-}
-YOUNG_NA = {
-    "child-kept-updated",
-    "child-asked-about-identity",
-    "child-participates-in-review",
-    "children-in-care-council",
-    "advocate-offered",
-    "child-updated-on-process",
-    "child-consulted-before-meeting",
-    "feedback-and-complaints-known",
-}
+CRIB_STRATEGY = set(PH["crib_strategy"])
+CONFERENCE = set(PH["conference"])
+YOUNG_NA = set(PH["young_na"])
 
 
 @dataclass
@@ -2036,7 +1011,7 @@ def applies(q: Q, answers: dict[str, Any]) -> bool:
     return v in wanted
 
 
-GENERIC_TEXT = "Recorded on the case file and discussed with the social worker in supervision."
+GENERIC_TEXT = PH["generic_text"]
 
 
 def text_answer(q: Q, ctx: Ctx, follow: dict[str, list[str]], texts: dict[str, Any]) -> str:
@@ -2321,100 +1296,11 @@ def P(status: str, grade: str | None = None, **kw: Any) -> Plan:
     return Plan(status, grade, **kw)
 
 
-PLANS = {
-    "2026-08": [
-        P("closed", "outstanding", review="down", moderation=True),
-        P("closed", "good", review="agree", moderation=True),
-        P("closed", "good"),
-        P("closed", "good"),
-        P("closed", "good"),
-        P("closed", "good"),
-        P("closed", "good", late=True),
-        P("closed", "good", actions=["verified"]),
-        P("closed", "good", actions=["verified"]),
-        P("closed", "good"),
-        P("closed", "requires_improvement", review="agree", actions=["verified", "verified"]),
-        P(
-            "closed",
-            "requires_improvement",
-            review="agree",
-            actions=["verified", "verified", "verified"],
-        ),
-        P(
-            "qa_review",
-            "requires_improvement",
-            review="agree",
-            actions=["verified", "done", "open"],
-        ),
-        P("qa_review", "requires_improvement", review="up", actions=["done", "open"]),
-        P(
-            "qa_review",
-            "inadequate",
-            review="agree",
-            actions=["verified", "done", "open", "open"],
-            reaudit=D(2027, 2, 1),
-        ),
-    ],
-    "2026-09": [
-        P("allocated"),
-        P("closed", "outstanding", review="agree", moderation=True),
-        P("closed", "good"),
-        P("closed", "good"),
-        P("closed", "good", actions=["verified"]),
-        P("returned", "good"),
-        P("returned", "good"),
-        P("returned", "good"),
-        P("closed", "good", review="agree", moderation=True),
-        P("qa_review", "good", review="down", moderation=True, actions=["open"]),
-        P("qa_review", "requires_improvement", review="agree", actions=["done", "open"]),
-        # Returned just before the due date; its QA review is not done yet.
-        P(
-            "returned",
-            "requires_improvement",
-            actions=["open", "open"],
-            window=(D(2026, 10, 26), D(2026, 10, 30)),
-        ),
-        P("qa_review", "requires_improvement", review="down", actions=["verified", "done", "open"]),
-        P("qa_review", "inadequate", review="agree", actions=["verified", "done", "done", "open"]),
-        P("returned", "inadequate", late=True, actions=["open", "open", "open"]),
-    ],
-    "2026-10": [
-        P("allocated"),
-        P("allocated"),
-        P("allocated"),
-        P("allocated"),
-        P("allocated"),
-        P("in_progress", sections=2),
-        P("in_progress", sections=3),
-        P("in_progress", sections=1),
-        P("in_progress", sections=4),
-        P("in_progress", sections=2),
-        P("returned", "good"),
-        P("returned", "good"),
-        P("returned", "good", actions=["open"]),
-        P(
-            "returned",
-            "requires_improvement",
-            actions=["open", "open"],
-            window=(D(2026, 11, 16), D(2026, 11, 20)),
-        ),
-        P(
-            "returned",
-            "inadequate",
-            actions=["open", "open", "open"],
-            concern=True,
-            themes=["chronology", "risk-review", "seen-alone"],
-        ),
-    ],
-}
-COMPLETED_WINDOW = {
-    "2026-08": (D(2026, 8, 24), D(2026, 9, 25)),
-    "2026-09": (D(2026, 9, 21), D(2026, 10, 23)),
-    "2026-10": (D(2026, 10, 26), D(2026, 11, 20)),
-}
-LATE_COMPLETED = {"2026-08": D(2026, 10, 9), "2026-09": D(2026, 11, 10)}
-MODERATION_DRAWN = {"2026-08": D(2026, 10, 7), "2026-09": D(2026, 11, 4)}
-CONCERN_FOUND = D(2026, 11, 12)
+PLANS = {month: [Plan(**p) for p in plans] for month, plans in S["plans"].items()}
+COMPLETED_WINDOW = {m: (w["from"], w["to"]) for m, w in S["completed_window"].items()}
+LATE_COMPLETED = S["late_completed"]
+MODERATION_DRAWN = S["moderation_drawn"]
+CONCERN_FOUND = S["concern_found"]
 
 
 @dataclass
@@ -2751,14 +1637,7 @@ def audit_doc(rng: random.Random, month: str, a: Allocation, plan: Plan) -> dict
 # Manager and the Social Worker.
 # ---------------------------------------------------------------------------------------------
 
-CRIB_THEMES_LOOKED_AFTER = [
-    "chronology",
-    "seen-alone",
-    "bedroom",
-    "risk-review",
-    "identity",
-    "voice",
-]
+CRIB_THEMES_LOOKED_AFTER = PH["crib_themes_looked_after"]
 
 
 def crib_sheets(
@@ -2969,72 +1848,15 @@ def themed_audit(
 # Multi-agency audit (§5.4, App. E): children on a child protection plan for neglect.
 # ---------------------------------------------------------------------------------------------
 
-MA_ID = "2026-cp-neglect"
-MA_AGENCIES = ["childrens-social-care", "police", "health", "education"]
-MA_BASE = [
-    "requires_improvement",
-    "good",
-    "requires_improvement",
-    "inadequate",
-    "good",
-    "requires_improvement",
-    "requires_improvement",
-    "good",
-]
-CSC_NA = {"concerns-shared", "invited-to-strategy", "informed-of-s47", "invited-to-conferences"}
+MA_ID = S["ma_id"]
+MA_AGENCIES = S["ma_agencies"]
+MA_BASE = PH["ma_base"]
+CSC_NA = set(PH["csc_na"])
 
-INVOLVEMENT = {
-    "childrens-social-care": [
-        "Allocated social worker since the initial "
-        "conference: visits every two weeks, monthly core groups, "
-        "and a family support worker in the home each week.",
-        "Assessment, S47 enquiry and child protection "
-        "plan; the case has had two social workers this year.",
-    ],
-    "police": [
-        "Two domestic incident call-outs in the audit "
-        "period, attendance at the strategy meeting and "
-        "information for the initial conference.",
-        "One call-out for a neighbour's concern about the "
-        "children being left alone; checks shared for the "
-        "strategy meeting.",
-    ],
-    "health": [
-        "Health visitor contacts, GP records and one "
-        "emergency department attendance; the health visitor "
-        "attended core groups.",
-        "School nurse and GP involvement: missed "
-        "immunisations followed up and a dental referral made.",
-    ],
-    "education": [
-        "The designated safeguarding lead monitored attendance and presentation daily and attended "
-        "conferences.",
-        "Nursery key worker and the designated "
-        "safeguarding lead shared concerns about hunger and hygiene.",
-    ],
-}
-AGENCY_DID_WELL = {
-    "childrens-social-care": "Persistent visiting and a clear written "
-    "agreement with the parents about home conditions.",
-    "police": "Prompt sharing of call-out information and "
-    "clear risk assessment at the strategy meeting.",
-    "health": "The health visitor's developmental checks gave "
-    "clear evidence of the impact of neglect on the child.",
-    "education": "Daily monitoring in school, breakfast club and "
-    "uniform support, shared at every core group.",
-}
-AGENCY_MINOR = {
-    "childrens-social-care": "Record the child's own words at each visit.",
-    "police": "Flag the address so that officers attending know about the plan.",
-    "health": "Share the GP's record of missed appointments with the core group.",
-    "education": "Send written reports when the designated safeguarding lead cannot attend.",
-}
-MA_OUTCOMES = {
-    "high": "Home conditions have improved and are sustained; "
-    "attendance and health appointments are now consistent.",
-    "mid": "Some improvement in home conditions, but it is not sustained between visits.",
-    "low": "No sustained change: the child is still often hungry and missing appointments.",
-}
+INVOLVEMENT = PH["involvement"]
+AGENCY_DID_WELL = PH["agency_did_well"]
+AGENCY_MINOR = PH["agency_minor"]
+MA_OUTCOMES = PH["ma_outcomes"]
 
 
 def multi_agency(
@@ -3360,121 +2182,8 @@ def multi_agency(
 # Practice observations (App. B): at least twice a year, written feedback within two weeks.
 # ---------------------------------------------------------------------------------------------
 
-OBS_SETTINGS = {
-    "safeguarding": [
-        dict(
-            setting="interview_with_service_users",
-            situation="Home visit to mother and two children under a Child in Need plan.",
-            aim="To hear from the children about school and "
-            "home, and agree next steps on routines with mother.",
-            present="The social worker, mother, the two children and the observer.",
-            standards="Engaging children; explaining the plan in "
-            "plain language; analysis of what was seen.",
-        ),
-        dict(
-            setting="conference_or_meeting",
-            situation="Core group meeting at school for a child on a child protection plan.",
-            aim="To review the plan with the family and agencies and agree who does what by when.",
-            present="The social worker, both parents, the designated "
-            "safeguarding lead, the health visitor and the observer.",
-            standards="Chairing a meeting; SMART planning; working "
-            "in partnership with agencies and parents.",
-        ),
-        dict(
-            setting="interview_with_service_users",
-            situation="Joint visit with a police officer during a S47 enquiry.",
-            aim="To explain the enquiry to the parents and see the child alone.",
-            present="The social worker, a police officer, "
-            "both parents, the child and the observer.",
-            standards="Authoritative practice; explaining "
-            "concerns clearly; seeing the child alone.",
-        ),
-        dict(
-            setting="verbal_presentation",
-            situation="Presentation of a case at the legal planning meeting.",
-            aim="To set out the history, the risks and the options for the child.",
-            present="The social worker, the team manager, the service "
-            "manager, the local authority solicitor and the observer.",
-            standards="Analysis of risk; clear recommendations; use of the chronology.",
-        ),
-    ],
-    "corporate-parenting": [
-        dict(
-            setting="interview_with_service_users",
-            situation="Statutory visit to a young person in foster care.",
-            aim="To see the young person alone, hear their views "
-            "about contact and school, and prepare for the review.",
-            present="The social worker, the young person, the foster "
-            "carer for part of the visit, and the observer.",
-            standards="Direct work with young people; recording the "
-            "young person's views; relationship-based practice.",
-        ),
-        dict(
-            setting="group_work",
-            situation="Budgeting and independent living group for care leavers.",
-            aim="To help young people plan a weekly budget for their first tenancy.",
-            present="The worker, five care leavers, a housing officer and the observer.",
-            standards="Group work skills; making information accessible; involving young people.",
-        ),
-        dict(
-            setting="conference_or_meeting",
-            situation="Pathway plan review with a care leaver.",
-            aim="To review the pathway plan with the young person "
-            "and agree next steps on education and housing.",
-            present="The worker, the young person, their college tutor and the observer.",
-            standards="Planning with young people; SMART actions; advocacy for the young person.",
-        ),
-    ],
-}
-OBS_REPORT = {
-    "feedback-and-evidence": [
-        "The standards were met. The social worker explained "
-        "the purpose of the session at the start, checked "
-        "understanding, and summarised agreed actions at the end.",
-        "Most standards were met. The session was warm and "
-        "well paced; the plan was explained clearly, though "
-        "timescales were not always agreed.",
-    ],
-    "positive-aspects": [
-        "Warm, respectful manner; used simple language and checked the family understood.",
-        "Good use of a three houses tool with the child; "
-        "the child's words were written down with them.",
-        "Calm and clear when the parent became upset; kept the focus on the child.",
-    ],
-    "areas-for-development": [
-        "Agree a date for each action before the end of the session.",
-        "Leave more silence for people to answer before moving on.",
-        "Use the chronology to challenge the account given, where it differs.",
-    ],
-    "reflection": [
-        "Reflected openly in the feedback discussion and "
-        "identified the same area for development unprompted.",
-        "Able to link what happened to theory and to the "
-        "plan; wants to build confidence in challenging parents.",
-    ],
-    "sw-aims-achieved": [
-        "Yes, mostly: the plan was agreed, but I ran out of time for the last item.",
-        "Yes. Everyone had their say and we agreed the next steps.",
-    ],
-    "sw-did-well": [
-        "Building rapport and keeping the child at the centre.",
-        "Explaining the concerns clearly without blaming.",
-    ],
-    "sw-could-improve": [
-        "Time management, and agreeing dates for each task.",
-        "Giving people more time to answer before moving on.",
-    ],
-    "sw-how-to-improve": [
-        "Prepare an agenda with timings, and bring the plan to every meeting.",
-        "Discuss in supervision and try a slower pace at the next visit.",
-    ],
-    "sw-unexpected-problems": [
-        "The meeting started late because an agency was delayed.",
-        "None.",
-        "A sibling was at home unexpectedly, so the visit was shorter.",
-    ],
-    "sw-other-comments": ["It was helpful to have the feedback straight afterwards."],
-}
+OBS_SETTINGS = REC["obs_settings"]
+OBS_REPORT = REC["obs_report"]
 
 
 def observations(tools: dict[str, ToolInfo]) -> dict[str, dict[Any, Any]]:
@@ -3543,99 +2252,7 @@ def observations(tools: dict[str, ToolInfo]) -> dict[str, dict[Any, Any]]:
 # Lessons learned from complaints (App. C). The complainant is never named.
 # ---------------------------------------------------------------------------------------------
 
-COMPLAINTS = [
-    (
-        "CMP-2026-003",
-        "assessment-2",
-        D(2026, 2, 10),
-        D(2026, 3, 3),
-        "parent_or_carer",
-        "Mother complained that she was not told the "
-        "outcome of the assessment before the case was closed.",
-        "part_upheld",
-        ["apology", "explanation"],
-        None,
-        "Closure letters must go to parents before the "
-        "case is closed, with the outcome in plain language. "
-        "Team manager to check for the letter at closure sign-off.",
-    ),
-    (
-        "CMP-2026-009",
-        "looked-after",
-        D(2026, 4, 14),
-        D(2026, 5, 6),
-        "child_or_young_person",
-        "A young person complained that their social "
-        "worker changed three times in a year and they had to "
-        "repeat their story each time.",
-        "upheld",
-        ["apology", "review_procedure"],
-        None,
-        "Changes of social worker are to include a joint "
-        "handover visit, and a one-page profile written with "
-        "the young person so that they do not have to repeat their story.",
-    ),
-    (
-        "CMP-2026-014",
-        "child-protection",
-        D(2026, 6, 2),
-        D(2026, 6, 23),
-        "relative",
-        "A grandparent complained that they had not "
-        "been considered as a carer for their grandchild.",
-        "not_upheld",
-        ["explanation"],
-        None,
-        "The grandparent had been considered, but the "
-        "decision was not explained to them in writing. Family "
-        "members assessed as carers are to receive the outcome and reasons in writing.",
-    ),
-    (
-        "CMP-2026-021",
-        "leaving-care",
-        D(2026, 7, 21),
-        D(2026, 8, 11),
-        "advocate",
-        "An advocate complained on behalf of a care leaver "
-        "that the setting-up-home allowance was paid six "
-        "weeks late, so the young person moved into their flat without a bed.",
-        "upheld",
-        ["apology", "provide_service", "compensation"],
-        150,
-        "Setting-up-home payments are to be requested when "
-        "the tenancy is offered, not when it starts. The "
-        "leaving care team manager now reviews pending payments weekly.",
-    ),
-    (
-        "CMP-2026-027",
-        "child-in-need",
-        D(2026, 9, 15),
-        D(2026, 10, 6),
-        "elected_member",
-        "A councillor asked why a family waited six weeks "
-        "for a family support worker after the Child in "
-        "Need plan was agreed.",
-        "part_upheld",
-        ["explanation", "review_policy"],
-        None,
-        "Waiting times for family support are to be "
-        "reported monthly to the service manager, and families "
-        "told the expected start date when the plan is agreed.",
-    ),
-    (
-        "CMP-2026-033",
-        "assessment-1",
-        D(2026, 11, 9),
-        None,
-        "parent_or_carer",
-        "Father complained that he was not invited to "
-        "the child protection conference about his son.",
-        None,
-        None,
-        None,
-        None,
-    ),
-]
+COMPLAINTS = _rows(REC["complaints"])
 
 
 def complaints(tools: dict[str, ToolInfo]) -> dict[str, dict[Any, Any]]:
@@ -3690,55 +2307,7 @@ def complaints(tools: dict[str, ToolInfo]) -> dict[str, dict[Any, Any]]:
 # README and the driver.
 # ---------------------------------------------------------------------------------------------
 
-README = """\
-# Northbridge: a demo audit repository
-
-This folder is a complete **synthetic** audit repository for `qa`, the Quality Assurance toolkit
-for Children's Social Care. Northbridge is a fictional borough. Every person, case code and event
-here is invented: there are no real children, families, staff, places, postcodes, NHS numbers or
-dates of birth. Staff names are made up; cases are random codes such as `C-7F3K2Q9M`.
-
-"Today" in the story is **2026-11-29**: pass `--as-of 2026-11-29` to commands that look at what
-is due, so the demo reads the same whatever the real date.
-
-It was written by `scripts/make_demo_repo.py` in the toolkit's repository. Do not edit the files
-by hand: change the generator and run it again (a test checks that the two match).
-
-## What is in it
-
-- `qa.yaml`: the settings. {n_teams} teams in two services (the Child in Need Team works in the
-  Balanced Score Card approach, so it is not sampled), {n_staff} staff, partner agencies, and the
-  Service Manager + Team Manager pairs who audit.
-- `audit_tools/`: the framework's audit tools, copied from the toolkit.
-- `cases/`: four monthly pseudonymised case lists (code, team, worker, category, start date and
-  age band; nothing else).
-- `samples/`: the single-agency samples for August, September and October 2026.
-- `audits/`: {n_audits} peer audit returns (App. D). August's are closed or in QA review;
-  September's are mostly in, but one is still outstanding and overdue; October's are under way.
-  Some actions are verified, some done, some overdue; one return raised a safeguarding concern.
-- `crib-sheets/`: supervision crib sheets (App. A), two cases per team for October and November.
-- `themed/2026-10-supervision/`: a themed audit of supervision (section 5.3) and its six returns.
-- `multi-agency/2026-cp-neglect/`: a multi-agency audit (App. E) of eight children on a child
-  protection plan for neglect: scope, {n_agency_returns} agency returns, agreed findings and an
-  action plan.
-- `observations/2026/`: {n_obs} practice observations (App. B); some written feedback is overdue.
-- `complaints/2026/`: {n_complaints} lessons-learned records from complaints (App. C).
-
-## Things to try
-
-From this folder (or add `--repo examples/demo-repo`):
-
-```sh
-qa validate                         # every file: schema, answers against the tool, the rules
-qa due --as-of 2026-11-29           # returns, reviews, actions and feedback due or overdue
-qa report monthly --month 2026-10   # the Lead QA Auditor's monthly report
-qa grades                           # grade tables by team, tool and month
-qa actions list                     # every action plan, with what is open and overdue
-```
-
-Then break something to see what `qa validate` says: misspell a grade, write a date as
-`02/11/2026`, or set `status: closed` on an audit whose actions are not all verified.
-"""
+README = (DATA / "repo-readme.md").read_text("utf-8")
 
 # ---------------------------------------------------------------------------------------------
 # Closing the loop (§5.2.2-5.2.3, App. D): after each return, the feedback to practice and the
@@ -3747,29 +2316,12 @@ Then break something to see what `qa validate` says: misspell a grade, write a d
 # Each case draws from its own seed so the rest of the demo stays as it was.
 # ---------------------------------------------------------------------------------------------
 
-LOOP_DAYS = {  # step: (fewest, most) working days after the step it follows
-    "sent_on": (1, 4),  # after completion
-    "uploaded_on": (1, 4),  # the rest after sending
-    "supervision_on": (4, 15),
-    "sm_review": (5, 18),
-    "sm_outcome": (3, 9),  # after the QA review
-    "ad_outcome": (2, 7),  # after the Service Manager's outcome
-}
-SW_RESPONSES = [
-    "I agree with the findings and have updated the chronology.",
-    "Helpful feedback; the child's views are now recorded in their own words.",
-    "I accept the actions; caseload pressures meant visits slipped in the summer.",
-]
-SM_REVIEWS = [
-    "Reviewed; picked up with the Team Manager in supervision.",
-    "Reviewed; the learning goes to the next team meeting.",
-]
-SM_OUTCOMES = [
-    "Discussed with the Team Manager and social worker; the actions are in hand and "
-    "reported to the Assistant Director.",
-    "Reviewed with the team; supervision frequency increased until the actions are verified.",
-]
-AD_OUTCOME = "Noted; the team is to address the concerns and the QA Auditor will verify."
+# step: (fewest, most) working days after the step it follows
+LOOP_DAYS = {s: (d["fewest"], d["most"]) for s, d in S["loop_days"].items()}
+SW_RESPONSES = PH["sw_responses"]
+SM_REVIEWS = PH["sm_reviews"]
+SM_OUTCOMES = PH["sm_outcomes"]
+AD_OUTCOME = PH["ad_outcome"]
 
 
 def _day(value: Any) -> dt.date:
@@ -3829,58 +2381,10 @@ def close_loop(doc: dict[Any, Any]) -> None:
 # (report, practice / plan progress), the questions answered no, and days until sent.
 # ---------------------------------------------------------------------------------------------
 
-MONITORING = [
-    ("review_cp_conference", "CP", 0, "cp-chair-nhayes", D(2026, 10, 14), "good", "good", [], 2),
-    (
-        "initial_cp_conference",
-        "CP",
-        1,
-        "cp-chair-tdoyle",
-        D(2026, 11, 3),
-        "requires_improvement",
-        "requires_improvement",
-        ["report-on-time", "plan-smart"],
-        1,
-    ),
-    ("review_cp_conference", "CP", 2, "cp-chair-nhayes", D(2026, 11, 10), "good", "good", [], 3),
-    ("cla_review", "CLA", 0, "iro-swhitlock", D(2026, 11, 5), "good", "outstanding", [], 2),
-    (
-        "cla_review",
-        "CLA",
-        1,
-        "iro-kmensah",
-        D(2026, 11, 12),
-        "inadequate",
-        "requires_improvement",
-        ["report-on-time", "previous-plan-progressed"],
-        None,
-    ),
-    (
-        "care_plan",
-        "CLA",
-        3,
-        "iro-swhitlock",
-        D(2026, 11, 18),
-        "requires_improvement",
-        None,
-        ["actions-on-track"],
-        1,
-    ),
-    ("cp_plan", "CP", 3, "cp-chair-tdoyle", D(2026, 11, 20), "good", None, [], 2),
-]
-MONITORING_DISPUTE = {  # the care plan IRO iro-swhitlock challenged at the mid-point review
-    "stage": "team_manager",
-    "about": "Life-story work has not started four months after the review asked for it.",
-}
-FORM_YES = [
-    "report-on-time",
-    "quorate",
-    "held-in-timescale",
-    "previous-plan-progressed",
-    "parents-prepared",
-    "plan-smart",
-]
-MIDPOINT_YES = ["actions-on-track", "visits-in-timescale", "core-group-or-placement"]
+MONITORING = _rows(REC["monitoring"])
+MONITORING_DISPUTE = REC["monitoring_dispute"]
+FORM_YES = REC["form_yes"]
+MIDPOINT_YES = REC["midpoint_yes"]
 
 
 def monitoring_docs(book: Any) -> dict[str, dict[Any, Any]]:
@@ -3939,44 +2443,11 @@ def monitoring_docs(book: Any) -> dict[str, dict[Any, Any]]:
 # compliments (§4.5.1), and the Team Manager consulted in the multi-agency audit (§5.4.1).
 # ---------------------------------------------------------------------------------------------
 
-OBS_STANDARDS = [
-    ["pcf_skills_and_interventions", "kss_relationships_and_direct_work"],
-    ["pcf_critical_reflection_and_analysis", "kss_child_and_family_assessment"],
-    ["pcf_values_and_ethics", "kss_communication"],
-]
-BLANK_OBSERVATION = ("sw-lgreenwood", D(2026, 11, 27))  # created with `qa new`, not yet started
-COMPLAINT_LEVELS = {"CMP-2026-003": 2, "CMP-2026-009": 1, "CMP-2026-014": 1, "CMP-2026-021": 3}
-COMPLIMENTS = [  # date, team, about, from, summary
-    (
-        D(2026, 3, 12),
-        "assessment-1",
-        ["sw-lgreenwood"],
-        "parent_or_carer",
-        "Father thanked the social worker for explaining the assessment clearly and listening.",
-    ),
-    (
-        D(2026, 6, 2),
-        "looked-after",
-        [],
-        "child_or_young_person",
-        "A young person wrote to say the team helped them stay at their school.",
-    ),
-    (
-        D(2026, 9, 18),
-        "child-protection",
-        ["sw-hprice"],
-        "partner_agency",
-        "The school praised the social worker's joint planning with the designated lead.",
-    ),
-    (
-        D(2026, 11, 6),
-        "leaving-care",
-        [],
-        "elected_member",
-        "A councillor passed on a care leaver's thanks for help finding a flat.",
-    ),
-]
-TM_CONSULTED = "Discussed with the Team Manager: supervision had picked up the drift."
+OBS_STANDARDS = REC["obs_standards"]
+BLANK_OBSERVATION = (REC["blank_observation"]["worker"], REC["blank_observation"]["date"])
+COMPLAINT_LEVELS = REC["complaint_levels"]
+COMPLIMENTS = _rows(REC["compliments"])
+TM_CONSULTED = PH["tm_consulted"]
 
 
 def issue13_records(docs: dict[str, dict[Any, Any]]) -> None:
@@ -4036,7 +2507,7 @@ def issue13_records(docs: dict[str, dict[Any, Any]]) -> None:
 
 # Rolling moderation: a later run of `qa moderate` takes in the returns that came in after the
 # list was drawn (the late ones), as a round of its own.
-MODERATION_ROUNDS = {"2026-09": D(2026, 11, 12)}
+MODERATION_ROUNDS = S["moderation_rounds"]
 
 
 def moderation_rounds(month: str, allocations: list[Any], plans: list[Any]) -> list[Any] | None:
@@ -4059,15 +2530,7 @@ def moderation_rounds(month: str, allocations: list[Any], plans: list[Any]) -> l
     ]
 
 
-REQUIRED_TOOLS = [
-    "single-agency-safeguarding",
-    "single-agency-cla",
-    "crib-sheet",
-    "practice-observation",
-    "complaint-lessons",
-    "themed-supervision",
-    "multi-agency",
-]
+REQUIRED_TOOLS = S["required_tools"]
 
 
 def _yaml_text(doc: dict[Any, Any]) -> bytes:
