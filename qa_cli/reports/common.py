@@ -14,7 +14,8 @@ from ..errors import QAError
 from ..masking import masked
 from ..models.common import GRADE_NAMES
 from ..repository import Repository
-from .collate import AuditRec
+from . import plain
+from .collate import AuditRec, enquiry_themes, excerpts, invalid_files, question_themes
 
 
 def check_month(value: str, option: str = "--month") -> str:
@@ -30,6 +31,32 @@ def month_name(month: str) -> str:
 
 def staff_names(repo: Repository) -> dict[str, str]:
     return {s.id: s.name for s in repo.config.staff} if repo.config else {}
+
+
+def report_meta(repo: Repository, **fields: Any) -> dict[str, Any]:
+    """A report's ``meta``: the organisation and department from qa.yaml, then ``fields``."""
+    cfg = repo.config
+    return {
+        "organisation": cfg.organisation if cfg else "",
+        "department": cfg.department if cfg else "",
+        **fields,
+    }
+
+
+def invalid_notes(repo: Repository) -> list[str]:
+    """A note for each file a report had to leave out because it could not be read."""
+    return [
+        f"{p} could not be read and was left out (run `qa validate`)" for p in invalid_files(repo)
+    ]
+
+
+def themes_of(recs: list[AuditRec], repo: Repository) -> dict[str, Any]:
+    """The questions and lines of enquiry most often answered no, with comment excerpts."""
+    return {
+        "questions": plain(question_themes(recs)),
+        "enquiries": plain(enquiry_themes(recs, repo.tools)),
+        "excerpts": excerpts(recs),
+    }
 
 
 def person(who: str | None, names: dict[str, str]) -> str:

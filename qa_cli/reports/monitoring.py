@@ -13,8 +13,8 @@ from ..models.common import GRADE_NAMES, GRADES
 from ..models.monitoring import MidpointReview, MonitoringForm
 from ..repository import Repository
 from . import Report
-from .common import check_month, month_name, person, staff_names
-from .programmes import _meta, _notes
+from .common import check_month, invalid_notes, month_name, person, staff_names
+from .programmes import _meta
 
 MEETING_NAMES = {
     "initial_cp_conference": "Initial CP conference",
@@ -129,7 +129,7 @@ def build_monitoring(repo: Repository, month: str, today: dt.date) -> Report:
         "monitoring.md.j2",
         ctx,
         _workbook(ctx),
-        _notes(repo),
+        invalid_notes(repo),
     )
 
 

@@ -11,39 +11,29 @@ from typing import Any
 from ..calendar import add_working_days
 from ..errors import QAError
 from ..masking import masked
-from ..models.common import GRADE_NAMES, GRADES
+from ..models.common import GRADE_NAMES
 from ..models.complaint import Complaint, ComplimentsLog
 from ..models.multi_agency import AgencyReturn, MultiAgencyFindings, MultiAgencyScope
 from ..models.observation import Observation
 from ..repository import Repository
 from . import Report, plain
-from .collate import action_row, grade_row, invalid_files
-from .common import check_year, grade_table, person, staff_names
+from .collate import GradeRow, action_row, grade_row
+from .common import check_year, grade_table, invalid_notes, person, report_meta, staff_names
+from .sheets import Column, by_grade, chart, days_overdue, grade_counts, sheet, table
 
 # Who a multi-agency audit consults to triangulate its findings (§5.4.1, App. E 7).
 CONSULTED = ("child", "parents", "social_worker", "team_manager")
 
 
 def _meta(repo: Repository, today: dt.date, **extra: Any) -> dict[str, Any]:
-    cfg = repo.config
-    return {
-        "organisation": cfg.organisation if cfg else "",
-        "department": cfg.department if cfg else "",
-        "as_of": today.isoformat(),
-        **extra,
-    }
-
-
-def _notes(repo: Repository) -> list[str]:
-    return [
-        f"{p} could not be read and was left out (run `qa validate`)" for p in invalid_files(repo)
-    ]
+    return report_meta(repo, as_of=today.isoformat(), **extra)
 
 
 # --- multi-agency ---------------------------------------------------------------------------
 
 
-def build_multi_agency(repo: Repository, audit_id: str, today: dt.date) -> Report:
+def _ma_scope(repo: Repository, audit_id: str) -> tuple[str, MultiAgencyScope]:
+    """The audit's scope and its folder (``multi-agency/.../``), or the one clear error."""
     scopes = {m.id: (f.rel, m) for f, m in repo.entries(MultiAgencyScope)}
     if audit_id not in scopes:
         raise QAError(
@@ -51,7 +41,72 @@ def build_multi_agency(repo: Repository, audit_id: str, today: dt.date) -> Repor
             "multi-agency audits in this repository: " + (", ".join(sorted(scopes)) or "none yet"),
         )
     rel, scope = scopes[audit_id]
-    folder = str(PurePosixPath(rel).parent) + "/"
+    return str(PurePosixPath(rel).parent) + "/", scope
+
+
+def _ma_cases(
+    findings: MultiAgencyFindings | None, grid: dict[str, dict[str, str]], agency_ids: list[str]
+) -> tuple[list[dict[str, Any]], Counter[str]]:
+    """One row per case of the findings (agreed and agency grades, who was consulted)."""
+    cases: list[dict[str, Any]] = []
+    consult: Counter[str] = Counter()
+    for cf in findings.cases if findings is not None else []:
+        row = {
+            "case": cf.case,
+            "agreed_grade": cf.agreed_grade,
+            "summary": " ".join(cf.summary.split()),
+            "agency_grades": [grid.get(cf.case, {}).get(a, "") for a in agency_ids],
+        }
+        for who in CONSULTED:
+            c = getattr(cf.consultation, who)
+            done = c is not None and c.date is not None and not c.not_done_reason
+            row[who] = "yes" if done else "no"
+            consult[who] += done
+        cases.append(row)
+    return cases, consult
+
+
+def _ma_scope_block(
+    scope: MultiAgencyScope, agencies: dict[str, str], names: dict[str, str]
+) -> dict[str, Any]:
+    return {
+        "terms_of_reference": scope.terms_of_reference,
+        "agencies": [
+            {"agency": agencies.get(a.agency, a.agency), "auditor": person(a.auditor, names)}
+            for a in scope.agencies
+        ],
+        "cases": len(scope.cases),
+        "pre_meeting": str(scope.pre_meeting or ""),
+        "returns_due": str(scope.returns_due),
+        "consultation_meeting": str(scope.consultation_meeting or ""),
+        "report_date": str(scope.report_date or ""),
+    }
+
+
+def _ma_findings(findings: MultiAgencyFindings | None) -> dict[str, Any]:
+    """Outcomes, learning, recommendations and reviews agreed at the consultation meeting."""
+    return {
+        "findings": findings is not None,
+        "key_outcomes": list(findings.key_outcomes) if findings else [],
+        "learning": list(findings.learning) if findings else [],
+        "recommendations": list(findings.recommendations) if findings else [],
+    }
+
+
+def _ma_reviews(findings: MultiAgencyFindings | None) -> list[dict[str, Any]]:
+    return [
+        {
+            "months": r.months,
+            "due": r.due.isoformat(),
+            "done": r.done.isoformat() if r.done else "",
+            "note": r.note or "",
+        }
+        for r in (findings.reviews if findings else [])
+    ]
+
+
+def build_multi_agency(repo: Repository, audit_id: str, today: dt.date) -> Report:
+    folder, scope = _ma_scope(repo, audit_id)
     names = staff_names(repo)
     agencies = {a.id: a.name for a in repo.config.agencies} if repo.config else {}
     findings: MultiAgencyFindings | None = None
@@ -68,75 +123,80 @@ def build_multi_agency(repo: Repository, audit_id: str, today: dt.date) -> Repor
         grade_row(a, agencies.get(a, a), [grid[c][a] for c in grid if a in grid[c]])
         for a in agency_ids
     ]
-    cases: list[dict[str, Any]] = []
-    consult: Counter[str] = Counter()
-    if findings is not None:
-        for cf in findings.cases:
-            row = {
-                "case": cf.case,
-                "agreed_grade": cf.agreed_grade,
-                "summary": " ".join(cf.summary.split()),
-                "agency_grades": [grid.get(cf.case, {}).get(a, "") for a in agency_ids],
-            }
-            for who in CONSULTED:
-                c = getattr(cf.consultation, who)
-                done = c is not None and c.date is not None and not c.not_done_reason
-                row[who] = "yes" if done else "no"
-                consult[who] += done
-            cases.append(row)
+    cases, consult = _ma_cases(findings, grid, agency_ids)
     agreed = grade_row(audit_id, scope.title, [c["agreed_grade"] for c in cases])
     acts = [action_row(a, today) for a in findings.actions] if findings else []
     for a in acts:
         a["owner_name"] = agencies.get(a["owner"]) or person(a["owner"], names)
+    meta = _meta(
+        repo,
+        today,
+        id=audit_id,
+        title=scope.title,
+        cohort=scope.cohort,
+        lead=person(scope.lead, names),
+    )
     ctx: dict[str, Any] = {
-        "meta": _meta(
-            repo,
-            today,
-            id=audit_id,
-            title=scope.title,
-            cohort=scope.cohort,
-            lead=person(scope.lead, names),
-        ),
-        "scope": {
-            "terms_of_reference": scope.terms_of_reference,
-            "agencies": [
-                {"agency": agencies.get(a.agency, a.agency), "auditor": person(a.auditor, names)}
-                for a in scope.agencies
-            ],
-            "cases": len(scope.cases),
-            "pre_meeting": str(scope.pre_meeting or ""),
-            "returns_due": str(scope.returns_due),
-            "consultation_meeting": str(scope.consultation_meeting or ""),
-            "report_date": str(scope.report_date or ""),
-        },
+        "meta": meta,
+        "scope": _ma_scope_block(scope, agencies, names),
         "returns": {
             "in": sum(1 for r in returns if r.status == "returned"),
             "expected": len(scope.cases) * len(scope.agencies),
         },
         "agreed": plain(agreed),
-        "grades": [{"grade": g, "name": GRADE_NAMES[g], "count": agreed.counts[g]} for g in GRADES],
+        "grades": grade_counts(agreed),
         "by_agency": plain(by_agency),
         "agency_names": [agencies.get(a, a) for a in agency_ids],
         "cases": cases,
         "consultation": {k: consult[k] for k in CONSULTED},
-        "findings": findings is not None,
-        "key_outcomes": list(findings.key_outcomes) if findings else [],
-        "learning": list(findings.learning) if findings else [],
-        "recommendations": list(findings.recommendations) if findings else [],
+        **_ma_findings(findings),
         "actions": acts,
-        "reviews": [
-            {
-                "months": r.months,
-                "due": r.due.isoformat(),
-                "done": r.done.isoformat() if r.done else "",
-                "note": r.note or "",
-            }
-            for r in (findings.reviews if findings else [])
-        ],
+        "reviews": _ma_reviews(findings),
     }
-    workbook = {
+    return Report(
+        "multi-agency",
+        f"reports/multi-agency-{audit_id}",
+        "multi-agency",
+        "multi-agency.md.j2",
+        ctx,
+        _ma_workbook(ctx, scope, agreed, by_agency),
+        invalid_notes(repo),
+    )
+
+
+_MA_ACTION_COLUMNS: list[Column] = [
+    ("Action", "id"),
+    ("What", "action"),
+    ("Owner", "owner_name"),
+    ("Due", "due"),
+    ("Status", "status"),
+    ("Days overdue", days_overdue),
+]
+
+
+def _ma_case_columns(agency_names: list[str]) -> list[Column]:
+    return [
+        ("Case", "case"),
+        ("Agreed grade", lambda c: GRADE_NAMES[c["agreed_grade"]]),
+        *[
+            (name, lambda c, i=i: GRADE_NAMES.get(c["agency_grades"][i], ""))
+            for i, name in enumerate(agency_names)
+        ],
+        ("Child consulted", "child"),
+        ("Parents consulted", "parents"),
+        ("Social worker consulted", "social_worker"),
+        ("Summary", "summary"),
+    ]
+
+
+def _ma_workbook(
+    ctx: dict[str, Any], scope: MultiAgencyScope, agreed: GradeRow, by_agency: list[GradeRow]
+) -> dict[str, Any]:
+    meta = ctx["meta"]
+    by_agency_columns: list[Column] = [("Agency", lambda b: b.label), *by_grade(lambda b: b.counts)]
+    return {
         "title": f"Multi-agency audit: {scope.title}",
-        "lines": [ctx["meta"]["organisation"], f"Audit {audit_id}, cohort {scope.cohort}"],
+        "lines": [meta["organisation"], f"Audit {meta['id']}, cohort {scope.cohort}"],
         "facts": [
             ["Cases", len(scope.cases)],
             ["Agencies", len(scope.agencies)],
@@ -145,81 +205,69 @@ def build_multi_agency(repo: Repository, audit_id: str, today: dt.date) -> Repor
         ],
         "tables": [
             grade_table("Agreed grades", ctx["grades"]),
-            {
-                "title": "Grades by agency",
-                "columns": ["Agency", *[GRADE_NAMES[g] for g in GRADES]],
-                "rows": [[b.label, *[b.counts[g] for g in GRADES]] for b in by_agency],
-                "chart": {
-                    "type": "bar",
-                    "title": "Grades by agency",
-                    "y_title": "Cases",
-                    "first": 1,
-                    "last": 4,
-                },
-            },
+            table(
+                "Grades by agency",
+                by_agency_columns,
+                by_agency,
+                chart("Grades by agency", "Cases", last=4),
+            ),
         ],
         "sheets": [
-            {
-                "name": "Cases",
-                "columns": [
-                    "Case",
-                    "Agreed grade",
-                    *ctx["agency_names"],
-                    "Child consulted",
-                    "Parents consulted",
-                    "Social worker consulted",
-                    "Summary",
-                ],
-                "rows": [
-                    [
-                        c["case"],
-                        GRADE_NAMES[c["agreed_grade"]],
-                        *[GRADE_NAMES.get(g, "") for g in c["agency_grades"]],
-                        c["child"],
-                        c["parents"],
-                        c["social_worker"],
-                        c["summary"],
-                    ]
-                    for c in cases
-                ],
-                "grades": ["Agreed grade", *ctx["agency_names"]],
-            },
-            {
-                "name": "Action plan",
-                "columns": ["Action", "What", "Owner", "Due", "Status", "Days overdue"],
-                "rows": [
-                    [
-                        a["id"],
-                        a["action"],
-                        a["owner_name"],
-                        a["due"],
-                        a["status"],
-                        a["days_overdue"] or "",
-                    ]
-                    for a in acts
-                ],
-            },
-            {
-                "name": "Findings",
-                "columns": ["Kind", "Text"],
-                "rows": [["Key outcome", t] for t in ctx["key_outcomes"]]
-                + [["Learning", t] for t in ctx["learning"]]
-                + [["Recommendation", t] for t in ctx["recommendations"]],
-            },
+            sheet(
+                "Cases",
+                _ma_case_columns(ctx["agency_names"]),
+                ctx["cases"],
+                grades=["Agreed grade", *ctx["agency_names"]],
+            ),
+            sheet("Action plan", _MA_ACTION_COLUMNS, ctx["actions"]),
+            sheet(
+                "Findings",
+                [("Kind", 0), ("Text", 1)],
+                [("Key outcome", t) for t in ctx["key_outcomes"]]
+                + [("Learning", t) for t in ctx["learning"]]
+                + [("Recommendation", t) for t in ctx["recommendations"]],
+            ),
         ],
     }
-    return Report(
-        "multi-agency",
-        f"reports/multi-agency-{audit_id}",
-        "multi-agency",
-        "multi-agency.md.j2",
-        ctx,
-        workbook,
-        _notes(repo),
-    )
 
 
 # --- complaints -----------------------------------------------------------------------------
+
+
+def _complaint_row(c: Complaint, teams: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    a = c.answers
+    taken = a.get("actions-taken") or []
+    return {
+        "ref": c.ref,
+        "team": teams[c.team].name if c.team in teams else c.team,
+        "manager": person(c.manager, names),
+        "date": c.date.isoformat(),
+        "responded": c.responded.isoformat() if c.responded else "",
+        "days": (c.responded - c.date).days if c.responded else None,
+        "complainant": str(a.get("complainant") or "").replace("_", " "),
+        "outcome": str(a.get("outcome") or "not recorded").replace("_", " "),
+        "actions": ", ".join(
+            str(t).replace("_", " ") for t in (taken if isinstance(taken, list) else [taken])
+        ),
+        "lessons": " ".join(str(a.get("lessons-learned") or "").split()),
+        "level": c.level or "",
+    }
+
+
+def _complaint_counts(items: list[Complaint]) -> tuple[Counter[str], Counter[str], float]:
+    """Complaints by outcome, actions taken, and the compensation paid."""
+    outcomes: Counter[str] = Counter()
+    actions: Counter[str] = Counter()
+    cost = 0.0
+    for c in items:
+        a = c.answers
+        outcomes[str(a.get("outcome") or "not recorded")] += 1
+        taken = a.get("actions-taken") or []
+        for t in taken if isinstance(taken, list) else [taken]:
+            actions[str(t)] += 1
+        if isinstance(a.get("compensation-cost"), int | float):
+            cost += float(a["compensation-cost"])
+    return outcomes, actions, cost
 
 
 def build_complaints(repo: Repository, year: int, today: dt.date) -> Report:
@@ -237,38 +285,8 @@ def build_complaints(repo: Repository, year: int, today: dt.date) -> Report:
             "check the year, or add the year's lessons-learned forms (see `qa new --help`)",
         )
     items.sort(key=lambda c: (c.date, c.ref))
-    outcomes: Counter[str] = Counter()
-    actions: Counter[str] = Counter()
-    cost = 0.0
-    rows: list[dict[str, Any]] = []
-    for c in items:
-        assert isinstance(c, Complaint)
-        a = c.answers
-        outcome = str(a.get("outcome") or "not recorded")
-        outcomes[outcome] += 1
-        taken = a.get("actions-taken") or []
-        for t in taken if isinstance(taken, list) else [taken]:
-            actions[str(t)] += 1
-        if isinstance(a.get("compensation-cost"), int | float):
-            cost += float(a["compensation-cost"])
-        rows.append(
-            {
-                "ref": c.ref,
-                "team": teams[c.team].name if c.team in teams else c.team,
-                "manager": person(c.manager, names),
-                "date": c.date.isoformat(),
-                "responded": c.responded.isoformat() if c.responded else "",
-                "days": (c.responded - c.date).days if c.responded else None,
-                "complainant": str(a.get("complainant") or "").replace("_", " "),
-                "outcome": outcome.replace("_", " "),
-                "actions": ", ".join(
-                    str(t).replace("_", " ")
-                    for t in (taken if isinstance(taken, list) else [taken])
-                ),
-                "lessons": " ".join(str(a.get("lessons-learned") or "").split()),
-                "level": c.level or "",
-            }
-        )
+    outcomes, actions, cost = _complaint_counts(items)
+    rows = [_complaint_row(c, teams, names) for c in items]
     by_team = Counter(r["team"] for r in rows)
     days = [r["days"] for r in rows if r["days"] is not None]
     ctx: dict[str, Any] = {
@@ -292,81 +310,92 @@ def build_complaints(repo: Repository, year: int, today: dt.date) -> Report:
             for k, v in sorted(Counter(x.team for x in compliments).items())
         ],
     }
-    workbook = {
-        "title": f"Lessons learned from complaints, {year}",
-        "lines": [ctx["meta"]["organisation"]],
-        "facts": [
-            ["Complaints", len(rows)],
-            ["Level 2 and above", len(ctx["level_2_plus"])],
-            ["Compliments", len(compliments)],
-            ["Compensation (£)", cost],
-            ["Median days to respond", ctx["median_days"]],
-        ],
-        "tables": [
-            {
-                "title": "Outcomes",
-                "columns": ["Outcome", "Complaints"],
-                "rows": [[o["name"], o["count"]] for o in ctx["outcomes"]],
-                "chart": {
-                    "type": "bar",
-                    "title": "Outcomes",
-                    "y_title": "Complaints",
-                    "first": 1,
-                    "last": 1,
-                },
-            },
-            {
-                "title": "Actions taken",
-                "columns": ["Action", "Complaints"],
-                "rows": [[o["name"], o["count"]] for o in ctx["actions"]],
-                "chart": None,
-            },
-        ],
-        "sheets": [
-            {
-                "name": "Complaints",
-                "columns": [
-                    "Ref",
-                    "Team",
-                    "Manager",
-                    "Date",
-                    "Responded",
-                    "Days",
-                    "Complainant",
-                    "Outcome",
-                    "Actions",
-                    "Lessons learned",
-                ],
-                "rows": [
-                    [
-                        r["ref"],
-                        r["team"],
-                        r["manager"],
-                        r["date"],
-                        r["responded"],
-                        r["days"],
-                        r["complainant"],
-                        r["outcome"],
-                        r["actions"],
-                        r["lessons"],
-                    ]
-                    for r in rows
-                ],
-            }
-        ],
-    }
     return Report(
         "complaints",
         f"reports/{year}",
         "complaints",
         "complaints.md.j2",
         ctx,
-        workbook,
-        _notes(repo),
+        _complaints_workbook(ctx),
+        invalid_notes(repo),
     )
 
 
+_COMPLAINT_COLUMNS: list[Column] = [
+    ("Ref", "ref"),
+    ("Team", "team"),
+    ("Manager", "manager"),
+    ("Date", "date"),
+    ("Responded", "responded"),
+    ("Days", "days"),
+    ("Complainant", "complainant"),
+    ("Outcome", "outcome"),
+    ("Actions", "actions"),
+    ("Lessons learned", "lessons"),
+]
+
+
+def _complaints_workbook(ctx: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "title": f"Lessons learned from complaints, {ctx['meta']['year']}",
+        "lines": [ctx["meta"]["organisation"]],
+        "facts": [
+            ["Complaints", ctx["total"]],
+            ["Level 2 and above", len(ctx["level_2_plus"])],
+            ["Compliments", ctx["compliments"]],
+            ["Compensation (£)", ctx["compensation"]],
+            ["Median days to respond", ctx["median_days"]],
+        ],
+        "tables": [
+            table(
+                "Outcomes",
+                [("Outcome", "name"), ("Complaints", "count")],
+                ctx["outcomes"],
+                chart("Outcomes", "Complaints"),
+            ),
+            table("Actions taken", [("Action", "name"), ("Complaints", "count")], ctx["actions"]),
+        ],
+        "sheets": [sheet("Complaints", _COMPLAINT_COLUMNS, ctx["complaints"])],
+    }
+
+
 # --- practice observations ------------------------------------------------------------------
+
+
+def _observation_row(
+    o: Observation, due: dt.date, today: dt.date, names: dict[str, str]
+) -> dict[str, Any]:
+    return {
+        "social_worker": person(o.social_worker, names),
+        "observer": person(o.observer, names),
+        "team": o.team,
+        "observed": o.observed.isoformat(),
+        "consent": "yes" if o.consent_written and o.consent_verbal == "yes" else "no",
+        "feedback_due": due.isoformat(),
+        "feedback_written": o.feedback_written.isoformat() if o.feedback_written else "",
+        "on_time": o.feedback_written is not None and o.feedback_written <= due,
+        "overdue": o.feedback_written is None and today > due,
+        "setting": str(o.answers.get("setting") or "").replace("_", " "),
+        "signed": "yes" if o.observer_signed and o.social_worker_signed else "no",
+        "standards": len(o.standards),
+    }
+
+
+def _observation_rows(
+    obs: list[Observation], feedback_days: int, today: dt.date, names: dict[str, str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """One row per observation, and per observer: completed, feedback on time, awaiting."""
+    rows: list[dict[str, Any]] = []
+    by_observer: dict[str, dict[str, int]] = {}
+    for o in obs:
+        row = _observation_row(o, add_working_days(o.observed, feedback_days), today, names)
+        s = by_observer.setdefault(o.observer, {"completed": 0, "on_time": 0, "awaiting": 0})
+        s["completed"] += 1
+        s["on_time"] += row["on_time"]
+        s["awaiting"] += o.feedback_written is None
+        rows.append(row)
+    managers = [{"observer": person(k, names), **v} for k, v in sorted(by_observer.items())]
+    return rows, managers
 
 
 def build_observations(repo: Repository, year: int, today: dt.date) -> Report:
@@ -378,35 +407,8 @@ def build_observations(repo: Repository, year: int, today: dt.date) -> Report:
     every = [o for o in repo.models(Observation) if o.observed.year == year]
     # a blank, just-created observation is not one done (issue 13): listed, never counted
     obs = [o for o in every if not o.blank]
-    not_started = len(every) - len(obs)
     obs.sort(key=lambda o: (o.observed, o.social_worker))
-    rows: list[dict[str, Any]] = []
-    by_observer: dict[str, dict[str, int]] = {}
-    for o in obs:
-        assert isinstance(o, Observation)
-        due = add_working_days(o.observed, feedback_days)
-        on_time = o.feedback_written is not None and o.feedback_written <= due
-        late_open = o.feedback_written is None and today > due
-        s = by_observer.setdefault(o.observer, {"completed": 0, "on_time": 0, "awaiting": 0})
-        s["completed"] += 1
-        s["on_time"] += on_time
-        s["awaiting"] += o.feedback_written is None
-        rows.append(
-            {
-                "social_worker": person(o.social_worker, names),
-                "observer": person(o.observer, names),
-                "team": o.team,
-                "observed": o.observed.isoformat(),
-                "consent": "yes" if o.consent_written and o.consent_verbal == "yes" else "no",
-                "feedback_due": due.isoformat(),
-                "feedback_written": o.feedback_written.isoformat() if o.feedback_written else "",
-                "on_time": on_time,
-                "overdue": late_open,
-                "setting": str(o.answers.get("setting") or "").replace("_", " "),
-                "signed": "yes" if o.observer_signed and o.social_worker_signed else "no",
-                "standards": len(o.standards),
-            }
-        )
+    rows, managers = _observation_rows(obs, feedback_days, today, names)
     workers = [s for s in (cfg.staff if cfg else []) if "social_worker" in s.roles and s.active]
     counts = Counter(o.social_worker for o in obs)
     coverage = [
@@ -418,77 +420,14 @@ def build_observations(repo: Repository, year: int, today: dt.date) -> Report:
         }
         for s in workers
     ]
-    managers = [{"observer": person(k, names), **v} for k, v in sorted(by_observer.items())]
     ctx: dict[str, Any] = {
         "meta": _meta(repo, today, year=year, per_year=per_year, feedback_days=feedback_days),
         "total": len(rows),
-        "not_started": not_started,
+        "not_started": len(every) - len(obs),
         "managers": managers,
         "coverage": coverage,
         "met": sum(1 for c in coverage if c["met"]),
         "observations": rows,
-    }
-    workbook = {
-        "title": f"Practice observations, {year}",
-        "lines": [ctx["meta"]["organisation"]],
-        "facts": [
-            ["Observations", len(rows)],
-            ["Blank, not yet started (not counted)", not_started],
-            ["Social workers", len(coverage)],
-            [f"Observed at least {per_year} times", ctx["met"]],
-        ],
-        "tables": [
-            {
-                "title": "Completed per manager",
-                "columns": ["Manager", "Completed", "Feedback on time", "Awaiting feedback"],
-                "rows": [
-                    [m["observer"], m["completed"], m["on_time"], m["awaiting"]] for m in managers
-                ],
-                "chart": {
-                    "type": "bar",
-                    "title": "Observations per manager",
-                    "y_title": "Observations",
-                    "first": 1,
-                    "last": 1,
-                },
-            }
-        ],
-        "sheets": [
-            {
-                "name": "Observations",
-                "columns": [
-                    "Social worker",
-                    "Observer",
-                    "Team",
-                    "Observed",
-                    "Setting",
-                    "Consent",
-                    "Feedback due",
-                    "Written feedback",
-                ],
-                "rows": [
-                    [
-                        r["social_worker"],
-                        r["observer"],
-                        r["team"],
-                        r["observed"],
-                        r["setting"],
-                        r["consent"],
-                        r["feedback_due"],
-                        r["feedback_written"],
-                    ]
-                    for r in rows
-                ],
-            },
-            {
-                "name": "Coverage",
-                "columns": ["Social worker", "Team", "Observed", "Met"],
-                "rows": [
-                    [c["social_worker"], c["team"], c["observed"], "yes" if c["met"] else "no"]
-                    for c in coverage
-                ],
-            },
-        ],
     }
     return Report(
         "observations",
@@ -496,6 +435,56 @@ def build_observations(repo: Repository, year: int, today: dt.date) -> Report:
         "observations",
         "observations.md.j2",
         ctx,
-        workbook,
-        _notes(repo),
+        _observations_workbook(ctx),
+        invalid_notes(repo),
     )
+
+
+_OBSERVATION_COLUMNS: list[Column] = [
+    ("Social worker", "social_worker"),
+    ("Observer", "observer"),
+    ("Team", "team"),
+    ("Observed", "observed"),
+    ("Setting", "setting"),
+    ("Consent", "consent"),
+    ("Feedback due", "feedback_due"),
+    ("Written feedback", "feedback_written"),
+]
+_MANAGER_COLUMNS: list[Column] = [
+    ("Manager", "observer"),
+    ("Completed", "completed"),
+    ("Feedback on time", "on_time"),
+    ("Awaiting feedback", "awaiting"),
+]
+_COVERAGE_COLUMNS: list[Column] = [
+    ("Social worker", "social_worker"),
+    ("Team", "team"),
+    ("Observed", "observed"),
+    ("Met", lambda c: "yes" if c["met"] else "no"),
+]
+
+
+def _observations_workbook(ctx: dict[str, Any]) -> dict[str, Any]:
+    meta = ctx["meta"]
+    return {
+        "title": f"Practice observations, {meta['year']}",
+        "lines": [meta["organisation"]],
+        "facts": [
+            ["Observations", ctx["total"]],
+            ["Blank, not yet started (not counted)", ctx["not_started"]],
+            ["Social workers", len(ctx["coverage"])],
+            [f"Observed at least {meta['per_year']} times", ctx["met"]],
+        ],
+        "tables": [
+            table(
+                "Completed per manager",
+                _MANAGER_COLUMNS,
+                ctx["managers"],
+                chart("Observations per manager", "Observations"),
+            )
+        ],
+        "sheets": [
+            sheet("Observations", _OBSERVATION_COLUMNS, ctx["observations"]),
+            sheet("Coverage", _COVERAGE_COLUMNS, ctx["coverage"]),
+        ],
+    }
