@@ -4,39 +4,37 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from typing import Any
 
 from ..due import due_items, select
 from ..errors import QAError
 from ..masking import masked
-from ..models.common import GRADE_NAMES, GRADES
 from ..models.complaint import Complaint
+from ..models.config import Team
 from ..models.crib_sheet import CribSheet
 from ..models.observation import Observation
 from ..repository import Repository
 from . import Report, plain
-from .collate import (
-    action_rows,
-    collect,
-    enquiry_themes,
-    excerpts,
-    grade_row,
-    invalid_files,
-    months_between,
-    question_themes,
-)
+from .collate import AuditRec, action_rows, collect, grade_row, months_between
 from .common import (
     audit_sheet_rows,
     grade_table,
+    invalid_notes,
     month_name,
     overdue_block,
     parse_half,
     person,
+    report_meta,
     staff_names,
+    themes_of,
 )
+from .sheets import Column, by_grade, chart, days_overdue, grade_counts, sheet, table
+
+Row = dict[str, Any]
 
 
-def build_team(repo: Repository, team_id: str, half: str, today: dt.date) -> Report:
-    half, first, last = parse_half(half)
+def _team(repo: Repository, team_id: str) -> Team:
+    """The team of ``--team``, or the one clear error (with the nearest id)."""
     teams = repo.config.team_by_id() if repo.config else {}
     if team_id not in teams:
         close = difflib.get_close_matches(team_id, list(teams), n=1)
@@ -46,7 +44,64 @@ def build_team(repo: Repository, team_id: str, half: str, today: dt.date) -> Rep
             + "teams: "
             + ", ".join(sorted(teams)),
         )
-    team = teams[team_id]
+    return teams[team_id]
+
+
+def _complaints(repo: Repository, team_id: str, start: dt.date, end: dt.date) -> list[Row]:
+    return [
+        {
+            "ref": c.ref,
+            "date": c.date.isoformat(),
+            "outcome": str(c.answers.get("outcome") or "").replace("_", " "),
+            "lessons": " ".join(str(c.answers.get("lessons-learned") or "").split()),
+        }
+        for c in repo.models(Complaint)
+        if c.team == team_id and start <= c.date <= end
+    ]
+
+
+def _observations(
+    repo: Repository, team_id: str, start: dt.date, end: dt.date, names: dict[str, str]
+) -> list[Row]:
+    return [
+        {
+            "social_worker": person(o.social_worker, names),
+            "observer": person(o.observer, names),
+            "observed": o.observed.isoformat(),
+            "feedback_written": o.feedback_written.isoformat() if o.feedback_written else "",
+        }
+        for o in repo.models(Observation)
+        if o.team == team_id and start <= o.observed <= end
+    ]
+
+
+def _crib_sheets(repo: Repository, team_id: str, months: list[str]) -> list[Row]:
+    return [
+        {
+            "month": cs.month,
+            "case": cs.case,
+            "status": cs.status,
+            "held": cs.held.isoformat() if cs.held else "",
+        }
+        for cs in repo.models(CribSheet)
+        if cs.team == team_id and cs.month in months
+    ]
+
+
+def _action_counts(acts: list[Row]) -> dict[str, Any]:
+    return {
+        "rows": [a for a in acts if a["status"] != "verified"],
+        "total": len(acts),
+        "open": sum(1 for a in acts if a["status"] == "open"),
+        "overdue": sum(1 for a in acts if a["overdue"]),
+        "done": sum(1 for a in acts if a["status"] == "done"),
+        "verified": sum(1 for a in acts if a["status"] == "verified"),
+    }
+
+
+def build_team(repo: Repository, team_id: str, half: str, today: dt.date) -> Report:
+    half, first, last = parse_half(half)
+    team = _team(repo, team_id)
     names = staff_names(repo)
     months = months_between(first, last)
     start = dt.date(int(first[:4]), int(first[5:7]), 1)
@@ -64,147 +119,96 @@ def build_team(repo: Repository, team_id: str, half: str, today: dt.date) -> Rep
     acts = action_rows(recs, today)
     for a in acts:
         a["owner_name"] = person(a["owner"], names)
-
-    complaints = []
-    for c in repo.models(Complaint):
-        if c.team == team_id and start <= c.date <= end:
-            complaints.append(
-                {
-                    "ref": c.ref,
-                    "date": c.date.isoformat(),
-                    "outcome": str(c.answers.get("outcome") or "").replace("_", " "),
-                    "lessons": " ".join(str(c.answers.get("lessons-learned") or "").split()),
-                }
-            )
-    observations = []
-    for o in repo.models(Observation):
-        if o.team == team_id and start <= o.observed <= end:
-            observations.append(
-                {
-                    "social_worker": person(o.social_worker, names),
-                    "observer": person(o.observer, names),
-                    "observed": o.observed.isoformat(),
-                    "feedback_written": o.feedback_written.isoformat()
-                    if o.feedback_written
-                    else "",
-                }
-            )
-    crib = []
-    for cs in repo.models(CribSheet):
-        if cs.team == team_id and cs.month in months:
-            crib.append(
-                {
-                    "month": cs.month,
-                    "case": cs.case,
-                    "status": cs.status,
-                    "held": cs.held.isoformat() if cs.held else "",
-                }
-            )
-    items = select(due_items(repo, today), team=team_id)
-    themes = {
-        "questions": plain(question_themes(recs)),
-        "enquiries": plain(enquiry_themes(recs, repo.tools)),
-        "excerpts": excerpts(recs),
-    }
+    meta = report_meta(
+        repo,
+        team=team.name,
+        team_id=team_id,
+        manager=person(team.manager, names) if team.manager else "",
+        half=half,
+        period=f"{month_name(first)} to {month_name(last)}",
+        as_of=today.isoformat(),
+    )
     ctx = {
-        "meta": {
-            "organisation": repo.config.organisation if repo.config else "",
-            "department": repo.config.department if repo.config else "",
-            "team": team.name,
-            "team_id": team_id,
-            "manager": person(team.manager, names) if team.manager else "",
-            "half": half,
-            "period": f"{month_name(first)} to {month_name(last)}",
-            "as_of": today.isoformat(),
-        },
+        "meta": meta,
         "audits": len(recs),
         "distribution": plain(dist),
-        "grades": [{"grade": g, "name": GRADE_NAMES[g], "count": dist.counts[g]} for g in GRADES],
+        "grades": grade_counts(dist),
         "by_month": plain(by_month),
-        "themes": themes,
-        "actions": {
-            "rows": [a for a in acts if a["status"] != "verified"],
-            "total": len(acts),
-            "open": sum(1 for a in acts if a["status"] == "open"),
-            "overdue": sum(1 for a in acts if a["overdue"]),
-            "done": sum(1 for a in acts if a["status"] == "done"),
-            "verified": sum(1 for a in acts if a["status"] == "verified"),
-        },
-        "complaints": complaints,
-        "observations": observations,
-        "crib_sheets": crib,
-        "overdue": overdue_block(items, names),
+        "themes": themes_of(recs, repo),
+        "actions": _action_counts(acts),
+        "complaints": _complaints(repo, team_id, start, end),
+        "observations": _observations(repo, team_id, start, end, names),
+        "crib_sheets": _crib_sheets(repo, team_id, months),
+        "overdue": overdue_block(select(due_items(repo, today), team=team_id), names),
     }
-    workbook = {
-        "title": f"Structured team review: {team.name}, {half}",
-        "lines": [ctx["meta"]["organisation"], ctx["meta"]["period"]],
+    workbook = _workbook(ctx, recs, acts, names, today)
+    stem = f"team-{team_id}"
+    return Report("team", f"reports/{half}", stem, "team.md.j2", ctx, workbook, invalid_notes(repo))
+
+
+_ACTION_COLUMNS: list[Column] = [
+    ("Case", "case"),
+    ("Action", "id"),
+    ("What", "action"),
+    ("Owner", "owner_name"),
+    ("Due", "due"),
+    ("Status", "status"),
+    ("Days overdue", days_overdue),
+]
+_COMPLAINT_COLUMNS: list[Column] = [
+    ("Ref", "ref"),
+    ("Date", "date"),
+    ("Outcome", "outcome"),
+    ("Lessons", "lessons"),
+]
+_OBSERVATION_COLUMNS: list[Column] = [
+    ("Social worker", "social_worker"),
+    ("Observer", "observer"),
+    ("Observed", "observed"),
+    ("Written feedback", "feedback_written"),
+]
+_OVERDUE_COLUMNS: list[Column] = [
+    ("Kind", "kind"),
+    ("What", "title"),
+    ("Person", "person"),
+    ("Due", "due"),
+    ("Days overdue", "days_overdue"),
+]
+
+
+def _workbook(
+    ctx: dict[str, Any],
+    recs: list[AuditRec],
+    acts: list[Row],
+    names: dict[str, str],
+    today: dt.date,
+) -> dict[str, Any]:
+    meta, dist = ctx["meta"], ctx["distribution"]
+    by_month: list[Column] = [("Month", "label"), *by_grade(lambda m: m["counts"])]
+    return {
+        "title": f"Structured team review: {meta['team']}, {meta['half']}",
+        "lines": [meta["organisation"], meta["period"]],
         "facts": [
             ["Audits", len(recs)],
-            ["Graded", dist.n],
-            ["Good or better", dist.good_or_better.value, "percent"],
-            ["Complaints", len(complaints)],
-            ["Practice observations", len(observations)],
-            ["Crib sheets", len(crib)],
+            ["Graded", dist["n"]],
+            ["Good or better", dist["good_or_better"]["value"], "percent"],
+            ["Complaints", len(ctx["complaints"])],
+            ["Practice observations", len(ctx["observations"])],
+            ["Crib sheets", len(ctx["crib_sheets"])],
         ],
         "tables": [
             grade_table(
                 "Grades in each category", ctx["grades"], unit="Returns", chart_title="Grades"
             ),
-            {
-                "title": "By month",
-                "columns": ["Month", *[GRADE_NAMES[g] for g in GRADES]],
-                "rows": [[m.label, *[m.counts[g] for g in GRADES]] for m in by_month],
-                "chart": {
-                    "type": "bar",
-                    "title": "Grades by month",
-                    "y_title": "Returns",
-                    "first": 1,
-                    "last": 4,
-                },
-            },
+            table(
+                "By month", by_month, ctx["by_month"], chart("Grades by month", "Returns", last=4)
+            ),
         ],
         "sheets": [
             {"name": "Audits", **audit_sheet_rows(recs, names, today)},
-            {
-                "name": "Actions",
-                "columns": ["Case", "Action", "What", "Owner", "Due", "Status", "Days overdue"],
-                "rows": [
-                    [
-                        a["case"],
-                        a["id"],
-                        a["action"],
-                        a["owner_name"],
-                        a["due"],
-                        a["status"],
-                        a["days_overdue"] or "",
-                    ]
-                    for a in acts
-                ],
-            },
-            {
-                "name": "Complaints",
-                "columns": ["Ref", "Date", "Outcome", "Lessons"],
-                "rows": [[c["ref"], c["date"], c["outcome"], c["lessons"]] for c in complaints],
-            },
-            {
-                "name": "Observations",
-                "columns": ["Social worker", "Observer", "Observed", "Written feedback"],
-                "rows": [
-                    [o["social_worker"], o["observer"], o["observed"], o["feedback_written"]]
-                    for o in observations
-                ],
-            },
-            {
-                "name": "Overdue",
-                "columns": ["Kind", "What", "Person", "Due", "Days overdue"],
-                "rows": [
-                    [i["kind"], i["title"], i["person"], i["due"], i["days_overdue"]]
-                    for i in ctx["overdue"]["rows"]
-                ],
-            },
+            sheet("Actions", _ACTION_COLUMNS, acts),
+            sheet("Complaints", _COMPLAINT_COLUMNS, ctx["complaints"]),
+            sheet("Observations", _OBSERVATION_COLUMNS, ctx["observations"]),
+            sheet("Overdue", _OVERDUE_COLUMNS, ctx["overdue"]["rows"]),
         ],
     }
-    notes = [
-        f"{p} could not be read and was left out (run `qa validate`)" for p in invalid_files(repo)
-    ]
-    return Report("team", f"reports/{half}", f"team-{team_id}", "team.md.j2", ctx, workbook, notes)
