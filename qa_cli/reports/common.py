@@ -181,6 +181,11 @@ def audit_sheet_rows(
     }
 
 
+def audits_sheet(recs: Iterable[AuditRec], names: dict[str, str], today: dt.date) -> dict[str, Any]:
+    """The "Audits" sheet: one row per audit return."""
+    return {"name": "Audits", **audit_sheet_rows(recs, names, today)}
+
+
 def parse_half(value: str) -> tuple[str, str, str]:
     """ "2026-H2" -> ("2026-H2", first month, last month)."""
     m = re.match(r"^(\d{4})-H([12])$", value or "")

@@ -125,6 +125,19 @@ def childs_voice(recs: Iterable[AuditRec], comments: int = 3) -> list[dict[str, 
     return out
 
 
+def leaders_block(
+    cfg: Config | None, earlier: Sequence[AuditRec], recs: Sequence[AuditRec], today: dt.date
+) -> dict[str, Any]:
+    """What senior leaders ask of a period's returns: on time, strengths, the child's voice and
+    re-audits (against ``earlier``, the returns a case may have had before)."""
+    return {
+        "on_time": on_time(recs, cfg, today),
+        "strengths": strengths(recs),
+        "childs_voice": childs_voice(recs),
+        "reaudits": reaudit_impact(earlier, recs),
+    }
+
+
 def actions_by_owner(
     recs: Sequence[AuditRec], today: dt.date, names: dict[str, str]
 ) -> dict[str, Any]:

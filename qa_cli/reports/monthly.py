@@ -7,44 +7,47 @@ from typing import Any
 
 from ..due import KIND_NAMES, due_items
 from ..errors import QAError
-from ..models.common import BELOW_GOOD, GRADE_NAMES, GRADES
+from ..models.common import BELOW_GOOD, GRADES
 from ..repository import Repository
 from . import Report, plain
 from .collate import (
     AuditRec,
     action_rows,
     collect,
-    enquiry_themes,
-    excerpts,
     grade_row,
     honest_change,
-    invalid_files,
     moderation,
     months_between,
     period_key,
-    question_themes,
     shift_month,
     table_by,
     trend,
 )
 from .common import (
-    ACTION_COLUMNS,
-    answer_text,
-    audit_sheet_rows,
+    audits_sheet,
     check_month,
+    grade_table,
+    invalid_notes,
     month_name,
     overdue_block,
     person,
     read_recommendations,
+    report_meta,
     staff_names,
+    themes_of,
 )
-from .leaders import (
-    actions_by_owner,
-    childs_voice,
-    on_time,
-    reaudit_impact,
-    strengths,
-    workbook_sheets,
+from .leaders import actions_by_owner, leaders_block, workbook_sheets
+from .sheets import (
+    Column,
+    action_columns,
+    answers_sheet,
+    chart,
+    good_or_better_facts,
+    grade_counts,
+    moderation_sheet,
+    sheet,
+    table,
+    teams_table,
 )
 
 
@@ -240,14 +243,35 @@ def _actions(this: list[AuditRec], names: dict[str, str], today: dt.date) -> dic
     }
 
 
-def _leaders(
-    repo: Repository, all_recs: list[AuditRec], this: list[AuditRec], today: dt.date
-) -> dict[str, Any]:
+def _trend(recs: list[AuditRec], month: str, key: Any, min_n: int) -> dict[str, Any]:
+    """Good or better over the last months, with honest changes (none on too few returns)."""
+    tr = trend(recs, month, key)
     return {
-        "on_time": on_time(this, repo.config, today),
-        "strengths": strengths(this),
-        "childs_voice": childs_voice(this),
-        "reaudits": reaudit_impact([r for r in all_recs if r.tool_kind == "single-agency"], this),
+        **plain(tr),
+        "previous": honest_change(tr.previous, min_n),
+        "rolling": honest_change(tr.rolling, min_n),
+    }
+
+
+def _moderation(
+    this: list[AuditRec], window_recs: list[AuditRec], sample: Any, names: dict[str, str]
+) -> dict[str, Any]:
+    """QA reviewers' agreement this month and over the window, and how many were selected."""
+    return {
+        "month": plain(moderation(this, names)),
+        "rolling": plain(moderation(window_recs, names)),
+        "selected": len(sample.moderation.all_selected()) if sample and sample.moderation else 0,
+    }
+
+
+def _recommendations(root: Any, month: str, themes: dict[str, Any]) -> dict[str, Any]:
+    """The Lead QA Auditor's recommendations if written, else a draft from the themes."""
+    rec_text = read_recommendations(root, month)
+    return {
+        "written": rec_text is not None,
+        "text": rec_text or "",
+        "draft": [] if rec_text is not None else _draft_recommendations(themes),
+        "path": f"reports/{month}/recommendations.md",
     }
 
 
@@ -265,67 +289,45 @@ def build_monthly(repo: Repository, month: str, today: dt.date, by: str = "sampl
     items = due_items(repo, today)
     counted = [r for r in this if r.counted]
     dist = grade_row(month, month_name(month), [r.grade for r in counted])
-    tr = trend(recs, month, key)
-    min_n = cfg.reports.min_returns_to_compare if cfg else 10
-    themes = {
-        "questions": plain(question_themes(this)),
-        "enquiries": plain(enquiry_themes(this, repo.tools)),
-        "excerpts": excerpts(this),
-    }
+    themes = themes_of(this, repo)
     window = months_between(shift_month(month, -5), month)
-    rec_text = read_recommendations(repo.root, month)
+    meta = report_meta(
+        repo,
+        month=month,
+        month_name=month_name(month),
+        as_of=today.isoformat(),
+        window=f"{month_name(window[0])} to {month_name(window[-1])}",
+        by=by,
+    )
+    month_items = _month_items(items, month, this)
     context = {
-        "meta": {
-            "organisation": cfg.organisation if cfg else "",
-            "department": cfg.department if cfg else "",
-            "month": month,
-            "month_name": month_name(month),
-            "as_of": today.isoformat(),
-            "window": f"{month_name(window[0])} to {month_name(window[-1])}",
-            "by": by,
-        },
+        "meta": meta,
         "headlines": _headlines(month, by, this, sample, items),
         "distribution": plain(dist),
-        "grades": [{"grade": g, "name": GRADE_NAMES[g], "count": dist.counts[g]} for g in GRADES],
-        "trend": {
-            **plain(tr),
-            "previous": honest_change(tr.previous, min_n),
-            "rolling": honest_change(tr.rolling, min_n),
-        },
+        "grades": grade_counts(dist),
+        "trend": _trend(recs, month, key, cfg.reports.min_returns_to_compare if cfg else 10),
         "teams": plain(table_by(this, "team", repo)),
         "themes": themes,
         "below_good": _below_good(this, names, today),
         "actions": _actions(this, names, today),
-        "leaders": _leaders(repo, all_recs, this, today),
-        "moderation": {
-            "month": plain(moderation(this, names)),
-            "rolling": plain(moderation([r for r in recs if key(r) in window], names)),
-            "selected": len(sample.moderation.all_selected())
-            if sample and sample.moderation
-            else 0,
-        },
+        "leaders": leaders_block(
+            cfg, [r for r in all_recs if r.tool_kind == "single-agency"], this, today
+        ),
+        "moderation": _moderation(this, [r for r in recs if key(r) in window], sample, names),
         "concerns": _concerns(all_recs, month, names),
         "feedback": _loop_counts(counted),
-        "overdue": overdue_block(_month_items(items, month, this), names),
-        "recommendations": {
-            "written": rec_text is not None,
-            "text": rec_text or "",
-            "draft": [] if rec_text is not None else _draft_recommendations(themes),
-            "path": f"reports/{month}/recommendations.md",
-        },
+        "overdue": overdue_block(month_items, names),
+        "recommendations": _recommendations(repo.root, month, themes),
     }
     context["headlines"]["concerns"] = len(context["concerns"])
-    notes = [
-        f"{p} could not be read and was left out (run `qa validate`)" for p in invalid_files(repo)
-    ]
     return Report(
         kind="monthly",
         folder=f"reports/{month}",
         stem="monthly" if by == "sample" else "monthly-completed",
         template="monthly.md.j2",
         context=context,
-        workbook=_workbook(context, this, names, _month_items(items, month, this), today),
-        notes=notes,
+        workbook=_workbook(context, this, names, month_items, today),
+        notes=invalid_notes(repo),
     )
 
 
@@ -341,175 +343,97 @@ LOOP_FACTS = (
 )
 
 
-def _workbook(
-    ctx: dict[str, Any], this: list[AuditRec], names: dict[str, str], items: Any, today: dt.date
-) -> dict[str, Any]:
+def _facts(ctx: dict[str, Any]) -> list[list[Any]]:
+    """The Summary's facts: the month, its returns and the headline figures."""
     h, meta = ctx["headlines"], ctx["meta"]
-    d = ctx["distribution"]["good_or_better"]
-    prev, roll = ctx["trend"]["previous"], ctx["trend"]["rolling"]
-    on = ctx["leaders"]["on_time"]["overall"]
     by_sample = meta["by"] == "sample"
-    facts = [
+    returns = (
+        [
+            ["Cases allocated", h["allocated"]],
+            ["Returns in", h["returned"]],
+            ["Returns outstanding", h["outstanding"]],
+            ["Returns overdue", h["overdue_returns"]],
+        ]
+        if by_sample
+        else [["Returns completed", h["returned"]]]
+    )
+    return [
         ["Organisation", meta["organisation"]],
         ["Month", meta["month_name"]],
         ["Returns of the month", "sampled in it" if by_sample else "completed in it"],
         ["As of", meta["as_of"]],
-        *(
-            [
-                ["Cases allocated", h["allocated"]],
-                ["Returns in", h["returned"]],
-                ["Returns outstanding", h["outstanding"]],
-                ["Returns overdue", h["overdue_returns"]],
-            ]
-            if by_sample
-            else [["Returns completed", h["returned"]]]
-        ),
-        ["Returned on time", on["value"], "percent"],
-        ["Good or better", d["value"], "percent"],
-        ["Good or better, 95% interval (low, high)", [d["low"], d["high"]], "interval"],
-        ["Against the previous month", prev["direction"]],
-        ["Against the six months before", roll["direction"]],
+        *returns,
+        ["Returned on time", ctx["leaders"]["on_time"]["overall"]["value"], "percent"],
+        *good_or_better_facts(ctx["distribution"]["good_or_better"]),
+        ["Against the previous month", ctx["trend"]["previous"]["direction"]],
+        ["Against the six months before", ctx["trend"]["rolling"]["direction"]],
         ["Safeguarding concerns", h["concerns"]],
     ]
-    trend_rows = [[m["key"], m["good_or_better"]["value"], m["n"]] for m in ctx["trend"]["months"]]
-    team_rows = [
-        [t["label"], t["n"], *[t["counts"][g] for g in GRADES], t["good_or_better"]["value"]]
-        for t in ctx["teams"]
+
+
+_TREND_COLUMNS: list[Column] = [
+    ("Month", "key"),
+    ("Good or better", lambda m: m["good_or_better"]["value"]),
+    ("Returns", "n"),
+]
+
+
+def _overdue_columns(names: dict[str, str]) -> list[Column]:
+    """Columns of the overdue items (:class:`qa_cli.due.DueItem`)."""
+    return [
+        ("Kind", lambda i: KIND_NAMES.get(i.kind, i.kind)),
+        ("What", lambda i: i.title),
+        ("Person", lambda i: person(i.person, names) if i.person else ""),
+        ("Team", lambda i: i.team or ""),
+        ("Due", lambda i: i.due),
+        ("Days overdue", lambda i: i.days_overdue),
+        ("File", lambda i: i.path),
     ]
-    answers = [
-        [
-            r.audit.case,
-            r.audit.team,
-            a.question,
-            a.text,
-            a.section,
-            a.line_of_enquiry or "",
-            answer_text(a.value),
-            a.comment or "",
-        ]
-        for r in this
-        for a in r.answers
+
+
+def _tables(ctx: dict[str, Any]) -> list[dict[str, Any]]:
+    trend_chart = chart("Good or better, last six months", "Share", kind="line", percent=True)
+    return [
+        grade_table("Grade distribution", ctx["grades"], "Returns", "Grades this month"),
+        table(
+            "Trend: Good or better",
+            _TREND_COLUMNS,
+            ctx["trend"]["months"],
+            trend_chart,
+            percent_columns=[1],
+        ),
+        teams_table(ctx["teams"]),
     ]
-    actions = [
-        [
-            a["case"],
-            a["team"],
-            a["id"],
-            a["action"],
-            person(a["owner"], names),
-            a["due"],
-            a["status"],
-            a["days_overdue"] or "",
-        ]
-        for a in action_rows(this, today)
-    ]
+
+
+def _workbook(
+    ctx: dict[str, Any], this: list[AuditRec], names: dict[str, str], items: Any, today: dt.date
+) -> dict[str, Any]:
+    meta = ctx["meta"]
     return {
         "title": f"Monthly audit report: {meta['month_name']}",
         "lines": [f"{meta['organisation']}, {meta['department']}"],
-        "facts": facts,
-        "tables": [
-            {
-                "title": "Grade distribution",
-                "columns": ["Grade", "Returns"],
-                "rows": [[g["name"], g["count"]] for g in ctx["grades"]],
-                "chart": {
-                    "type": "bar",
-                    "title": "Grades this month",
-                    "y_title": "Returns",
-                    "first": 1,
-                    "last": 1,
-                },
-            },
-            {
-                "title": "Trend: Good or better",
-                "columns": ["Month", "Good or better", "Returns"],
-                "rows": trend_rows,
-                "percent_columns": [1],
-                "chart": {
-                    "type": "line",
-                    "title": "Good or better, last six months",
-                    "y_title": "Share",
-                    "first": 1,
-                    "last": 1,
-                    "percent": True,
-                },
-            },
-            {
-                "title": "Grades by team",
-                "columns": ["Team", "Returns", *[GRADE_NAMES[g] for g in GRADES], "Good or better"],
-                "rows": team_rows,
-                "percent_columns": [6],
-                "chart": None,
-            },
-        ],
+        "facts": _facts(ctx),
+        "tables": _tables(ctx),
         "sheets": [
-            {"name": "Audits", **audit_sheet_rows(this, names, today)},
-            {
-                "name": "Answers",
-                "columns": [
-                    "Case",
-                    "Team",
-                    "Question id",
-                    "Question",
-                    "Section",
-                    "Line of enquiry",
-                    "Answer",
-                    "Comment",
-                ],
-                "rows": answers,
-                "grades": ["Answer"],
-            },
-            {
-                "name": "Actions",
-                "columns": ACTION_COLUMNS,
-                "rows": actions,
-            },
-            {
-                "name": "Overdue",
-                "columns": ["Kind", "What", "Person", "Team", "Due", "Days overdue", "File"],
-                "rows": [
-                    [
-                        KIND_NAMES.get(i.kind, i.kind),
-                        i.title,
-                        person(i.person, names) if i.person else "",
-                        i.team or "",
-                        i.due,
-                        i.days_overdue,
-                        i.path,
-                    ]
-                    for i in items
-                    if i.overdue or i.kind == "safeguarding_concern"
-                ],
-            },
-            {
-                "name": "Moderation",
-                "columns": [
-                    "Auditor",
-                    "Reviewed",
-                    "Agreed",
-                    "Graded higher",
-                    "Graded lower",
-                    "Mean difference (grades)",
-                    "Direction",
-                ],
-                "rows": [
-                    [
-                        x["name"],
-                        x["n"],
-                        x["agreed"],
-                        x["higher"],
-                        x["lower"],
-                        round(x["mean_difference"], 2),
-                        x["direction"],
-                    ]
-                    for x in ctx["moderation"]["rolling"]["drift"]
-                ],
-            },
-            {
-                "name": "Back to practice",
-                "columns": ["Step (§5.2.2-5.2.3)", "Returns"],
-                "rows": [[label, ctx["feedback"][key]] for key, label in LOOP_FACTS],
-            },
+            audits_sheet(this, names, today),
+            answers_sheet(this, enquiry=True),
+            sheet(
+                "Actions",
+                action_columns(lambda a: person(a["owner"], names)),
+                action_rows(this, today),
+            ),
+            sheet(
+                "Overdue",
+                _overdue_columns(names),
+                [i for i in items if i.overdue or i.kind == "safeguarding_concern"],
+            ),
+            moderation_sheet(ctx["moderation"]["rolling"]["drift"]),
+            sheet(
+                "Back to practice",
+                [("Step (§5.2.2-5.2.3)", 1), ("Returns", lambda kl: ctx["feedback"][kl[0]])],
+                LOOP_FACTS,
+            ),
             *workbook_sheets(ctx["leaders"], ctx["actions"]["by_owner"]),
         ],
     }

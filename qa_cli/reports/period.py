@@ -13,7 +13,6 @@ import re
 from typing import Any
 
 from ..errors import QAError
-from ..models.common import GRADE_NAMES, GRADES
 from ..models.multi_agency import MultiAgencyFindings
 from ..models.themed import ThemedScope
 from ..repository import Repository
@@ -21,26 +20,33 @@ from . import Report, plain
 from .collate import (
     AuditRec,
     collect,
-    enquiry_themes,
-    excerpts,
     grade_row,
     honest_change,
-    invalid_files,
     moderation,
     months_between,
     period_key,
-    question_themes,
     shift_month,
     table_by,
 )
-from .common import audit_sheet_rows, grade_table, month_name, staff_names
-from .leaders import (
-    actions_by_owner,
-    childs_voice,
-    on_time,
-    reaudit_impact,
-    strengths,
-    workbook_sheets,
+from .common import (
+    audits_sheet,
+    grade_table,
+    invalid_notes,
+    month_name,
+    report_meta,
+    staff_names,
+    themes_of,
+)
+from .leaders import actions_by_owner, leaders_block, workbook_sheets
+from .sheets import (
+    Column,
+    chart,
+    good_or_better_facts,
+    grade_counts,
+    moderation_sheet,
+    sheet,
+    table,
+    teams_table,
 )
 
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
@@ -90,12 +96,10 @@ def _trend(recs: list[AuditRec], months: list[str], key: Any) -> list[dict[str, 
     ]
 
 
-def build_period(
-    repo: Repository, label: str, months: list[str], today: dt.date, by: str, kind: str
-) -> Report:
-    """The report of ``months`` (a quarter or a year) as of ``today``."""
-    cfg = repo.config
-    names = staff_names(repo)
+def _select(
+    repo: Repository, label: str, months: list[str], by: str
+) -> tuple[list[AuditRec], list[AuditRec], list[str]]:
+    """The single-agency returns: all, those of the period, and the months before it."""
     key = period_key(by)
     all_recs = collect(repo, kinds=["single-agency"])
     this = [r for r in all_recs if key(r) in months]
@@ -107,56 +111,60 @@ def build_period(
             "check the period, or try --by sample / --by completed",
         )
     before_months = months_between(shift_month(months[0], -len(months)), shift_month(months[0], -1))
+    return all_recs, this, before_months
+
+
+def _good(rs: list[AuditRec]) -> Any:
+    """The share of the counted returns graded Good or better."""
+    from ..stats import share
+
+    grades = [r.grade for r in rs if r.counted]
+    return share(sum(1 for g in grades if g in ("outstanding", "good")), len(grades))
+
+
+def build_period(
+    repo: Repository, label: str, months: list[str], today: dt.date, by: str, kind: str
+) -> Report:
+    """The report of ``months`` (a quarter or a year) as of ``today``."""
+    from ..stats import change
+
+    cfg = repo.config
+    names = staff_names(repo)
+    key = period_key(by)
+    all_recs, this, before_months = _select(repo, label, months, by)
     before = [r for r in all_recs if key(r) in before_months]
-    counted = [r for r in this if r.counted]
-    dist = grade_row(label, label, [r.grade for r in counted])
+    dist = grade_row(label, label, [r.grade for r in this if r.counted])
     min_n = cfg.reports.min_returns_to_compare if cfg else 10
-    from ..stats import change, share
-
-    def good(rs: list[AuditRec]) -> Any:
-        grades = [r.grade for r in rs if r.counted]
-        return share(sum(1 for g in grades if g in ("outstanding", "good")), len(grades))
-
+    meta = report_meta(
+        repo,
+        kind=kind,
+        label=label,
+        period=f"{month_name(months[0])} to {month_name(months[-1])}",
+        before=f"{month_name(before_months[0])} to {month_name(before_months[-1])}",
+        as_of=today.isoformat(),
+        by=by,
+    )
     ctx: dict[str, Any] = {
-        "meta": {
-            "organisation": cfg.organisation if cfg else "",
-            "department": cfg.department if cfg else "",
-            "kind": kind,
-            "label": label,
-            "period": f"{month_name(months[0])} to {month_name(months[-1])}",
-            "before": f"{month_name(before_months[0])} to {month_name(before_months[-1])}",
-            "as_of": today.isoformat(),
-            "by": by,
-        },
+        "meta": meta,
         "returns": len(this),
         "distribution": plain(dist),
-        "grades": [{"grade": g, "name": GRADE_NAMES[g], "count": dist.counts[g]} for g in GRADES],
-        "change": honest_change(change(good(this), good(before)), min_n),
+        "grades": grade_counts(dist),
+        "change": honest_change(change(_good(this), _good(before)), min_n),
         "trend": _trend(all_recs, months, key),
         "teams": plain(table_by(this, "team", repo)),
         "services": plain(table_by(this, "service", repo)),
-        "themes": {
-            "questions": plain(question_themes(this)),
-            "enquiries": plain(enquiry_themes(this, repo.tools)),
-            "excerpts": excerpts(this),
-        },
+        "themes": themes_of(this, repo),
         "learning": _learning(repo, months),
         "actions": actions_by_owner(this, today, names),
-        "leaders": {
-            "on_time": on_time(this, cfg, today),
-            "strengths": strengths(this),
-            "childs_voice": childs_voice(this),
-            "reaudits": reaudit_impact(all_recs, this),
-        },
+        "leaders": leaders_block(cfg, all_recs, this, today),
         "moderation": plain(moderation(this, names)),
         "concerns": sum(1 for r in this if r.audit.safeguarding_concern is not None),
     }
     stem = kind if by == "completed" else f"{kind}-by-sample"
-    notes = [
-        f"{p} could not be read and was left out (run `qa validate`)" for p in invalid_files(repo)
-    ]
     workbook = _workbook(ctx, this, names, today)
-    return Report(kind, f"reports/{label}", stem, "period.md.j2", ctx, workbook, notes)
+    return Report(
+        kind, f"reports/{label}", stem, "period.md.j2", ctx, workbook, invalid_notes(repo)
+    )
 
 
 def build_quarterly(
@@ -174,13 +182,9 @@ def build_annual(repo: Repository, year: int, today: dt.date, by: str = "complet
     return build_period(repo, str(year), months, today, by, "annual")
 
 
-def _workbook(
-    ctx: dict[str, Any], this: list[AuditRec], names: dict[str, str], today: dt.date
-) -> dict[str, Any]:
-    meta, d = ctx["meta"], ctx["distribution"]["good_or_better"]
-    on = ctx["leaders"]["on_time"]["overall"]
-    title = ("Quarterly" if meta["kind"] == "quarterly" else "Annual") + " audit report"
-    facts = [
+def _facts(ctx: dict[str, Any]) -> list[list[Any]]:
+    meta = ctx["meta"]
+    return [
         ["Organisation", meta["organisation"]],
         ["Period", meta["period"]],
         [
@@ -189,10 +193,9 @@ def _workbook(
         ],
         ["As of", meta["as_of"]],
         ["Returns", ctx["returns"]],
-        ["Good or better", d["value"], "percent"],
-        ["Good or better, 95% interval (low, high)", [d["low"], d["high"]], "interval"],
+        *good_or_better_facts(ctx["distribution"]["good_or_better"]),
         [f"Against {meta['before']}", ctx["change"]["direction"]],
-        ["Returned on time", on["value"], "percent"],
+        ["Returned on time", ctx["leaders"]["on_time"]["overall"]["value"], "percent"],
         ["Actions completed", ctx["actions"]["completion"]["value"], "percent"],
         [
             "Moderation: exact agreement",
@@ -201,94 +204,65 @@ def _workbook(
         ],
         ["Safeguarding concerns", ctx["concerns"]],
     ]
-    trend = {
-        "title": "Trend: Good or better with its 95% interval",
-        "columns": ["Month", "Good or better", "95% low", "95% high", "Returns"],
-        "rows": [
-            [
-                m["label"],
-                m["good_or_better"]["value"],
-                m["good_or_better"]["low"],
-                m["good_or_better"]["high"],
-                m["n"],
-            ]
-            for m in ctx["trend"]
-        ],
-        "percent_columns": [1, 2, 3],
-        "chart": {
-            "type": "line",
-            "title": "Good or better by month",
-            "y_title": "Share",
-            "first": 1,
-            "last": 3,
-            "percent": True,
-            "interval": [2, 3],
-        },
-    }
-    teams = {
-        "title": "Grades by team",
-        "columns": ["Team", "Returns", *[GRADE_NAMES[g] for g in GRADES], "Good or better"],
-        "rows": [
-            [t["label"], t["n"], *[t["counts"][g] for g in GRADES], t["good_or_better"]["value"]]
-            for t in ctx["teams"]
-        ],
-        "percent_columns": [6],
-        "chart": None,
-    }
-    themes = ctx["themes"]["questions"]
+
+
+_TREND_COLUMNS: list[Column] = [
+    ("Month", "label"),
+    ("Good or better", lambda m: m["good_or_better"]["value"]),
+    ("95% low", lambda m: m["good_or_better"]["low"]),
+    ("95% high", lambda m: m["good_or_better"]["high"]),
+    ("Returns", "n"),
+]
+_THEME_COLUMNS: list[Column] = [
+    ("Question", "text"),
+    ("Answered no", "no"),
+    ("Answered", "answered"),
+    ("Share", "share"),
+    ("Comments", lambda t: "\n".join(t["comments"])),
+]
+
+
+def _learning_rows(learning: dict[str, Any]) -> list[list[Any]]:
+    return [["Themed: " + x["title"], x["month"], x["findings"]] for x in learning["themed"]] + [
+        ["Multi-agency " + x["audit"], x["agreed_on"], "\n".join(x["learning"])]
+        for x in learning["multi_agency"]
+    ]
+
+
+def _workbook(
+    ctx: dict[str, Any], this: list[AuditRec], names: dict[str, str], today: dt.date
+) -> dict[str, Any]:
+    meta = ctx["meta"]
+    title = ("Quarterly" if meta["kind"] == "quarterly" else "Annual") + " audit report"
+    trend_chart = chart(
+        "Good or better by month", "Share", kind="line", last=3, percent=True, interval=[2, 3]
+    )
+    trend = table(
+        "Trend: Good or better with its 95% interval",
+        _TREND_COLUMNS,
+        ctx["trend"],
+        trend_chart,
+        percent_columns=[1, 2, 3],
+    )
     return {
         "title": f"{title}: {meta['period']}",
         "subject": f"{title} for the Safeguarding Partnership and the Corporate Parenting Board",
         "lines": [f"{meta['organisation']}, {meta['department']}"],
-        "facts": facts,
-        "tables": [grade_table("Grade distribution", ctx["grades"], unit="Returns"), trend, teams],
+        "facts": _facts(ctx),
+        "tables": [
+            grade_table("Grade distribution", ctx["grades"], unit="Returns"),
+            trend,
+            teams_table(ctx["teams"]),
+        ],
         "sheets": [
-            {"name": "Audits", **audit_sheet_rows(this, names, today)},
-            {
-                "name": "Themes",
-                "columns": ["Question", "Answered no", "Answered", "Share", "Comments"],
-                "rows": [
-                    [t["text"], t["no"], t["answered"], t["share"], "\n".join(t["comments"])]
-                    for t in themes
-                ],
-                "percent": ["Share"],
-            },
-            {
-                "name": "Learning",
-                "columns": ["Source", "When", "Learning"],
-                "rows": [
-                    ["Themed: " + x["title"], x["month"], x["findings"]]
-                    for x in ctx["learning"]["themed"]
-                ]
-                + [
-                    ["Multi-agency " + x["audit"], x["agreed_on"], "\n".join(x["learning"])]
-                    for x in ctx["learning"]["multi_agency"]
-                ],
-            },
-            {
-                "name": "Moderation",
-                "columns": [
-                    "Auditor",
-                    "Reviewed",
-                    "Agreed",
-                    "Graded higher",
-                    "Graded lower",
-                    "Mean difference (grades)",
-                    "Direction",
-                ],
-                "rows": [
-                    [
-                        x["name"],
-                        x["n"],
-                        x["agreed"],
-                        x["higher"],
-                        x["lower"],
-                        round(x["mean_difference"], 2),
-                        x["direction"],
-                    ]
-                    for x in ctx["moderation"]["drift"]
-                ],
-            },
+            audits_sheet(this, names, today),
+            sheet("Themes", _THEME_COLUMNS, ctx["themes"]["questions"], percent=["Share"]),
+            sheet(
+                "Learning",
+                [("Source", 0), ("When", 1), ("Learning", 2)],
+                _learning_rows(ctx["learning"]),
+            ),
+            moderation_sheet(ctx["moderation"]["drift"]),
             *workbook_sheets(ctx["leaders"], ctx["actions"]),
         ],
     }

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ..models.common import GRADE_NAMES, GRADES
+from .common import answer_text
 
 Column = tuple[str, str | int | Callable[[Any], Any]]
 
@@ -74,6 +75,14 @@ def by_grade(counts: Callable[[Any], Mapping[str, int]]) -> list[Column]:
     return [(GRADE_NAMES[g], count(g)) for g in GRADES]
 
 
+def good_or_better_facts(share: Mapping[str, Any]) -> list[list[Any]]:
+    """The Summary's two facts on a Good-or-better share: the share and its 95% interval."""
+    return [
+        ["Good or better", share["value"], "percent"],
+        ["Good or better, 95% interval (low, high)", [share["low"], share["high"]], "interval"],
+    ]
+
+
 def teams_table(teams: list[dict[str, Any]]) -> dict[str, Any]:
     """Grades by team (a :func:`qa_cli.reports.collate.table_by` result, after ``plain``)."""
     columns: list[Column] = [
@@ -109,3 +118,44 @@ def yes_no_columns(text: str) -> list[Column]:
 def days_overdue(row: Mapping[str, Any]) -> Any:
     """An action's days overdue, blank when it is not overdue."""
     return row["days_overdue"] or ""
+
+
+def action_columns(owner: str | Callable[[Any], Any], *, team: bool = True) -> list[Column]:
+    """An action plan's columns (rows of :func:`qa_cli.reports.collate.action_rows`)."""
+    return [
+        ("Case", "case"),
+        *([("Team", "team")] if team else []),
+        ("Action", "id"),
+        ("What", "action"),
+        ("Owner", owner),
+        ("Due", "due"),
+        ("Status", "status"),
+        ("Days overdue", days_overdue),
+    ]
+
+
+def answer_columns(*, enquiry: bool) -> list[Column]:
+    """The answers sheet's columns, for ``(return, answer)`` rows; ``enquiry`` adds the
+    section and line of enquiry."""
+    return [
+        ("Case", lambda ra: ra[0].audit.case),
+        ("Team", lambda ra: ra[0].audit.team),
+        ("Question id", lambda ra: ra[1].question),
+        ("Question", lambda ra: ra[1].text),
+        *(
+            [
+                ("Section", lambda ra: ra[1].section),
+                ("Line of enquiry", lambda ra: ra[1].line_of_enquiry or ""),
+            ]
+            if enquiry
+            else []
+        ),
+        ("Answer", lambda ra: answer_text(ra[1].value)),
+        ("Comment", lambda ra: ra[1].comment or ""),
+    ]
+
+
+def answers_sheet(recs: Iterable[Any], *, enquiry: bool) -> dict[str, Any]:
+    """Every answer of every return, one row each."""
+    pairs = [(r, a) for r in recs for a in r.answers]
+    return sheet("Answers", answer_columns(enquiry=enquiry), pairs, grades=["Answer"])
