@@ -204,9 +204,6 @@ def check_year(value: int) -> int:
     return value
 
 
-ACTION_COLUMNS = ["Case", "Team", "Action", "What", "Owner", "Due", "Status", "Days overdue"]
-
-
 def grade_table(
     title: str,
     grades: list[dict[str, Any]],

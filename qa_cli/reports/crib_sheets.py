@@ -18,6 +18,7 @@ from ..repository import Repository
 from . import Report
 from .collate import action_row
 from .common import check_month, month_name, overdue_block, person, staff_names
+from .sheets import Column, action_columns, chart, sheet, table
 
 
 def _check(raw: Any) -> tuple[str | None, str | None]:
@@ -135,9 +136,25 @@ def build_crib_sheets(repo: Repository, month: str, today: dt.date) -> Report:
     )
 
 
+_TEAM_COLUMNS: list[Column] = [
+    ("Team", "team"),
+    ("Sessions", "allocated"),
+    ("Held", "held"),
+    ("Points met", "met"),
+    ("Points not met", "not_met"),
+]
+_THEME_COLUMNS: list[Column] = [
+    ("Theme", "theme"),
+    ("Met", "met"),
+    ("Not met", "not_met"),
+    ("Share met", "share_met"),
+]
+
+
 def _workbook(ctx: dict[str, Any]) -> dict[str, Any]:
     meta, s, p = ctx["meta"], ctx["sessions"], ctx["points"]
     checked = p["met"] + p["not_met"]
+    found: Column = ("What was found", lambda t: "\n".join(t["comments"]))
     return {
         "title": f"Crib sheets: {meta['month_name']}",
         "subject": "Monthly crib-sheet report to the Divisional Director (App. A)",
@@ -152,56 +169,21 @@ def _workbook(ctx: dict[str, Any]) -> dict[str, Any]:
             ["Actions agreed", len(ctx["actions"])],
         ],
         "tables": [
-            {
-                "title": "By team",
-                "columns": ["Team", "Sessions", "Held", "Points met", "Points not met"],
-                "rows": [
-                    [t["team"], t["allocated"], t["held"], t["met"], t["not_met"]]
-                    for t in ctx["teams"]
-                ],
-                "chart": {
-                    "type": "bar",
-                    "title": "Points not met by team",
-                    "y_title": "Points",
-                    "first": 4,
-                    "last": 4,
-                },
-            },
-            {
-                "title": "Themes most often not met (all on the Themes sheet)",
-                "columns": ["Theme", "Met", "Not met", "Share met"],
-                "rows": [
-                    [t["theme"], t["met"], t["not_met"], t["share_met"]] for t in ctx["themes"][:5]
-                ],
-                "percent_columns": [3],
-                "chart": None,
-            },
+            table(
+                "By team",
+                _TEAM_COLUMNS,
+                ctx["teams"],
+                chart("Points not met by team", "Points", first=4, last=4),
+            ),
+            table(
+                "Themes most often not met (all on the Themes sheet)",
+                _THEME_COLUMNS,
+                ctx["themes"][:5],
+                percent_columns=[3],
+            ),
         ],
         "sheets": [
-            {
-                "name": "Themes",
-                "columns": ["Theme", "Met", "Not met", "Share met", "What was found"],
-                "rows": [
-                    [t["theme"], t["met"], t["not_met"], t["share_met"], "\n".join(t["comments"])]
-                    for t in ctx["themes"]
-                ],
-                "percent": ["Share met"],
-            },
-            {
-                "name": "Actions",
-                "columns": ["Case", "Team", "Action", "What", "Owner", "Due", "Status"],
-                "rows": [
-                    [
-                        a["case"],
-                        a["team"],
-                        a["id"],
-                        a["action"],
-                        a["owner_name"],
-                        a["due"],
-                        a["status"],
-                    ]
-                    for a in ctx["actions"]
-                ],
-            },
+            sheet("Themes", [*_THEME_COLUMNS, found], ctx["themes"], percent=["Share met"]),
+            sheet("Actions", action_columns("owner_name", overdue=False), ctx["actions"]),
         ],
     }

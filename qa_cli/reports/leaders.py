@@ -24,6 +24,7 @@ from ..models.config import Config
 from ..stats import share
 from . import plain
 from .collate import AuditRec, action_rows, first_point
+from .sheets import Column, sheet
 
 CHILDS_VOICE = "wishes-and-feelings"
 
@@ -220,65 +221,66 @@ def _rate_sheet_rows(on: dict[str, Any]) -> list[list[Any]]:
     return rows
 
 
+_ON_TIME_COLUMNS: list[Column] = [
+    ("By", 0),
+    ("Who", 1),
+    ("Due", 2),
+    ("On time", 3),
+    ("Share", 4),
+    ("95% low", 5),
+    ("95% high", 6),
+]
+_BY_OWNER_COLUMNS: list[Column] = [
+    ("Owner", "owner"),
+    ("Actions", "total"),
+    ("Open", "open"),
+    ("Overdue", "overdue"),
+    ("Done", "done"),
+    ("Verified", "verified"),
+    ("Completed", lambda o: o["completion"]["value"]),
+]
+_STRENGTH_COLUMNS: list[Column] = [
+    ("Case", "case"),
+    ("Team", "team"),
+    ("Grade", lambda x: GRADE_NAMES.get(x["grade"], x["grade"])),
+    ("Strength", "text"),
+]
+_CHILDS_VOICE_COLUMNS: list[Column] = [
+    ("Question", "text"),
+    ("Answers", "summary"),
+    ("What the auditors found", lambda q: "\n".join(q["comments"])),
+]
+_REAUDIT_COLUMNS: list[Column] = [
+    ("Case", "case"),
+    ("Team", "team"),
+    ("Before", lambda x: GRADE_NAMES.get(x["before"], x["before"])),
+    ("Month before", "before_month"),
+    ("After", lambda x: GRADE_NAMES.get(x["after"], x["after"])),
+    ("Change", "change"),
+]
+
+
 def workbook_sheets(leaders: dict[str, Any], by_owner: dict[str, Any]) -> list[dict[str, Any]]:
     """The workbook sheets of :func:`on_time`, :func:`actions_by_owner`, :func:`strengths`,
     :func:`childs_voice` and :func:`reaudit_impact` (report data, after :func:`plain`)."""
     return [
-        {
-            "name": "On time",
-            "columns": ["By", "Who", "Due", "On time", "Share", "95% low", "95% high"],
-            "rows": _rate_sheet_rows(leaders["on_time"]),
-            "percent": ["Share", "95% low", "95% high"],
-            "percent_columns": [4, 5, 6],  # emptied by redaction beside a small count
-        },
-        {
-            "name": "Actions by owner",
-            "columns": ["Owner", "Actions", "Open", "Overdue", "Done", "Verified", "Completed"],
-            "rows": [
-                [
-                    o["owner"],
-                    o["total"],
-                    o["open"],
-                    o["overdue"],
-                    o["done"],
-                    o["verified"],
-                    o["completion"]["value"],
-                ]
-                for o in by_owner["owners"]
-            ],
-            "percent": ["Completed"],
-            "percent_columns": [6],
-        },
-        {
-            "name": "Strengths",
-            "columns": ["Case", "Team", "Grade", "Strength"],
-            "rows": [
-                [x["case"], x["team"], GRADE_NAMES.get(x["grade"], x["grade"]), x["text"]]
-                for x in leaders["strengths"]
-            ],
-            "grades": ["Grade"],
-        },
-        {
-            "name": "Child's voice",
-            "columns": ["Question", "Answers", "What the auditors found"],
-            "rows": [
-                [q["text"], q["summary"], "\n".join(q["comments"])] for q in leaders["childs_voice"]
-            ],
-        },
-        {
-            "name": "Re-audits",
-            "columns": ["Case", "Team", "Before", "Month before", "After", "Change"],
-            "rows": [
-                [
-                    x["case"],
-                    x["team"],
-                    GRADE_NAMES.get(x["before"], x["before"]),
-                    x["before_month"],
-                    GRADE_NAMES.get(x["after"], x["after"]),
-                    x["change"],
-                ]
-                for x in leaders["reaudits"]["rows"]
-            ],
-            "grades": ["Before", "After"],
-        },
+        sheet(
+            "On time",
+            _ON_TIME_COLUMNS,
+            _rate_sheet_rows(leaders["on_time"]),
+            percent=["Share", "95% low", "95% high"],
+            percent_columns=[4, 5, 6],  # emptied by redaction beside a small count
+        ),
+        sheet(
+            "Actions by owner",
+            _BY_OWNER_COLUMNS,
+            by_owner["owners"],
+            percent=["Completed"],
+            percent_columns=[6],
+        ),
+        sheet("Strengths", _STRENGTH_COLUMNS, leaders["strengths"], grades=["Grade"]),
+        sheet("Child's voice", _CHILDS_VOICE_COLUMNS, leaders["childs_voice"]),
+        sheet(
+            "Re-audits", _REAUDIT_COLUMNS, leaders["reaudits"]["rows"], grades=["Before", "After"]
+        ),
     ]

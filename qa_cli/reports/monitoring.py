@@ -15,6 +15,7 @@ from ..repository import Repository
 from . import Report
 from .common import check_month, invalid_notes, month_name, person, staff_names
 from .programmes import _meta
+from .sheets import Column, by_grade, chart, sheet, table, yes_no_columns
 
 MEETING_NAMES = {
     "initial_cp_conference": "Initial CP conference",
@@ -133,8 +134,33 @@ def build_monitoring(repo: Repository, month: str, today: dt.date) -> Report:
     )
 
 
+_FORM_COLUMNS: list[Column] = [
+    ("Held", "held"),
+    ("Meeting", "meeting"),
+    ("Case", "case"),
+    ("Team", "team"),
+    ("Chair", "chair"),
+    ("Report", "report"),
+    ("Practice", "practice"),
+    ("Child's views", "child_views"),
+    ("Sent to manager", "sent"),
+]
+_MIDPOINT_COLUMNS: list[Column] = [
+    ("Reviewed", "reviewed"),
+    ("Plan", "plan"),
+    ("Case", "case"),
+    ("Team", "team"),
+    ("Chair", "chair"),
+    ("Progress", "progress"),
+    ("Dispute stage", "dispute"),
+    ("Resolved", "resolved"),
+    ("Sent to manager", "sent"),
+]
+
+
 def _workbook(ctx: dict[str, Any]) -> dict[str, Any]:
     meta = ctx["meta"]
+    grade_columns: list[Column] = [("Question", "question"), *by_grade(lambda g: g)]
     return {
         "title": f"IRO and CP Chair monitoring: {meta['month_name']}",
         "lines": [meta["organisation"]],
@@ -145,88 +171,17 @@ def _workbook(ctx: dict[str, Any]) -> dict[str, Any]:
             ["Disputes open", len(ctx["disputes"])],
         ],
         "tables": [
-            {
-                "title": "Grades given by the chairs",
-                "columns": ["Question", *[GRADE_NAMES[g] for g in GRADES]],
-                "rows": [[g["question"], *[g[k] for k in GRADES]] for g in ctx["grades"]],
-                "chart": {
-                    "type": "bar",
-                    "title": "Grades given by the chairs",
-                    "y_title": "Forms",
-                    "first": 1,
-                    "last": 4,
-                },
-            },
-            {
-                "title": "Forms by meeting",
-                "columns": ["Meeting", "Forms"],
-                "rows": [[m["name"], m["count"]] for m in ctx["by_meeting"]],
-                "chart": None,
-            },
+            table(
+                "Grades given by the chairs",
+                grade_columns,
+                ctx["grades"],
+                chart("Grades given by the chairs", "Forms", last=4),
+            ),
+            table("Forms by meeting", [("Meeting", "name"), ("Forms", "count")], ctx["by_meeting"]),
         ],
         "sheets": [
-            {
-                "name": "Forms",
-                "columns": [
-                    "Held",
-                    "Meeting",
-                    "Case",
-                    "Team",
-                    "Chair",
-                    "Report",
-                    "Practice",
-                    "Child's views",
-                    "Sent to manager",
-                ],
-                "rows": [
-                    [
-                        r["held"],
-                        r["meeting"],
-                        r["case"],
-                        r["team"],
-                        r["chair"],
-                        r["report"],
-                        r["practice"],
-                        r["child_views"],
-                        r["sent"],
-                    ]
-                    for r in ctx["forms"]
-                ],
-                "grades": ["Report", "Practice"],
-            },
-            {
-                "name": "Mid-point reviews",
-                "columns": [
-                    "Reviewed",
-                    "Plan",
-                    "Case",
-                    "Team",
-                    "Chair",
-                    "Progress",
-                    "Dispute stage",
-                    "Resolved",
-                    "Sent to manager",
-                ],
-                "rows": [
-                    [
-                        r["reviewed"],
-                        r["plan"],
-                        r["case"],
-                        r["team"],
-                        r["chair"],
-                        r["progress"],
-                        r["dispute"],
-                        r["resolved"],
-                        r["sent"],
-                    ]
-                    for r in ctx["midpoints"]
-                ],
-                "grades": ["Progress"],
-            },
-            {
-                "name": "Questions",
-                "columns": ["Question", "Yes", "No", "N/A"],
-                "rows": [[q["question"], q["yes"], q["no"], q["na"]] for q in ctx["questions"]],
-            },
+            sheet("Forms", _FORM_COLUMNS, ctx["forms"], grades=["Report", "Practice"]),
+            sheet("Mid-point reviews", _MIDPOINT_COLUMNS, ctx["midpoints"], grades=["Progress"]),
+            sheet("Questions", yes_no_columns("question"), ctx["questions"]),
         ],
     }

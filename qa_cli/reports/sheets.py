@@ -120,7 +120,9 @@ def days_overdue(row: Mapping[str, Any]) -> Any:
     return row["days_overdue"] or ""
 
 
-def action_columns(owner: str | Callable[[Any], Any], *, team: bool = True) -> list[Column]:
+def action_columns(
+    owner: str | Callable[[Any], Any], *, team: bool = True, overdue: bool = True
+) -> list[Column]:
     """An action plan's columns (rows of :func:`qa_cli.reports.collate.action_rows`)."""
     return [
         ("Case", "case"),
@@ -130,7 +132,7 @@ def action_columns(owner: str | Callable[[Any], Any], *, team: bool = True) -> l
         ("Owner", owner),
         ("Due", "due"),
         ("Status", "status"),
-        ("Days overdue", days_overdue),
+        *([("Days overdue", days_overdue)] if overdue else []),
     ]
 
 

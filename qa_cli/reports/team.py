@@ -17,7 +17,7 @@ from ..repository import Repository
 from . import Report, plain
 from .collate import AuditRec, action_rows, collect, grade_row, months_between
 from .common import (
-    audit_sheet_rows,
+    audits_sheet,
     grade_table,
     invalid_notes,
     month_name,
@@ -28,7 +28,7 @@ from .common import (
     staff_names,
     themes_of,
 )
-from .sheets import Column, by_grade, chart, days_overdue, grade_counts, sheet, table
+from .sheets import Column, action_columns, by_grade, chart, grade_counts, sheet, table
 
 Row = dict[str, Any]
 
@@ -146,15 +146,6 @@ def build_team(repo: Repository, team_id: str, half: str, today: dt.date) -> Rep
     return Report("team", f"reports/{half}", stem, "team.md.j2", ctx, workbook, invalid_notes(repo))
 
 
-_ACTION_COLUMNS: list[Column] = [
-    ("Case", "case"),
-    ("Action", "id"),
-    ("What", "action"),
-    ("Owner", "owner_name"),
-    ("Due", "due"),
-    ("Status", "status"),
-    ("Days overdue", days_overdue),
-]
 _COMPLAINT_COLUMNS: list[Column] = [
     ("Ref", "ref"),
     ("Date", "date"),
@@ -205,8 +196,8 @@ def _workbook(
             ),
         ],
         "sheets": [
-            {"name": "Audits", **audit_sheet_rows(recs, names, today)},
-            sheet("Actions", _ACTION_COLUMNS, acts),
+            audits_sheet(recs, names, today),
+            sheet("Actions", action_columns("owner_name", team=False), acts),
             sheet("Complaints", _COMPLAINT_COLUMNS, ctx["complaints"]),
             sheet("Observations", _OBSERVATION_COLUMNS, ctx["observations"]),
             sheet("Overdue", _OVERDUE_COLUMNS, ctx["overdue"]["rows"]),

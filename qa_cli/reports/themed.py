@@ -8,30 +8,22 @@ from typing import Any
 
 from ..errors import QAError
 from ..masking import masked
-from ..models.common import GRADE_NAMES, GRADES
 from ..models.themed import ThemedScope
 from ..repository import Repository
 from . import Report, plain
-from .collate import (
-    action_rows,
-    collect,
-    enquiry_themes,
-    excerpts,
-    grade_row,
-    invalid_files,
-    moderation,
-    question_themes,
-)
+from .collate import AuditRec, action_rows, collect, grade_row, moderation
 from .common import (
-    ACTION_COLUMNS,
-    answer_text,
-    audit_sheet_rows,
+    audits_sheet,
     check_month,
     grade_table,
+    invalid_notes,
     month_name,
     person,
+    report_meta,
     staff_names,
+    themes_of,
 )
+from .sheets import action_columns, answers_sheet, grade_counts, sheet, table, yes_no_columns
 
 
 def _scope(repo: Repository, theme: str, month: str) -> tuple[str, ThemedScope]:
@@ -61,16 +53,8 @@ def question_counts(recs: list[Any]) -> list[dict[str, Any]]:
     return list(rows.values())
 
 
-def build_themed(repo: Repository, theme: str, month: str, today: dt.date) -> Report:
-    check_month(month)
-    rel, scope = _scope(repo, theme, month)
-    folder = str(PurePosixPath(rel).parent) + "/"
-    names = staff_names(repo)
-    recs = [r for r in collect(repo) if r.path.startswith(folder)]
-    counted = [r for r in recs if r.counted]
-    dist = grade_row(theme, scope.title, [r.grade for r in counted])
-    tool = repo.tools.get(scope.tool)
-    cases = [
+def _cases(recs: list[AuditRec]) -> list[dict[str, Any]]:
+    return [
         {
             "case": r.audit.case,
             "team": r.audit.team,
@@ -81,117 +65,97 @@ def build_themed(repo: Repository, theme: str, month: str, today: dt.date) -> Re
         }
         for r in recs
     ]
-    acts = action_rows(recs, today)
-    for a in acts:
-        a["owner_name"] = person(a["owner"], names)
-    themes = {
-        "questions": plain(question_themes(recs)),
-        "enquiries": plain(enquiry_themes(recs, repo.tools)),
-        "excerpts": excerpts(recs),
+
+
+def _scope_block(scope: ThemedScope, tool: Any, names: dict[str, str]) -> dict[str, Any]:
+    return {
+        "title": scope.title,
+        "lead": person(scope.lead, names),
+        "consulted": [person(p, names) for p in scope.consulted],
+        "tool": tool.title if tool else scope.tool,
+        "cases": len(scope.cases),
+        "report_due": scope.report_due.isoformat() if scope.report_due else "",
+        "findings": scope.findings or "",
     }
+
+
+def _recommendations(scope: ThemedScope, themes: dict[str, Any]) -> dict[str, Any]:
+    """The scope's recommendations if written, else a draft from the questions answered no."""
     draft = [
         f"Address “{t['text']}”: answered no in {t['no']} of {t['answered']} cases."
         for t in themes["questions"][:4]
     ]
+    return {
+        "written": bool(scope.recommendations),
+        "list": list(scope.recommendations) or draft,
+    }
+
+
+def build_themed(repo: Repository, theme: str, month: str, today: dt.date) -> Report:
+    check_month(month)
+    rel, scope = _scope(repo, theme, month)
+    folder = str(PurePosixPath(rel).parent) + "/"
+    names = staff_names(repo)
+    recs = [r for r in collect(repo) if r.path.startswith(folder)]
+    counted = [r for r in recs if r.counted]
+    dist = grade_row(theme, scope.title, [r.grade for r in counted])
+    acts = action_rows(recs, today)
+    for a in acts:
+        a["owner_name"] = person(a["owner"], names)
+    themes = themes_of(recs, repo)
+    meta = report_meta(
+        repo, theme=theme, month=month, month_name=month_name(month), as_of=today.isoformat()
+    )
     ctx = {
-        "meta": {
-            "organisation": repo.config.organisation if repo.config else "",
-            "department": repo.config.department if repo.config else "",
-            "theme": theme,
-            "month": month,
-            "month_name": month_name(month),
-            "as_of": today.isoformat(),
-        },
-        "scope": {
-            "title": scope.title,
-            "lead": person(scope.lead, names),
-            "consulted": [person(p, names) for p in scope.consulted],
-            "tool": tool.title if tool else scope.tool,
-            "cases": len(scope.cases),
-            "report_due": scope.report_due.isoformat() if scope.report_due else "",
-            "findings": scope.findings or "",
-        },
+        "meta": meta,
+        "scope": _scope_block(scope, repo.tools.get(scope.tool), names),
         "returned": len(counted),
         "distribution": plain(dist),
-        "grades": [{"grade": g, "name": GRADE_NAMES[g], "count": dist.counts[g]} for g in GRADES],
+        "grades": grade_counts(dist),
         "questions": question_counts(recs),
         "themes": themes,
-        "cases": cases,
+        "cases": _cases(recs),
         "moderation": plain(moderation(recs, names)),
         "actions": {
             "rows": acts,
             "open": sum(1 for a in acts if a["status"] == "open"),
             "overdue": sum(1 for a in acts if a["overdue"]),
         },
-        "recommendations": {
-            "written": bool(scope.recommendations),
-            "list": list(scope.recommendations) or draft,
-        },
+        "recommendations": _recommendations(scope, themes),
     }
+    workbook = _workbook(ctx, recs, names, today)
+    stem = f"themed-{theme}"
+    return Report(
+        "themed", f"reports/{month}", stem, "themed.md.j2", ctx, workbook, invalid_notes(repo)
+    )
+
+
+def _workbook(
+    ctx: dict[str, Any], recs: list[AuditRec], names: dict[str, str], today: dt.date
+) -> dict[str, Any]:
+    scope = ctx["scope"]
     most_no = sorted(ctx["questions"], key=lambda q: -q["no"])
-    workbook = {
-        "title": f"Themed audit: {scope.title} ({month_name(month)})",
-        "lines": [ctx["meta"]["organisation"], f"Lead: {ctx['scope']['lead']}"],
+    return {
+        "title": f"Themed audit: {scope['title']} ({ctx['meta']['month_name']})",
+        "lines": [ctx["meta"]["organisation"], f"Lead: {scope['lead']}"],
         "facts": [
-            ["Cases in scope", len(scope.cases)],
-            ["Returns in", len(counted)],
-            ["Good or better", dist.good_or_better.value, "percent"],
+            ["Cases in scope", scope["cases"]],
+            ["Returns in", ctx["returned"]],
+            ["Good or better", ctx["distribution"]["good_or_better"]["value"], "percent"],
         ],
         "tables": [
             grade_table("Grade distribution", ctx["grades"], chart_title="Grades"),
-            {
-                "title": "Questions most often answered no (all on the Questions sheet)",
-                "columns": ["Question", "Yes", "No", "N/A"],
-                "rows": [[q["text"], q["yes"], q["no"], q["na"]] for q in most_no[:5]],
-                "chart": None,  # question texts are too long for a chart's axis
-            },
+            # question texts are too long for a chart's axis
+            table(
+                "Questions most often answered no (all on the Questions sheet)",
+                yes_no_columns("text"),
+                most_no[:5],
+            ),
         ],
         "sheets": [
-            {
-                "name": "Questions",
-                "columns": ["Question", "Yes", "No", "N/A"],
-                "rows": [[q["text"], q["yes"], q["no"], q["na"]] for q in ctx["questions"]],
-            },
-            {"name": "Audits", **audit_sheet_rows(recs, names, today)},
-            {
-                "name": "Answers",
-                "columns": ["Case", "Team", "Question id", "Question", "Answer", "Comment"],
-                "rows": [
-                    [
-                        r.audit.case,
-                        r.audit.team,
-                        a.question,
-                        a.text,
-                        answer_text(a.value),
-                        a.comment or "",
-                    ]
-                    for r in recs
-                    for a in r.answers
-                ],
-                "grades": ["Answer"],
-            },
-            {
-                "name": "Actions",
-                "columns": ACTION_COLUMNS,
-                "rows": [
-                    [
-                        a["case"],
-                        a["team"],
-                        a["id"],
-                        a["action"],
-                        a["owner_name"],
-                        a["due"],
-                        a["status"],
-                        a["days_overdue"] or "",
-                    ]
-                    for a in acts
-                ],
-            },
+            sheet("Questions", yes_no_columns("text"), ctx["questions"]),
+            audits_sheet(recs, names, today),
+            answers_sheet(recs, enquiry=False),
+            sheet("Actions", action_columns("owner_name"), ctx["actions"]["rows"]),
         ],
     }
-    notes = [
-        f"{p} could not be read and was left out (run `qa validate`)" for p in invalid_files(repo)
-    ]
-    return Report(
-        "themed", f"reports/{month}", f"themed-{theme}", "themed.md.j2", ctx, workbook, notes
-    )
