@@ -68,7 +68,7 @@ def looks_returned(lf: LoadedFile, tool: Tool | None) -> bool:
     status = getattr(m, "status", None)
     if m is None or status not in ("allocated", "in_progress"):
         return False
-    if getattr(m, "completed", None) is not None or getattr(m, "held", None) is not None:
+    if _done_date(lf) is not None:
         return True
     if status != "allocated":
         return False
@@ -84,6 +84,21 @@ def looks_returned(lf: LoadedFile, tool: Tool | None) -> bool:
     )
 
 
+# The date a kind fills in only once the work is done: a return's `completed`, a crib sheet's
+# `held` (the session). A monitoring form's `held` and a mid-point review's `reviewed` are the
+# meeting's date, written by `qa new` before anything is filled in: no sign of completion.
+_DONE_DATE = {"qa/crib-sheet": ("held", "a session date")}
+# Kinds whose finished status is `completed` (the others are returned).
+_COMPLETED_KINDS = frozenset({"qa/crib-sheet", "qa/monitoring", "qa/midpoint-review"})
+
+
+def _done_date(lf: LoadedFile) -> tuple[str, Any] | None:
+    """(what it is, the date) of the kind's completion date when it is filled in, else None."""
+    key, what = _DONE_DATE.get(lf.kind or "", ("completed", "a completion date"))
+    value = getattr(lf.checkable, key, None)
+    return (what, value) if value is not None else None
+
+
 def soften(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """The completeness findings of a return that looks returned but is not: as warnings."""
     return [
@@ -95,21 +110,23 @@ def soften(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 
 
 def _trap_warning(lf: LoadedFile, m: Any) -> Diagnostic:
+    done = _done_date(lf)
     signs = [
         what
         for what, present in (
-            ("a completion date", getattr(m, "completed", None) is not None),
+            (done[0] if done else "", done is not None),
             ("an overall grade", getattr(m, "overall_grade", None) is not None),
         )
         if present
     ] or ["every required answer"]
+    finished = "completed" if lf.kind in _COMPLETED_KINDS else "returned"
     return at(
         lf,
         "QA311",
         ["status"],
         f"the return looks complete ({' and '.join(signs)}) but its status is still "
-        f"`{m.status}`, so the checks of a returned audit are shown as warnings",
-        "set `status: returned` when it is sent in; the warnings below become errors then",
+        f"`{m.status}`, so the checks of a finished return are shown as warnings",
+        f"set `status: {finished}` when it is finished; the warnings below become errors then",
     )
 
 

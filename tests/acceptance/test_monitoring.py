@@ -138,3 +138,20 @@ def test_a_month_without_forms_is_a_clear_error(demo_repo, run) -> None:
     r = run("report", "monitoring", "--month", "2026-06", "--as-of", AS_OF, "--repo", demo_repo)
     assert r.exit_code == 2 and "no completed monitoring form" in r.output
     assert "Traceback" not in r.output
+
+
+def test_blank_form_is_no_status_trap_but_a_filled_allocated_one_is(demo_repo, run) -> None:
+    """QA311 fired on a blank form: its `held` (the meeting's date, written by `qa new`) was
+    taken for a completion date. A blank is clean even with --strict; a filled form still
+    `allocated` is flagged, with the status that finishes a monitoring form."""
+    case, _ = cla_case(demo_repo)
+    assert new_form(run, demo_repo, case).exit_code == 0
+    path = demo_repo / f"monitoring/2026-11/{case}--cla_review--2026-11-20.yaml"
+    blank = run("validate", "--strict", path, "--repo", demo_repo)
+    assert blank.exit_code == 0, blank.output
+    assert "QA311" not in blank.output and "QA304" not in blank.output
+    fill(path)
+    path.write_text(path.read_text().replace("status: completed", "status: allocated"))
+    trap = run("validate", path, "--repo", demo_repo)
+    assert "QA311" in trap.output and "every required answer" in trap.output
+    assert "set `status: completed`" in trap.output
