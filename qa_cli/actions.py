@@ -164,7 +164,8 @@ def resolve(repo: Repository, spec: str, cwd: Path | None = None) -> LoadedFile:
         raise QAError(
             f"no audit return, crib sheet or multi-agency findings found for {shown_path(spec)}",
             "give the file's path (e.g. audits/2026-10/C-XXXXXXXX--single-agency-safeguarding"
-            ".yaml), a case code, or a multi-agency audit id; `qa actions list` shows them",
+            ".yaml, improvement/2026-10.yaml), a case code, or a multi-agency audit id; "
+            "`qa actions list` shows them",
         )
     if len(matches) > 1:
         listed = "; ".join(f.rel for f in matches)
@@ -179,7 +180,8 @@ def _usable(lf: LoadedFile, spec: str) -> LoadedFile:
     if lf.kind not in ACTION_KINDS and lf.kind is not None:
         raise QAError(
             f"{lf.rel} is a {lf.kind} file, which has no action plan",
-            "give an audit return, a crib sheet or a multi-agency findings.yaml",
+            "give an audit return, a crib sheet, a multi-agency findings.yaml, an improvement "
+            "plan, a team review or a team overview",
         )
     if lf.model is None:
         raise QAError(
@@ -189,11 +191,13 @@ def _usable(lf: LoadedFile, spec: str) -> LoadedFile:
     return lf
 
 
-def _find_action(lf: LoadedFile, action_id: str) -> tuple[int, Action]:
+def _find_action(lf: LoadedFile, action_id: str) -> tuple[tuple[str, int], Action]:
+    """(the action's place: its list's key and index, the action)."""
     plan = _plan(lf)
-    for i, a in enumerate(plan):
-        if a.id == action_id:
-            return i, a
+    for key, items in FILE_KINDS[lf.kind or ""].action_lists(lf.model):
+        for i, a in enumerate(items):
+            if a.id == action_id:
+                return (key, i), a
     known = ", ".join(a.id for a in plan) or "none"
     raise QAError(
         f"{lf.rel} has no action with {masked(action_id, 'id')} (its actions: {known})",
@@ -272,7 +276,7 @@ def mark_done(
 ) -> EditResult:
     """Record that an open action was done on ``on`` (status: done, done_on)."""
     lf = resolve(repo, spec, cwd)
-    i, a = _find_action(lf, action_id)
+    where, a = _find_action(lf, action_id)
     if a.status != "open":
         when = a.verified_on if a.status == "verified" else a.done_on
         raise _refuse(
@@ -282,11 +286,11 @@ def mark_done(
             "there is nothing to mark done; `qa actions list` shows the open ones",
         )
     edits = [
-        yamledit.Edit(("actions", i, "status"), "done"),
-        yamledit.Edit(("actions", i, "done_on"), on),
+        yamledit.Edit((*where, "status"), "done"),
+        yamledit.Edit((*where, "done_on"), on),
     ]
     if note:
-        edits.append(yamledit.Edit(("actions", i, "note"), note))
+        edits.append(yamledit.Edit((*where, "note"), note))
     lines = _write(repo, lf, edits)
     return EditResult(
         lf.rel,
@@ -307,7 +311,7 @@ def verify(
 ) -> EditResult:
     """Record that a QA Auditor verified a done action (status: verified, verified_by/on)."""
     lf = resolve(repo, spec, cwd)
-    i, a = _find_action(lf, action_id)
+    where, a = _find_action(lf, action_id)
     s = _staff(repo, by, "verified the action")
     if not set(s.roles) & QA_ROLES:
         raise _refuse(
@@ -334,14 +338,14 @@ def verify(
             "give --as-of with the date it was verified (on or after the day it was done)",
         )
     edits = [
-        yamledit.Edit(("actions", i, "status"), "verified"),
-        yamledit.Edit(("actions", i, "verified_by"), by),
-        yamledit.Edit(("actions", i, "verified_on"), on),
+        yamledit.Edit((*where, "status"), "verified"),
+        yamledit.Edit((*where, "verified_by"), by),
+        yamledit.Edit((*where, "verified_on"), on),
     ]
     if note:
-        edits.append(yamledit.Edit(("actions", i, "note"), note))
+        edits.append(yamledit.Edit((*where, "note"), note))
     lines = _write(repo, lf, edits)
-    others = [x for j, x in enumerate(_plan(lf)) if j != i and x.status != "verified"]
+    others = [x for x in _plan(lf) if x.id != a.id and x.status != "verified"]
     notes: list[str] = []
     if not others:
         notes.append(_all_verified_note(lf))

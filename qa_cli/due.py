@@ -27,6 +27,13 @@ worked out by the rules of ``qa.yaml`` (``due:``, class :class:`~qa_cli.models.c
 * ``monitoring``: an IRO / CP Chair monitoring form or mid-point review not completed, or not
   sent to the managers (§4.3.2-4.3.3); ``dispute``: an open dispute on a care plan (§4.3.4).
 * ``themed_audit``: the next themed audit, ``themed_every_months`` (2) after the last (§5.3.1).
+* ``team_overview``: a Team Manager's overview of the team's audits of a month, its report to
+  the Service Manager and the team exercise (App. D); months without an overview are chased
+  from the first month that has one.
+* ``team_review``: a six-monthly team review still in draft, and the next review of each team
+  ``team_review_every_months`` (6) after the last (§6.2-6.4).
+* The recommendations of an improvement plan and the items of a team review or overview are
+  actions (``action``), like those of returns.
 
 Items not yet due are included (``days_overdue <= 0``); callers choose the horizon.
 """
@@ -66,6 +73,8 @@ KINDS: tuple[str, ...] = (
     "themed_audit",
     "monitoring",
     "dispute",
+    "team_overview",
+    "team_review",
 )
 KIND_NAMES = {
     "safeguarding_concern": "Safeguarding concern",
@@ -83,6 +92,8 @@ KIND_NAMES = {
     "themed_audit": "Themed audit",
     "monitoring": "Monitoring form",
     "dispute": "Care plan dispute",
+    "team_overview": "Team Manager's overview",
+    "team_review": "Team review",
 }
 
 
@@ -624,6 +635,9 @@ def due_items(repo: Repository, today: datetime.date) -> list[DueItem]:
     _multi_agency(b, case_audits)
     _themed_cadence(b)
     _monitoring(b)
+    from .due_plans import due_plans  # it builds on this module's _Builder and _actions
+
+    due_plans(b, case_audits)
     return sorted(b.items, key=_sort_key)
 
 

@@ -23,6 +23,7 @@ from .models.audit import Action, AuditReturn
 from .models.complaint import Complaint, ComplimentsLog
 from .models.config import Config
 from .models.crib_sheet import CribSheet
+from .models.improvement import ImprovementPlan, TeamOverview, TeamReview
 from .models.monitoring import MidpointReview, MonitoringForm
 from .models.multi_agency import AgencyReturn, MultiAgencyFindings, MultiAgencyScope
 from .models.observation import Observation
@@ -100,6 +101,19 @@ def findings_path(audit_id: str) -> str:
     return f"{multi_agency_folder(audit_id)}/findings.yaml"
 
 
+def improvement_path(month: str, theme: str | None = None) -> str:
+    """``improvement/<YYYY-MM>.yaml`` for a monthly report, ``...-<theme>.yaml`` for a themed."""
+    return f"improvement/{month}{'-' + theme if theme else ''}.yaml"
+
+
+def team_review_path(last_month: str, team: str) -> str:
+    return f"team-reviews/{last_month}/{team}.yaml"
+
+
+def team_overview_path(month: str, team: str) -> str:
+    return f"team-overviews/{month}/{team}.yaml"
+
+
 def case_list_path(day: dt.date) -> str:
     return f"{CASES_DIR}/{day.isoformat()}.csv"
 
@@ -125,8 +139,9 @@ class FileKind(Generic[M]):
     path: Callable[[M], str] | None = None
     # The dates a record's retention period may run from; the latest known one counts.
     activity: Callable[[M], list[dt.date | None]] | None = None
-    # The action plan, and what it is about (a case code or an audit id), for kinds with one.
-    actions: Callable[[M], list[Action]] | None = None
+    # The keys of the lists of actions (tracked items), and what the plan is about (a case
+    # code, an audit id, a report or a team), for kinds with a plan.
+    action_keys: tuple[str, ...] = ()
     subject: Callable[[M], str] | None = None
     source: str = ""
     # For returns (answers checked against a tool): whether it is far enough along that
@@ -143,10 +158,14 @@ class FileKind(Generic[M]):
     def is_complete(self, model: Any) -> bool:
         return self.complete is not None and isinstance(model, self.model) and self.complete(model)
 
-    def action_plan(self, model: Any) -> list[Action]:
-        if self.actions is None or not isinstance(model, self.model):
+    def action_lists(self, model: Any) -> list[tuple[str, list[Action]]]:
+        """(key, its actions) for each list of tracked items of the record, in file order."""
+        if not isinstance(model, self.model):
             return []
-        return self.actions(model)
+        return [(key, list(getattr(model, key))) for key in self.action_keys]
+
+    def action_plan(self, model: Any) -> list[Action]:
+        return [a for _, plan in self.action_lists(model) for a in plan]
 
 
 def _audit_activity(m: AuditReturn) -> list[dt.date | None]:
@@ -154,6 +173,10 @@ def _audit_activity(m: AuditReturn) -> list[dt.date | None]:
     if m.qa_review is not None:
         dates.append(m.qa_review.date)
     return dates + [a.verified_on or a.done_on for a in m.actions]
+
+
+def _item_dates(items: list[Action]) -> list[dt.date | None]:
+    return [a.verified_on or a.done_on for a in items]
 
 
 FILE_KINDS: dict[str, FileKind[Any]] = {
@@ -166,7 +189,7 @@ FILE_KINDS: dict[str, FileKind[Any]] = {
             model=AuditReturn,
             pattern="audits/<YYYY-MM>/<case>--<tool>.yaml",
             activity=_audit_activity,
-            actions=lambda m: m.actions,
+            action_keys=("actions",),
             subject=lambda m: m.case,
             source="audit",
             complete=lambda m: m.status in ("returned", "qa_review", "closed"),
@@ -184,7 +207,7 @@ FILE_KINDS: dict[str, FileKind[Any]] = {
             pattern="crib-sheets/<YYYY-MM>/<team>--<case>.yaml",
             path=lambda m: crib_sheet_path(m.month, m.team, m.case),
             activity=lambda m: [m.held, _month_end(m.month)],
-            actions=lambda m: m.actions,
+            action_keys=("actions",),
             subject=lambda m: m.case,
             source="crib sheet",
             complete=lambda m: m.status == "completed",
@@ -215,7 +238,7 @@ FILE_KINDS: dict[str, FileKind[Any]] = {
             pattern="multi-agency/<id>/findings.yaml",
             path=lambda m: findings_path(m.audit),
             activity=lambda m: [m.agreed_on, *[r.done or r.due for r in m.reviews]],
-            actions=lambda m: m.actions,
+            action_keys=("actions",),
             subject=lambda m: m.audit,
             source="multi-agency",
         ),
@@ -258,6 +281,42 @@ FILE_KINDS: dict[str, FileKind[Any]] = {
             activity=lambda m: [m.reviewed, m.sent_to_manager],
             complete=lambda m: m.status == "completed",
         ),
+        FileKind(
+            schema="qa/improvement",
+            model=ImprovementPlan,
+            pattern="improvement/<YYYY-MM>[-<theme>].yaml",
+            path=lambda m: improvement_path(m.month, m.theme),
+            activity=lambda m: [_month_end(m.month), *_item_dates(m.recommendations)],
+            action_keys=("recommendations",),
+            subject=lambda m: f"{m.month} {m.report}" + (f" {m.theme}" if m.theme else ""),
+            source="improvement plan",
+        ),
+        FileKind(
+            schema="qa/team-review",
+            model=TeamReview,
+            pattern="team-reviews/<YYYY-MM>/<team>.yaml",
+            path=lambda m: team_review_path(m.last_month, m.team),
+            activity=lambda m: [m.held, m.discussed_with_ad, *_item_dates(m.items())],
+            action_keys=("support", "team_sessions", "service_development"),
+            subject=lambda m: f"{m.team} review to {m.last_month}",
+            source="team review",
+            complete=lambda m: m.status == "agreed",
+        ),
+        FileKind(
+            schema="qa/team-overview",
+            model=TeamOverview,
+            pattern="team-overviews/<YYYY-MM>/<team>.yaml",
+            path=lambda m: team_overview_path(m.month, m.team),
+            activity=lambda m: [
+                m.reported_to_service_manager,
+                m.team_exercise.held,
+                *_item_dates(m.actions),
+            ],
+            action_keys=("actions",),
+            subject=lambda m: f"{m.team} overview {m.month}",
+            source="team overview",
+            complete=lambda m: m.status == "completed",
+        ),
     )
 }
 
@@ -282,7 +341,7 @@ RETURN_MODELS = (
 )
 
 # Kinds with an action plan (`qa actions`), in the order they are listed.
-ACTION_KINDS: tuple[str, ...] = tuple(k for k, fk in FILE_KINDS.items() if fk.actions is not None)
+ACTION_KINDS: tuple[str, ...] = tuple(k for k, fk in FILE_KINDS.items() if fk.action_keys)
 # Folders whose files make one record together (retention destroys the folder as a whole).
 RECORD_FOLDERS = ("multi-agency", "themed")
 

@@ -20,7 +20,9 @@ from .common import (
 _TOOL = typer.Argument(
     ...,
     help="The audit tool's id (or id@version): themed-supervision, "
-    "practice-observation, complaint-lessons, crib-sheet, multi-agency, ...",
+    "practice-observation, complaint-lessons, crib-sheet, multi-agency, ...; or a record: "
+    "improvement-plan (--month [--theme]), team-review (--team --month: the half-year's last "
+    "month), team-overview (--team --month).",
 )
 _CASE = typer.Option(
     None,
@@ -32,7 +34,10 @@ _AUDITOR = typer.Option(
 )
 _TEAM = typer.Option(None, "--team", help="Team id (default: from the case list or the worker).")
 _MONTH = typer.Option(
-    None, "--month", help="Month of a themed audit or crib sheet, YYYY-MM (default: this month)."
+    None,
+    "--month",
+    help="Month of a themed audit, crib sheet, improvement plan or team overview, or the last "
+    "month of a team review, YYYY-MM (default: this month).",
 )
 _THEME = typer.Option(None, "--theme", help="Themed audit folder name (default: from the tool id).")
 _DATE = typer.Option(
@@ -70,13 +75,15 @@ def new(
     as_of: str | None = AsOfOption,
     repo: Path | None = RepoOption,
 ) -> None:
-    """Create one blank return (themed audit, observation, complaint, crib sheet, agency return).
+    """Create one blank return (themed audit, observation, complaint, crib sheet, agency return)
+    or record (improvement plan, team review, team overview).
 
     Every question of the tool is there with its guidance as a comment; the file is placed
     where `qa validate` expects it. Never overwrites: exit 1 if the file exists.
     """
 
     from ..blank import new_return
+    from ..improvement import NEW_RECORD, RecordRequest, new_record
     from ..pathguard import check_ids
     from ..repository import Repository
     from ..themes import after_new
@@ -95,6 +102,14 @@ def new(
     if month is not None:
         month = parse_month_option(month)
     repository = Repository.load(repo_root(repo), require_config=True)
+    if tool in NEW_RECORD:
+        request = RecordRequest(
+            repository, today, month or today.strftime("%Y-%m"), theme, team, tuple(auditor)
+        )
+        rel, text = new_record(repository, tool, request)
+        repository.write_new(rel, text)
+        console.print(f"wrote {rel}")
+        return
     rel, text = new_return(
         repository,
         tool,

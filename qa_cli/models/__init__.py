@@ -12,6 +12,7 @@ from .audit import Action, AuditReturn, QAReview, SafeguardingConcern
 from .complaint import Complaint, ComplimentsLog
 from .config import Config, Staff, Team
 from .crib_sheet import CribSheet
+from .improvement import ImprovementPlan, TeamOverview, TeamReview
 from .monitoring import MidpointReview, MonitoringForm
 from .multi_agency import AgencyReturn, MultiAgencyFindings, MultiAgencyScope
 from .observation import Observation
@@ -35,6 +36,9 @@ KINDS: dict[str, dict[int, type[BaseModel]]] = {
     "qa/compliments": {1: ComplimentsLog},
     "qa/monitoring": {1: MonitoringForm},
     "qa/midpoint-review": {1: MidpointReview},
+    "qa/improvement": {1: ImprovementPlan},
+    "qa/team-review": {1: TeamReview},
+    "qa/team-overview": {1: TeamOverview},
 }
 
 # Kinds whose `answers` are checked against the tool they name.
@@ -61,6 +65,9 @@ __all__ = [
     "MidpointReview",
     "MonitoringForm",
     "Config",
+    "ImprovementPlan",
+    "TeamOverview",
+    "TeamReview",
     "CribSheet",
     "MultiAgencyFindings",
     "MultiAgencyScope",

@@ -139,6 +139,15 @@ class DueRules(QAModel):
     dispute_stage_working_days: StrictInt = Field(20, ge=1)
     # Themed audits run bi-monthly (§5.3.1): the next is due this many months after the last.
     themed_every_months: StrictInt = Field(2, ge=0, le=12)
+    # The Team Manager's overview of the team's audits of a month (App. D): written, reported to
+    # the Service Manager, within this many working days of the month's returns falling due;
+    # the planned team exercise held within team_exercise_working_days of the report.
+    team_overview_working_days: StrictInt = Field(10, ge=1)
+    team_exercise_working_days: StrictInt = Field(20, ge=1)
+    # Each team's structured review of its QA every six months (§6.2); 0 turns the chase off.
+    # A review left in draft is chased this many working days after its period ends.
+    team_review_every_months: StrictInt = Field(6, ge=0, le=24)
+    team_review_working_days: StrictInt = Field(20, ge=1)
     # Default due date of a new action, in calendar days (for tools that write action plans).
     action_default_days: StrictInt = Field(28, ge=1)
     # The QA Auditor verifies an action once it is done (App. D), within this many working days.

@@ -36,6 +36,7 @@ from .common import (
     staff_names,
     themes_of,
 )
+from .improvement import improvement_block, improvement_sheets
 from .leaders import actions_by_owner, leaders_block, workbook_sheets
 from .sheets import (
     Column,
@@ -318,6 +319,7 @@ def build_monthly(repo: Repository, month: str, today: dt.date, by: str = "sampl
         "feedback": _loop_counts(counted),
         "overdue": overdue_block(month_items, names),
         "recommendations": _recommendations(repo.root, month, themes),
+        "improvement": improvement_block(repo, month, None, today, names),
     }
     context["headlines"]["concerns"] = len(context["concerns"])
     return Report(
@@ -423,6 +425,7 @@ def _workbook(
                 action_columns(lambda a: person(a["owner"], names)),
                 action_rows(this, today),
             ),
+            *improvement_sheets(ctx["improvement"]),
             sheet(
                 "Overdue",
                 _overdue_columns(names),

@@ -23,6 +23,7 @@ from .common import (
     staff_names,
     themes_of,
 )
+from .improvement import improvement_block, improvement_sheets
 from .sheets import action_columns, answers_sheet, grade_counts, sheet, table, yes_no_columns
 
 
@@ -122,6 +123,7 @@ def build_themed(repo: Repository, theme: str, month: str, today: dt.date) -> Re
             "overdue": sum(1 for a in acts if a["overdue"]),
         },
         "recommendations": _recommendations(scope, themes),
+        "improvement": improvement_block(repo, month, theme, today, names),
     }
     workbook = _workbook(ctx, recs, names, today)
     stem = f"themed-{theme}"
@@ -157,5 +159,6 @@ def _workbook(
             audits_sheet(recs, names, today),
             answers_sheet(recs, enquiry=False),
             sheet("Actions", action_columns("owner_name"), ctx["actions"]["rows"]),
+            *improvement_sheets(ctx["improvement"]),
         ],
     }

@@ -20,6 +20,7 @@ from ..models.sample import Sample
 from ..models.themed import ThemedScope
 from ..repository import LoadedFile, Repository
 from .diagnostics import Diagnostic, Fix
+from .improvement_rules import check_improvement, check_team_overview, check_team_review
 from .monitoring_rules import check_compliments, check_midpoint, check_monitoring
 from .returns import is_complete, looks_returned, soften
 from .review_rules import check_after_return
@@ -581,6 +582,9 @@ _CHECKS: dict[str, Check] = {
     "qa/compliments": check_compliments,
     "qa/monitoring": check_monitoring,
     "qa/midpoint-review": check_midpoint,
+    "qa/improvement": check_improvement,
+    "qa/team-review": check_team_review,
+    "qa/team-overview": check_team_overview,
 }
 
 

@@ -348,6 +348,38 @@ _RULES = [
         "dispute half resolved",
         "A dispute on a care plan has `resolved_on` without `resolution`, or the other way round.",
     ),
+    # Improvement plans as records (§5.2.5, §5.3.2, §6.3-6.4, App. D)
+    Rule(
+        "QA480",
+        "error",
+        "team review agreed too early",
+        "A team review is `agreed` without the date it was held or without key priorities.",
+    ),
+    Rule(
+        "QA481",
+        "error",
+        "overview without findings",
+        "A Team Manager's overview is `completed` but has no `findings`.",
+    ),
+    Rule(
+        "QA482",
+        "warning",
+        "overview and sample disagree",
+        "A Team Manager's overview lists a case the month's sample did not allocate to the team, "
+        "or a completed one leaves out some of the team's audits.",
+    ),
+    Rule(
+        "QA483",
+        "warning",
+        "plan without its report",
+        "An improvement plan names a month (and theme) with no sample or themed scope.",
+    ),
+    Rule(
+        "QA484",
+        "warning",
+        "wrong role",
+        "A team review's or overview's Team Manager or Service Manager lacks that role in qa.yaml.",
+    ),
     # Personal data: errors unless qa.yaml privacy.warnings lowers one (docs/data-protection.md)
     Rule(
         "QA501",

@@ -15,7 +15,16 @@ def test_every_kind_is_registered_with_its_model() -> None:
     assert set(layout.FILE_KINDS) == set(KINDS)
     for schema, fk in layout.FILE_KINDS.items():
         assert fk.model is KINDS[schema][1]
-    assert layout.ACTION_KINDS == ("qa/audit", "qa/crib-sheet", "qa/multi-agency-findings")
+    assert layout.ACTION_KINDS == (
+        "qa/audit",
+        "qa/crib-sheet",
+        "qa/multi-agency-findings",
+        "qa/improvement",
+        "qa/team-review",
+        "qa/team-overview",
+    )
+    review = layout.FILE_KINDS["qa/team-review"]
+    assert review.action_keys == ("support", "team_sessions", "service_development")
 
 
 def test_canonical_paths_are_where_the_demo_keeps_its_files() -> None:
@@ -35,6 +44,12 @@ def test_path_builders() -> None:
     assert layout.sample_path("2026-10", "crib-sheet") == "samples/2026-10-crib-sheet.yaml"
     assert layout.audit_path("2026-10", "C-AAAAAAAA", "t") == "audits/2026-10/C-AAAAAAAA--t.yaml"
     assert layout.observation_path(day, "sw-x") == "observations/2026/sw-x--2026-10-05.yaml"
+    assert layout.improvement_path("2026-10") == "improvement/2026-10.yaml"
+    assert layout.improvement_path("2026-10", "supervision") == (
+        "improvement/2026-10-supervision.yaml"
+    )
+    assert layout.team_overview_path("2026-10", "t") == "team-overviews/2026-10/t.yaml"
+    assert layout.team_review_path("2026-10", "t") == "team-reviews/2026-10/t.yaml"
     assert layout.agency_return_path("a1", "C-AAAAAAAA", "health") == (
         "multi-agency/a1/returns/C-AAAAAAAA--health.yaml"
     )
