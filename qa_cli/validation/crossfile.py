@@ -96,6 +96,39 @@ def _order(
     ]
 
 
+def _verified(lf: LoadedFile, refs: Refs, a: Action, loc: list[str | int]) -> list[Diagnostic]:
+    """A verified action names who verified it and when, and that person has a QA role."""
+    if a.status != "verified":
+        return []
+    if a.verified_by is None or a.verified_on is None:
+        missing = " and ".join(k for k in ("verified_by", "verified_on") if getattr(a, k) is None)
+        return [
+            at(
+                lf,
+                "QA410",
+                [*loc, "status"],
+                f"action {a.id} is verified but has no {missing}",
+                "use `qa actions verify` to record who verified it and when",
+            )
+        ]
+    if (
+        refs.ok
+        and a.verified_by in refs.staff
+        and not (set(refs.staff[a.verified_by].roles) & QA_ROLES)
+    ):
+        return [
+            at(
+                lf,
+                "QA410",
+                [*loc, "verified_by"],
+                f"`{a.verified_by}` has no QA role, so cannot verify action {a.id}",
+                "the QA Auditor verifies the action taken (App. D): a staff member "
+                "with role qa_auditor or qa_lead",
+            )
+        ]
+    return []
+
+
 def check_actions(
     lf: LoadedFile,
     refs: Refs,
@@ -108,6 +141,7 @@ def check_actions(
         [(a.id, [*base, i, "id"]) for i, a in enumerate(actions) if a.id is not None],
         "action id",
     )
+    owner_ref = refs.owner_ref if owner_may_be_agency else refs.staff_ref
     for i, a in enumerate(actions):
         loc: list[str | int] = [*base, i]
         if is_flow(lf, loc):
@@ -121,40 +155,9 @@ def check_actions(
                     fix=Fix("block", tuple(loc)),
                 )
             )
-        if owner_may_be_agency:
-            out += refs.owner_ref(lf, [*loc, "owner"], a.owner)
-        else:
-            out += refs.staff_ref(lf, [*loc, "owner"], a.owner)
+        out += owner_ref(lf, [*loc, "owner"], a.owner)
         out += refs.staff_ref(lf, [*loc, "verified_by"], a.verified_by)
-        if a.status == "verified":
-            if a.verified_by is None or a.verified_on is None:
-                missing = " and ".join(
-                    k for k in ("verified_by", "verified_on") if getattr(a, k) is None
-                )
-                out.append(
-                    at(
-                        lf,
-                        "QA410",
-                        [*loc, "status"],
-                        f"action {a.id} is verified but has no {missing}",
-                        "use `qa actions verify` to record who verified it and when",
-                    )
-                )
-            elif (
-                refs.ok
-                and a.verified_by in refs.staff
-                and not (set(refs.staff[a.verified_by].roles) & QA_ROLES)
-            ):
-                out.append(
-                    at(
-                        lf,
-                        "QA410",
-                        [*loc, "verified_by"],
-                        f"`{a.verified_by}` has no QA role, so cannot verify action {a.id}",
-                        "the QA Auditor verifies the action taken (App. D): a staff member "
-                        "with role qa_auditor or qa_lead",
-                    )
-                )
+        out += _verified(lf, refs, a, loc)
         out += _order(lf, a.verified_on, a.done_on, [*loc, "verified_on"], "verified_on", "done_on")
     return out
 
@@ -176,11 +179,9 @@ def _intact(lf: LoadedFile, *fields: str) -> bool:
     return not any(is_broken(lf.broken, f) for f in fields)
 
 
-def check_audit(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic]:
-    m = lf.checkable_as(AuditReturn)
+def _auditors(lf: LoadedFile, refs: Refs, m: AuditReturn) -> list[Diagnostic]:
+    """Every auditor is on the staff list, and none audits their own or their team's work."""
     out: list[Diagnostic] = []
-    out += refs.team_ref(lf, ["team"], m.team)
-    out += refs.staff_ref(lf, ["social_worker"], m.social_worker)
     for i, a in enumerate(m.auditors or []):
         out += refs.staff_ref(lf, ["auditors", i], a)
         staff = refs.staff.get(a)
@@ -201,40 +202,36 @@ def check_audit(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic
                     "ask the Lead QA Auditor to reallocate the case (App. E 1)",
                 )
             )
-    out += check_actions(lf, refs, m.actions or [], ["actions"])
+    return out
+
+
+def _review_and_concern(lf: LoadedFile, refs: Refs, m: AuditReturn) -> list[Diagnostic]:
+    """The QA review's and the safeguarding concern's people, and the order of their dates."""
+    out: list[Diagnostic] = []
     if m.qa_review is not None:
-        out += refs.staff_ref(lf, ["qa_review", "reviewer"], m.qa_review.reviewer)
-        for i, f in enumerate(m.qa_review.forwarded_to or []):
+        review = m.qa_review
+        out += refs.staff_ref(lf, ["qa_review", "reviewer"], review.reviewer)
+        for i, f in enumerate(review.forwarded_to or []):
             out += refs.staff_ref(lf, ["qa_review", "forwarded_to", i], f)
-        out += _order(
-            lf,
-            m.qa_review.date,
-            m.completed,
-            ["qa_review", "date"],
-            "the QA review date",
-            "completed",
-        )
+        where: list[str | int] = ["qa_review", "date"]
+        out += _order(lf, review.date, m.completed, where, "the QA review date", "completed")
     if m.safeguarding_concern is not None:
         sc = m.safeguarding_concern
         out += refs.staff_ref(lf, ["safeguarding_concern", "escalated_to"], sc.escalated_to)
         out += refs.staff_ref(lf, ["safeguarding_concern", "acknowledged_by"], sc.acknowledged_by)
-        out += _order(
-            lf,
-            sc.escalated_on,
-            sc.found,
-            ["safeguarding_concern", "escalated_on"],
-            "escalated_on",
-            "found",
-        )
-    out += _order(lf, m.completed, m.allocated, ["completed"], "completed", "allocated")
-    out += _order(lf, m.due, m.allocated, ["due"], "due", "allocated")
-    complete = is_complete(lf)
-    trap = not complete and looks_returned(lf, repo.tools.get(m.tool) if m.tool else None)
-    done = _audit_completeness(lf, m, complete or trap)
-    out += soften(done) if trap else done
+        where = ["safeguarding_concern", "escalated_on"]
+        out += _order(lf, sc.escalated_on, sc.found, where, "escalated_on", "found")
+    return out
+
+
+def _closed(lf: LoadedFile, m: AuditReturn) -> list[Diagnostic]:
+    """A closed audit has had its QA review when below Good, and every action verified."""
+    if m.status != "closed":
+        return []
+    out: list[Diagnostic] = []
     grade = m.qa_review.agreed_grade if m.qa_review is not None else m.overall_grade
     below = (m.overall_grade in BELOW_GOOD) or (grade in BELOW_GOOD)
-    if m.status == "closed" and below and m.qa_review is None:
+    if below and m.qa_review is None:
         out.append(
             at(
                 lf,
@@ -244,19 +241,36 @@ def check_audit(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic
                 "add the `qa_review:` (reviewer, date, agreed_grade), or set status back",
             )
         )
-    if m.status == "closed" and m.actions:
-        pending = [a.id for a in m.actions if a.status != "verified"]
-        if pending:
-            idx = next(i for i, a in enumerate(m.actions) if a.status != "verified")
-            out.append(
-                at(
-                    lf,
-                    "QA406",
-                    ["actions", idx, "status"],
-                    "the audit is closed but action(s) " + ", ".join(pending) + " are not verified",
-                    "verify them with `qa actions verify`, or set the status back to qa_review",
-                )
+    pending = [a.id for a in m.actions or [] if a.status != "verified"]
+    if pending:
+        idx = next(i for i, a in enumerate(m.actions) if a.status != "verified")
+        out.append(
+            at(
+                lf,
+                "QA406",
+                ["actions", idx, "status"],
+                "the audit is closed but action(s) " + ", ".join(pending) + " are not verified",
+                "verify them with `qa actions verify`, or set the status back to qa_review",
             )
+        )
+    return out
+
+
+def check_audit(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic]:
+    m = lf.checkable_as(AuditReturn)
+    out: list[Diagnostic] = []
+    out += refs.team_ref(lf, ["team"], m.team)
+    out += refs.staff_ref(lf, ["social_worker"], m.social_worker)
+    out += _auditors(lf, refs, m)
+    out += check_actions(lf, refs, m.actions or [], ["actions"])
+    out += _review_and_concern(lf, refs, m)
+    out += _order(lf, m.completed, m.allocated, ["completed"], "completed", "allocated")
+    out += _order(lf, m.due, m.allocated, ["due"], "due", "allocated")
+    complete = is_complete(lf)
+    trap = not complete and looks_returned(lf, repo.tools.get(m.tool) if m.tool else None)
+    done = _audit_completeness(lf, m, complete or trap)
+    out += soften(done) if trap else done
+    out += _closed(lf, m)
     out += check_after_return(lf, refs, m)
     if _intact(lf, "tool", "case", "allocated"):
         out += _audit_place(repo, lf, m)
@@ -293,77 +307,69 @@ def _audit_completeness(lf: LoadedFile, m: AuditReturn, complete: bool) -> list[
     return out
 
 
+_RETURNS_BY_SAMPLE = "returns are created by `qa sample`; check the month folder"
+
+
+def _in_sample(
+    repo: Repository, lf: LoadedFile, m: AuditReturn, parts: tuple[str, ...], tool_id: str
+) -> list[Diagnostic]:
+    """A return in audits/<month>/ is named after its case and tool, and its sample
+    allocates that case with that tool."""
+    month = parts[1] if len(parts) == 3 else "?"
+    folder = month if _MONTH_DIR.match(month) else m.allocated.strftime("%Y-%m")
+    if len(parts) != 3 or not _MONTH_DIR.match(month) or lf.path.stem != f"{m.case}--{tool_id}":
+        return [_name_mismatch(lf, layout.audit_path(folder, m.case, tool_id), ["case"])]
+    by_case = repo.allocations.get((month, "single-agency"))
+    if by_case is None:
+        what = f"there is no sample for {month} (samples/{month}.yaml)"
+        return [at(lf, "QA403", ["case"], what, _RETURNS_BY_SAMPLE)]
+    match = by_case.get(m.case, [])
+    if not match:
+        what = f"case {m.case} is not in the {month} sample"
+        hint = f"check the case code against samples/{month}.yaml"
+        return [at(lf, "QA403", ["case"], what, hint)]
+    if all(a.tool != m.tool for a in match):
+        what = f"the {month} sample allocates {m.case} with {match[0].tool}, not {m.tool}"
+        return [at(lf, "QA403", ["tool"], what, "use the tool the sample names")]
+    return []
+
+
+def _in_theme(
+    repo: Repository, lf: LoadedFile, m: AuditReturn, parts: tuple[str, ...], tool_id: str
+) -> list[Diagnostic]:
+    """A return in themed/<folder>/ is named after its case and tool, and is in the scope."""
+    if len(parts) != 3 or lf.path.stem != f"{m.case}--{tool_id}":
+        folder = parts[1] if len(parts) > 1 else "<YYYY-MM>-<theme>"
+        return [_name_mismatch(lf, layout.themed_return_path(folder, m.case, tool_id), ["case"])]
+    scope = _themed_scope(repo, parts[1])
+    if scope is not None and m.case not in scope.cases:
+        what = f"case {m.case} is not in the themed audit's scope"
+        hint = f"check the case code against themed/{parts[1]}/scope.yaml"
+        return [at(lf, "QA403", ["case"], what, hint)]
+    return []
+
+
+# Where an audit return may live, by its top folder, and what that place asks of it.
+_AUDIT_PLACES = {"audits": _in_sample, "themed": _in_theme}
+
+
 def _audit_place(repo: Repository, lf: LoadedFile, m: AuditReturn) -> list[Diagnostic]:
     parts = _parts(lf)
     ref = parse_tool_ref(m.tool)
     tool_id = ref[0] if ref else m.tool
     if tool_id not in {t.id for t in repo.tools.values()}:
         return []  # QA301 reports the unknown tool; a file name built from it would echo it
-    stem = f"{m.case}--{tool_id}"
-    if parts[0] == "audits":
-        month = parts[1] if len(parts) == 3 else "?"
-        folder = month if _MONTH_DIR.match(month) else m.allocated.strftime("%Y-%m")
-        expected = layout.audit_path(folder, m.case, tool_id)
-        if len(parts) != 3 or not _MONTH_DIR.match(month) or lf.path.stem != stem:
-            return [_name_mismatch(lf, expected, ["case"])]
-        by_case = repo.allocations.get((month, "single-agency"))
-        if by_case is None:
-            return [
-                at(
-                    lf,
-                    "QA403",
-                    ["case"],
-                    f"there is no sample for {month} (samples/{month}.yaml)",
-                    "returns are created by `qa sample`; check the month folder",
-                )
-            ]
-        match = by_case.get(m.case, [])
-        if not match:
-            return [
-                at(
-                    lf,
-                    "QA403",
-                    ["case"],
-                    f"case {m.case} is not in the {month} sample",
-                    f"check the case code against samples/{month}.yaml",
-                )
-            ]
-        if all(a.tool != m.tool for a in match):
-            return [
-                at(
-                    lf,
-                    "QA403",
-                    ["tool"],
-                    f"the {month} sample allocates {m.case} with {match[0].tool}, not {m.tool}",
-                    "use the tool the sample names",
-                )
-            ]
-        return []
-    if parts[0] == "themed":
-        if len(parts) != 3 or lf.path.stem != stem:
-            folder = parts[1] if len(parts) > 1 else "<YYYY-MM>-<theme>"
-            return [
-                _name_mismatch(lf, layout.themed_return_path(folder, m.case, tool_id), ["case"])
-            ]
-        scope = _themed_scope(repo, parts[1])
-        if scope is not None and m.case not in scope.cases:
-            return [
-                at(
-                    lf,
-                    "QA403",
-                    ["case"],
-                    f"case {m.case} is not in the themed audit's scope",
-                    f"check the case code against themed/{parts[1]}/scope.yaml",
-                )
-            ]
-        return []
+    place = _AUDIT_PLACES.get(parts[0])
+    if place is not None:
+        return place(repo, lf, m, parts, tool_id)
     return [
         at(
             lf,
             "QA408",
             ["schema"],
             f"an audit return does not belong in {lf.rel}",
-            f"audit returns live in audits/<YYYY-MM>/{stem}.yaml (or themed/<folder>/)",
+            f"audit returns live in audits/<YYYY-MM>/{m.case}--{tool_id}.yaml "
+            "(or themed/<folder>/)",
         )
     ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -463,99 +464,119 @@ def _answer_hint(q: Question) -> str:
     }.get(q.type, "")
 
 
-def _type_problem(
-    q: Question, value: Any, staff_ids: set[str] | None
-) -> tuple[str, str, str | None] | None:
-    """(code, message, hint) when a value does not fit its question, else None."""
-    qid = q.id
-    if q.type in ("grade", "yes_no", "yes_no_na"):
-        allowed = CLOSED_ANSWERS[q.type]
-        if isinstance(value, str) and value in allowed:
-            return None
-        if isinstance(value, bool):
-            return (
-                "QA303",
-                f"`{qid}`: `{str(value).lower()}` is not an answer to this question",
-                "write " + " or ".join(allowed) + " (true/false are not used)",
-            )
-        s = suggest(value, allowed) if isinstance(value, str) else None
-        hint = f"did you mean `{s}`?" if s else "answer one of: " + ", ".join(allowed)
-        what = "a grade" if q.type == "grade" else "an answer to this question"
-        return ("QA303", f"`{qid}`: {shown(value, allowed)} is not {what}", hint)
-    if q.type == "choice":
-        opts = q.options or []
-        if isinstance(value, str) and value in opts:
-            return None
-        s = suggest(value, opts) if isinstance(value, str) else None
+Problem = tuple[str, str, str | None] | None  # (code, message, hint), or None when it fits
+
+
+def _closed_problem(q: Question, value: Any, staff_ids: set[str] | None) -> Problem:
+    allowed = CLOSED_ANSWERS[q.type]
+    if isinstance(value, str) and value in allowed:
+        return None
+    if isinstance(value, bool):
         return (
             "QA303",
-            f"`{qid}`: {shown(value, opts)} is not one of the options",
-            f"did you mean `{s}`?" if s else "options: " + ", ".join(opts),
+            f"`{q.id}`: `{str(value).lower()}` is not an answer to this question",
+            "write " + " or ".join(allowed) + " (true/false are not used)",
         )
-    if q.type == "multi_choice":
-        opts = q.options or []
-        items = value if isinstance(value, list) else None
-        if items is None:
-            return (
-                "QA303",
-                f"`{qid}`: expected a list of options",
-                f"write it as a list, e.g. [{opts[0]}]" if opts else None,
-            )
-        for item in items:
-            if item not in opts:
-                s = suggest(item, opts) if isinstance(item, str) else None
-                return (
-                    "QA303",
-                    f"`{qid}`: {shown(item, opts)} is not one of the options",
-                    f"did you mean `{s}`?" if s else "options: " + ", ".join(opts),
-                )
+    s = suggest(value, allowed) if isinstance(value, str) else None
+    hint = f"did you mean `{s}`?" if s else "answer one of: " + ", ".join(allowed)
+    what = "a grade" if q.type == "grade" else "an answer to this question"
+    return ("QA303", f"`{q.id}`: {shown(value, allowed)} is not {what}", hint)
+
+
+def _not_an_option(q: Question, value: Any, opts: list[str]) -> Problem:
+    s = suggest(value, opts) if isinstance(value, str) else None
+    return (
+        "QA303",
+        f"`{q.id}`: {shown(value, opts)} is not one of the options",
+        f"did you mean `{s}`?" if s else "options: " + ", ".join(opts),
+    )
+
+
+def _choice_problem(q: Question, value: Any, staff_ids: set[str] | None) -> Problem:
+    opts = q.options or []
+    if isinstance(value, str) and value in opts:
         return None
-    if q.type == "text":
-        if isinstance(value, str):
-            return None
-        if isinstance(value, bool):
-            return (
-                "QA303",
-                f"`{qid}`: expected text, found {str(value).lower()}",
-                "put quotes around it if you meant the text",
-            )
-        if isinstance(value, int | float):
-            return (
-                "QA303",
-                f"`{qid}`: expected text, found {masked(value)}",
-                "put quotes around it if you meant the text",
-            )
+    return _not_an_option(q, value, opts)
+
+
+def _multi_choice_problem(q: Question, value: Any, staff_ids: set[str] | None) -> Problem:
+    opts = q.options or []
+    if not isinstance(value, list):
         return (
             "QA303",
-            f"`{qid}`: expected text",
-            "write the answer on the same line, or as a | block",
+            f"`{q.id}`: expected a list of options",
+            f"write it as a list, e.g. [{opts[0]}]" if opts else None,
         )
-    if q.type == "date":
-        try:
-            parse_iso_date(value)
-        except PydanticCustomError as exc:
-            return ("QA303", f"`{qid}`: {exc.message()}", "write dates as YYYY-MM-DD")
-        return None
-    if q.type == "number":
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return None
-        return (
-            "QA303",
-            f"`{qid}`: {masked(value)} is not a number",
-            "write digits only, e.g. 150 or 150.50 (no £ sign)",
-        )
-    if q.type == "staff":
-        if not isinstance(value, str):
-            return ("QA303", f"`{qid}`: expected a staff id", "write a staff id from qa.yaml")
-        if staff_ids is not None and value not in staff_ids:
-            close = difflib.get_close_matches(value, sorted(staff_ids), n=1)
-            return (
-                "QA401",
-                f"`{qid}`: {masked(value, 'value')} is not a staff id in qa.yaml",
-                f"did you mean `{close[0]}`?" if close else "add the person to `staff:` in qa.yaml",
-            )
-        return None
+    for item in value:
+        if item not in opts:
+            return _not_an_option(q, item, opts)
     return None
+
+
+def _text_problem(q: Question, value: Any, staff_ids: set[str] | None) -> Problem:
+    if isinstance(value, str):
+        return None
+    quotes = "put quotes around it if you meant the text"
+    if isinstance(value, bool):
+        return ("QA303", f"`{q.id}`: expected text, found {str(value).lower()}", quotes)
+    if isinstance(value, int | float):
+        return ("QA303", f"`{q.id}`: expected text, found {masked(value)}", quotes)
+    return (
+        "QA303",
+        f"`{q.id}`: expected text",
+        "write the answer on the same line, or as a | block",
+    )
+
+
+def _date_problem(q: Question, value: Any, staff_ids: set[str] | None) -> Problem:
+    try:
+        parse_iso_date(value)
+    except PydanticCustomError as exc:
+        return ("QA303", f"`{q.id}`: {exc.message()}", "write dates as YYYY-MM-DD")
+    return None
+
+
+def _number_problem(q: Question, value: Any, staff_ids: set[str] | None) -> Problem:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return None
+    return (
+        "QA303",
+        f"`{q.id}`: {masked(value)} is not a number",
+        "write digits only, e.g. 150 or 150.50 (no £ sign)",
+    )
+
+
+def _staff_problem(q: Question, value: Any, staff_ids: set[str] | None) -> Problem:
+    if not isinstance(value, str):
+        return ("QA303", f"`{q.id}`: expected a staff id", "write a staff id from qa.yaml")
+    if staff_ids is not None and value not in staff_ids:
+        close = difflib.get_close_matches(value, sorted(staff_ids), n=1)
+        return (
+            "QA401",
+            f"`{q.id}`: {masked(value, 'value')} is not a staff id in qa.yaml",
+            f"did you mean `{close[0]}`?" if close else "add the person to `staff:` in qa.yaml",
+        )
+    return None
+
+
+# How a value is checked against its question, by the question's type.
+_TYPE_CHECKS: dict[str, Callable[[Question, Any, set[str] | None], Problem]] = {
+    "grade": _closed_problem,
+    "yes_no": _closed_problem,
+    "yes_no_na": _closed_problem,
+    "choice": _choice_problem,
+    "multi_choice": _multi_choice_problem,
+    "text": _text_problem,
+    "date": _date_problem,
+    "number": _number_problem,
+    "staff": _staff_problem,
+}
+
+
+def _type_problem(q: Question, value: Any, staff_ids: set[str] | None) -> Problem:
+    """(code, message, hint) when a value does not fit its question, else None."""
+    check = _TYPE_CHECKS.get(q.type)
+    return check(q, value, staff_ids) if check else None
 
 
 def _check_check(lf: LoadedFile, q: Question, value: Any, loc: list[str | int]) -> list[Diagnostic]:

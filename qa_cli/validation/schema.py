@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from ..forgiving import Note, staff_by_name, staff_for_name
@@ -228,120 +229,165 @@ def _staff_name(
     return staff_name_diagnostic(lf, _clean_loc(lf, tuple(err["loc"])), err.get("input"), by_name)
 
 
+@dataclass(frozen=True)
+class _Error:
+    """One pydantic error, located in the file: what each handler below reads."""
+
+    lf: LoadedFile
+    loc: tuple[Any, ...]
+    etype: str
+    value: Any
+    where: str
+    msg: str
+    ctx: dict[str, Any]
+
+
+def _extra_key(e: _Error) -> Diagnostic:
+    name = str(e.loc[-1]) if e.loc else "?"
+    allowed = _field_names(e.lf, e.loc)
+    close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+    hint = (
+        f"did you mean `{close[0]}`?"
+        if close
+        else ("allowed keys here: " + ", ".join(allowed) if allowed else "remove this key")
+    )
+    inside = f" (in {_path_text(e.loc[:-1])})" if len(e.loc) > 1 else ""
+    what = f"{shown_key(name, allowed)} is not a key this file can have{inside}"
+    return at(e.lf, "QA101", e.loc, what, hint, key=True)
+
+
+def _missing_key(e: _Error) -> Diagnostic:
+    name = str(e.loc[-1]) if e.loc else "?"
+    parent = e.loc[:-1]
+    return at(
+        e.lf,
+        "QA102",
+        parent,
+        f"`{name}` is missing" + (f" in {_path_text(parent)}" if parent else ""),
+        f"add a line `{name}: ...`",
+        key=bool(parent),
+    )
+
+
+def _date_range(e: _Error) -> Diagnostic:
+    hint = "check the year: dates are written YYYY-MM-DD and lie between 1970 and 2099"
+    return at(e.lf, "QA601", e.loc, f"{e.where}: {e.msg}", hint)
+
+
+def _rel_path(e: _Error) -> Diagnostic:
+    hint = (
+        "name a file of the repository relative to its top folder, e.g. "
+        "audits/2026-11/C-XXXXXXXX--single-agency-safeguarding.yaml"
+    )
+    return at(e.lf, "QA602", e.loc, f"{e.where}: {e.msg}", hint)
+
+
+def _bad_date(e: _Error) -> Diagnostic:
+    hint = "write dates as YYYY-MM-DD, e.g. 2026-11-27 for 27 November 2026"
+    if e.etype == "qa_date_impossible":
+        hint = "check the day and the month; write dates as YYYY-MM-DD"
+    return at(e.lf, "QA104", e.loc, f"{e.where}: {e.msg}", hint)
+
+
+def _not_allowed(e: _Error) -> Diagnostic:
+    value = e.value
+    expected = re.findall(r"'([^']*)'", e.ctx.get("expected", ""))
+    s = suggest(value, expected) if isinstance(value, str) else None
+    if s:
+        hint = f"did you mean `{s}`?"
+    elif isinstance(value, bool | int | float) or value is None:
+        hint = (_quote_hint(value) or "") + "; allowed: " + ", ".join(expected)
+    else:
+        hint = "allowed values: " + ", ".join(expected)
+    what = shown(value, expected)
+    return at(e.lf, "QA106", e.loc, f"{e.where}: {what} is not one of the allowed values", hint)
+
+
+def _bad_form(e: _Error) -> Diagnostic:
+    pattern = e.ctx.get("pattern", "")
+    hint = "use lower-case letters, digits and hyphens, e.g. `sw-jsmith`"
+    if "C-" in pattern:
+        hint = "a case code looks like C-7F3K2Q9M: never a name or a case-management ID"
+    elif "@" in pattern:
+        hint = "a tool is named <id>@<version>, e.g. single-agency-safeguarding@1"
+    elif "A-Za-z" in pattern:
+        hint = "use letters, digits, dots, hyphens or underscores, e.g. A1"
+    what = f"{e.where}: {masked(e.value)} is not in the expected form"
+    return at(e.lf, "QA107", e.loc, what, hint)
+
+
+def _not_text(e: _Error) -> Diagnostic:
+    what = f"{e.where}: expected text, found {_shown(e.value)}"
+    return at(e.lf, "QA103", e.loc, what, _quote_hint(e.value))
+
+
+def _bad_month(e: _Error) -> Diagnostic:
+    hint = "write months as YYYY-MM, e.g. 2026-11"
+    return at(e.lf, "QA104", e.loc, f"{e.where}: {e.msg}", hint)
+
+
+def _out_of_bounds(e: _Error) -> Diagnostic:
+    msg = e.msg.removeprefix("Value error, ")
+    return at(e.lf, "QA109", e.loc, f"{e.where}: {msg}", None)
+
+
+_MAPPING = "a mapping (indented `key: value` lines)"
+# The kind of value a type error expected, by pydantic's error type.
+_EXPECTED = {
+    "list_type": "a list (lines starting with `- `)",
+    "dict_type": _MAPPING,
+    "model_type": _MAPPING,
+    "model_attributes_type": _MAPPING,
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+}
+
+
+def _wrong_type(e: _Error) -> Diagnostic:
+    kind = _EXPECTED.get(e.etype)
+    what = f"{e.where}: expected {kind}, found {_shown(e.value)}" if kind else f"{e.where}: {e.msg}"
+    return at(e.lf, "QA103", e.loc, what, _quote_hint(e.value))
+
+
+_BOUNDS = (
+    "too_short",
+    "too_long",
+    "greater_than_equal",
+    "less_than_equal",
+    "greater_than",
+    "less_than",
+    "value_error",
+    "assertion_error",
+)
+# One handler per pydantic error type; other ``qa_date*`` types are bad dates, the rest are
+# type errors (QA103).
+_HANDLERS: dict[str, Callable[[_Error], Diagnostic]] = {
+    "extra_forbidden": _extra_key,
+    "missing": _missing_key,
+    "qa_date_range": _date_range,
+    "qa_rel_path": _rel_path,
+    "literal_error": _not_allowed,
+    "enum": _not_allowed,
+    "string_pattern_mismatch": _bad_form,
+    "qa_text_type": _not_text,
+    "string_type": _not_text,
+    "qa_month": _bad_month,
+    **dict.fromkeys(_BOUNDS, _out_of_bounds),
+}
+
+
 def _from_pydantic(lf: LoadedFile, err: dict[str, Any]) -> Diagnostic:
     loc = _clean_loc(lf, tuple(err["loc"]))
     etype = err["type"]
-    value = err.get("input")
-    where = _path_text(loc)
-    if etype == "extra_forbidden":
-        name = str(loc[-1]) if loc else "?"
-        allowed = _field_names(lf, loc)
-        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
-        hint = (
-            f"did you mean `{close[0]}`?"
-            if close
-            else ("allowed keys here: " + ", ".join(allowed) if allowed else "remove this key")
-        )
-        inside = f" (in {_path_text(loc[:-1])})" if len(loc) > 1 else ""
-        return at(
-            lf,
-            "QA101",
-            loc,
-            f"{shown_key(name, allowed)} is not a key this file can have{inside}",
-            hint,
-            key=True,
-        )
-    if etype == "missing":
-        name = str(loc[-1]) if loc else "?"
-        parent = loc[:-1]
-        return at(
-            lf,
-            "QA102",
-            parent,
-            f"`{name}` is missing" + (f" in {_path_text(parent)}" if parent else ""),
-            f"add a line `{name}: ...`",
-            key=bool(parent),
-        )
-    if etype == "qa_date_range":
-        return at(
-            lf,
-            "QA601",
-            loc,
-            f"{where}: {err['msg']}",
-            "check the year: dates are written YYYY-MM-DD and lie between 1970 and 2099",
-        )
-    if etype == "qa_rel_path":
-        return at(
-            lf,
-            "QA602",
-            loc,
-            f"{where}: {err['msg']}",
-            "name a file of the repository relative to its top folder, e.g. "
-            "audits/2026-11/C-XXXXXXXX--single-agency-safeguarding.yaml",
-        )
-    if etype.startswith("qa_date"):
-        hint = "write dates as YYYY-MM-DD, e.g. 2026-11-27 for 27 November 2026"
-        if etype == "qa_date_impossible":
-            hint = "check the day and the month; write dates as YYYY-MM-DD"
-        return at(lf, "QA104", loc, f"{where}: {err['msg']}", hint)
-    if etype in ("literal_error", "enum"):
-        expected = re.findall(r"'([^']*)'", err.get("ctx", {}).get("expected", ""))
-        s = suggest(value, expected) if isinstance(value, str) else None
-        if s:
-            hint = f"did you mean `{s}`?"
-        elif isinstance(value, bool | int | float) or value is None:
-            hint = (_quote_hint(value) or "") + "; allowed: " + ", ".join(expected)
-        else:
-            hint = "allowed values: " + ", ".join(expected)
-        what = shown(value, expected)
-        return at(lf, "QA106", loc, f"{where}: {what} is not one of the allowed values", hint)
-    if etype == "string_pattern_mismatch":
-        pattern = err.get("ctx", {}).get("pattern", "")
-        hint = "use lower-case letters, digits and hyphens, e.g. `sw-jsmith`"
-        if "C-" in pattern:
-            hint = "a case code looks like C-7F3K2Q9M: never a name or a case-management ID"
-        elif "@" in pattern:
-            hint = "a tool is named <id>@<version>, e.g. single-agency-safeguarding@1"
-        elif "A-Za-z" in pattern:
-            hint = "use letters, digits, dots, hyphens or underscores, e.g. A1"
-        return at(lf, "QA107", loc, f"{where}: {masked(value)} is not in the expected form", hint)
-    if etype in ("qa_text_type", "string_type"):
-        return at(
-            lf, "QA103", loc, f"{where}: expected text, found {_shown(value)}", _quote_hint(value)
-        )
-    if etype in ("qa_month",):
-        return at(
-            lf, "QA104", loc, f"{where}: {err['msg']}", "write months as YYYY-MM, e.g. 2026-11"
-        )
-    if etype in (
-        "too_short",
-        "too_long",
-        "greater_than_equal",
-        "less_than_equal",
-        "greater_than",
-        "less_than",
-        "value_error",
-        "assertion_error",
-    ):
-        msg = err["msg"].removeprefix("Value error, ")
-        return at(lf, "QA109", loc, f"{where}: {msg}", None)
-    kind = {
-        "list_type": "a list (lines starting with `- `)",
-        "dict_type": "a mapping (indented `key: value` lines)",
-        "model_type": "a mapping (indented `key: value` lines)",
-        "model_attributes_type": "a mapping (indented `key: value` lines)",
-        "int_type": "a whole number",
-        "int_parsing": "a whole number",
-        "float_type": "a number",
-        "float_parsing": "a number",
-        "bool_type": "true or false",
-        "bool_parsing": "true or false",
-    }.get(etype)
-    if kind:
-        return at(
-            lf, "QA103", loc, f"{where}: expected {kind}, found {_shown(value)}", _quote_hint(value)
-        )
-    return at(lf, "QA103", loc, f"{where}: {err['msg']}", _quote_hint(value))
+    e = _Error(
+        lf, loc, etype, err.get("input"), _path_text(loc), err.get("msg", ""), err.get("ctx", {})
+    )
+    handler = _HANDLERS.get(etype) or (_bad_date if etype.startswith("qa_date") else _wrong_type)
+    return handler(e)
 
 
 def _shown(value: Any) -> str:

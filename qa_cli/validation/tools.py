@@ -44,10 +44,71 @@ def duplicate_ids(
     return out
 
 
+def _impossible(
+    lf: LoadedFile, code: str, loc: list[str | int], q: Question, answers: list[str]
+) -> list[Diagnostic]:
+    """An answer named (in a follow-up's or a comment's condition) that ``q`` cannot have."""
+    possible = possible_answers(q)
+    if possible is None:
+        return []
+    return [
+        at(
+            lf,
+            code,
+            loc,
+            f"`{q.id}` cannot be answered {masked(a)}",
+            "possible answers: " + ", ".join(possible),
+        )
+        for a in answers
+        if a not in possible
+    ]
+
+
+def _follow_up(
+    lf: LoadedFile,
+    q: Question,
+    loc: list[str | int],
+    questions: dict[str, Question],
+    order: dict[str, int],
+) -> list[Diagnostic]:
+    """A follow-up (``applies_if``) names an earlier question, by an answer it can have."""
+    if q.applies_if is None:
+        return []
+    base = questions.get(q.applies_if.question)
+    if base is None or order[base.id] >= order[q.id]:
+        what = "is not a question of this tool" if base is None else "comes after it"
+        return [
+            at(
+                lf,
+                "QA201",
+                [*loc, "applies_if", "question"],
+                f"`{q.id}` depends on `{q.applies_if.question}`, which {what}",
+                "a follow-up may only name an earlier question of the same tool",
+            )
+        ]
+    where: list[str | int] = [*loc, "applies_if", "answer"]
+    return _impossible(lf, "QA201", where, base, q.applies_if.answers())
+
+
+def _ids(lf: LoadedFile, tool: Tool) -> tuple[list[Diagnostic], dict[str, int]]:
+    """Section and question ids used twice, and each question's place in the tool."""
+    q_items: list[tuple[str, list[str | int]]] = []
+    order: dict[str, int] = {}
+    for si, section in enumerate(tool.sections):
+        for qi, q in enumerate(section.questions):
+            q_items.append((q.id, ["sections", si, "questions", qi, "id"]))
+            order.setdefault(q.id, len(order))
+    sections: list[tuple[str, list[str | int]]] = [
+        (s.id, ["sections", i, "id"]) for i, s in enumerate(tool.sections)
+    ]
+    out = duplicate_ids(lf, sections, "section id")
+    out += duplicate_ids(lf, q_items, "question id")
+    return out, order
+
+
 def check_tool(lf: LoadedFile, tool: Tool, toolkit: dict[str, Tool]) -> list[Diagnostic]:
     out: list[Diagnostic] = []
-    stem = lf.path.stem
-    if stem not in (tool.id, tool.ref):
+    if lf.path.stem not in (tool.id, tool.ref):
         out.append(
             at(
                 lf,
@@ -57,60 +118,15 @@ def check_tool(lf: LoadedFile, tool: Tool, toolkit: dict[str, Tool]) -> list[Dia
                 f"rename the file to {tool.id}.yaml (or {tool.ref}.yaml for an older version)",
             )
         )
-    q_items: list[tuple[str, list[str | int]]] = []
-    order: dict[str, int] = {}
-    for si, section in enumerate(tool.sections):
-        for qi, q in enumerate(section.questions):
-            q_items.append((q.id, ["sections", si, "questions", qi, "id"]))
-            order.setdefault(q.id, len(order))
-    out += duplicate_ids(
-        lf, [(s.id, ["sections", i, "id"]) for i, s in enumerate(tool.sections)], "section id"
-    )
-    out += duplicate_ids(lf, q_items, "question id")
+    dups, order = _ids(lf, tool)
+    out += dups
     questions = tool.questions()
     for si, section in enumerate(tool.sections):
         for qi, q in enumerate(section.questions):
             loc: list[str | int] = ["sections", si, "questions", qi]
-            if q.applies_if is not None:
-                base = questions.get(q.applies_if.question)
-                if base is None or order[base.id] >= order[q.id]:
-                    what = "is not a question of this tool" if base is None else "comes after it"
-                    out.append(
-                        at(
-                            lf,
-                            "QA201",
-                            [*loc, "applies_if", "question"],
-                            f"`{q.id}` depends on `{q.applies_if.question}`, which {what}",
-                            "a follow-up may only name an earlier question of the same tool",
-                        )
-                    )
-                else:
-                    possible = possible_answers(base)
-                    if possible is not None:
-                        for a in q.applies_if.answers():
-                            if a not in possible:
-                                out.append(
-                                    at(
-                                        lf,
-                                        "QA201",
-                                        [*loc, "applies_if", "answer"],
-                                        f"`{base.id}` cannot be answered {masked(a)}",
-                                        "possible answers: " + ", ".join(possible),
-                                    )
-                                )
-            possible = possible_answers(q)
-            if possible is not None:
-                for a in q.comment_triggers():
-                    if a not in possible:
-                        out.append(
-                            at(
-                                lf,
-                                "QA202",
-                                [*loc, "comment_required_if"],
-                                f"`{q.id}` cannot be answered {masked(a)}",
-                                "possible answers: " + ", ".join(possible),
-                            )
-                        )
+            out += _follow_up(lf, q, loc, questions, order)
+            where: list[str | int] = [*loc, "comment_required_if"]
+            out += _impossible(lf, "QA202", where, q, q.comment_triggers())
     shipped = toolkit.get(tool.ref)
     if shipped is not None and shipped.model_dump() != tool.model_dump():
         out.append(
