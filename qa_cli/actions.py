@@ -32,7 +32,7 @@ from .models.config import QA_ROLES
 from .repository import LoadedFile, Repository
 
 SOURCE_NAMES = {k: FILE_KINDS[k].source for k in ACTION_KINDS}
-_CASE = re.compile(r"^C-[0-9A-Z]{8}$", re.IGNORECASE)
+_CASE = re.compile(r"^C-[0-9A-Z]{8,16}$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

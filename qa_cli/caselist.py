@@ -27,9 +27,14 @@ from typing import Any
 from .errors import QAError
 from .masking import masked
 from .models.common import parse_uk_date
-from .privacy import CASE_CODE_RE, case_code, normalise_case_id
+from .privacy import CASE_CODE_RE, case_check, case_code, code_bits, normalise_case_id
 
 HEADER = ("case", "team", "worker", "category", "start_date", "age_band")
+# Lists written since code_length came in add a second keyed digest per case (see
+# privacy.case_check), so a later import can tell another child with the same code from the
+# same child again. Older lists have HEADER only and stay readable.
+CHECK_HEADER = (*HEADER, "check")
+CHECK_RE = re.compile(r"^[0-9A-Z]{16}$")
 # The export's fields kept in the case list (the case ID becomes the case code).
 HEADER_FIELDS = ("case_id", "team", "worker", "category", "start_date", "age_band")
 CATEGORIES = ("CIN", "CP", "CLA", "care_leaver", "early_help")
@@ -202,10 +207,22 @@ def list_fingerprint(path: Path) -> str | None:
     return first[len(KEY_LINE) :].strip() if first.startswith(KEY_LINE) else None
 
 
-def check_same_key(root: Path, key: bytes) -> None:
-    """Refuse a key other than the one that made the earlier case lists (exit 1)."""
+def check_same_key(root: Path, key: bytes, length: int | None = None) -> None:
+    """Refuse a key, or a code length, other than the ones that made the earlier case lists
+    (exit 1): either would change every case code."""
     mine = key_fingerprint(key)
     for _, path in case_lists(root):
+        theirs_length = _code_length_of(path)
+        if length is not None and theirs_length is not None and theirs_length != length:
+            raise QAError(
+                f"cases/{path.name} has {theirs_length}-character case codes but qa.yaml "
+                f"case_list.code_length is {length}; nothing was written",
+                "another code length changes every case code, so this month's cases would not "
+                "match their earlier audits and samples. Set case_list.code_length back to "
+                f"{theirs_length}; if the change was agreed with the IG lead (a new start, see "
+                "docs/data-protection.md), import with --new-key",
+                exit_code=1,
+            )
         theirs = list_fingerprint(path)
         if theirs is not None and theirs != mine:
             raise QAError(
@@ -217,6 +234,68 @@ def check_same_key(root: Path, key: bytes) -> None:
                 "rotated on purpose with the IG lead, import with --new-key",
                 exit_code=1,
             )
+
+
+def _code_length_of(path: Path) -> int | None:
+    """The length of the first case code of a case list (None when it has none)."""
+    with path.open(encoding="utf-8-sig", errors="replace") as fh:
+        for line in fh:
+            first = line.split(",", 1)[0].strip()
+            if CASE_CODE_RE.match(first):
+                return len(first) - 2
+    return None
+
+
+def check_earlier_lists(root: Path, rows: list[CaseRow]) -> list[str]:
+    """Refuse a code an earlier case list gave to a different case (exit 1); notes to show.
+
+    A code is a one-way digest, so the ID cannot be compared; each row's check digest can:
+    the same code with another check digest is another child. Lists written before check
+    digests existed cannot be told apart and are named in a note instead.
+    """
+    mine = {r.case: r.check for r in rows}
+    issued = set(mine)
+    unchecked: list[str] = []
+    for _, path in case_lists(root):
+        rel = f"cases/{path.name}"
+        earlier, _ = read_case_list(path, rel)
+        issued.update(r.case for r in earlier)
+        if earlier and not earlier[0].check:
+            unchecked.append(rel)
+            continue
+        clash = next((r for r in earlier if r.check != mine.get(r.case, r.check)), None)
+        if clash is not None:
+            raise QAError(
+                f"case code {clash.case} of this export was given to a different case in {rel} "
+                "(their check digests differ); nothing was written",
+                collision_hint(len(issued | set(mine)), len(clash.case) - 2),
+                exit_code=1,
+            )
+    if not unchecked:
+        return []
+    return [
+        f"{len(unchecked)} earlier case list(s) ({', '.join(unchecked[:3])}"
+        + (", ..." if len(unchecked) > 3 else "")
+        + ") have no check column (written before it existed), so a code in them could not "
+        "be told apart from another case's: they were not checked for collisions with this "
+        f"import; with {len(issued):,} codes issued the chance of a collision among them is "
+        f"{collision_odds(len(issued), code_bits(len(rows[0].case) - 2))}"
+    ]
+
+
+def import_case_list(
+    root: Path, export: Path, config: Any, key: bytes, today: dt.date, new_key: bool = False
+) -> ImportResult:
+    """Read an export as a case list, checked against every earlier case list.
+
+    Refuses (exit 1) another key or code length (unless ``new_key``) and any code that an
+    earlier list gave to a different case. Nothing is written here.
+    """
+    if not new_key:
+        check_same_key(root, key, config.case_list.code_length)
+    result = import_export(export, config, key, today)
+    result.notes += check_earlier_lists(root, result.rows)
+    return result
 
 
 def _refuse_readable_by_others(path: Path) -> None:
@@ -410,6 +489,7 @@ class CaseRow:
     category: str
     start_date: str
     age_band: str
+    check: str = ""  # the second keyed digest (empty in lists written before it existed)
 
 
 @dataclass
@@ -657,6 +737,7 @@ class _Row:
     people: _People
     today: dt.date
     result: ImportResult
+    code_length: int
 
     def cell(self, fld: str) -> Any:
         i = self.cols.get(fld)
@@ -753,7 +834,8 @@ def _case_row(r: _Row, category: str | None, key: bytes) -> _Source | None:
         return None
     worker = _worker(r)
     cat = category or _category(r)
-    row = CaseRow(case_code(case_id, key), team, worker, cat, _start(r), _band(r))
+    code = case_code(case_id, key, r.code_length)
+    row = CaseRow(code, team, worker, cat, _start(r), _band(r), case_check(case_id, key))
     return _Source(case_id, row, f"{r.table.source}, row {r.number}")
 
 
@@ -827,7 +909,7 @@ def _read_table(
     ctx.result.dropped[table.source] = _dropped(table, cols)
     seen: dict[str, int] = {}
     for number, values in table.rows:
-        r = _Row(table, cols, number, values, ctx.people, ctx.today, ctx.result)
+        r = _Row(table, cols, number, values, ctx.people, ctx.today, ctx.result, ctx.code_length)
         case_id = normalise_case_id(r.cell("case_id")) if not _missing(r.cell("case_id")) else ""
         if case_id and case_id in seen:
             ctx.problems.add(
@@ -852,6 +934,7 @@ class _ImportContext:
     key: bytes
     today: dt.date
     result: ImportResult
+    code_length: int
     problems: _Problems = field(default_factory=_Problems)
     sources: dict[str, list[_Source]] = field(default_factory=dict)
 
@@ -859,7 +942,8 @@ class _ImportContext:
 def import_export(path: Path, config: Any, key: bytes, today: dt.date) -> ImportResult:
     """Read an export and build the pseudonymised case list (nothing is written here)."""
     aliases = _aliases(config.case_list.columns)
-    ctx = _ImportContext(_People.of(config), key, today, ImportResult(rows=[], text=""))
+    length = config.case_list.code_length
+    ctx = _ImportContext(_People.of(config), key, today, ImportResult(rows=[], text=""), length)
     for table in read_tables(path):
         found = _columns(table, aliases, ctx.result, ctx.problems)
         if found is not None:
@@ -889,10 +973,10 @@ def _merge(sources: dict[str, list[_Source]], result: ImportResult, today: dt.da
         code = best.row.case
         if code in by_code and by_code[code] != case_id:
             raise QAError(
-                f"two different case IDs give the same case code {code}; nothing was written",
-                f"with {len(sources):,} cases and {5 * (len(code) - 2)}-bit codes the chance "
-                f"of this was {collision_odds(len(sources), 5 * (len(code) - 2))}: make a new "
-                "key (`qa cases keygen --key-file ...`) and re-import every list",
+                f"two different case IDs of this export give the same case code {code}; "
+                "nothing was written",
+                collision_hint(len(sources), len(code) - 2),
+                exit_code=1,
             )
         by_code[code] = case_id
         rows[code] = best.row
@@ -944,6 +1028,17 @@ def valid_age_band(text: str) -> bool:
     return text in {band for _, _, band in AGE_BANDS} | {"unborn", "26+"}
 
 
+def collision_hint(n: int, length: int) -> str:
+    """What to do about a collision, with the true odds of one for ``n`` cases."""
+    bits = code_bits(length)
+    return (
+        f"with {n:,} cases and {length}-character ({bits}-bit) codes the chance of this was "
+        f"{collision_odds(n, bits)}. Two children must never share a history: with the IG "
+        "lead, move to longer codes (case_list.code_length: 13 in qa.yaml) or a new key, and "
+        "import with --new-key (every code changes; see docs/data-protection.md)"
+    )
+
+
 def collision_odds(n: int, bits: int) -> str:
     """The chance that ``n`` codes of ``bits`` bits hold a collision, in words ("1 in 220")."""
     import math
@@ -956,10 +1051,13 @@ def case_list_text(rows: Iterable[CaseRow], fingerprint: str | None = None) -> s
     buf = io.StringIO()
     if fingerprint:
         buf.write(f"{KEY_LINE}{fingerprint}\n")
+    rows = list(rows)
+    checked = any(r.check for r in rows)
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(HEADER)
+    w.writerow(CHECK_HEADER if checked else HEADER)
     for r in rows:
-        w.writerow([r.case, r.team, r.worker, r.category, r.start_date, r.age_band])
+        fields = [r.case, r.team, r.worker, r.category, r.start_date, r.age_band]
+        w.writerow([*fields, r.check] if checked else fields)
     return buf.getvalue()
 
 
@@ -1023,9 +1121,10 @@ def read_case_list(path: Path, rel: str) -> tuple[list[CaseRow], str]:
         text = text.split("\n", 1)[1] if "\n" in text else ""
     reader = iter(csv_rows(text, rel))
     header = next(reader, None)
-    if header is None or tuple(h.strip() for h in header) != HEADER:
+    columns = tuple(h.strip() for h in header) if header is not None else ()
+    if columns not in (HEADER, CHECK_HEADER):
         raise QAError(
-            f"{rel}:{1 + skip}: the header is not `{','.join(HEADER)}`",
+            f"{rel}:{1 + skip}: the header is not `{','.join(CHECK_HEADER)}`",
             "case lists are written by `qa cases import`; do not edit their columns",
         )
     rows: list[CaseRow] = []
@@ -1033,15 +1132,16 @@ def read_case_list(path: Path, rel: str) -> tuple[list[CaseRow], str]:
     for line, rec in enumerate(reader, start=2 + skip):
         if not rec or all(not v.strip() for v in rec):
             continue
-        if len(rec) != len(HEADER):
+        if len(rec) != len(columns):
             raise QAError(
-                f"{rel}:{line}: expected {len(HEADER)} values, found {len(rec)}",
-                "each row is case,team,worker,category,start_date,age_band",
+                f"{rel}:{line}: expected {len(columns)} values, found {len(rec)}",
+                "each row is " + ",".join(columns),
             )
         row = CaseRow(*(v.strip() for v in rec))
         if not CASE_CODE_RE.match(row.case):
             raise QAError(
-                f"{rel}:{line}:1: {masked(row.case)} is not a case code (C- and 8 characters)",
+                f"{rel}:{line}:1: {masked(row.case)} is not a case code (C- and 8 to 16 "
+                "characters)",
                 "case lists hold case codes only, written by `qa cases import`",
             )
         if row.case in seen:
@@ -1090,7 +1190,7 @@ def reveal(
         for _, values in table.rows:
             i = cols["case_id"]
             raw = values[i] if i < len(values) else None
-            if not _missing(raw) and case_code(normalise_case_id(raw), key) == wanted:
+            if not _missing(raw) and case_code(raw, key, len(wanted) - 2) == wanted:
                 found = normalise_case_id(raw)
                 break
     log = config_dir(env) / REVEAL_LOG

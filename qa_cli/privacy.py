@@ -205,8 +205,14 @@ def line_findings(text: str, detectors: Detectors = DEFAULT) -> Iterator[tuple[i
 # --- Case codes (App. E 6): a keyed hash of the case-management ID, never the ID itself. ---
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-CASE_CODE_RE = re.compile(r"^C-[0-9A-Z]{8}$")
+# Code lengths (characters after "C-"), 5 bits each: 8 (40 bits) is what repositories made
+# before code_length existed use; `qa init` writes 13 (65 bits) for new ones.
+CODE_LENGTH_LEGACY = 8
+CODE_LENGTH_NEW = 13
+CODE_LENGTH_MAX = 16
+CASE_CODE_RE = re.compile(r"^C-[0-9A-Z]{8,16}$")
 _CODE_DOMAIN = b"qa-case-code/1\x00"
+_CHECK_DOMAIN = b"qa-case-check/1\x00"
 
 
 def normalise_case_id(value: Any) -> str:
@@ -219,16 +225,42 @@ def normalise_case_id(value: Any) -> str:
     return " ".join(text.split()).upper()
 
 
-def case_code(case_id: Any, key: bytes) -> str:
-    """``C-`` + 8 Crockford base32 characters from HMAC-SHA256(key, ID).
-
-    The same ID and key always give the same code; without the key the code cannot be
-    traced back to the ID. 40 bits: collisions are checked by the caller.
-    """
+def _digest(domain: bytes, case_id: Any, key: bytes) -> bytes:
     import hmac
     from hashlib import sha256
 
-    digest = hmac.new(key, _CODE_DOMAIN + normalise_case_id(case_id).encode("utf-8"), sha256)
-    n = int.from_bytes(digest.digest()[:5], "big")
-    chars = [CROCKFORD[(n >> shift) & 31] for shift in range(35, -1, -5)]
-    return "C-" + "".join(chars)
+    return hmac.new(key, domain + normalise_case_id(case_id).encode("utf-8"), sha256).digest()
+
+
+def case_code(case_id: Any, key: bytes, length: int = CODE_LENGTH_LEGACY) -> str:
+    """``C-`` + ``length`` Crockford base32 characters from HMAC-SHA256(key, ID).
+
+    The same ID, key and length always give the same code; without the key the code cannot
+    be traced back to the ID. ``5 * length`` bits (8 characters give the 40-bit codes of
+    older repositories, unchanged): collisions are checked by the caller.
+    """
+    if not CODE_LENGTH_LEGACY <= length <= CODE_LENGTH_MAX:
+        raise ValueError(f"a case code has 8 to {CODE_LENGTH_MAX} characters, not {length}")
+    return "C-" + _base32(_digest(_CODE_DOMAIN, case_id, key), length)
+
+
+def case_check(case_id: Any, key: bytes) -> str:
+    """A second keyed digest of the ID (another domain label than the code's; 16 characters,
+    80 bits), kept beside each code in the case list.
+
+    Two different IDs that happen to share a code almost surely differ here, so an import
+    can tell "the same child again" from "another child with the same code" without keeping
+    the ID. Like the code, it cannot be traced back without the key.
+    """
+    return _base32(_digest(_CHECK_DOMAIN, case_id, key), 16)
+
+
+def _base32(digest: bytes, length: int) -> str:
+    nbytes = (5 * length + 7) // 8
+    n = int.from_bytes(digest[:nbytes], "big") >> (8 * nbytes - 5 * length)
+    return "".join(CROCKFORD[(n >> shift) & 31] for shift in range(5 * (length - 1), -1, -5))
+
+
+def code_bits(length: int) -> int:
+    """The bits of a case code of ``length`` characters (5 per base32 character)."""
+    return 5 * length

@@ -53,7 +53,7 @@ def import_(
     """
     import os
 
-    from ..caselist import CATEGORY_NAMES, check_same_key, import_export, load_key
+    from ..caselist import CATEGORY_NAMES, import_case_list, load_key
     from ..repository import Repository
 
     root = repo_root(repo)
@@ -63,9 +63,7 @@ def import_(
 
     config = load_config(root)
     key = load_key(config.case_list.key_env, os.environ, root)
-    if not new_key:
-        check_same_key(root, key)
-    result = import_export(export, config, key, today)
+    result = import_case_list(root, export, config, key, today, new_key)
     rel = case_list_path(today)
     for line in result.read:
         console.print(f"read     {line}", markup=False)

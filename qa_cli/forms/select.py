@@ -17,7 +17,7 @@ from ..repository import LoadedFile, Repository
 
 FORM_KINDS = ("qa/audit", "qa/agency-return")
 OPEN_STATUSES = ("allocated", "in_progress")
-_CASE = re.compile(r"^C-[0-9A-Z]{8}$", re.IGNORECASE)
+_CASE = re.compile(r"^C-[0-9A-Z]{8,16}$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

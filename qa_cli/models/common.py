@@ -147,7 +147,9 @@ Id = Annotated[
     BeforeValidator(_strict_text),
     Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80),
 ]
-CaseCode = Annotated[str, BeforeValidator(_strict_text), Field(pattern=r"^C-[0-9A-Z]{8}$")]
+CaseCode = Annotated[
+    str, BeforeValidator(_strict_text), Field(pattern=r"^C-[0-9A-Z]{8,16}$")
+]  # the length qa.yaml sets is checked by QA510
 Version = StrictInt
 
 

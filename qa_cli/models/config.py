@@ -199,6 +199,10 @@ class CaseListSettings(QAModel):
     team_aliases: dict[Id, list[Text]] = Field(default_factory=dict)
     # Start dates are kept to the month (Caldicott: the minimum necessary) unless "day".
     start_dates: Literal["month", "day"] = "month"
+    # Characters of a case code after "C-", 5 bits each. 8 (40 bits) for repositories made
+    # before this setting existed; `qa init` writes 13 (65 bits). Changing it changes every
+    # code (see docs/data-protection.md).
+    code_length: StrictInt = Field(8, ge=8, le=16)
 
 
 class ToolkitSettings(QAModel):

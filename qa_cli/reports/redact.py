@@ -25,7 +25,7 @@ from ..models.config import Config
 from ..privacy import Detectors
 
 CASE_CODE = re.compile(
-    r"(?<![0-9A-Za-z])[Cc]-?[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{8}(?:[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{5})?"
+    r"(?<![0-9A-Za-z])[Cc]-?[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{8,16}"
     r"(?![0-9A-Za-z])"
 )
 NARRATIVE_KEYS = frozenset({"description", "narrative", "concern_text", "details"})

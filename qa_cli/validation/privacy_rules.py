@@ -140,12 +140,41 @@ def check_privacy(
     for lf in repo.selected:
         if lf.text is not None:
             out += scan_file(lf.rel, lf.text, detectors, config)
+            out += check_code_lengths(lf.rel, lf.text, config)
     for path in case_lists:
         rel = path.relative_to(repo.root).as_posix()
         text = path.read_bytes().decode("utf-8-sig", errors="replace")
         out += scan_file(rel, text, detectors, config)
         out += check_case_list(rel, text, config)
+        out += check_code_lengths(rel, text, config)
     return out
+
+
+_CODE = re.compile(r"(?<![0-9A-Za-z-])C-[0-9A-Z]{8,16}(?![0-9A-Za-z])")
+
+
+def check_code_lengths(rel: str, text: str, config: Config | None) -> list[Diagnostic]:
+    """QA510: every case code of a file has the length qa.yaml case_list.code_length sets."""
+    if config is None or "C-" not in text:
+        return []
+    length = config.case_list.code_length
+    return [
+        Diagnostic(
+            rel,
+            line,
+            m.start() + 1,
+            "QA510",
+            "error",
+            f"the case code starting `{m.group(0)[:4]}…` has {len(m.group(0)) - 2} characters; "
+            f"this repository's codes have {length} (qa.yaml case_list.code_length)",
+            "copy the code from the sample or the case list; if qa.yaml's code_length was "
+            "changed, set it back (changing it changes every code, see docs/data-protection.md)",
+        )
+        for line, raw in enumerate(text.splitlines(), start=1)
+        if "C-" in raw
+        for m in _CODE.finditer(raw)
+        if len(m.group(0)) - 2 != length
+    ]
 
 
 # --- case lists hold codes and closed values only ------------------------------------------
@@ -157,7 +186,7 @@ def _case_list_problem(rel: str, line: int, column: int, message: str, hint: str
 
 def check_case_list(rel: str, text: str, config: Config | None) -> list[Diagnostic]:
     """A case list has exactly the columns `qa cases import` writes, each with closed values."""
-    from ..caselist import HEADER, KEY_LINE
+    from ..caselist import CHECK_HEADER, HEADER, KEY_LINE
 
     h = 1 if text.startswith(KEY_LINE) else 0  # the key fingerprint's line comes first
     if h:
@@ -172,24 +201,24 @@ def check_case_list(rel: str, text: str, config: Config | None) -> list[Diagnost
             rel,
             h + 1,
             _field_column(lines[h], i),
-            f"column {i + 1} is {shown(heading, HEADER, 'heading')}, which a case list "
+            f"column {i + 1} is {shown(heading, CHECK_HEADER, 'heading')}, which a case list "
             "never has (it may hold personal data)",
-            "case lists hold " + ", ".join(HEADER) + " only: delete the column, or "
+            "case lists hold " + ", ".join(CHECK_HEADER) + " only: delete the column, or "
             "import the export again with `qa cases import`",
         )
         for i, heading in enumerate(header)
-        if heading not in HEADER
+        if heading not in CHECK_HEADER
     ]
-    if out or tuple(header) != HEADER:
+    if out or tuple(header) not in (HEADER, CHECK_HEADER):
         return out or [
             _case_list_problem(
-                rel, h + 1, 1, "the header is not " + ",".join(HEADER), "import the list again"
+                rel, h + 1, 1, "the header is not " + ",".join(CHECK_HEADER), "import it again"
             )
         ]
     for line, rec in enumerate(rows[h + 1 :], start=h + 2):
         if any(v.strip() for v in rec):
             raw = lines[line - 1] if line <= len(lines) else ""
-            out += _check_row(rel, line, [v.strip() for v in rec], config, raw)
+            out += _check_row(rel, line, [v.strip() for v in rec], config, raw, len(header))
     return out
 
 
@@ -202,15 +231,15 @@ def _field_column(raw: str, index: int) -> int:
 
 
 def _check_row(
-    rel: str, line: int, rec: list[str], config: Config | None, raw: str
+    rel: str, line: int, rec: list[str], config: Config | None, raw: str, width: int = 6
 ) -> list[Diagnostic]:
-    from ..caselist import CATEGORIES, valid_age_band, valid_start_date
+    from ..caselist import CATEGORIES, CHECK_RE, valid_age_band, valid_start_date
     from ..privacy import CASE_CODE_RE
 
-    if len(rec) != 6:
+    if len(rec) != width:
         return [
             _case_list_problem(
-                rel, line, 1, f"expected 6 values, found {len(rec)}", "import the list again"
+                rel, line, 1, f"expected {width} values, found {len(rec)}", "import it again"
             )
         ]
     teams = {t.id for t in config.teams} if config else None
@@ -223,6 +252,8 @@ def _check_row(
         (4, "start date", not rec[4] or valid_start_date(rec[4]), "YYYY-MM or YYYY-MM-DD"),
         (5, "age band", not rec[5] or valid_age_band(rec[5]), "an age band such as 5-9"),
     ]
+    if width == 7:
+        checks.append((6, "check", bool(CHECK_RE.match(rec[6])), "a check digest"))
     return [
         _case_list_problem(
             rel,

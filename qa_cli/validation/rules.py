@@ -410,6 +410,12 @@ _RULES = [
         "case list content",
         "A case list (cases/*.csv) has a column or a value `qa cases import` never writes.",
     ),
+    Rule(
+        "QA510",
+        "error",
+        "case code length",
+        "A case code has another length than qa.yaml case_list.code_length (8 by default, 13 from `qa init`).",
+    ),
     # Limits that keep one file from breaking the other commands
     Rule(
         "QA601",

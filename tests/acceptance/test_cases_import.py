@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import snapshot
 
-from qa_cli.caselist import HEADER, parse_export_date
-from qa_cli.privacy import case_code
+from qa_cli.caselist import CHECK_HEADER, parse_export_date
+from qa_cli.privacy import case_check, case_code
 
 ANNEX = Path("/work/shared/reference/annex-a-sample.xlsx")
 KEY = "synthetic-Vq7#pL2x!Rm9@Tz4$Wn6^Yb8&Hc3*Jd5%"  # made up, strong enough
@@ -94,7 +94,7 @@ def test_csv_import_drops_identifying_columns(demo_repo: Path, run, tmp_path: Pa
     assert result.exit_code == 0, result.output
     out = demo_repo / "cases" / f"{AS_OF}.csv"
     rows = _rows(out)
-    assert tuple(rows[0]) == HEADER
+    assert tuple(rows[0]) == CHECK_HEADER  # with the check digest of each case
     assert len(rows) == 40
     assert {r["category"] for r in rows} == {"CIN", "early_help", "CP", "CLA"}
     assert {r["team"] for r in rows} == {
@@ -112,6 +112,9 @@ def test_csv_import_drops_identifying_columns(demo_repo: Path, run, tmp_path: Pa
     assert rows[0]["start_date"] == "2026-02"  # 03/02/2026 read the UK way, kept to the month
     codes = {r["case"] for r in rows}
     assert codes == {case_code(p["id"], KEY.encode()) for p in people}
+    # The demo's qa.yaml sets no code_length: 8 characters, as before it existed.
+    assert {len(c) for c in codes} == {10}
+    assert {r["check"] for r in rows} == {case_check(p["id"], KEY.encode()) for p in people}
     # Nothing that identifies a child is anywhere in the repository.
     everything = b"".join(snapshot(demo_repo).values())
     for p in people:
