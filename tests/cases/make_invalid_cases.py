@@ -634,6 +634,60 @@ case(
     also=["QA470"],
 )
 
+REVIEW = "team-reviews/2026-09/child-protection.yaml"
+REVIEW_TEXT = """schema: qa/team-review@1
+team: child-protection
+first_month: 2026-04
+last_month: 2026-09
+team_manager: tm-bmoor
+service_manager: sm-cdale
+status: draft
+"""
+case(
+    "QA480-team-review-agreed-too-early",
+    "QA480",
+    {REVIEW: REVIEW_TEXT.replace("status: draft", "status: agreed  #<-")},
+)
+OVERVIEW = "team-overviews/2026-09/child-protection.yaml"
+OVERVIEW_TEXT = """schema: qa/team-overview@1
+team: child-protection
+month: 2026-09
+team_manager: tm-bmoor
+status: draft
+cases: [C-7F3K2Q9M]
+"""
+case(
+    "QA481-overview-without-findings",
+    "QA481",
+    {OVERVIEW: OVERVIEW_TEXT.replace("status: draft", "status: completed  #<-")},
+)
+case(
+    "QA482-overview-case-not-sampled",
+    "QA482",
+    {
+        OVERVIEW: OVERVIEW_TEXT.replace(
+            "cases: [C-7F3K2Q9M]", "cases:\n  - C-7F3K2Q9M\n  - C-AAAAAAAA  #<-"
+        )
+    },
+    strict=True,
+    at="C-AAAAAAAA",
+)
+case(
+    "QA483-plan-without-its-report",
+    "QA483",
+    {
+        "improvement/2026-08.yaml": "schema: qa/improvement@1\nreport: monthly\n"
+        "month: 2026-08  #<-\nlead: qa-dlane\nrecommendations: []\n"
+    },
+    strict=True,
+)
+case(
+    "QA484-team-review-wrong-role",
+    "QA484",
+    {REVIEW: REVIEW_TEXT.replace("team_manager: tm-bmoor", "team_manager: sm-cdale  #<-")},
+    strict=True,
+)
+
 
 def main() -> None:
     if OUT.exists():
