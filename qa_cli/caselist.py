@@ -1094,14 +1094,8 @@ def newest_case_list(root: Path, on_or_before: dt.date) -> Path:
     return lists[-1]
 
 
-def read_case_list(path: Path, rel: str) -> tuple[list[CaseRow], str]:
-    """The rows of a case list and the SHA-256 of its bytes; problems name the line."""
-    if not path.is_file():
-        raise QAError(
-            f"{rel} does not exist", "give a case list of cases/, e.g. --cases cases/2026-10-28.csv"
-        )
-    raw = path.read_bytes()
-    sha = hashlib.sha256(raw).hexdigest()
+def _case_list_text(raw: bytes, rel: str) -> str:
+    """A case list's bytes as text: UTF-8 (a BOM allowed), within the limits."""
     from .limits import encoding_problem
 
     odd = encoding_problem(raw)
@@ -1111,11 +1105,22 @@ def read_case_list(path: Path, rel: str) -> tuple[list[CaseRow], str]:
             "case lists are UTF-8 text written by `qa cases import`; import the export again",
         )
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise QAError(
             f"{rel} is not UTF-8 text", "case lists are written by `qa cases import`"
         ) from None
+
+
+def read_case_list(path: Path, rel: str) -> tuple[list[CaseRow], str]:
+    """The rows of a case list and the SHA-256 of its bytes; problems name the line."""
+    if not path.is_file():
+        raise QAError(
+            f"{rel} does not exist", "give a case list of cases/, e.g. --cases cases/2026-10-28.csv"
+        )
+    raw = path.read_bytes()
+    sha = hashlib.sha256(raw).hexdigest()
+    text = _case_list_text(raw, rel)
     skip = 1 if text.startswith(KEY_LINE) else 0  # the key fingerprint's line
     if skip:
         text = text.split("\n", 1)[1] if "\n" in text else ""

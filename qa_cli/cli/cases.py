@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -65,6 +66,19 @@ def import_(
     key = load_key(config.case_list.key_env, os.environ, root)
     result = import_case_list(root, export, config, key, today, new_key)
     rel = case_list_path(today)
+    _print_import(result)
+    counts = ", ".join(f"{n} {CATEGORY_NAMES[c]}" for c, n in sorted(result.by_category.items()))
+    _warn_if_inside(export, root)
+    if dry_run:
+        console.print(f"dry run: {len(result.rows)} cases ({counts}); {rel} was not written")
+        raise typer.Exit(0)
+    repository = Repository(root=root, files=[], config_or_none=config, config_file=None)
+    repository.write_new(rel, result.text)
+    console.print(f"wrote {rel}: {len(result.rows)} cases ({counts}); sha256 {result.sha256}")
+
+
+def _print_import(result: Any) -> None:
+    """What the import read, skipped and dropped, its notes and the unknown workers."""
     for line in result.read:
         console.print(f"read     {line}", markup=False)
     for line in result.skipped:
@@ -82,7 +96,10 @@ def import_(
         )
         console.print("[yellow]workers not in qa.yaml[/]: ", markup=True, end="")
         console.print(names, markup=False)
-    counts = ", ".join(f"{n} {CATEGORY_NAMES[c]}" for c, n in sorted(result.by_category.items()))
+
+
+def _warn_if_inside(export: Path, root: Path) -> None:
+    """The export holds children's details: warn when it lies inside the repository."""
     try:
         inside = export.resolve().is_relative_to(root.resolve())
     except OSError:
@@ -92,12 +109,6 @@ def import_(
             f"[bold red]warning[/]: the export {export} is inside the audit repository; it holds "
             "children's details: move it out and never commit it"
         )
-    if dry_run:
-        console.print(f"dry run: {len(result.rows)} cases ({counts}); {rel} was not written")
-        raise typer.Exit(0)
-    repository = Repository(root=root, files=[], config_or_none=config, config_file=None)
-    repository.write_new(rel, result.text)
-    console.print(f"wrote {rel}: {len(result.rows)} cases ({counts}); sha256 {result.sha256}")
 
 
 @cases_app.command("keygen")

@@ -57,6 +57,24 @@ def due(
 
     today = parse_date_option(as_of)
     loaded = Repository.load(repo_root(repo), require_config=True)
+    _check_filters(loaded, person, team)
+    horizon = within
+    if horizon is None and ics is None:
+        horizon = loaded.config.due.within_days
+    everything = due_items(loaded, today)
+    items = select(everything, person=person, team=team, within=horizon)
+    summary = summarise(items, loaded.config)
+    if ics is not None:
+        _write_ics(ics, loaded, items)
+    _render(fmt, loaded, items, summary, today, horizon)
+    if ics is not None and fmt is Format.table:
+        console.print(f"Wrote {len(items)} event(s) to {ics}.")
+    if fail_on_overdue and any(i.overdue for i in items):
+        raise typer.Exit(1)
+
+
+def _check_filters(loaded: Any, person: str | None, team: str | None) -> None:
+    """--person and --team name a staff or agency id and a team id of qa.yaml."""
     staff = loaded.config.staff_by_id()
     agencies = {a.id for a in loaded.config.agencies}
     if person is not None and person not in staff and person not in agencies:
@@ -69,38 +87,30 @@ def due(
             f"--team: {masked(team)} is not a team id in qa.yaml",
             "known teams: " + ", ".join(t.id for t in loaded.config.teams),
         )
-    horizon = within
-    if horizon is None and ics is None:
-        horizon = loaded.config.due.within_days
-    everything = due_items(loaded, today)
-    items = select(everything, person=person, team=team, within=horizon)
-    summary = summarise(items, loaded.config)
-    if ics is not None:
-        from .. import yamlio
-        from ..ics import export_time, to_ics
-        from ..pathguard import output_file
 
-        target = output_file(ics, "--ics")
-        previous = target.read_bytes() if target.exists() else None
-        if previous is not None and not previous.lstrip().startswith(b"BEGIN:VCALENDAR"):
-            raise QAError(
-                f"{ics} exists and is not an iCalendar file; it was left as it was",
-                "give a new file name ending in .ics (an earlier qa export is replaced)",
-            )
-        names = {sid: s.name for sid, s in staff.items()}
-        data = to_ics(
-            items,
-            export_time(dict(os.environ)),
-            calendar_name=f"QA due dates: {loaded.config.organisation}",
-            names=names,
-            previous=previous,
+
+def _write_ics(ics: Path, loaded: Any, items: list[Any]) -> None:
+    """Write the items as an iCalendar file, replacing only an earlier calendar."""
+    from .. import yamlio
+    from ..ics import export_time, to_ics
+    from ..pathguard import output_file
+
+    target = output_file(ics, "--ics")
+    previous = target.read_bytes() if target.exists() else None
+    if previous is not None and not previous.lstrip().startswith(b"BEGIN:VCALENDAR"):
+        raise QAError(
+            f"{ics} exists and is not an iCalendar file; it was left as it was",
+            "give a new file name ending in .ics (an earlier qa export is replaced)",
         )
-        yamlio.atomic_write(target, data)
-    _render(fmt, loaded, items, summary, today, horizon)
-    if ics is not None and fmt is Format.table:
-        console.print(f"Wrote {len(items)} event(s) to {ics}.")
-    if fail_on_overdue and any(i.overdue for i in items):
-        raise typer.Exit(1)
+    names = {sid: s.name for sid, s in loaded.config.staff_by_id().items()}
+    data = to_ics(
+        items,
+        export_time(dict(os.environ)),
+        calendar_name=f"QA due dates: {loaded.config.organisation}",
+        names=names,
+        previous=previous,
+    )
+    yamlio.atomic_write(target, data)
 
 
 def _render(

@@ -23,37 +23,44 @@ if TYPE_CHECKING:
     from ..repository import Repository
 
 
+_MONTH = typer.Option(..., "--month", help="The sample month, YYYY-MM.")
+_SHARE = typer.Option(
+    None,
+    "--share",
+    help=(
+        "Share of Good-or-better returns to review, 0-1 (default: "
+        "programmes.moderation.share_good_or_better, 0.2)."
+    ),
+)
+_SEED = typer.Option(
+    None,
+    "--seed",
+    help=(
+        "Seed of the draw (default: derived from the month and the returns); recorded either way."
+    ),
+)
+_FORCE = typer.Option(
+    False,
+    "--force",
+    help="Draw the whole list again from scratch, replacing every earlier round.",
+)
+_VERIFY = typer.Option(
+    False,
+    "--verify",
+    help="Re-draw every recorded round from its seed and pool; exit 1 if any differs.",
+)
+_DRY_RUN = typer.Option(False, "--dry-run", help="Show the list; write nothing.")
+
+
 @handle_errors
 @writes()
 def moderate(
-    month: str = typer.Option(..., "--month", help="The sample month, YYYY-MM."),
-    share: float | None = typer.Option(
-        None,
-        "--share",
-        help=(
-            "Share of Good-or-better returns to review, 0-1 (default: "
-            "programmes.moderation.share_good_or_better, 0.2)."
-        ),
-    ),
-    seed: int | None = typer.Option(
-        None,
-        "--seed",
-        help=(
-            "Seed of the draw (default: derived from the month and the returns); "
-            "recorded either way."
-        ),
-    ),
-    force: bool = typer.Option(
-        False,
-        "--force",
-        help="Draw the whole list again from scratch, replacing every earlier round.",
-    ),
-    verify: bool = typer.Option(
-        False,
-        "--verify",
-        help="Re-draw every recorded round from its seed and pool; exit 1 if any differs.",
-    ),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Show the list; write nothing."),
+    month: str = _MONTH,
+    share: float | None = _SHARE,
+    seed: int | None = _SEED,
+    force: bool = _FORCE,
+    verify: bool = _VERIFY,
+    dry_run: bool = _DRY_RUN,
     as_of: str | None = AsOfOption,
     repo: Path | None = RepoOption,
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -16,6 +17,9 @@ from .common import (
     repo_root,
     writes,
 )
+
+if TYPE_CHECKING:
+    from ..repository import Repository
 
 _TOOL = typer.Argument(
     ...,
@@ -49,6 +53,15 @@ _AGENCY = typer.Option(
 _AUDIT_ID = typer.Option(
     None, "--audit-id", help="Multi-agency: the audit's folder under multi-agency/."
 )
+_WORKER = typer.Option(None, "--worker", help="The social worker's staff id.")
+_REF = typer.Option(None, "--ref", help="Complaint reference.")
+_MEETING = typer.Option(
+    None,
+    "--meeting",
+    help="Monitoring form: initial_cp_conference, review_cp_conference, cla_review or "
+    "pathway_plan_review (default from the chair's role); mid-point review: cp_plan, "
+    "care_plan or pathway_plan.",
+)
 
 
 @handle_errors
@@ -57,21 +70,15 @@ def new(
     tool: str = _TOOL,
     case: str | None = _CASE,
     auditor: list[str] = _AUDITOR,
-    worker: str | None = typer.Option(None, "--worker", help="The social worker's staff id."),
+    worker: str | None = _WORKER,
     team: str | None = _TEAM,
     month: str | None = _MONTH,
     theme: str | None = _THEME,
     date: str | None = _DATE,
-    ref: str | None = typer.Option(None, "--ref", help="Complaint reference."),
+    ref: str | None = _REF,
     agency: str | None = _AGENCY,
     audit_id: str | None = _AUDIT_ID,
-    meeting: str | None = typer.Option(
-        None,
-        "--meeting",
-        help="Monitoring form: initial_cp_conference, review_cp_conference, cla_review or "
-        "pathway_plan_review (default from the chair's role); mid-point review: cp_plan, "
-        "care_plan or pathway_plan.",
-    ),
+    meeting: str | None = _MEETING,
     as_of: str | None = AsOfOption,
     repo: Path | None = RepoOption,
 ) -> None:
@@ -81,22 +88,13 @@ def new(
     Every question of the tool is there with its guidance as a comment; the file is placed
     where `qa validate` expects it. Never overwrites: exit 1 if the file exists.
     """
-
     from ..blank import new_return
     from ..improvement import NEW_RECORD, RecordRequest, new_record
     from ..pathguard import check_ids
     from ..repository import Repository
-    from ..themes import after_new
 
-    check_ids(
-        {
-            "--theme": theme,
-            "--audit-id": audit_id,
-            "--worker": worker,
-            "--team": team,
-            "--agency": agency,
-        }
-    )
+    ids = {"--theme": theme, "--audit-id": audit_id, "--worker": worker, "--team": team}
+    check_ids({**ids, "--agency": agency})
     today = parse_date_option(as_of)
     day = parse_date_option(date, "--date") if date else None
     if month is not None:
@@ -126,6 +124,13 @@ def new(
         audit_id=audit_id,
         meeting=meeting,
     )
+    _write(repository, rel, text)
+
+
+def _write(repository: Repository, rel: str, text: str) -> None:
+    """Write the new return; a themed one also goes into its theme's scope.yaml."""
+    from ..themes import after_new
+
     repository.write_new(rel, text)
     console.print(f"wrote {rel}")
     scope = after_new(repository, rel, text)
