@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
 
 from .. import layout
 from ..masking import masked
@@ -25,7 +25,7 @@ from .monitoring_rules import check_compliments, check_midpoint, check_monitorin
 from .returns import is_complete, looks_returned, soften
 from .review_rules import check_after_return
 from .salvage import is_broken
-from .schema import at
+from .schema import at, misplaced, name_mismatch, out_of_order
 from .tools import _unknown, duplicate_ids
 
 _MONTH_DIR = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -61,18 +61,11 @@ class Refs:
         return [_unknown(lf, "QA402", loc, "team", tid, set(self.teams))]
 
 
+S = TypeVar("S", ThemedScope, MultiAgencyScope)
+
+
 def _parts(lf: LoadedFile) -> tuple[str, ...]:
     return PurePosixPath(lf.rel).parts
-
-
-def _name_mismatch(lf: LoadedFile, expected: str, loc: list[str | int]) -> Diagnostic:
-    return at(
-        lf,
-        "QA408",
-        loc,
-        f"the file is {lf.rel} but its content says it should be {expected}",
-        f"rename or move the file to {expected}, or correct the content",
-    )
 
 
 def _order(
@@ -83,17 +76,10 @@ def _order(
     later_name: str,
     earlier_name: str,
 ) -> list[Diagnostic]:
-    if later is None or earlier is None or later >= earlier:
-        return []
-    return [
-        at(
-            lf,
-            "QA407",
-            later_loc,
-            f"{later_name} ({later}) is before {earlier_name} ({earlier})",
-            f"check both dates: {later_name} cannot come before {earlier_name}",
-        )
-    ]
+    hint = f"check both dates: {later_name} cannot come before {earlier_name}"
+    return out_of_order(
+        lf, later_loc, later, earlier, earlier_name, later_name=later_name, hint=hint
+    )
 
 
 def _verified(lf: LoadedFile, refs: Refs, a: Action, loc: list[str | int]) -> list[Diagnostic]:
@@ -318,7 +304,7 @@ def _in_sample(
     month = parts[1] if len(parts) == 3 else "?"
     folder = month if _MONTH_DIR.match(month) else m.allocated.strftime("%Y-%m")
     if len(parts) != 3 or not _MONTH_DIR.match(month) or lf.path.stem != f"{m.case}--{tool_id}":
-        return [_name_mismatch(lf, layout.audit_path(folder, m.case, tool_id), ["case"])]
+        return [name_mismatch(lf, layout.audit_path(folder, m.case, tool_id), "case")]
     by_case = repo.allocations.get((month, "single-agency"))
     if by_case is None:
         what = f"there is no sample for {month} (samples/{month}.yaml)"
@@ -340,8 +326,8 @@ def _in_theme(
     """A return in themed/<folder>/ is named after its case and tool, and is in the scope."""
     if len(parts) != 3 or lf.path.stem != f"{m.case}--{tool_id}":
         folder = parts[1] if len(parts) > 1 else "<YYYY-MM>-<theme>"
-        return [_name_mismatch(lf, layout.themed_return_path(folder, m.case, tool_id), ["case"])]
-    scope = _themed_scope(repo, parts[1])
+        return [name_mismatch(lf, layout.themed_return_path(folder, m.case, tool_id), "case")]
+    scope = _scope_in(repo, ThemedScope, "themed", parts[1])
     if scope is not None and m.case not in scope.cases:
         what = f"case {m.case} is not in the themed audit's scope"
         hint = f"check the case code against themed/{parts[1]}/scope.yaml"
@@ -374,19 +360,33 @@ def _audit_place(repo: Repository, lf: LoadedFile, m: AuditReturn) -> list[Diagn
     ]
 
 
-def _themed_scope(repo: Repository, folder: str) -> ThemedScope | None:
-    for f, scope in repo.entries(ThemedScope):
-        if _parts(f)[:2] == ("themed", folder):
+def _scope_in(repo: Repository, model: type[S], top: str, folder: str) -> S | None:
+    """The scope (themed or multi-agency) kept in ``top/folder/``, if there is one."""
+    for f, scope in repo.entries(model):
+        if _parts(f)[:2] == (top, folder):
             return scope
     return None
+
+
+def _unknown_tool(lf: LoadedFile, repo: Repository, tool: str) -> list[Diagnostic]:
+    """QA301 when a scope names a tool that is not in audit_tools/."""
+    if tool in repo.tools:
+        return []
+    return [
+        at(
+            lf,
+            "QA301",
+            ["tool"],
+            f"the tool {masked(tool)} is not in audit_tools/",
+            "name a tool of audit_tools/ as <id>@<version>",
+        )
+    ]
 
 
 def check_sample(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic]:
     m = lf.model_as(Sample)
     out: list[Diagnostic] = []
-    expected = layout.sample_path(m.month, m.programme)
-    if lf.rel != expected:
-        out.append(_name_mismatch(lf, expected, ["month"]))
+    out += misplaced(lf, layout.sample_path(m.month, m.programme), "month")
     out += duplicate_ids(
         lf,
         [(a.case, ["allocations", i, "case"]) for i, a in enumerate(m.allocations)],
@@ -420,9 +420,7 @@ def check_crib_sheet(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagn
     out += check_actions(lf, refs, m.actions or [], ["actions"])
     if not _intact(lf, "month", "team", "case"):
         return out
-    expected = layout.crib_sheet_path(m.month, m.team, m.case)
-    if lf.rel != expected:
-        out.append(_name_mismatch(lf, expected, ["case"]))
+    out += misplaced(lf, layout.crib_sheet_path(m.month, m.team, m.case), "case")
     return out
 
 
@@ -440,9 +438,7 @@ def check_observation(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diag
     out += _order(lf, m.observed, m.consent_written, ["observed"], "observed", "consent_written")
     for signed in ("observer_signed", "social_worker_signed"):
         out += _order(lf, getattr(m, signed), m.observed, [signed], signed, "observed")
-    expected = layout.observation_path(m.observed, m.social_worker)
-    if lf.rel != expected:
-        out.append(_name_mismatch(lf, expected, ["observed"]))
+    out += misplaced(lf, layout.observation_path(m.observed, m.social_worker), "observed")
     return out
 
 
@@ -451,9 +447,7 @@ def check_complaint(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagno
     out = refs.staff_ref(lf, ["manager"], m.manager)
     out += refs.team_ref(lf, ["team"], m.team)
     out += _order(lf, m.responded, m.date, ["responded"], "responded", "date")
-    expected = layout.complaint_path(m.date, m.ref)
-    if lf.rel != expected:
-        out.append(_name_mismatch(lf, expected, ["ref"]))
+    out += misplaced(lf, layout.complaint_path(m.date, m.ref), "ref")
     return out
 
 
@@ -462,42 +456,15 @@ def check_themed(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnosti
     out = refs.staff_ref(lf, ["lead"], m.lead)
     for i, s in enumerate(m.consulted):
         out += refs.staff_ref(lf, ["consulted", i], s)
-    if m.tool not in repo.tools:
-        out.append(
-            at(
-                lf,
-                "QA301",
-                ["tool"],
-                f"the tool {masked(m.tool)} is not in audit_tools/",
-                "name a tool of audit_tools/ as <id>@<version>",
-            )
-        )
-    expected = layout.themed_scope_path(m.month, m.theme)
-    if lf.rel != expected:
-        out.append(_name_mismatch(lf, expected, ["theme"]))
+    out += _unknown_tool(lf, repo, m.tool)
+    out += misplaced(lf, layout.themed_scope_path(m.month, m.theme), "theme")
     return out
-
-
-def _ma_scope(repo: Repository, audit_id: str) -> MultiAgencyScope | None:
-    for f, scope in repo.entries(MultiAgencyScope):
-        if _parts(f)[:2] == ("multi-agency", audit_id):
-            return scope
-    return None
 
 
 def check_multi_agency(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic]:
     m = lf.model_as(MultiAgencyScope)
     out = refs.staff_ref(lf, ["lead"], m.lead)
-    if m.tool not in repo.tools:
-        out.append(
-            at(
-                lf,
-                "QA301",
-                ["tool"],
-                f"the tool {masked(m.tool)} is not in audit_tools/",
-                "name a tool of audit_tools/ as <id>@<version>",
-            )
-        )
+    out += _unknown_tool(lf, repo, m.tool)
     for i, a in enumerate(m.agencies):
         if refs.ok and a.agency not in refs.agencies:
             out.append(
@@ -505,9 +472,7 @@ def check_multi_agency(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Dia
             )
         out += refs.staff_ref(lf, ["agencies", i, "auditor"], a.auditor)
     out += duplicate_ids(lf, [(c, ["cases", i]) for i, c in enumerate(m.cases)], "case")
-    expected = layout.multi_agency_scope_path(m.id)
-    if lf.rel != expected:
-        out.append(_name_mismatch(lf, expected, ["id"]))
+    out += misplaced(lf, layout.multi_agency_scope_path(m.id), "id")
     return out
 
 
@@ -518,11 +483,10 @@ def check_agency_return(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Di
         return out
     parts = _parts(lf)
     audit_id = parts[1] if len(parts) == 4 and parts[0] == "multi-agency" else "<id>"
-    expected = layout.agency_return_path(audit_id, m.case, m.agency)
-    if lf.rel != expected:
-        out.append(_name_mismatch(lf, expected, ["case"]))
-        return out
-    scope = _ma_scope(repo, audit_id)
+    mismatch = misplaced(lf, layout.agency_return_path(audit_id, m.case, m.agency), "case")
+    if mismatch:
+        return out + mismatch
+    scope = _scope_in(repo, MultiAgencyScope, "multi-agency", audit_id)
     if scope is not None:
         if m.case not in scope.cases:
             out.append(
@@ -550,10 +514,8 @@ def check_agency_return(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Di
 def check_findings(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic]:
     m = lf.model_as(MultiAgencyFindings)
     out: list[Diagnostic] = []
-    expected = layout.findings_path(m.audit)
-    if lf.rel != expected:
-        out.append(_name_mismatch(lf, expected, ["audit"]))
-    scope = _ma_scope(repo, m.audit)
+    out += misplaced(lf, layout.findings_path(m.audit), "audit")
+    scope = _scope_in(repo, MultiAgencyScope, "multi-agency", m.audit)
     for i, c in enumerate(m.cases):
         if scope is not None and c.case not in scope.cases:
             out.append(

@@ -17,8 +17,7 @@ from ..models.sample import Sample
 from ..models.themed import ThemedScope
 from ..repository import LoadedFile, Repository
 from .diagnostics import Diagnostic
-from .monitoring_rules import _before, _place
-from .schema import at
+from .schema import at, misplaced, out_of_order
 from .tools import duplicate_ids
 
 if TYPE_CHECKING:
@@ -85,7 +84,7 @@ def check_improvement(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diag
                 "check the month (and theme): the plan follows a report of the repository",
             )
         )
-    return out + _place(lf, layout.improvement_path(m.month, m.theme), "month")
+    return out + misplaced(lf, layout.improvement_path(m.month, m.theme), "month")
 
 
 def check_team_review(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic]:
@@ -100,8 +99,8 @@ def check_team_review(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diag
     for i, s in enumerate(m.support):
         out += refs.staff_ref(lf, ["support", i, "worker"], s.worker)
     out += _items(lf, refs, ("support", "team_sessions", "service_development"), m)
-    out += _before(lf, ["last_month"], m.last_month, m.first_month, "first_month")
-    out += _before(lf, ["discussed_with_ad"], m.discussed_with_ad, m.held, "held")
+    out += out_of_order(lf, ["last_month"], m.last_month, m.first_month, "first_month")
+    out += out_of_order(lf, ["discussed_with_ad"], m.discussed_with_ad, m.held, "held")
     if m.status == "agreed" and (m.held is None or not m.priorities):
         missing = "the date it was held" if m.held is None else "its key priorities"
         out.append(
@@ -114,7 +113,7 @@ def check_team_review(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diag
                 "`priorities:`, or leave the status `draft` until then",
             )
         )
-    return out + _place(lf, layout.team_review_path(m.last_month, m.team), "last_month")
+    return out + misplaced(lf, layout.team_review_path(m.last_month, m.team), "last_month")
 
 
 def _sampled(repo: Repository, month: str, team: str) -> list[str]:
@@ -176,4 +175,4 @@ def check_team_overview(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Di
                 "`findings:`, or leave the status `draft`",
             )
         )
-    return out + _place(lf, layout.team_overview_path(m.month, m.team), "month")
+    return out + misplaced(lf, layout.team_overview_path(m.month, m.team), "month")

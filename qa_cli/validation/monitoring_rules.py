@@ -11,26 +11,10 @@ from ..models.complaint import ComplimentsLog
 from ..models.monitoring import CHAIR_ROLE, MidpointReview, MonitoringForm
 from ..repository import LoadedFile, Repository
 from .diagnostics import Diagnostic
-from .schema import at
+from .schema import at, misplaced, out_of_order
 
 if TYPE_CHECKING:
     from .crossfile import Refs
-
-
-def _before(
-    lf: LoadedFile, loc: list[str | int], later: Any, earlier: Any, what: str
-) -> list[Diagnostic]:
-    if later is None or earlier is None or later >= earlier:
-        return []
-    return [
-        at(
-            lf,
-            "QA407",
-            loc,
-            f"{loc[-1]} ({later}) is before {what} ({earlier})",
-            "check both dates",
-        )
-    ]
 
 
 def _people(lf: LoadedFile, refs: Refs, m: Any, roles: set[str], what: str) -> list[Diagnostic]:
@@ -53,38 +37,24 @@ def _people(lf: LoadedFile, refs: Refs, m: Any, roles: set[str], what: str) -> l
     return out
 
 
-def _place(lf: LoadedFile, expected: str, loc: str) -> list[Diagnostic]:
-    if lf.rel == expected:
-        return []
-    return [
-        at(
-            lf,
-            "QA408",
-            [loc],
-            f"the file is {lf.rel} but its content says it should be {expected}",
-            f"rename or move the file to {expected}, or correct the content",
-        )
-    ]
-
-
 def check_monitoring(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic]:
     m = lf.model_as(MonitoringForm)
     role = CHAIR_ROLE[m.meeting]
     what = "a CP Chair" if role == "cp_chair" else "an IRO"
     out = _people(lf, refs, m, {role}, what)
-    out += _before(lf, ["sent_to_manager"], m.sent_to_manager, m.held, "held")
-    return out + _place(lf, monitoring_path(m.held, m.case, m.meeting), "held")
+    out += out_of_order(lf, ["sent_to_manager"], m.sent_to_manager, m.held, "held")
+    return out + misplaced(lf, monitoring_path(m.held, m.case, m.meeting), "held")
 
 
 def check_midpoint(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic]:
     m = lf.model_as(MidpointReview)
     out = _people(lf, refs, m, {"iro", "cp_chair"}, "an IRO or CP Chair")
-    out += _before(lf, ["reviewed"], m.reviewed, m.last_meeting, "last_meeting")
-    out += _before(lf, ["next_meeting"], m.next_meeting, m.reviewed, "reviewed")
-    out += _before(lf, ["sent_to_manager"], m.sent_to_manager, m.reviewed, "reviewed")
+    out += out_of_order(lf, ["reviewed"], m.reviewed, m.last_meeting, "last_meeting")
+    out += out_of_order(lf, ["next_meeting"], m.next_meeting, m.reviewed, "reviewed")
+    out += out_of_order(lf, ["sent_to_manager"], m.sent_to_manager, m.reviewed, "reviewed")
     d = m.dispute
     if d is not None:
-        out += _before(lf, ["dispute", "resolved_on"], d.resolved_on, d.raised_on, "raised_on")
+        out += out_of_order(lf, ["dispute", "resolved_on"], d.resolved_on, d.raised_on, "raised_on")
         if (d.resolved_on is None) != (d.resolution is None):
             have = "resolved_on" if d.resolved_on else "resolution"
             out.append(
@@ -96,7 +66,7 @@ def check_midpoint(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnos
                     "§4.3.4: record the day it was resolved and what was agreed",
                 )
             )
-    return out + _place(lf, monitoring_path(m.reviewed, m.case, "midpoint"), "reviewed")
+    return out + misplaced(lf, monitoring_path(m.reviewed, m.case, "midpoint"), "reviewed")
 
 
 def check_compliments(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic]:
@@ -116,4 +86,4 @@ def check_compliments(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diag
                     f"move it to compliments/{c.date.year}.yaml",
                 )
             )
-    return out + _place(lf, f"compliments/{m.year}.yaml", "year")
+    return out + misplaced(lf, f"compliments/{m.year}.yaml", "year")

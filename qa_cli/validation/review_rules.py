@@ -9,7 +9,7 @@ from ..models.common import BELOW_GOOD
 from ..models.config import QA_ROLES
 from ..repository import LoadedFile
 from .diagnostics import Diagnostic
-from .schema import at
+from .schema import at, out_of_order
 
 if TYPE_CHECKING:
     from .crossfile import Refs
@@ -23,22 +23,6 @@ OUTCOME_ROLES = (
 def _roles(refs: Refs, sid: str | None) -> set[str]:
     s = refs.staff.get(sid or "")
     return set(s.roles) if s is not None else set()
-
-
-def _before(
-    lf: LoadedFile, loc: list[str | int], later: Any, earlier: Any, what: str
-) -> list[Diagnostic]:
-    if later is None or earlier is None or later >= earlier:
-        return []
-    return [
-        at(
-            lf,
-            "QA407",
-            loc,
-            f"{loc[-1]} ({later}) is before {what} ({earlier})",
-            "check both dates",
-        )
-    ]
 
 
 def _forwarding(lf: LoadedFile, refs: Refs, m: Any) -> list[Diagnostic]:
@@ -93,7 +77,7 @@ def _outcomes(lf: LoadedFile, refs: Refs, r: Any) -> list[Diagnostic]:
                     f"give the staff id of a {title} (role {role} in qa.yaml)",
                 )
             )
-        out += _before(lf, [*loc, "date"], o.date, r.date, "the QA review")
+        out += out_of_order(lf, [*loc, "date"], o.date, r.date, "the QA review")
     return out
 
 
@@ -131,7 +115,7 @@ def check_concern(lf: LoadedFile, m: Any) -> list[Diagnostic]:
                 "record both: what came of it and the date (`qa review CASE --concern-outcome`)",
             )
         ]
-    return _before(
+    return out_of_order(
         lf, ["safeguarding_concern", "outcome_on"], sc.outcome_on, sc.escalated_on, "escalated_on"
     )
 
@@ -171,8 +155,8 @@ def check_feedback(lf: LoadedFile, refs: Refs, m: Any) -> list[Diagnostic]:
                 )
             )
         else:
-            out += _before(lf, ["feedback", key], day, fb.sent_on, "sent_on")
-    out += _before(lf, ["feedback", "sent_on"], fb.sent_on, m.completed, "completed")
+            out += out_of_order(lf, ["feedback", key], day, fb.sent_on, "sent_on")
+    out += out_of_order(lf, ["feedback", "sent_on"], fb.sent_on, m.completed, "completed")
     return out
 
 

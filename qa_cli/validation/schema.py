@@ -57,6 +57,40 @@ def at(
     return diag(lf, code, line, column, message, hint, fix)
 
 
+def out_of_order(
+    lf: LoadedFile,
+    loc: list[str | int],
+    later: Any,
+    earlier: Any,
+    earlier_name: str,
+    *,
+    later_name: str | None = None,
+    hint: str = "check both dates",
+) -> list[Diagnostic]:
+    """QA407 when the date at ``loc`` (``later``) comes before ``earlier``; nothing when either
+    is missing. ``later_name`` defaults to the key at ``loc``."""
+    if later is None or earlier is None or later >= earlier:
+        return []
+    name = later_name or str(loc[-1])
+    return [at(lf, "QA407", loc, f"{name} ({later}) is before {earlier_name} ({earlier})", hint)]
+
+
+def name_mismatch(lf: LoadedFile, expected: str, key: str) -> Diagnostic:
+    """QA408: the file's place disagrees with its content (pointing at ``key``)."""
+    return at(
+        lf,
+        "QA408",
+        [key],
+        f"the file is {lf.rel} but its content says it should be {expected}",
+        f"rename or move the file to {expected}, or correct the content",
+    )
+
+
+def misplaced(lf: LoadedFile, expected: str, key: str) -> list[Diagnostic]:
+    """:func:`name_mismatch` unless the file is at ``expected``."""
+    return [] if lf.rel == expected else [name_mismatch(lf, expected, key)]
+
+
 def suggest(value: str, options: list[str] | tuple[str, ...]) -> str | None:
     """Did-you-mean for a value among options, forgiving case, spaces and hyphens."""
     if not isinstance(value, str):
