@@ -131,9 +131,13 @@ def list_actions(
     return rows
 
 
-def resolve(repo: Repository, spec: str, cwd: Path | None = None) -> LoadedFile:
+def resolve(
+    repo: Repository, spec: str, cwd: Path | None = None, kinds: tuple[str, ...] = ACTION_KINDS
+) -> LoadedFile:
     """The file ``spec`` names: a path (from ``cwd`` or the repository root), a case code, or a
-    multi-agency audit id. Unknown or ambiguous is a :class:`QAError` saying what to give."""
+    multi-agency audit id. Unknown or ambiguous is a :class:`QAError` saying what to give.
+
+    A path must be a file of one of ``kinds`` (by default the kinds with an action plan)."""
     candidates: list[Path] = []
     p = Path(spec)
     for base in (cwd, repo.root):
@@ -148,7 +152,7 @@ def resolve(repo: Repository, spec: str, cwd: Path | None = None) -> LoadedFile:
                     f"{masked(spec, 'path')} is not a file of the audit repository at {repo.root}",
                     "give a return inside the repository, or pass --repo DIR",
                 )
-            return _usable(lf, spec)
+            return _usable(lf, kinds)
     matches: list[LoadedFile] = []
     if _CASE.match(spec):
         code = spec.upper()
@@ -176,8 +180,8 @@ def resolve(repo: Repository, spec: str, cwd: Path | None = None) -> LoadedFile:
     return matches[0]
 
 
-def _usable(lf: LoadedFile, spec: str) -> LoadedFile:
-    if lf.kind not in ACTION_KINDS and lf.kind is not None:
+def _usable(lf: LoadedFile, kinds: tuple[str, ...]) -> LoadedFile:
+    if lf.kind not in kinds and lf.kind is not None:
         raise QAError(
             f"{lf.rel} is a {lf.kind} file, which has no action plan",
             "give an audit return, a crib sheet, a multi-agency findings.yaml, an improvement "

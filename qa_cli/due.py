@@ -16,7 +16,8 @@ worked out by the rules of ``qa.yaml`` (``due:``, class :class:`~qa_cli.models.c
 * ``concern_outcome``: what came of a safeguarding concern (strategy discussion, S47...), until
   recorded; listed with the concerns at the top.
 * ``audit_feedback``: each step of the feedback to practice (§5.2.3, App. D): sent, uploaded
-  to the case record, discussed in supervision, reviewed by the Service Manager.
+  to the case record, discussed in supervision, reviewed by the Service Manager; and a
+  multi-agency return's feedback to the practitioner by the agency auditor (App. E 7).
 * ``action``: an action open on its due date; an action done but not yet verified (for the
   QA team to verify).
 * ``re_audit``: an action plan's re-audit date, until the case has been audited again.
@@ -511,17 +512,45 @@ def _observations(b: _Builder) -> None:
         )
 
 
+def _scope_of(lf: LoadedFile, folder_scope: dict[str, MultiAgencyScope]) -> MultiAgencyScope | None:
+    return next((m for folder, m in folder_scope.items() if lf.rel.startswith(folder + "/")), None)
+
+
+def _practitioner_feedback(
+    b: _Builder,
+    lf: LoadedFile,
+    r: AgencyReturn,
+    folder_scope: dict[str, MultiAgencyScope],
+    agreed: dict[str, datetime.date],
+) -> None:
+    """App. E 7: the agency auditor meets the practitioner with the audit's feedback."""
+    scope = _scope_of(lf, folder_scope)
+    if r.practitioner_feedback is not None or scope is None:
+        return
+    start = agreed.get(scope.id) or r.completed or scope.returns_due
+    b.add(
+        "audit_feedback",
+        r.auditor,
+        None,
+        add_working_days(start, b.rules.agency_feedback_working_days),
+        lf.rel,
+        r.case,
+        f"Feedback to the practitioner on the {r.agency} return for {r.case} in multi-agency "
+        f"audit {scope.id} (App. E 7): `qa feedback {lf.rel} practitioner --to ROLE`",
+    )
+
+
 def _multi_agency(b: _Builder, case_audits: dict[str, list[tuple[datetime.date, str]]]) -> None:
     scopes: dict[str, tuple[LoadedFile, MultiAgencyScope]] = {}
     for lf, m in b.repo.entries(MultiAgencyScope):
         scopes[m.id] = (lf, m)
     folder_scope = {str(PurePosixPath(lf.rel).parent): m for lf, m in scopes.values()}
+    agreed = {f.audit: f.agreed_on for f in b.repo.models(MultiAgencyFindings)}
     for lf, r in b.repo.entries(AgencyReturn):
         if r.status == "returned":
+            _practitioner_feedback(b, lf, r, folder_scope, agreed)
             continue
-        scope = next(
-            (m for folder, m in folder_scope.items() if lf.rel.startswith(folder + "/")), None
-        )
+        scope = _scope_of(lf, folder_scope)
         if scope is None:
             continue
         b.add(

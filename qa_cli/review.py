@@ -7,7 +7,8 @@ the feedback to practice (§5.2.2-5.2.3, App. D).
   return.
 * ``record_concern_outcome``: what came of a safeguarding concern (strategy discussion, S47...).
 * ``record_feedback``: one step of the feedback loop: sent, uploaded, supervision, response,
-  the Service Manager's review.
+  the Service Manager's review; on a multi-agency agency return, the feedback meeting with the
+  practitioner (App. E 7).
 
 Every edit goes through the byte-preserving path (:mod:`qa_cli.yamledit`, via
 :func:`qa_cli.actions.write_edits`): only the new lines differ, and a refusal changes nothing.
@@ -27,6 +28,7 @@ from .errors import QAError
 from .models.audit import CONCERN_OUTCOMES, AuditReturn
 from .models.common import BELOW_GOOD, GRADE_NAMES, GRADES
 from .models.config import QA_ROLES
+from .models.multi_agency import AgencyReturn
 from .repository import LoadedFile, Repository
 
 OUTCOME_ROLES = {
@@ -37,7 +39,7 @@ OUTCOME_ROLES = {
         "Assistant Director",
     ),
 }
-FEEDBACK_STEPS = ("sent", "uploaded", "supervision", "response", "sm-review")
+FEEDBACK_STEPS = ("sent", "uploaded", "supervision", "response", "sm-review", "practitioner")
 
 
 @dataclass(frozen=True)
@@ -315,10 +317,12 @@ def record_feedback(
     repo: Repository, spec: str, req: FeedbackRequest, cwd: Path | None = None
 ) -> EditResult:
     """Record one step of the feedback to practice under the return's ``feedback:``."""
-    if req.step not in _FEEDBACK:
+    if req.step not in FEEDBACK_STEPS:
         raise QAError(
             f"{req.step!r} is not a feedback step", "give one of " + ", ".join(FEEDBACK_STEPS)
         )
+    if req.step == "practitioner":
+        return _practitioner(repo, spec, req, cwd)
     key, build = _FEEDBACK[req.step]
     lf, m = _audit(repo, spec, cwd)
     fb = m.feedback
@@ -336,3 +340,33 @@ def record_feedback(
         edits = [yamledit.Edit(("feedback", k), v) for k, v in pairs]
     lines = write_edits(repo, lf, edits)
     return EditResult(lf.rel, lines, f"Feedback of {lf.rel}: `{req.step}` recorded ({req.on}).")
+
+
+def _practitioner(
+    repo: Repository, spec: str, req: FeedbackRequest, cwd: Path | None
+) -> EditResult:
+    """App. E 7: the agency auditor met the practitioner with the audit's feedback and grades."""
+    lf = resolve(repo, spec, cwd, kinds=("qa/agency-return",))
+    m = lf.model
+    if not isinstance(m, AgencyReturn):
+        raise QAError(
+            f"{lf.rel} is not a multi-agency agency return",
+            "give the agency return's path: multi-agency/<id>/returns/<case>--<agency>.yaml",
+        )
+    if m.status != "returned":
+        raise _refuse(f"{lf.rel} is `{m.status}`, not returned yet", "feedback follows the audit")
+    if m.practitioner_feedback is not None:
+        raise _refuse(f"{lf.rel} already records `practitioner_feedback`", "edit the file")
+    if len(req.to) != 1 or not req.to[0].strip():
+        raise QAError(
+            "say whom the feedback was given to with one --to",
+            'the practitioner\'s role in the agency, never a name, e.g. --to "the health visitor"',
+        )
+    _not_before(req.on, m.completed, "the return was completed", lf)
+    fb: dict[str, Any] = {"to": req.to[0].strip(), "on": req.on}
+    if req.text:
+        fb["learning"] = req.text
+    lines = write_edits(repo, lf, [yamledit.Edit(("practitioner_feedback",), fb)])
+    return EditResult(
+        lf.rel, lines, f"Feedback to the practitioner of {lf.rel} recorded ({req.on})."
+    )

@@ -102,12 +102,21 @@ def feedback(
     step: str = typer.Argument(
         ...,
         help="sent (--to ...), uploaded (to the case record), supervision (discussed), "
-        "response (--text: the social worker's), sm-review (--by the Service Manager).",
+        "response (--text: the social worker's), sm-review (--by the Service Manager); on a "
+        "multi-agency agency return: practitioner (--to ROLE, --text the learning).",
     ),
-    to: list[str] = typer.Option([], "--to", help="Whom it was sent to (repeat), for `sent`."),
+    to: list[str] = typer.Option(
+        [],
+        "--to",
+        help="Whom it was sent to (repeat), for `sent`; for `practitioner`, the practitioner's "
+        "role (never a name).",
+    ),
     by: str | None = typer.Option(None, "--by", help="The Service Manager, for `sm-review`."),
     text: str | None = typer.Option(
-        None, "--text", help="The social worker's response, or the Service Manager's comment."
+        None,
+        "--text",
+        help="The social worker's response, the Service Manager's comment, or the learning "
+        "taken into the practitioner's supervision.",
     ),
     date: str | None = DateOption,
     as_of: str | None = AsOfOption,
@@ -118,6 +127,8 @@ def feedback(
     Sent to the social worker, Team Manager and Service Manager (copied to the Lead Auditor),
     uploaded to the case record, discussed in supervision, the social worker's response, and
     the Service Manager's review. `qa due` chases each step on the clocks of qa.yaml `due:`.
+    On a multi-agency agency return (its path), `practitioner` records the agency auditor's
+    feedback meeting with the practitioner (App. E 7).
     """
     from ..review import FeedbackRequest, record_feedback
 

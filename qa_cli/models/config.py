@@ -139,6 +139,9 @@ class DueRules(QAModel):
     dispute_stage_working_days: StrictInt = Field(20, ge=1)
     # Themed audits run bi-monthly (§5.3.1): the next is due this many months after the last.
     themed_every_months: StrictInt = Field(2, ge=0, le=12)
+    # App. E 7: after a multi-agency audit each agency auditor meets the practitioner to give
+    # feedback, within this many working days of the findings being agreed (or of the return).
+    agency_feedback_working_days: StrictInt = Field(20, ge=1)
     # The Team Manager's overview of the team's audits of a month (App. D): written, reported to
     # the Service Manager, within this many working days of the month's returns falling due;
     # the planned team exercise held within team_exercise_working_days of the report.

@@ -42,6 +42,16 @@ class MultiAgencyScope(QAModel):
     model_config = QAModel.model_config | {"populate_by_name": True}
 
 
+class PractitionerFeedback(QAModel):
+    """App. E 7: after the audit the agency auditor meets the practitioner to give feedback on
+    the audit and the grades; learning about their own practice goes into their supervision
+    and development plan."""
+
+    to: Text  # the practitioner's role in the agency ("the health visitor"), never a name
+    on: IsoDate
+    learning: Text | None = None
+
+
 class AgencyReturn(QAModel):
     schema_: Literal["qa/agency-return@1"] = Field(alias="schema")
     tool: ToolRef
@@ -54,6 +64,7 @@ class AgencyReturn(QAModel):
     grade: Grade | None = None
     strengths: Text | None = None
     areas_for_improvement: Text | None = None
+    practitioner_feedback: PractitionerFeedback | None = None
 
     model_config = QAModel.model_config | {"populate_by_name": True}
 

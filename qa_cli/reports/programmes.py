@@ -105,6 +105,24 @@ def _ma_reviews(findings: MultiAgencyFindings | None) -> list[dict[str, Any]]:
     ]
 
 
+def _ma_practitioners(returns: list[AgencyReturn], agencies: dict[str, str]) -> dict[str, Any]:
+    """App. E 7: of the returns in, how many had their feedback meeting with the practitioner."""
+    done = [r for r in returns if r.status == "returned"]
+    by: dict[str, list[int]] = {}
+    for r in done:
+        row = by.setdefault(r.agency, [0, 0])
+        row[0] += r.practitioner_feedback is not None
+        row[1] += 1
+    return {
+        "given": sum(g for g, _ in by.values()),
+        "returned": len(done),
+        "by_agency": [
+            {"agency": agencies.get(a, a), "given": g, "returned": n}
+            for a, (g, n) in sorted(by.items())
+        ],
+    }
+
+
 def build_multi_agency(repo: Repository, audit_id: str, today: dt.date) -> Report:
     folder, scope = _ma_scope(repo, audit_id)
     names = staff_names(repo)
@@ -149,6 +167,7 @@ def build_multi_agency(repo: Repository, audit_id: str, today: dt.date) -> Repor
         "agency_names": [agencies.get(a, a) for a in agency_ids],
         "cases": cases,
         "consultation": {k: consult[k] for k in CONSULTED},
+        "practitioners": _ma_practitioners(returns, agencies),
         **_ma_findings(findings),
         "actions": acts,
         "reviews": _ma_reviews(findings),
@@ -201,6 +220,7 @@ def _ma_workbook(
             ["Cases", len(scope.cases)],
             ["Agencies", len(scope.agencies)],
             ["Agency returns in", ctx["returns"]["in"]],
+            ["Feedback given to practitioners", ctx["practitioners"]["given"]],
             ["Good or better (agreed)", agreed.good_or_better.value, "percent"],
         ],
         "tables": [
@@ -220,6 +240,11 @@ def _ma_workbook(
                 grades=["Agreed grade", *ctx["agency_names"]],
             ),
             sheet("Action plan", _MA_ACTION_COLUMNS, ctx["actions"]),
+            sheet(
+                "Practitioner feedback",
+                [("Agency", "agency"), ("Feedback given", "given"), ("Returns in", "returned")],
+                ctx["practitioners"]["by_agency"],
+            ),
             sheet(
                 "Findings",
                 [("Kind", 0), ("Text", 1)],

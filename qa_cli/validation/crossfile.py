@@ -20,7 +20,12 @@ from ..models.sample import Sample
 from ..models.themed import ThemedScope
 from ..repository import LoadedFile, Repository
 from .diagnostics import Diagnostic, Fix
-from .improvement_rules import check_improvement, check_team_overview, check_team_review
+from .improvement_rules import (
+    check_improvement,
+    check_team_overview,
+    check_team_review,
+    practitioner_feedback_rule,
+)
 from .monitoring_rules import check_compliments, check_midpoint, check_monitoring
 from .returns import is_complete, looks_returned, soften
 from .review_rules import check_after_return
@@ -478,7 +483,7 @@ def check_multi_agency(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Dia
 
 def check_agency_return(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Diagnostic]:
     m = lf.checkable_as(AgencyReturn)
-    out = refs.staff_ref(lf, ["auditor"], m.auditor)
+    out = refs.staff_ref(lf, ["auditor"], m.auditor) + practitioner_feedback_rule(lf, m)
     if not _intact(lf, "case", "agency"):
         return out
     parts = _parts(lf)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from .. import layout
 from ..models.improvement import ImprovementPlan, TeamOverview, TeamReview
+from ..models.multi_agency import AgencyReturn
 from ..models.sample import Sample
 from ..models.themed import ThemedScope
 from ..repository import LoadedFile, Repository
@@ -176,3 +177,24 @@ def check_team_overview(repo: Repository, lf: LoadedFile, refs: Refs) -> list[Di
             )
         )
     return out + misplaced(lf, layout.team_overview_path(m.month, m.team), "month")
+
+
+def practitioner_feedback_rule(lf: LoadedFile, m: AgencyReturn) -> list[Diagnostic]:
+    """QA485: feedback to the practitioner (App. E 7) on a return not in, or before it was."""
+    fb = m.practitioner_feedback
+    if fb is None:
+        return []
+    if m.status != "returned" or (m.completed is not None and fb.on < m.completed):
+        when = f" ({m.completed})" if m.status == "returned" else ""
+        return [
+            at(
+                lf,
+                "QA485",
+                ["practitioner_feedback", "on"],
+                f"feedback to the practitioner on {fb.on} comes before the return was "
+                f"completed{when}",
+                "App. E 7: the auditor gives feedback after the audit; check the date, or set "
+                "`status: returned` and `completed:` first",
+            )
+        ]
+    return []

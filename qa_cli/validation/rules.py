@@ -380,6 +380,13 @@ _RULES = [
         "wrong role",
         "A team review's or overview's Team Manager or Service Manager lacks that role in qa.yaml.",
     ),
+    Rule(
+        "QA485",
+        "error",
+        "practitioner feedback too early",
+        "A multi-agency return records feedback to the practitioner before the return was "
+        "completed.",
+    ),
     # Personal data: errors unless qa.yaml privacy.warnings lowers one (docs/data-protection.md)
     Rule(
         "QA501",

@@ -688,6 +688,17 @@ case(
     strict=True,
 )
 
+case(
+    "QA485-practitioner-feedback-too-early",
+    "QA485",
+    {
+        "multi-agency/2026-x/returns/C-7F3K2Q9M--health.yaml": "schema: qa/agency-return@1\n"
+        "tool: mini-audit@1\ncase: C-7F3K2Q9M\nagency: health\nauditor: tm-bmoor\n"
+        "status: in_progress\npractitioner_feedback:\n  to: the health visitor\n"
+        "  on: 2026-10-01  #<-\n"
+    },
+)
+
 
 def main() -> None:
     if OUT.exists():
