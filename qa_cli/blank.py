@@ -118,16 +118,8 @@ def question_lines(q: Question, indent: str = "  ", reason: Question | None = No
     out += comment(how, indent, "   ")
     if q.guidance:
         out += comment(q.guidance, indent, "   Guidance: ")
-    if q.descriptors is not None:
-        d = q.descriptors
-        for name, text in (
-            ("Outstanding", d.outstanding),
-            ("Good", d.good),
-            ("Requires Improvement", d.requires_improvement),
-            ("Inadequate", d.inadequate),
-        ):
-            if text:
-                out += comment(text, indent, f"   {name}: ")
+    for name, text in q.descriptors.named() if q.descriptors is not None else []:
+        out += comment(text, indent, f"   {name}: ")
     if q.type == "check":
         out += [f"{indent}{q.id}:", f"{indent}  social_worker:", f"{indent}  manager:"]
     else:

@@ -220,19 +220,6 @@ def insert_keys(text: str, path: Path_, pairs: Sequence[tuple[str, Any]]) -> str
     return text[:at] + lines + text[at:]
 
 
-def _insert_at_end(text: str, node: MappingNode) -> int:
-    """Index where new lines go at the end of a block mapping (before trailing blank lines)."""
-    end_index, end_col = _last_content_end(node)
-    at = end_index if end_col == 0 else _line_end(text, end_index)
-    if end_col == 0:
-        while at > 1 and text[at - 1] == "\n":
-            prev = text.rfind("\n", 0, at - 1) + 1
-            if text[prev : at - 1].strip():
-                break
-            at = prev
-    return at
-
-
 def _splice_lines(text: str, at: int, lines: str) -> str:
     if at > 0 and text[at - 1 : at] != "\n":
         return text[:at] + "\n" + lines + text[at:]
@@ -261,7 +248,7 @@ def append_items(text: str, path: Path_, items: Sequence[Mapping[str, Any]]) -> 
         lines = f"{' ' * indent}{format_scalar(path[-1])}:\n" + "".join(
             _block(item, indent + 4, "- ") for item in items
         )
-        return _splice_lines(text, _insert_at_end(text, parent), lines)
+        return _splice_lines(text, _append_at(text, parent), lines)
     if not isinstance(node, SequenceNode):
         raise YamlEditError(f"{'.'.join(map(str, path))} is not a list")
     if not node.value:
@@ -291,7 +278,7 @@ def set_block(text: str, path: Path_, value: Mapping[str, Any]) -> str:
     indent = parent.value[0][0].start_mark.column
     lines = f"{' ' * indent}{format_scalar(path[-1])}:\n" + _block(value, indent + 2)
     if key_node is None or node is None:
-        return _splice_lines(text, _insert_at_end(text, parent), lines)
+        return _splice_lines(text, _append_at(text, parent), lines)
     start = text.rfind("\n", 0, key_node.start_mark.index) + 1
     end_index, end_col = _last_content_end(node) if node.value else (node.end_mark.index, 1)
     end = end_index if end_col == 0 else _line_end(text, end_index)

@@ -300,16 +300,8 @@ def guidance_text(q: Question, tool: Tool) -> str:
         parts.append(f"If {words}: say why in Comment.")
     if q.guidance:
         parts.append(" ".join(q.guidance.split()))
-    d = q.descriptors
-    if d is not None:
-        for name, text in (
-            ("Outstanding", d.outstanding),
-            ("Good", d.good),
-            ("Requires Improvement", d.requires_improvement),
-            ("Inadequate", d.inadequate),
-        ):
-            if text:
-                parts.append(f"{name}: {' '.join(text.split())}")
+    for name, text in q.descriptors.named() if q.descriptors is not None else []:
+        parts.append(f"{name}: {' '.join(text.split())}")
     return "\n".join(parts)
 
 

@@ -51,6 +51,16 @@ class Descriptors(QAModel):
     requires_improvement: Text
     inadequate: Text
 
+    def named(self) -> list[tuple[str, str]]:
+        """(grade name, text) of each descriptor given, best grade first."""
+        pairs = (
+            ("Outstanding", self.outstanding),
+            ("Good", self.good),
+            ("Requires Improvement", self.requires_improvement),
+            ("Inadequate", self.inadequate),
+        )
+        return [(name, text) for name, text in pairs if text]
+
 
 class AppliesIf(QAModel):
     """A follow-up question applies only when an earlier question has one of these answers."""

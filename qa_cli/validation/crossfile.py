@@ -30,7 +30,7 @@ from .monitoring_rules import check_compliments, check_midpoint, check_monitorin
 from .returns import is_complete, looks_returned, soften
 from .review_rules import check_after_return
 from .salvage import is_broken
-from .schema import at, misplaced, name_mismatch, out_of_order
+from .schema import Role, at, misplaced, name_mismatch, out_of_order
 from .tools import _unknown, duplicate_ids
 
 _MONTH_DIR = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -64,6 +64,16 @@ class Refs:
         if not self.ok or tid is None or tid in self.teams:
             return []
         return [_unknown(lf, "QA402", loc, "team", tid, set(self.teams))]
+
+    def role_ref(
+        self, lf: LoadedFile, loc: list[str | int], who: str | None, role: Role, hint: str
+    ) -> list[Diagnostic]:
+        """``role.code`` when the staff member ``who`` has none of ``role.roles`` in qa.yaml."""
+        s = self.staff.get(who or "")
+        if not self.ok or s is None or role.roles & set(s.roles):
+            return []
+        what = f"`{who}` is not {role.what} in qa.yaml (roles: {', '.join(s.roles)})"
+        return [at(lf, role.code, loc, what, hint)]
 
 
 S = TypeVar("S", ThemedScope, MultiAgencyScope)

@@ -18,7 +18,7 @@ from ..models.sample import Sample
 from ..models.themed import ThemedScope
 from ..repository import LoadedFile, Repository
 from .diagnostics import Diagnostic
-from .schema import at, misplaced, out_of_order
+from .schema import Role, at, misplaced, out_of_order
 from .tools import duplicate_ids
 
 if TYPE_CHECKING:
@@ -46,18 +46,8 @@ def _items(lf: LoadedFile, refs: Refs, keys: tuple[str, ...], m: object) -> list
 def _role(
     lf: LoadedFile, refs: Refs, key: str, who: str | None, role: str, what: str
 ) -> list[Diagnostic]:
-    s = refs.staff.get(who or "")
-    if not refs.ok or s is None or role in s.roles:
-        return []
-    return [
-        at(
-            lf,
-            "QA484",
-            [key],
-            f"`{who}` is not {what} in qa.yaml (roles: {', '.join(s.roles)})",
-            f"give the staff id of the {what}, or add the role `{role}` in qa.yaml",
-        )
-    ]
+    hint = f"give the staff id of the {what}, or add the role `{role}` in qa.yaml"
+    return refs.role_ref(lf, [key], who, Role("QA484", frozenset({role}), what), hint)
 
 
 def _report_exists(repo: Repository, m: ImprovementPlan) -> bool:

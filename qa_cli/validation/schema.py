@@ -57,6 +57,15 @@ def at(
     return diag(lf, code, line, column, message, hint, fix)
 
 
+@dataclass(frozen=True)
+class Role:
+    """A role a record asks of a person: the qa.yaml roles that fit, its name, the rule."""
+
+    code: str
+    roles: frozenset[str]
+    what: str  # e.g. "an IRO"
+
+
 def out_of_order(
     lf: LoadedFile,
     loc: list[str | int],
