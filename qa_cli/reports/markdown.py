@@ -66,7 +66,7 @@ def md_lines(value: Any) -> Markup:
 
 
 def pct(value: Any, digits: int = 0) -> Markup:
-    if value is None:
+    if value is None or value != value:  # None, or withheld from a redacted report (NaN)
         return Markup("–")
     return Markup(f"{value * 100:.{digits}f}%")
 
@@ -75,13 +75,15 @@ def interval(s: Any) -> Markup:
     """A share with its interval: "9 of 12 (75%; 95% CI 47%–91%)"."""
     if not s or not s.get("n"):
         return Markup("none returned")
+    if s["value"] != s["value"]:  # withheld from a redacted report (NaN)
+        return Markup(f"{s['k']} of {s['n']} (share withheld)")
     return Markup(
         f"{s['k']} of {s['n']} ({pct(s['value'])}; 95% CI {pct(s['low'])}–{pct(s['high'])})"
     )
 
 
 def signed(value: Any, digits: int = 0, scale: float = 100, unit: str = " points") -> Markup:
-    if value is None:
+    if value is None or value != value:
         return Markup("–")
     return Markup(f"{value * scale:+.{digits}f}{unit}")
 

@@ -15,7 +15,7 @@ from . import Report
 from .excel import encrypt, workbook_bytes
 from .markdown import md_inline, render
 from .names import Namer
-from .redact import Redactor, without_small_charts
+from .redact import Redactor
 
 PROTECTED = frozenset({"recommendations.md"})
 
@@ -68,7 +68,7 @@ def write_report(
     assert md_path.name not in PROTECTED and xlsx_path.name not in PROTECTED
     markdown = marked(render(report.template, context, repo.root / "templates"), marking)
     if redact:
-        markdown = without_small_charts(markdown, r.threshold)
+        markdown = r.markdown(markdown)
     data = workbook_bytes(workbook)
     if password is not None:
         data = encrypt(data, password)

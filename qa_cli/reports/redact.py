@@ -10,7 +10,8 @@ run say the same thing:
 - safeguarding-concern narratives, and any other free text that names a person (a name of
   the identity list, "Mr Quux", "mother Zebedee"...), become a neutral phrase;
 - every count below ``privacy.small_numbers`` (default 5) in every table, chart and fact
-  becomes "fewer than 5" (0 stays 0: it identifies no one).
+  becomes "fewer than 5" (0 stays 0: it identifies no one), and no such count can be worked
+  back from the others: shares, "k of n", totals and tallies follow :mod:`.suppress`.
 
 Team and service names are kept: they identify no one.
 """
@@ -18,20 +19,24 @@ Team and service names are kept: they identify no one.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..models.config import Config
 from ..privacy import Detectors
+from . import suppress
 
 CASE_CODE = re.compile(
     r"(?<![0-9A-Za-z])[Cc]-?[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{8,16}"
     r"(?![0-9A-Za-z])"
 )
+REDACTED_NOTE = "*Redacted for circulation: case codes and staff names are replaced by stand-ins.*"
 NARRATIVE_KEYS = frozenset({"description", "narrative", "concern_text", "details"})
 NARRATIVE = "a safeguarding concern (details withheld from the circulated report)"
 NAMES_PERSON = "[free text withheld: it names a person]"
 # Keys whose numbers are not counts: positions, sizes, years, versions, shares.
+# A part and its whole, wherever a mapping holds both: the share and the rest follow.
+PAIRS = (("k", "n"), ("no", "answered"), ("below_good", "graded"), ("sent", "total"))
 NOT_COUNTS = frozenset(
     {"first", "last", "percent_columns", "version", "year", "half", "width", "column", "line"}
 )
@@ -76,10 +81,10 @@ class Small(int):
         return obj
 
     def __str__(self) -> str:
-        return self.label
+        return suppress.marker(int(self))  # labelled after the tables are checked
 
     def __format__(self, spec: str) -> str:
-        return self.label
+        return str(self)
 
     def _hidden(self, *_: Any) -> Hidden:
         return Hidden()
@@ -92,9 +97,16 @@ _MERMAID = re.compile(r"```mermaid\n.*?```", re.S)
 
 
 def without_small_charts(markdown: str, threshold: int) -> str:
-    """Mermaid charts that would draw a suppressed count are left out, saying why."""
+    """Mermaid charts that would draw a suppressed or withheld figure are left out, saying
+    why (a bar of 0 would be false, a bar of the share would give the count away)."""
     note = f"_(chart left out of the circulated report: it would show counts below {threshold})_"
-    return _MERMAID.sub(lambda m: note if "fewer than" in m.group(0) else m.group(0), markdown)
+
+    def one(m: re.Match[str]) -> str:
+        chart = m.group(0)
+        hides = "fewer than" in chart or "\ue000" in chart or suppress.WITHHELD in chart
+        return note if hides else chart
+
+    return _MERMAID.sub(one, markdown)
 
 
 def _letters(i: int) -> str:
@@ -165,7 +177,23 @@ class Redactor:
         value = CASE_CODE.sub(self._case, value)
         if self._people_re is not None:
             value = self._people_re.sub(self._person, value)
-        return value
+        value = suppress.tally(value, self.threshold, self.label)
+        return suppress.pairs(value, self.threshold, self.label)
+
+    @property
+    def label(self) -> str:
+        return f"fewer than {self.threshold}"
+
+    def markdown(self, text: str) -> str:
+        """The rendered Markdown of :meth:`context`: charts, tables, pairs and labels safe,
+        and the redaction note of the templates says what "–" means."""
+        text = without_small_charts(text, self.threshold)
+        legend = (
+            f" Counts from 1 to {self.threshold - 1} read “{self.label}”; “–” marks a figure "
+            "withheld so that none of them can be worked out from the others.*"
+        )
+        text = text.replace(REDACTED_NOTE, REDACTED_NOTE[:-1] + legend, 1)
+        return suppress.finish(text, self.threshold, self.label)
 
     def _count(self, value: int) -> Any:
         if not 0 < value < self.threshold:
@@ -193,6 +221,8 @@ class Redactor:
             return value if key in NOT_COUNTS else self._count(value)
         if isinstance(value, dict):
             out = {self.text(str(k)): self(v, str(k)) for k, v in value.items()}
+            if isinstance(value.get("facts"), list):
+                self._secondary(value["facts"], out["facts"], lambda j: j != 1)
             return self._share(value, out)
         if isinstance(value, list | tuple):
             return [self(v, key) for v in value]
@@ -206,31 +236,52 @@ class Redactor:
             for k, v in raw.items()
             if isinstance(v, int) and not isinstance(v, bool) and k not in NOT_COUNTS
         ]
-        k, n = raw.get("k"), raw.get("n")
-        if isinstance(k, int) and isinstance(n, int):
-            counts.append(n - k)
-        if "rows" in raw and "percent_columns" in raw:
+        for part, whole in PAIRS:  # "7 of 10" gives away the 3 that were not
+            k, n = raw.get(part), raw.get(whole)
+            if isinstance(k, int) and isinstance(n, int) and not isinstance(k, bool):
+                counts.append(n - k)
+                if suppress.small(n - k, self.threshold):
+                    out[part] = suppress.WITHHELD if self.as_text else Hidden()
+        if isinstance(raw.get("rows"), list):
             self._row_shares(raw, out)
         if not any(0 < c < self.threshold for c in counts):
             return out
-        for name, v in raw.items():
-            if isinstance(v, float) and 0 <= v <= 1:
-                out[self.text(str(name))] = None
+        for name, v in raw.items():  # shares, means, kappas: all made from the counts
+            if isinstance(v, float):
+                out[self.text(str(name))] = None if self.as_text else Hidden()
         return out
 
     def _row_shares(self, raw: dict[Any, Any], out: dict[str, Any]) -> None:
-        """In a workbook table, a share column beside a suppressed count is emptied."""
-        shares = set(raw["percent_columns"])
-        for row, new in zip(raw["rows"], out["rows"], strict=True):
+        """In a workbook table, counts that would give a suppressed one back are withheld
+        (rows and columns, :func:`suppress.secondary`), and so is every share in a row that
+        holds a suppressed or withheld count."""
+        shares = set(raw.get("percent_columns", []))
+        rows = [r for r in raw["rows"] if isinstance(r, list | tuple)]
+        if len(rows) != len(raw["rows"]):
+            return
+        more = self._secondary(rows, out["rows"], lambda j: j in shares)
+        for i, (row, new) in enumerate(zip(rows, out["rows"], strict=True)):
             small = any(
                 isinstance(v, int) and not isinstance(v, bool) and 0 < v < self.threshold
-                for i, v in enumerate(row)
-                if i not in shares
+                for j, v in enumerate(row)
+                if j not in shares
             )
-            if small:
-                for i in shares:
-                    if i < len(new):
-                        new[i] = None
+            if small or any(r == i for r, _ in more):
+                for j, v in enumerate(row):  # shares and means made from the row's counts
+                    if j in shares or isinstance(v, float):
+                        new[j] = None
+
+    def _secondary(
+        self, rows: list[Any], out: list[Any], skip: Callable[[int], bool]
+    ) -> set[tuple[int, int]]:
+        """Withhold the cells of ``rows`` (a table or the facts) that would give a small
+        count back by subtraction; returns them."""
+        grid = [r if isinstance(r, list | tuple) else [] for r in rows]
+        more = suppress.rows_hidden(grid, self.threshold, skip)
+        for i, j in more:
+            out[i] = list(out[i])
+            out[i][j] = suppress.WITHHELD if self.as_text else Hidden()
+        return more
 
 
 def _key(text: str) -> str:

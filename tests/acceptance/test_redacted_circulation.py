@@ -122,3 +122,76 @@ def test_password_files_are_checked_and_never_trimmed(
     assert content.strip() not in result.output
     after = {k: v for k, v in snapshot(demo_repo).items() if k != "pw.txt"}
     assert after == before
+
+
+_HIDDEN = ("fewer than 5", "–")
+
+
+def _lines_with_one_hidden(grid: list[list[str]]) -> list[str]:
+    """Rows and columns of count cells where a suppressed cell is the only hidden one beside
+    a non-zero count (a total or a neighbour would give it back by subtraction)."""
+    bare = [[c.strip("*") for c in r] for r in grid]  # a total in bold is a cell too
+    counts = [[c if c in _HIDDEN or c.isdigit() else None for c in r] for r in bare]
+    bad = []
+    width = max((len(r) for r in counts), default=0)
+    lines = [list(r) for r in counts]
+    lines += [[r[j] if j < len(r) else None for r in counts] for j in range(width)]
+    for line in lines:
+        cells = [c for c in line if c is not None]
+        shown = [c for c in cells if c not in _HIDDEN and c != "0"]
+        if "fewer than 5" in cells and sum(c in _HIDDEN for c in cells) < 2 and shown:
+            bad.append(" | ".join(cells))
+    return bad
+
+
+def _md_tables(md: str) -> list[list[list[str]]]:
+    tables, block = [], []
+    for line in [*md.splitlines(), ""]:
+        if line.startswith("|"):
+            if not re.fullmatch(r"\|[\s:|-]+", line):
+                block.append([c.strip() for c in re.split(r"(?<!\\)\|", line.strip("|"))])
+        elif block:
+            tables.append(block[1:])  # the heading row is no count
+            block = []
+    return tables
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        ("monthly", "--month", "2026-10"),
+        ("quarterly", "--quarter", "2026-Q4"),
+        ("team", "--team", "assessment-1", "--half", "2026-H2"),
+    ],
+)
+def test_no_small_count_can_be_worked_back_from_a_redacted_report(
+    mini_repo: Path, run, report: tuple[str, ...]
+) -> None:
+    result = run("report", *report, "--repo", mini_repo, "--as-of", AS_OF, "--redact")
+    assert result.exit_code == 0, result.output
+    written = sorted(mini_repo.glob("reports/**/*-redacted.*"))
+    md = next(p for p in written if p.suffix == ".md").read_text()
+    assert "fewer than 5" in md  # the mini repository has small counts
+    # "k of n": never a part or a rest from 1 to 4 that a reader could see or subtract.
+    for k, n in re.findall(r"(?<![\w.\-/])(\d+) of (\d+)(?![\w.\-/%])", md):
+        assert not (0 < int(k) < 5 or 0 < int(n) - int(k) < 5 or 0 < int(n) < 5), (k, n)
+    # Tallies ("no: 1, yes: 3") and tables: no small count, none that subtraction gives back.
+    assert not re.search(r"\w: [1-4](?:,|$)", md, re.M)
+    for table in _md_tables(md):
+        assert not _lines_with_one_hidden(table), _lines_with_one_hidden(table)
+        for row in table:
+            if any(c in _HIDDEN[:1] for c in row):
+                assert not any(re.search(r"\d%", c) for c in row), row  # no share beside it
+    wb = openpyxl.load_workbook(next(p for p in written if p.suffix == ".xlsx"))
+    for ws in wb.worksheets:
+        grid = [
+            ["" if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True)
+        ]
+        assert not _lines_with_one_hidden(grid), (ws.title, _lines_with_one_hidden(grid))
+        for row in ws.iter_rows():
+            values = [c.value for c in row]
+            if "fewer than 5" in values:
+                assert not any(isinstance(v, float) for v in values), (ws.title, values)
+            for c in row:
+                small = isinstance(c.value, int) and 0 < c.value < 5 and "%" not in c.number_format
+                assert not small, (ws.title, c.coordinate)

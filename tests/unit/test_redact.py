@@ -34,14 +34,16 @@ def test_narratives_and_text_naming_people_are_withheld() -> None:
 
 def test_small_counts_and_the_shares_beside_them() -> None:
     r = Redactor(CONFIG, small_numbers=5)
-    table = {"rows": [["T", 3, 0.75], ["U", 12, 0.5]], "percent_columns": [2], "first": 1}
+    table = {"rows": [["T", 3, 0.75], ["U", 12, 0.5], ["V", 0, 0.0]], "percent_columns": [2]}
+    # 3 is suppressed; 12, in the same column, is withheld too (a column total elsewhere
+    # minus 12 would give the 3 back), and so are the shares of both rows.
     assert r(table) == {
-        "rows": [["T", "fewer than 5", None], ["U", 12, 0.5]],
+        "rows": [["T", "fewer than 5", None], ["U", "–", None], ["V", 0, 0.0]],
         "percent_columns": [2],
-        "first": 1,
     }
     share = r.context({"k": 2, "n": 9, "value": 0.22})
-    assert share["value"] is None and str(share["k"]) == "fewer than 5" and share["n"] == 9
+    assert share["value"] != share["value"] and share["n"] == 9  # withheld (NaN): shown "–"
     small = share["k"]
     assert small < 5 and str(small / 9) == "–" and f"{small * 100:.0f}" == "–"
+    assert r.markdown(f"{small} of 9") == "– of 9"
     assert r(0) == 0  # zero identifies no one
