@@ -2505,6 +2505,51 @@ def issue13_records(docs: dict[str, dict[Any, Any]]) -> None:
     )
 
 
+# ---------------------------------------------------------------------------------------------
+# Improvement plans as records (issue 13, deliverable 7): the reports' recommendations as
+# tracked items, a six-monthly team review, the Team Managers' overviews of a month's audits
+# (their cases from the month's sample), and multi-agency feedback to practitioners (App. E 7).
+# ---------------------------------------------------------------------------------------------
+
+_PLAN_NOTES = {
+    "qa/improvement@1": "The recommendations of a report, each tracked to done (§5.2.5, §5.3.2).",
+    "qa/team-review@1": "Six-monthly structured review of the team's QA (§6.2-6.4).",
+    "qa/team-overview@1": "The Team Manager's overview of the team's audits of a month (App. D).",
+}
+
+
+def _record(schema: str, entry: dict[str, Any]) -> dict[Any, Any]:
+    return M(
+        Comment(_PLAN_NOTES[schema] + " Synthetic demo data."), ("schema", schema), *entry.items()
+    )
+
+
+def improvement_records(docs: dict[str, dict[Any, Any]]) -> None:
+    """Add the improvement plans, team reviews, overviews and practitioner feedback."""
+    for e in REC["improvement_plans"]:
+        theme = f"-{e['theme']}" if e.get("theme") else ""
+        docs[f"improvement/{e['month']}{theme}.yaml"] = _record("qa/improvement@1", e)
+    for e in REC["team_reviews"]:
+        docs[f"team-reviews/{e['last_month']}/{e['team']}.yaml"] = _record("qa/team-review@1", e)
+    for e in REC["team_overviews"]:
+        sample = docs[f"samples/{e['month']}.yaml"]
+        cases = [a["case"] for a in sample["allocations"] if a["team"] == e["team"]]
+        entry = {k: v for k, v in e.items() if k != "status"}
+        items = list(entry.items())
+        items.insert(3, ("status", e["status"]))
+        items.insert(4, ("cases", Flow(cases)))
+        docs[f"team-overviews/{e['month']}/{e['team']}.yaml"] = _record(
+            "qa/team-overview@1", dict(items)
+        )
+    scope = docs[f"multi-agency/{MA_ID}/scope.yaml"]
+    for e in REC["practitioner_feedback"]:
+        case = sorted(scope["cases"])[e["nth"]]
+        doc = docs[f"multi-agency/{MA_ID}/returns/{case}--{e['agency']}.yaml"]
+        doc["practitioner_feedback"] = M(
+            ("to", e["to"]), ("on", e["on"]), ("learning", e.get("learning"))
+        )
+
+
 # Rolling moderation: a later run of `qa moderate` takes in the returns that came in after the
 # list was drawn (the late ones), as a round of its own.
 MODERATION_ROUNDS = S["moderation_rounds"]
@@ -2616,6 +2661,7 @@ def build(tools_dir: Path = DEFAULT_TOOLS) -> dict[str, bytes]:
     docs.update(comp)
     docs.update(monitoring_docs(book))
     issue13_records(docs)
+    improvement_records(docs)
     for path, doc in docs.items():
         close_loop(doc)
         files[path] = _yaml_text(doc)

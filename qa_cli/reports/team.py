@@ -28,6 +28,7 @@ from .common import (
     staff_names,
     themes_of,
 )
+from .improvement import team_block, team_plan_sheets
 from .sheets import Column, action_columns, by_grade, chart, grade_counts, sheet, table
 
 Row = dict[str, Any]
@@ -140,6 +141,7 @@ def build_team(repo: Repository, team_id: str, half: str, today: dt.date) -> Rep
         "observations": _observations(repo, team_id, start, end, names),
         "crib_sheets": _crib_sheets(repo, team_id, months),
         "overdue": overdue_block(select(due_items(repo, today), team=team_id), names),
+        "plan": team_block(repo, team_id, months, today, names),
     }
     workbook = _workbook(ctx, recs, acts, names, today)
     stem = f"team-{team_id}"
@@ -201,5 +203,6 @@ def _workbook(
             sheet("Complaints", _COMPLAINT_COLUMNS, ctx["complaints"]),
             sheet("Observations", _OBSERVATION_COLUMNS, ctx["observations"]),
             sheet("Overdue", _OVERDUE_COLUMNS, ctx["overdue"]["rows"]),
+            *team_plan_sheets(ctx["plan"]),
         ],
     }

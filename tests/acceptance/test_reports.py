@@ -80,6 +80,7 @@ def test_monthly_workbook_cells(run, demo_repo: Path) -> None:
         "Audits",
         "Answers",
         "Actions",
+        "Improvement plan",
         "Overdue",
         "Moderation",
         "Back to practice",
@@ -88,6 +89,13 @@ def test_monthly_workbook_cells(run, demo_repo: Path) -> None:
         "Strengths",
         "Child's voice",
         "Re-audits",
+    ]
+    # the month's improvement plan, item by item with its status (§5.2.5)
+    plan = yamlio.load_fast((demo_repo / "improvement/2026-10.yaml").read_bytes())
+    named = {"open": "Open", "done": "Done, to verify", "verified": "Verified"}
+    items = list(wb["Improvement plan"].iter_rows(min_row=2, values_only=True))
+    assert [(r[1], r[5]) for r in items[: len(plan["recommendations"])]] == [
+        (i["id"], named[i["status"]]) for i in plan["recommendations"]
     ]
     # the feedback to practice, counted from the month's returned audits (§5.2.3)
     back = {r[0]: r[1] for r in wb["Back to practice"].iter_rows(min_row=2, values_only=True)}
