@@ -100,25 +100,21 @@ def test_without_a_plan_the_report_says_how_to_start_one(mini_repo, run) -> None
 
 
 def test_bad_plans_are_located_errors(mini_repo, run) -> None:
-    path = mini_repo / "improvement/2026-07.yaml"
-    path.parent.mkdir()
-    path.write_text(
-        "schema: qa/improvement@1\nreport: themed\nmonth: 2026-07\nlead: qa-lead-ebrooks\n"
-        "recommendations:\n  - id: R1\n    action: Do it.\n    owner: nobody-here\n"
-        "    due: 2026-09-01\n"
-    )
-    out = validate(run, mini_repo, "improvement/2026-07.yaml")
-    assert out.exit_code == 1
-    assert "improvement/2026-07.yaml" in out.output and "theme" in out.output
-    path.write_text(
-        "schema: qa/improvement@1\nreport: monthly\nmonth: 2026-07\nlead: qa-lead-ebrooks\n"
-        "recommendations:\n  - id: R1\n    action: Do it.\n    owner: nobody-here\n"
-        "    due: 2026-09-01\n"
-    )
-    out = validate(run, mini_repo, "improvement/2026-07.yaml")
-    assert out.exit_code == 1
-    assert "improvement/2026-07.yaml:8:12: error QA401" in out.output  # the unknown owner
-    assert "QA483" in out.output  # no sample of 2026-07: a plan for a report that is not there
+    rel = "improvement/2026-07.yaml"
+    (mini_repo / "improvement").mkdir()
+    outputs = {}
+    for report in ("themed", "monthly"):
+        (mini_repo / rel).write_text(
+            f"schema: qa/improvement@1\nreport: {report}\nmonth: 2026-07\n"
+            "lead: qa-lead-ebrooks\nrecommendations:\n  - id: R1\n    action: Do it.\n"
+            "    owner: nobody-here\n    due: 2026-09-01\n"
+        )
+        out = validate(run, mini_repo, rel)
+        assert out.exit_code == 1
+        outputs[report] = out.output
+    assert rel in outputs["themed"] and "theme" in outputs["themed"]  # a themed plan names it
+    assert f"{rel}:8:12: error QA401" in outputs["monthly"]  # the unknown owner, located
+    assert "QA483" in outputs["monthly"]  # no sample of 2026-07: no report to follow
 
 
 def test_team_overview_written_reported_and_exercised(mini_repo, run) -> None:
