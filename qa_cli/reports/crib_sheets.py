@@ -165,7 +165,11 @@ def _workbook(ctx: dict[str, Any]) -> dict[str, Any]:
             ["Sessions allocated", s["allocated"]],
             ["Sessions held", s["held"]],
             ["Points checked", checked],
-            ["Points met", p["met"] / checked if checked else None, "percent"],
+            [
+                "Points met",
+                {"k": p["met"], "n": checked, "value": p["met"] / checked if checked else None},
+                "percent",
+            ],
             ["Actions agreed", len(ctx["actions"])],
         ],
         "tables": [

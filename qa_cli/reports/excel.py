@@ -4,6 +4,7 @@ The workbook is described as plain data (so redaction works on it like on the Ma
 
     {"title": str, "subject": str, "organisation": str, "marking": str, "lines": [str],
      "facts": [[label, value] | [label, value, "percent"|"interval"|"count"], ...],
+              (a percent or interval value may be the share mapping, k and n included),
      "tables": [{"title", "columns", "rows", "percent_columns": [int],
                  "chart": {"type": "bar"|"line", "title", "y_title", "first": 1, "last": 4,
                            "percent": bool} | None}],
@@ -88,6 +89,10 @@ def put(ws: Any, row: int, col: int, value: Any) -> Any:
     elif isinstance(value, str) and value.startswith(_RISKY):
         cell.data_type = "s"
         cell.quotePrefix = True
+    if isinstance(value, str) and (value == "–" or value.startswith("fewer than ")):
+        from openpyxl.styles import Alignment
+
+        cell.alignment = Alignment(horizontal="right")  # a redacted count, under the numbers
     return cell
 
 
@@ -423,6 +428,8 @@ def _fact(ws: Any, row: int, fact: list[Any]) -> None:
 
     label, value = fact[0], fact[1]
     kind = fact[2] if len(fact) > 2 else None
+    if isinstance(value, dict):  # a share with its counts (so redaction can judge it)
+        value = [value.get("low"), value.get("high")] if kind == "interval" else value["value"]
     put(ws, row, 1, label).font = _font(bold=True)
     if kind == "interval":
         low, high = (value or [None, None])[:2]

@@ -365,7 +365,7 @@ def _facts(ctx: dict[str, Any]) -> list[list[Any]]:
         ["Returns of the month", "sampled in it" if by_sample else "completed in it"],
         ["As of", meta["as_of"]],
         *returns,
-        ["Returned on time", ctx["leaders"]["on_time"]["overall"]["value"], "percent"],
+        ["Returned on time", ctx["leaders"]["on_time"]["overall"], "percent"],
         *good_or_better_facts(ctx["distribution"]["good_or_better"]),
         ["Against the previous month", ctx["trend"]["previous"]["direction"]],
         ["Against the six months before", ctx["trend"]["rolling"]["direction"]],

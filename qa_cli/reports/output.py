@@ -54,7 +54,9 @@ def write_report(
 
         refuse_if_personal_data(repo, "the redacted report")
         r = Redactor(repo.config, identity_names(repo.root, repo.config))
+        r.learn_shares([context, workbook])
         context, workbook = r.context(context), r(workbook)
+        workbook["lines"] = [*workbook.get("lines", []), r.legend]
         stem = f"{stem}-redacted"
     marking = marking_of(repo)
     context = {**context, "redacted": redact, "marking": marking}

@@ -221,7 +221,7 @@ def _ma_workbook(
             ["Agencies", len(scope.agencies)],
             ["Agency returns in", ctx["returns"]["in"]],
             ["Feedback given to practitioners", ctx["practitioners"]["given"]],
-            ["Good or better (agreed)", agreed.good_or_better.value, "percent"],
+            ["Good or better (agreed)", plain(agreed.good_or_better), "percent"],
         ],
         "tables": [
             grade_table("Agreed grades", ctx["grades"]),

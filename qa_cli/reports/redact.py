@@ -131,6 +131,7 @@ class Redactor:
         self.cases: dict[str, str] = {}
         self.people: dict[str, str] = {}  # staff id -> stand-in
         self.threshold = small_numbers or (config.privacy.small_numbers if config else 5)
+        self.unsafe_shares: set[float] = set()
         self._name_of: dict[str, str] = {}  # a spelling, normalised -> staff id
         staff = config.staff if config else []
         for s in staff:
@@ -184,16 +185,42 @@ class Redactor:
     def label(self) -> str:
         return f"fewer than {self.threshold}"
 
+    def learn_shares(self, value: Any) -> None:
+        """Remember every share (value, low, high) of ``value`` whose k or rest is small.
+
+        A workbook table often holds the share without its k ("60%" beside 5 returns): its
+        floats are withheld wherever they appear (a safe share of the same value is withheld
+        too, which costs a figure, never a child's count)."""
+        if isinstance(value, dict):
+            for part, whole in PAIRS:
+                k, n = value.get(part), value.get(whole)
+                if isinstance(k, int) and isinstance(n, int) and not isinstance(k, bool):
+                    if suppress.small(k, self.threshold) or (
+                        k > 0 and suppress.small(n - k, self.threshold)
+                    ):
+                        self.unsafe_shares |= {
+                            v for v in value.values() if isinstance(v, float) and v == v
+                        }
+            for v in value.values():
+                self.learn_shares(v)
+        elif isinstance(value, list | tuple):
+            for v in value:
+                self.learn_shares(v)
+
     def markdown(self, text: str) -> str:
         """The rendered Markdown of :meth:`context`: charts, tables, pairs and labels safe,
         and the redaction note of the templates says what "–" means."""
         text = without_small_charts(text, self.threshold)
-        legend = (
-            f" Counts from 1 to {self.threshold - 1} read “{self.label}”; “–” marks a figure "
-            "withheld so that none of them can be worked out from the others.*"
-        )
-        text = text.replace(REDACTED_NOTE, REDACTED_NOTE[:-1] + legend, 1)
+        text = text.replace(REDACTED_NOTE, f"{REDACTED_NOTE[:-1]} {self.legend}*", 1)
         return suppress.finish(text, self.threshold, self.label)
+
+    @property
+    def legend(self) -> str:
+        """What the redacted report's marks mean, for its readers."""
+        return (
+            f"Counts from 1 to {self.threshold - 1} read “{self.label}”; “–” marks a figure "
+            "withheld so that none of them can be worked out from the others."
+        )
 
     def _count(self, value: int) -> Any:
         if not 0 < value < self.threshold:
@@ -215,6 +242,8 @@ class Redactor:
         """A copy of ``value`` (JSON-like data) redacted for circulation."""
         if isinstance(value, str):
             return NARRATIVE if key in NARRATIVE_KEYS and value.strip() else self.text(value)
+        if isinstance(value, float) and value in self.unsafe_shares:
+            return None if self.as_text else Hidden()  # a table's share of a small k or rest
         if isinstance(value, bool) or value is None or isinstance(value, float):
             return value
         if isinstance(value, int):
@@ -239,8 +268,8 @@ class Redactor:
         for part, whole in PAIRS:  # "7 of 10" gives away the 3 that were not
             k, n = raw.get(part), raw.get(whole)
             if isinstance(k, int) and isinstance(n, int) and not isinstance(k, bool):
-                counts.append(n - k)
-                if suppress.small(n - k, self.threshold):
+                counts.append(n - k if k else 0)
+                if k and suppress.small(n - k, self.threshold):
                     out[part] = suppress.WITHHELD if self.as_text else Hidden()
         if isinstance(raw.get("rows"), list):
             self._row_shares(raw, out)
@@ -248,7 +277,7 @@ class Redactor:
             return out
         for name, v in raw.items():  # shares, means, kappas: all made from the counts
             if isinstance(v, float):
-                out[self.text(str(name))] = None if self.as_text else Hidden()
+                out[self.text(str(name))] = suppress.WITHHELD if self.as_text else Hidden()
         return out
 
     def _row_shares(self, raw: dict[Any, Any], out: dict[str, Any]) -> None:
@@ -260,6 +289,8 @@ class Redactor:
         if len(rows) != len(raw["rows"]):
             return
         more = self._secondary(rows, out["rows"], lambda j: j in shares)
+        if out.get("chart") and (more or self._holds_small(rows, shares)):
+            out["chart"] = None  # bars of "fewer than 5" would be drawn as nothing, or as 0
         for i, (row, new) in enumerate(zip(rows, out["rows"], strict=True)):
             small = any(
                 isinstance(v, int) and not isinstance(v, bool) and 0 < v < self.threshold
@@ -270,6 +301,14 @@ class Redactor:
                 for j, v in enumerate(row):  # shares and means made from the row's counts
                     if j in shares or isinstance(v, float):
                         new[j] = None
+
+    def _holds_small(self, rows: list[Any], skip: set[int]) -> bool:
+        return any(
+            isinstance(v, int) and not isinstance(v, bool) and 0 < v < self.threshold
+            for row in rows
+            for j, v in enumerate(row)
+            if j not in skip
+        )
 
     def _secondary(
         self, rows: list[Any], out: list[Any], skip: Callable[[int], bool]

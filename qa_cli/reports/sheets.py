@@ -76,10 +76,11 @@ def by_grade(counts: Callable[[Any], Mapping[str, int]]) -> list[Column]:
 
 
 def good_or_better_facts(share: Mapping[str, Any]) -> list[list[Any]]:
-    """The Summary's two facts on a Good-or-better share: the share and its 95% interval."""
+    """The Summary's two facts on a Good-or-better share: the share and its 95% interval
+    (the share mapping itself, so a redacted workbook withholds both when k or n is small)."""
     return [
-        ["Good or better", share["value"], "percent"],
-        ["Good or better, 95% interval (low, high)", [share["low"], share["high"]], "interval"],
+        ["Good or better", dict(share), "percent"],
+        ["Good or better, 95% interval (low, high)", dict(share), "interval"],
     ]
 
 

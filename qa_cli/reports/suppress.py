@@ -82,7 +82,7 @@ def secondary(grid: Sequence[Sequence[int | None]], threshold: int) -> set[tuple
 def pair_text(k: int, n: int, threshold: int, label: str) -> tuple[str, str]:
     """How "k of n" is written: k withheld when it or n - k is small, n labelled if small."""
     shown_n = label if small(n, threshold) else str(n)
-    if small(k, threshold) or small(n - k, threshold):
+    if small(k, threshold) or (k > 0 and small(n - k, threshold)):  # 0 identifies no one
         return WITHHELD, shown_n
     return str(k), shown_n
 

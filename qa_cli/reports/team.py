@@ -184,7 +184,7 @@ def _workbook(
         "facts": [
             ["Audits", len(recs)],
             ["Graded", dist["n"]],
-            ["Good or better", dist["good_or_better"]["value"], "percent"],
+            ["Good or better", dist["good_or_better"], "percent"],
             ["Complaints", len(ctx["complaints"])],
             ["Practice observations", len(ctx["observations"])],
             ["Crib sheets", len(ctx["crib_sheets"])],

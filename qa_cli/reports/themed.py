@@ -143,7 +143,7 @@ def _workbook(
         "facts": [
             ["Cases in scope", scope["cases"]],
             ["Returns in", ctx["returned"]],
-            ["Good or better", ctx["distribution"]["good_or_better"]["value"], "percent"],
+            ["Good or better", ctx["distribution"]["good_or_better"], "percent"],
         ],
         "tables": [
             grade_table("Grade distribution", ctx["grades"], chart_title="Grades"),

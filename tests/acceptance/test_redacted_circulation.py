@@ -192,6 +192,13 @@ def test_no_small_count_can_be_worked_back_from_a_redacted_report(
             values = [c.value for c in row]
             if "fewer than 5" in values:
                 assert not any(isinstance(v, float) for v in values), (ws.title, values)
+            # A share beside its n ("60%" of 5 returns) must not give a small k or rest.
+            ints = [v for v in values if isinstance(v, int) and not isinstance(v, bool) and v]
+            for f in (v for v in values if isinstance(v, float) and 0 <= v <= 1):
+                for n in ints:
+                    k = round(f * n)
+                    if abs(f * n - k) < 1e-9:
+                        assert not (0 < k < 5 or (k and 0 < n - k < 5)), (ws.title, values)
             for c in row:
                 small = isinstance(c.value, int) and 0 < c.value < 5 and "%" not in c.number_format
                 assert not small, (ws.title, c.coordinate)

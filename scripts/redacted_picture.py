@@ -1,0 +1,60 @@
+"""Render the pictures of a redacted workbook kept in docs/ (docs/images/redacted-*.png).
+
+Copies the demo repository, writes October 2026's monthly report with ``--redact`` and prints
+the workbook through LibreOffice (``soffice``) and ``pdftoppm``, so the pictures show what a
+reader of the circulated report sees: stand-ins for cases and staff, "fewer than 5", the
+figures withheld ("–") so that none can be worked back. Run it after changing the workbook's
+layout or the redaction:
+
+    .venv/bin/python scripts/redacted_picture.py
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = {1: "redacted-summary", 2: "redacted-summary-page2"}
+
+
+def main() -> int:
+    soffice, pdftoppm = shutil.which("soffice"), shutil.which("pdftoppm")
+    if not soffice or not pdftoppm:
+        print("needs LibreOffice (soffice) and poppler (pdftoppm)", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = Path(tmp) / "demo"
+        shutil.copytree(ROOT / "examples" / "demo-repo", repo)
+        qa = [sys.executable, "-m", "qa_cli", "report", "monthly", "--month", "2026-10"]
+        env = {"HOME": tmp, "PATH": "/usr/bin:/bin", "XDG_CONFIG_HOME": str(Path(tmp) / "cfg")}
+        subprocess.run(
+            [*qa, "--redact", "--as-of", "2026-11-29", "--repo", str(repo)],
+            check=True,
+            capture_output=True,
+            env={**env, "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"},
+        )
+        book = repo / "reports" / "2026-10" / "monthly-redacted.xlsx"
+        subprocess.run(
+            [soffice, "--headless", "--convert-to", "pdf", "--outdir", tmp, str(book)],
+            check=True,
+            capture_output=True,
+            env=env,
+        )
+        pdf = Path(tmp) / "monthly-redacted.pdf"
+        for page, name in PAGES.items():
+            out = ROOT / "docs" / "images" / name
+            subprocess.run(
+                [pdftoppm, "-png", "-r", "80", "-f", str(page), "-l", str(page), "-singlefile",
+                 str(pdf), str(out)],
+                check=True,
+            )  # fmt: skip
+            print(f"wrote {out.relative_to(ROOT)}.png")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
