@@ -29,21 +29,47 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
 
 
-@pytest.fixture
-def demo_repo(tmp_path: Path) -> Path:
-    """A fresh copy of examples/demo-repo that a test may change."""
+def _warm_template(source: Path, dest: Path) -> Path:
+    """A copy of ``source`` (without any local ``.qa/``) whose parse cache is filled.
+
+    Every command loads the repository, and the first load of a fresh copy parses every
+    file (about 0.4 s of CPU for the demo). The parse cache (``.qa/cache/parsed.json``,
+    keyed by each file's content) makes that first load as cheap as a second one; a file a
+    test changes is parsed again, and tests/acceptance/test_cache.py checks that loads from
+    the cache equal parses. Filled once a session, then copied for each test.
+    """
+    from qa_cli.repository import Repository
+
+    shutil.copytree(source, dest, ignore=shutil.ignore_patterns(".qa"))
+    Repository.load(dest)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not (DEMO / "qa.yaml").is_file():
         pytest.skip("examples/demo-repo is not there yet")
+    return _warm_template(DEMO, tmp_path_factory.mktemp("template") / "demo-repo")
+
+
+@pytest.fixture(scope="session")
+def _mini_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _warm_template(MINI, tmp_path_factory.mktemp("template") / "mini-repo")
+
+
+@pytest.fixture
+def demo_repo(tmp_path: Path, _demo_template: Path) -> Path:
+    """A fresh copy of examples/demo-repo that a test may change."""
     dest = tmp_path / "demo-repo"
-    shutil.copytree(DEMO, dest)
+    shutil.copytree(_demo_template, dest)
     return dest
 
 
 @pytest.fixture
-def mini_repo(tmp_path: Path) -> Path:
+def mini_repo(tmp_path: Path, _mini_template: Path) -> Path:
     """A fresh copy of tests/fixtures/mini-repo: small and valid, for fast command tests."""
     dest = tmp_path / "mini-repo"
-    shutil.copytree(MINI, dest)
+    shutil.copytree(_mini_template, dest)
     return dest
 
 

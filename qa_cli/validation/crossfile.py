@@ -163,8 +163,17 @@ def check_actions(
     return out
 
 
+def _from_key(text: str, key: str | int) -> str:
+    """The text from the first line that starts with the top-level ``key:`` (what lies under
+    the key is in it); the whole text when there is no such line (e.g. a quoted key)."""
+    found = re.search(rf"^{re.escape(str(key))}[ \t]*:", text, re.MULTILINE)
+    return text[found.start() :] if found else text
+
+
 def is_flow(lf: LoadedFile, loc: list[str | int]) -> bool:
     """Whether the mapping at ``loc`` is written on one line (``{key: value, ...}``)."""
+    if lf.text is None or not loc or "{" not in _from_key(lf.text, loc[0]):
+        return False  # no flow mapping without a brace: skip the slow round-trip parse
     node = lf.roundtrip
     for part in loc:
         try:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import DEMO, snapshot
+from tests.conftest import snapshot
 
 from .conftest import COUNTS
 from .corpus import CASES, RET, Case
@@ -26,13 +26,10 @@ from .payloads import xlsx_bytes
 
 
 @pytest.fixture(scope="session")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One copy of the demo repository per session; each case copies this copy."""
-    if not (DEMO / "qa.yaml").is_file():
-        pytest.skip("examples/demo-repo is not there yet")
-    dest = tmp_path_factory.mktemp("hostile") / "repo"
-    shutil.copytree(DEMO, dest)
-    return dest
+def template(_demo_template: Path) -> Path:
+    """One copy of the demo repository per session, its parse cache filled (see
+    tests/conftest.py): each case copies this copy, so only what a case plants is parsed."""
+    return _demo_template
 
 
 def _plant(world: Path, repo: Path, case: Case) -> None:
