@@ -14,6 +14,8 @@ from typer.testing import CliRunner
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "examples" / "demo-repo"
 MINI = ROOT / "tests" / "fixtures" / "mini-repo"
+BASE = ROOT / "tests" / "cases" / "base"  # the validator's small base repository
+BASE_AUDIT = "audits/2026-09/C-7F3K2Q9M--mini-audit.yaml"  # its one audit return
 AS_OF = "2026-11-29"  # the demo scenario's "today"; tests never depend on the real date
 
 
@@ -92,6 +94,14 @@ def mini_repo(tmp_path: Path, _mini_template: Path) -> Path:
     """A fresh copy of tests/fixtures/mini-repo: small and valid, for fast command tests."""
     dest = tmp_path / "mini-repo"
     shutil.copytree(_mini_template, dest)
+    return dest
+
+
+@pytest.fixture
+def base_repo(tmp_path: Path) -> Path:
+    """A fresh copy of tests/cases/base: one tool, one audit return, valid."""
+    dest = tmp_path / "repo"
+    shutil.copytree(BASE, dest)
     return dest
 
 

@@ -4,25 +4,21 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import BASE
+from conftest import BASE_AUDIT as AUDIT
 
 from qa_cli import cache as qa_cache
 from qa_cli import repository
 
 from .test_validate_cases import CASES, _identity_list, _lay_out  # noqa: F401
 
-BASE = Path(__file__).resolve().parent.parent / "cases" / "base"
-AUDIT = "audits/2026-09/C-7F3K2Q9M--mini-audit.yaml"
-
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    dest = tmp_path / "repo"
-    shutil.copytree(BASE, dest)
-    return dest
+def repo(base_repo: Path) -> Path:
+    return base_repo
 
 
 def _findings(run, *args: str | Path) -> tuple[int, list[dict[str, object]]]:

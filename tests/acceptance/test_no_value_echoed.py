@@ -15,7 +15,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from ruamel.yaml import YAML
+
+from .test_validate_cases import _lay_out
 
 CASES_DIR = Path(__file__).resolve().parent.parent / "cases"
 BASE = CASES_DIR / "base"
@@ -87,17 +88,7 @@ def _identity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _plant(tmp_path: Path, case: Path) -> tuple[Path, dict]:
-    repo = tmp_path / "repo"
-    shutil.copytree(BASE, repo)
-    expect = YAML(typ="safe").load((case / "expect.yaml").read_text())
-    for rel in expect.get("remove", []):
-        (repo / rel).unlink()
-    files = case / "files"
-    for src in sorted(files.rglob("*")):
-        if src.is_file():
-            dest = repo / src.relative_to(files)
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(src.read_bytes())
+    repo, expect = _lay_out(tmp_path, case)
     target = repo / expect["file"]
     if case.name == "QA001-not-utf8":
         target.write_bytes(b"schema: qa/audit@1\nnote: caf\xe9 " + PLANTED.encode() + b"\n")

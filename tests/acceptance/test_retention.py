@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import BASE_AUDIT as AUDIT
 from conftest import snapshot
-
-BASE = Path(__file__).resolve().parents[1] / "cases" / "base"
-AUDIT = "audits/2026-09/C-7F3K2Q9M--mini-audit.yaml"
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    dest = tmp_path / "repo"
-    shutil.copytree(BASE, dest)
+def repo(base_repo: Path) -> Path:
+    dest = base_repo
     (dest / "cases").mkdir()
     (dest / "cases" / "2026-08-28.csv").write_text(
         "case,team,worker,category,start_date,age_band\n"

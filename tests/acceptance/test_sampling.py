@@ -178,9 +178,9 @@ def test_add_recreates_missing_returns_and_leaves_others(demo_repo, run) -> None
     assert run("sample", "--verify", "2026-11", "--repo", demo_repo).exit_code == 0
 
 
-def test_add_tops_up_a_new_pair(demo_repo, run) -> None:
-    assert run("sample", "--month", "2026-11", "--as-of", AS_OF, "--repo", demo_repo).exit_code == 0
-    cfg = demo_repo / "qa.yaml"
+def add_crib_pair(repo: Path) -> None:
+    """A second crib-sheet pair in the demo's qa.yaml, so `sample --add` has one to top up."""
+    cfg = repo / "qa.yaml"
     cfg.write_text(
         cfg.read_text().replace(
             "      - {service_manager: sm-lharding, team_manager: tm-pquinn}\n",
@@ -188,6 +188,11 @@ def test_add_tops_up_a_new_pair(demo_repo, run) -> None:
             "      - {service_manager: sm-rsingh, team_manager: tm-hfairley}\n",
         )
     )
+
+
+def test_add_tops_up_a_new_pair(demo_repo, run) -> None:
+    assert run("sample", "--month", "2026-11", "--as-of", AS_OF, "--repo", demo_repo).exit_code == 0
+    add_crib_pair(demo_repo)
     sample = demo_repo / "samples" / "2026-11.yaml"
     head = sample.read_text().split("\n")[:3]
     result = run(

@@ -19,6 +19,8 @@ import pytest
 from qa_cli import safewrite
 from tests.conftest import AS_OF, snapshot
 
+from .test_sampling import add_crib_pair
+
 BOM = b"\xef\xbb\xbf"
 
 
@@ -80,14 +82,7 @@ def test_moderate_force_replaces_only_the_block(demo_repo: Path, run) -> None:
 
 def test_sample_add_keeps_bom_and_crlf(demo_repo: Path, run) -> None:
     assert run("sample", "--month", "2026-11", "--as-of", AS_OF, "--repo", demo_repo).exit_code == 0
-    cfg = demo_repo / "qa.yaml"
-    cfg.write_text(
-        cfg.read_text().replace(
-            "      - {service_manager: sm-lharding, team_manager: tm-pquinn}\n",
-            "      - {service_manager: sm-lharding, team_manager: tm-pquinn}\n"
-            "      - {service_manager: sm-rsingh, team_manager: tm-hfairley}\n",
-        )
-    )
+    add_crib_pair(demo_repo)
     sample = demo_repo / "samples" / "2026-11.yaml"
     before = _windows(sample)
     r = run("sample", "--month", "2026-11", "--add", "--as-of", "2026-12-03", "--repo", demo_repo)

@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import BASE_AUDIT as AUDIT
 
 from qa_cli import yamlio
 
-BASE = Path(__file__).resolve().parents[1] / "cases" / "base"
-AUDIT = "audits/2026-09/C-7F3K2Q9M--mini-audit.yaml"
-
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    dest = tmp_path / "repo"
-    shutil.copytree(BASE, dest)
-    return dest
+def repo(base_repo: Path) -> Path:
+    return base_repo
 
 
 def _diags(run, repo: Path) -> list[dict]:
