@@ -44,6 +44,8 @@ def nesting(text: str, limit: int = MAX_DEPTH) -> Where | None:
     open flow brackets (``[``/``{`` outside quotes and comments). Linear in the text; it
     over-counts rather than under-counts, which is the safe side for a limit.
     """
+    if _depth_bound(text) <= limit:
+        return None
     indents: list[int] = []
     flow = 0
     for number, line in enumerate(text.split("\n"), start=1):
@@ -65,6 +67,17 @@ def nesting(text: str, limit: int = MAX_DEPTH) -> Where | None:
 
 
 _DASHES = re.compile(r"(?:-(?: +|$))*")
+_LEAD = re.compile(r"^[ -]*", re.MULTILINE)
+
+
+def _depth_bound(text: str) -> int:
+    """A quick upper bound of :func:`nesting`'s count, to skip the scan of ordinary files.
+
+    Block levels are distinct indentations (at most the leading spaces + 1) plus the `- `
+    of the line; flow levels are at most the brackets in the whole text.
+    """
+    lead = max(map(len, _LEAD.findall(text)), default=0)
+    return lead + 1 + text.count("[") + text.count("{")
 
 
 def _deep(limit: int) -> str:

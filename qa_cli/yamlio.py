@@ -32,7 +32,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.resolver import VersionedResolver
 
-from . import limits, safewrite
+from . import limits, safewrite, yamlc
 
 DEFAULT_MAX_BYTES = 1_000_000
 
@@ -246,7 +246,7 @@ def _unclosed(exc: YAMLError, lines: list[str], gave_up: int) -> YamlProblem | N
 
 def _has_anchor(text: str) -> tuple[int, int] | None:
     """Position (1-based) of the first anchor or alias, or None; exact, by YAML events."""
-    if not _MAYBE_ANCHOR.search(text):
+    if ("&" not in text and "*" not in text) or not _MAYBE_ANCHOR.search(text):
         return None
     y = YAML(typ="safe", pure=True)
     try:
@@ -266,7 +266,7 @@ _MAYBE_MERGE = re.compile(r"(?:^|[\s\[{,\-?])<<(?:[\s:,\]}]|$)", re.MULTILINE)
 
 def _has_merge_key(text: str) -> tuple[int, int] | None:
     """Position (1-based) of the first plain ``<<`` (a YAML merge key), or None."""
-    if not _MAYBE_MERGE.search(text):
+    if "<<" not in text or not _MAYBE_MERGE.search(text):
         return None
     from ruamel.yaml.events import ScalarEvent
 
@@ -353,12 +353,24 @@ def load_text(text: str) -> dict[str, Any] | YamlProblem:
             "anchors (&name) and aliases (*name) are not allowed in audit files",
             "write the value out in full where it is needed",
         )
+    data = yamlc.load(text)  # libyaml with YAML 1.2 semantics; None: ruamel decides
+    if data is None:
+        return _load_ruamel(text)
+    return _mapping_or_problem(data)
+
+
+def _load_ruamel(text: str) -> dict[str, Any] | YamlProblem:
+    """The reference reader: ruamel's safe loader, whose errors carry positions."""
     try:
         data = _FAST.load(text)
     except YAMLError as exc:
         return _problem_from_error(exc, text)
     except ValueError as exc:  # defensive: a constructor that slipped past the subclass
         return YamlProblem("QA002", 1, 1, f"YAML could not be read: {exc}", None)
+    return _mapping_or_problem(data)
+
+
+def _mapping_or_problem(data: Any) -> dict[str, Any] | YamlProblem:
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else "a single value"
         return YamlProblem(
