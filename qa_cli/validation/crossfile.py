@@ -170,10 +170,19 @@ def _from_key(text: str, key: str | int) -> str:
     return text[found.start() :] if found else text
 
 
+_FLOW_PAIR = re.compile(r"\[[^\]]*?[:?](?:\s|$)")
+
+
 def is_flow(lf: LoadedFile, loc: list[str | int]) -> bool:
-    """Whether the mapping at ``loc`` is written on one line (``{key: value, ...}``)."""
-    if lf.text is None or not loc or "{" not in _from_key(lf.text, loc[0]):
-        return False  # no flow mapping without a brace: skip the slow round-trip parse
+    """Whether the mapping at ``loc`` is written on one line (``{key: value, ...}``).
+
+    Only a file that may hold one under the key is parsed again for it: a ``{``, or a ``[``
+    list holding a ``key: value`` pair or a ``? key`` (``[id: A1]`` is a mapping too)."""
+    if lf.text is None or not loc:
+        return False
+    tail = _from_key(lf.text, loc[0])
+    if "{" not in tail and not _FLOW_PAIR.search(tail):
+        return False
     node = lf.roundtrip
     for part in loc:
         try:
