@@ -90,11 +90,17 @@ def validate_cached(
         [p.resolve().as_posix() for p in case_lists],
     ]
     selection_key = json.dumps(selection)
-    input_key = cache.input_key([selection_key], _outside_inputs(root))
+    outside = _outside_inputs(root)
+    input_key = cache.input_key([selection_key], outside)
     stored = cache.report(selection_key, input_key)
     report = _report_from(stored) if stored is not None else None
     if report is not None:
         return report
-    report = validate_repository(Repository.load(root, paths), case_lists)
+    if paths is None:
+        from .perfile import validate_by_file
+
+        report = validate_by_file(root, cache, case_lists, outside)
+    else:
+        report = validate_repository(Repository.load(root, paths), case_lists)
     cache.save(selection_key, input_key, _report_dict(report))
     return report

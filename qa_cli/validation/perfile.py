@@ -1,0 +1,210 @@
+"""Per-file findings in ``.qa/cache/files.json``: an unchanged return is not checked again.
+
+A return's findings depend on its own bytes and on the files its rules consult (qa.yaml,
+the tools, the samples, the themed and multi-agency scopes), on what validation reads
+from outside the files (the identity lists, git's HEAD) and on the toolkit. So:
+
+* the **context** of a run is the hash of all of those: every input file's content except
+  the *leaf* files (returns, crib sheets, observations, complaints, monitoring forms...:
+  the kinds no other file's rules read), plus the outside inputs and the toolkit;
+* each leaf file's entry holds the SHA-256 of its bytes, the context it was checked in
+  and its findings (shown and suppressed); an entry whose hash and context match is
+  reused, and the file is neither read nor parsed;
+* every other file, and every leaf file without a matching entry, is checked as
+  ``qa validate FILES`` checks a selection (with everything its rules consult), together
+  with the whole-repository rules (case lists, editor schemas, CI files).
+
+Hashes come from :class:`qa_cli.cache.Cache` (size and ``mtime_ns`` first, the content
+when either moved or the file was written too close to the cache). Like the rest of
+``.qa/cache``, the file is JSON of this toolkit only; anything odd in it is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..cache import Cache, _read_json, _write, toolkit_fingerprint
+from .diagnostics import Diagnostic, ValidationReport
+
+CONFIG = "qa.yaml"
+FILES_NAME = "files.json"
+FILES_FORMAT = "qa-file-findings/1"
+# Kinds whose content another file's rules read: never served from the per-file cache.
+_CONSULTED_BYTES = (b"qa/tool@", b"qa/sample@", b"qa/themed@", b"qa/multi-agency@", b"qa/config@")
+
+
+@dataclass
+class Entry:
+    """One leaf file: the hash of its bytes, the context it was checked in, its findings."""
+
+    sha: str
+    context: str
+    diagnostics: list[Diagnostic]
+    suppressed: list[Diagnostic]
+
+
+@dataclass
+class FileFindings:
+    """The per-file store of one repository, as read (or empty)."""
+
+    root: Path
+    entries: dict[str, Entry] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, root: Path) -> FileFindings:
+        store = cls(root=root)
+        stored = _read_json(root, FILES_NAME)
+        if (
+            not isinstance(stored, dict)
+            or stored.get("format") != FILES_FORMAT
+            or stored.get("toolkit") != toolkit_fingerprint()
+            or not isinstance(stored.get("entries"), dict)
+        ):
+            return store
+        for rel, raw in stored["entries"].items():
+            entry = _entry(raw)
+            if entry is not None:
+                store.entries[rel] = entry
+        return store
+
+    def save(self) -> None:
+        body = {
+            "format": FILES_FORMAT,
+            "toolkit": toolkit_fingerprint(),
+            "entries": {
+                rel: {
+                    "sha": e.sha,
+                    "context": e.context,
+                    "diagnostics": [d.as_record() for d in e.diagnostics],
+                    "suppressed": [d.as_record() for d in e.suppressed],
+                }
+                for rel, e in sorted(self.entries.items())
+            },
+        }
+        _write(self.root, json.dumps(body, separators=(",", ":")), FILES_NAME)
+
+
+def _entry(raw: object) -> Entry | None:
+    """An entry as this toolkit writes it, or None for anything else."""
+    if not isinstance(raw, dict):
+        return None
+    try:
+        sha, context = raw["sha"], raw["context"]
+        if not (isinstance(sha, str) and isinstance(context, str)):
+            return None
+        return Entry(
+            sha,
+            context,
+            [Diagnostic.from_record(d) for d in raw["diagnostics"]],
+            [Diagnostic.from_record(d) for d in raw["suppressed"]],
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def _is_leaf(root: Path, rel: str, entry: Entry | None, sha: str) -> bool:
+    """Whether no other file's rules read this one (decided without parsing): a regular
+    YAML file that names none of the consulted kinds (a stored leaf with the same hash)."""
+    if rel == CONFIG or not rel.endswith((".yaml", ".yml")) or len(sha) != 64:
+        return False  # qa.yaml, case lists and other inputs, links, special files
+    if entry is not None and entry.sha == sha:
+        return True
+    try:
+        raw = (root / rel).read_bytes()
+    except OSError:
+        return False
+    return not any(needle in raw for needle in _CONSULTED_BYTES)
+
+
+def context_key(
+    cache: Cache, store: FileFindings, checked: set[str], extra: dict[str, str]
+) -> tuple[str, set[str]]:
+    """The hash of everything a leaf file's findings depend on besides its own bytes, and
+    the leaf files among ``checked`` (relative paths)."""
+    h = hashlib.sha256(toolkit_fingerprint().encode())
+    h.update(json.dumps(sorted(extra.items())).encode())
+    leaves: set[str] = set()
+    for rel, (_, _, sha) in sorted(cache.current.items()):
+        if rel in checked and _is_leaf(cache.root, rel, store.entries.get(rel), sha):
+            leaves.add(rel)
+        else:
+            h.update(f"{rel}\0{sha}\n".encode())
+    return h.hexdigest(), leaves
+
+
+def validate_by_file(
+    root: Path, cache: Cache, case_lists: list[Path], extra: dict[str, str]
+) -> ValidationReport:
+    """:func:`validate_repository` of every file, reusing the findings of unchanged leaves.
+
+    ``cache`` has its :attr:`~qa_cli.cache.Cache.current` hashes filled in
+    (:meth:`~qa_cli.cache.Cache.input_key`).
+    """
+    from ..repository import Repository, iter_yaml_files
+    from .engine import validate_repository
+
+    store = FileFindings.open(root)
+    every = {p.relative_to(root).as_posix(): p for p in iter_yaml_files(root)}
+    context, leaves = context_key(cache, store, set(every), extra)
+    reused: dict[str, Entry] = {}
+    for rel in leaves:
+        entry = store.entries.get(rel)
+        if entry is not None and entry.context == context and entry.sha == cache.current[rel][2]:
+            reused[rel] = entry
+    if reused:
+        fresh = [p for rel, p in every.items() if rel not in reused]
+        report = validate_repository(Repository.load(root, fresh), case_lists)
+        report = _merged(root, list(every), report, reused, case_lists)
+    else:
+        report = validate_repository(Repository.load(root), case_lists)
+    _remember(store, cache, report, leaves, context)
+    return report
+
+
+def _merged(
+    root: Path,
+    every: list[str],
+    fresh: ValidationReport,
+    reused: dict[str, Entry],
+    case_lists: list[Path],
+) -> ValidationReport:
+    """The report of a whole run: the fresh findings plus the reused files' findings, the
+    files listed in the order a whole run checks them (qa.yaml first)."""
+    report = ValidationReport(notes=fresh.notes)
+    report.diagnostics = list(fresh.diagnostics)
+    report.suppressed = list(fresh.suppressed)
+    for entry in reused.values():
+        report.diagnostics += entry.diagnostics
+        report.suppressed += entry.suppressed
+    lists = [p.relative_to(root).as_posix() for p in case_lists]
+    checked = set(fresh.checked) - set(lists)
+    in_order = [rel for rel in every if rel in reused or rel in checked]
+    in_order += sorted(checked - set(in_order))  # a file known by another name (a link)
+    report.checked = [CONFIG] * (CONFIG in checked) + [r for r in in_order if r != CONFIG] + lists
+    report.files_checked = len(report.checked)
+    return report
+
+
+def _remember(
+    store: FileFindings,
+    cache: Cache,
+    report: ValidationReport,
+    leaves: set[str],
+    context: str,
+) -> None:
+    """Store each leaf file's findings of this run; forget every other file."""
+    shown: dict[str, list[Diagnostic]] = {rel: [] for rel in leaves}
+    hidden: dict[str, list[Diagnostic]] = {rel: [] for rel in leaves}
+    for d in report.diagnostics:
+        if d.path in shown:
+            shown[d.path].append(d)
+    for d in report.suppressed:
+        if d.path in hidden:
+            hidden[d.path].append(d)
+    store.entries = {
+        rel: Entry(cache.current[rel][2], context, shown[rel], hidden[rel]) for rel in leaves
+    }
+    store.save()
