@@ -263,15 +263,35 @@ _CONSULTED = (b"qa/tool@", b"qa/sample@", b"qa/themed@", b"qa/multi-agency@")
 def _chosen(path: Path, wanted: set[Path]) -> bool:
     """True when ``path`` is one of the ``wanted`` files or lies in one of its folders."""
     real = path.resolve()
-    return real in wanted or any(w in real.parents for w in wanted)
+    return real in wanted or any(parent in wanted for parent in real.parents)
 
 
-def _consulted(path: Path) -> bool:
+_MONTH = re.compile(r"(?<!\d)\d{4}-\d{2}(?!\d)")
+
+
+def _months(root: Path, wanted: set[Path]) -> set[str] | None:
+    """The months (``YYYY-MM``) named in the paths of the wanted files, whose samples their
+    rules read; None (every sample) when a folder is wanted."""
+    months: set[str] = set()
+    for w in wanted:
+        if w.is_dir():
+            return None
+        rel = w.relative_to(root).as_posix() if w.is_relative_to(root) else w.as_posix()
+        months.update(_MONTH.findall(rel))
+    return months
+
+
+def _consulted(path: Path, root: Path, months: set[str] | None = None) -> bool:
     """True when the file may be of a kind that cross-file rules read (tool, sample, scope).
 
     Decided from the bytes without parsing: a file naming such a kind anywhere is loaded (a
     superset of the files that declare it); an unreadable one is left to the selection.
+    With ``months``, a file of ``samples/`` is loaded only when its name starts with one
+    of them (a return's rules read its own month's sample, found by its file name).
     """
+    if months is not None and path.parent == root / "samples":
+        if not path.name.startswith(tuple(months)):
+            return False
     try:
         raw = path.read_bytes()
     except OSError:
@@ -352,7 +372,8 @@ class Repository:
         use_cache: bool = True,
     ) -> Repository:
         """Load the repository; with ``paths``, only those files (or folders) and the files
-        their cross-file rules consult: qa.yaml, tools, samples and scopes.
+        their cross-file rules consult: qa.yaml, tools, scopes and the samples of the months
+        the files' paths name (every sample when a folder is given).
 
         With ``require_config`` (every command but ``qa validate``) a missing or invalid
         qa.yaml raises the one :func:`config_error`, before any other file is read. Parsed
@@ -372,11 +393,12 @@ class Repository:
             max_bytes = yamlio.DEFAULT_MAX_BYTES
         all_paths = [p for p in iter_yaml_files(root) if p != config_path]
         wanted = {p.resolve() for p in paths} if paths is not None else None
+        months = _months(root, wanted) if wanted is not None else None
         files = [config_file] if config_file else []
         files += [
             load_file(p, root, max_bytes, parsed)
             for p in all_paths
-            if wanted is None or _chosen(p, wanted) or _consulted(p)
+            if wanted is None or _chosen(p, wanted) or _consulted(p, root, months)
         ]
         if parsed is not None:
             parsed.save(prune=wanted is None)

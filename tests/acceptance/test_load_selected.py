@@ -51,3 +51,25 @@ def test_a_return_loads_only_config_tools_samples_and_scopes(demo_repo: Path) ->
     everything = Repository.load(demo_repo)
     assert len(lean.files) < len(everything.files) / 2
     assert {f.rel for f in everything.files if f.kind == "qa/tool"} <= {f.rel for f in lean.files}
+
+
+def test_a_return_loads_only_the_sample_of_its_own_month(demo_repo: Path) -> None:
+    lean = Repository.load(demo_repo, [demo_repo / DEMO_AUDIT])
+    samples = sorted(f.rel for f in lean.files if f.kind == "qa/sample")
+    assert samples and all(rel.startswith("samples/2026-10") for rel in samples)
+    everything = Repository.load(demo_repo)
+    assert len([f for f in everything.files if f.kind == "qa/sample"]) > len(samples)
+    assert (
+        validate_repository(lean, []).diagnostics
+        == validate_repository(
+            _every_file_loaded(demo_repo, [demo_repo / DEMO_AUDIT]), []
+        ).diagnostics
+    )
+
+
+def test_a_folder_loads_every_sample(demo_repo: Path) -> None:
+    lean = Repository.load(demo_repo, [demo_repo / "audits"])
+    everything = Repository.load(demo_repo)
+    assert {f.rel for f in lean.files if f.kind == "qa/sample"} == {
+        f.rel for f in everything.files if f.kind == "qa/sample"
+    }
