@@ -87,8 +87,20 @@ def staff_for_name(value: Any, by_name: dict[str, list[Any]]) -> list[Any]:
 # --- reading a file's data through its model ----------------------------------------------
 
 
+_SHAPES: dict[int, tuple[Any, tuple[str, Any]]] = {}  # id -> (annotation kept alive, shape)
+
+
 def _shape(annotation: Any) -> tuple[str, Any]:
     """What a field holds: ("date", None), ("closed", codes), ("model", cls), ("list", item)."""
+    known = _SHAPES.get(id(annotation))
+    if known is not None and known[0] is annotation:
+        return known[1]
+    shape = _shape_of(annotation)
+    _SHAPES[id(annotation)] = (annotation, shape)
+    return shape
+
+
+def _shape_of(annotation: Any) -> tuple[str, Any]:
     if annotation is dt.date:
         return "date", None
     origin = get_origin(annotation)
@@ -127,14 +139,30 @@ def _forgive(annotation: Any, value: Any, loc: Loc, notes: list[Note]) -> Any:
     return value
 
 
+# Each model's fields that may hold a forgivable value, worked out once (a bulk load reads
+# the same few models thousands of times): [(key, annotation)].
+_PLANS: dict[type[BaseModel], list[tuple[str, Any]]] = {}
+
+
+def _plan(model_cls: type[BaseModel]) -> list[tuple[str, Any]]:
+    plan = _PLANS.get(model_cls)
+    if plan is None:
+        plan = [
+            (info.alias or name, info.annotation)
+            for name, info in model_cls.model_fields.items()
+            if _shape(info.annotation)[0] != "other"
+        ]
+        _PLANS[model_cls] = plan
+    return plan
+
+
 def _forgive_model(
     model_cls: type[BaseModel], data: dict[str, Any], at: Loc, notes: list[Note]
 ) -> dict[str, Any]:
     out = dict(data)
-    for name, info in model_cls.model_fields.items():
-        key = info.alias or name
+    for key, annotation in _plan(model_cls):
         if key in out:
-            out[key] = _forgive(info.annotation, out[key], (*at, key), notes)
+            out[key] = _forgive(annotation, out[key], (*at, key), notes)
     return out
 
 

@@ -105,8 +105,13 @@ class _Unsure(Exception):
     """Something this path does not build exactly as ruamel does: let ruamel read the file."""
 
 
+_PLAIN = "\x00plain"  # a plain scalar's tag until _scalar resolves it (one call, not two)
+
+
 def _scalar(node: Any) -> Any:
     tag, value = node.tag, node.value
+    if tag == _PLAIN:
+        tag = _resolve_plain(value)
     if tag == _STR or tag == _TIMESTAMP:
         return value
     if tag == _NULL:
@@ -145,9 +150,7 @@ if _CLoader is not None:
 
         def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
             if kind is ScalarNode:
-                if implicit[0]:
-                    return _resolve_plain(value)
-                return _STR
+                return _PLAIN if implicit[0] else _STR
             return _SEQ if kind is SequenceNode else _MAP
 
 

@@ -209,7 +209,7 @@ def schema_diagnostics(lf: LoadedFile, staff: Sequence[Any] = ()) -> list[Diagno
         sp = lf.schema_problem
         out.append(at(lf, sp.code, sp.loc, mask_quoted(sp.message, _KNOWN_WORDS), sp.hint))
         return out
-    by_name = staff_by_name(staff)
+    by_name = staff_by_name(staff) if lf.errors else {}
     for err in lf.errors:
         named = _staff_name(lf, err, by_name)
         out.append(named if named is not None else _from_pydantic(lf, err))
