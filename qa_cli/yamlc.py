@@ -154,6 +154,40 @@ if _CLoader is not None:
             return _SEQ if kind is SequenceNode else _MAP
 
 
+def _flows(node: Any, at: tuple[Any, ...], out: set[tuple[Any, ...]]) -> None:
+    """Collect the paths of flow mappings as ruamel's ``fa.flow_style()`` sees them (an
+    empty ``{}`` is not one); anything tagged is left to ruamel."""
+    if type(node) is not ScalarNode and node.tag not in (_MAP, _SEQ):
+        raise _Unsure
+    if type(node) is MappingNode:
+        if node.flow_style and node.value:
+            out.add(at)
+        for key_node, value_node in node.value:
+            if type(key_node) is not ScalarNode:
+                raise _Unsure
+            _flows(value_node, (*at, _scalar(key_node)), out)
+    elif type(node) is SequenceNode:
+        for i, item in enumerate(node.value):
+            _flows(item, (*at, i), out)
+
+
+def flow_mappings(text: str) -> set[tuple[Any, ...]] | None:
+    """The paths of the mappings written on one line (``{a: 1}``), or None when unsure."""
+    if _CLoader is None:
+        return None
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        out: set[tuple[Any, ...]] = set()
+        if node is not None:
+            _flows(node, (), out)
+        return out
+    except (_PyYamlError, _Unsure, ValueError, KeyError, RecursionError):
+        return None
+    finally:
+        loader.dispose()
+
+
 def available() -> bool:
     return _CLoader is not None
 

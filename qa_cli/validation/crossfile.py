@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
@@ -177,12 +178,16 @@ def is_flow(lf: LoadedFile, loc: list[str | int]) -> bool:
     """Whether the mapping at ``loc`` is written on one line (``{key: value, ...}``).
 
     Only a file that may hold one under the key is parsed again for it: a ``{``, or a ``[``
-    list holding a ``key: value`` pair or a ``? key`` (``[id: A1]`` is a mapping too)."""
+    list holding a ``key: value`` pair or a ``? key`` (``[id: A1]`` is a mapping too);
+    libyaml says which mappings are flow ones, the round-trip parser only when it cannot."""
     if lf.text is None or not loc:
         return False
     tail = _from_key(lf.text, loc[0])
     if "{" not in tail and not _FLOW_PAIR.search(tail):
         return False
+    flows = _flow_mappings(lf.text)
+    if flows is not None:
+        return tuple(loc) in flows
     node = lf.roundtrip
     for part in loc:
         try:
@@ -191,6 +196,14 @@ def is_flow(lf: LoadedFile, loc: list[str | int]) -> bool:
             return False
     fa = getattr(node, "fa", None)
     return isinstance(node, dict) and fa is not None and bool(fa.flow_style())
+
+
+@lru_cache(maxsize=8)
+def _flow_mappings(text: str) -> frozenset[tuple[Any, ...]] | None:
+    from ..yamlc import flow_mappings
+
+    found = flow_mappings(text)
+    return frozenset(found) if found is not None else None
 
 
 def _intact(lf: LoadedFile, *fields: str) -> bool:

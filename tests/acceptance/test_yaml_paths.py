@@ -128,3 +128,42 @@ def test_findings_and_positions_are_the_same_both_ways(
         reference = _findings(repo)
     assert fast == reference
     assert fast  # every invalid case has at least one finding
+
+
+def _ruamel_flows(doc: object, at: tuple = (), out: set | None = None) -> set:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    out = set() if out is None else out
+    if isinstance(doc, CommentedMap):
+        if doc.fa.flow_style():
+            out.add(at)
+        for k, v in doc.items():
+            _ruamel_flows(v, (*at, k), out)
+    elif isinstance(doc, CommentedSeq):
+        for i, v in enumerate(doc):
+            _ruamel_flows(v, (*at, i), out)
+    return out
+
+
+FLOWS = [
+    "a: {x: 1}\nb:\n  - {id: A1}\n  - id: A2\nc: [k: v]\n",
+    "a: [? k]\n",
+    "a: [{b: {c: 1}}, x]\n",
+    "x: {}\n",
+    "a: {b: {}}\n",
+    "actions:\n  - {id: A1, action: call, owner: sw-x, due: 2026-10-01}\n",
+]
+
+
+def test_one_line_mappings_are_found_as_the_round_trip_parser_finds_them() -> None:
+    """QA315 asks libyaml which mappings are written on one line (ruamel when unsure)."""
+    texts = FLOWS + [p.read_text() for p in sorted(DEMO.rglob("*.yaml"))]
+    compared = 0
+    for text in texts:
+        found = yamlc.flow_mappings(text)
+        if found is None:
+            continue
+        compared += 1
+        assert found == _ruamel_flows(yamlio.load_roundtrip(text)), text[:80]
+    assert compared == len(texts)
+    assert yamlc.flow_mappings("a: !!omap [x: 1]\n") is None  # tagged: ruamel decides
