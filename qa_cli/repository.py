@@ -385,6 +385,7 @@ class Repository:
         *,
         require_config: bool = False,
         use_cache: bool = True,
+        exactly: bool = False,
     ) -> Repository:
         """Load the repository; with ``paths``, only those files (or folders) and the files
         their cross-file rules consult: qa.yaml, tools, scopes and the samples of the months
@@ -392,7 +393,8 @@ class Repository:
 
         With ``require_config`` (every command but ``qa validate``) a missing or invalid
         qa.yaml raises the one :func:`config_error`, before any other file is read. Parsed
-        files are reused from ``.qa/cache`` unless ``use_cache`` is False.
+        files are reused from ``.qa/cache`` unless ``use_cache`` is False. With ``exactly``,
+        ``paths`` already hold what their rules consult: no other file is looked at.
         """
         root = root.resolve()
         config_path = root / CONFIG_NAME
@@ -406,8 +408,11 @@ class Repository:
         max_bytes = config.limits.max_file_bytes if config else yamlio.DEFAULT_MAX_BYTES
         if config_file is not None and config_file.problem and config_file.problem.code == "QA008":
             max_bytes = yamlio.DEFAULT_MAX_BYTES
-        all_paths = [p for p in iter_yaml_files(root) if p != config_path]
         wanted = {p.resolve() for p in paths} if paths is not None else None
+        if exactly and paths is not None:
+            all_paths = [p for p in paths if p.resolve() != config_path]
+        else:
+            all_paths = [p for p in iter_yaml_files(root) if p != config_path]
         months = _months(root, wanted) if wanted is not None else None
         files = [config_file] if config_file else []
         with gc_paused():

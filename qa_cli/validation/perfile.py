@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..cache import Cache, _read_json, _write, toolkit_fingerprint
+from . import chunked
 from .diagnostics import Diagnostic, ValidationReport
 
 CONFIG = "qa.yaml"
@@ -143,8 +144,7 @@ def validate_by_file(
     ``cache`` has its :attr:`~qa_cli.cache.Cache.current` hashes filled in
     (:meth:`~qa_cli.cache.Cache.input_key`).
     """
-    from ..repository import Repository, iter_yaml_files
-    from .engine import validate_repository
+    from ..repository import iter_yaml_files
 
     store = FileFindings.open(root)
     every = {p.relative_to(root).as_posix(): p for p in iter_yaml_files(root)}
@@ -154,32 +154,49 @@ def validate_by_file(
         entry = store.entries.get(rel)
         if entry is not None and entry.context == context and entry.sha == cache.current[rel][2]:
             reused[rel] = entry
-    if reused:
-        fresh = [p for rel, p in every.items() if rel not in reused]
-        report = validate_repository(Repository.load(root, fresh), case_lists)
-        report = _merged(root, list(every), report, reused, case_lists)
-    else:
-        report = validate_repository(Repository.load(root), case_lists)
+    others = [p for rel, p in every.items() if rel not in leaves]
+    todo = [p for rel, p in every.items() if rel in leaves and rel not in reused]
+    report = _merged(root, list(every), check_fresh(root, others, todo, case_lists), reused)
     _remember(store, cache, report, leaves, context)
     return report
 
 
+def check_fresh(
+    root: Path, others: list[Path], leaves: list[Path], case_lists: list[Path]
+) -> ValidationReport:
+    """The findings of ``others`` (with the whole-repository rules) and of ``leaves``, these
+    checked a chunk at a time (in worker processes when there are many): a chunk's files
+    are dropped once checked, so memory holds the consulted files, one chunk and findings."""
+    from ..repository import Repository
+    from .engine import validate_repository
+
+    base = Repository.load(root, others, use_cache=False, exactly=True)
+    if not base.files:  # no qa.yaml, no tools: nothing to share, one run as before
+        return validate_repository(Repository.load(root, use_cache=False), case_lists)
+    report = validate_repository(base, case_lists)
+    lists = report.checked[len(report.checked) - len(case_lists) :]
+    report.checked = report.checked[: len(report.checked) - len(case_lists)]
+    for shown, hidden, checked in chunked.runs(base, leaves):
+        report.diagnostics += shown
+        report.suppressed += hidden
+        report.checked += checked
+    report.checked += lists
+    report.files_checked = len(report.checked)
+    return report
+
+
 def _merged(
-    root: Path,
-    every: list[str],
-    fresh: ValidationReport,
-    reused: dict[str, Entry],
-    case_lists: list[Path],
+    root: Path, every: list[str], fresh: ValidationReport, reused: dict[str, Entry]
 ) -> ValidationReport:
     """The report of a whole run: the fresh findings plus the reused files' findings, the
-    files listed in the order a whole run checks them (qa.yaml first)."""
+    files listed in the order a whole run checks them (qa.yaml first, case lists last)."""
     report = ValidationReport(notes=fresh.notes)
     report.diagnostics = list(fresh.diagnostics)
     report.suppressed = list(fresh.suppressed)
     for entry in reused.values():
         report.diagnostics += entry.diagnostics
         report.suppressed += entry.suppressed
-    lists = [p.relative_to(root).as_posix() for p in case_lists]
+    lists = [rel for rel in fresh.checked if not rel.endswith((".yaml", ".yml"))]
     checked = set(fresh.checked) - set(lists)
     in_order = [rel for rel in every if rel in reused or rel in checked]
     in_order += sorted(checked - set(in_order))  # a file known by another name (a link)
