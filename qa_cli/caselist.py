@@ -28,6 +28,7 @@ from .errors import QAError
 from .masking import masked
 from .models.common import parse_uk_date
 from .privacy import CASE_CODE_RE, case_check, case_code, code_bits, normalise_case_id
+from .reporoot import config_dir
 
 HEADER = ("case", "team", "worker", "category", "start_date", "age_band")
 # Lists written since code_length came in add a second keyed digest per case (see
@@ -139,11 +140,6 @@ def _missing(value: Any) -> bool:
 
 
 # --- the key -------------------------------------------------------------------------------
-
-
-def config_dir(env: Mapping[str, str]) -> Path:
-    base = env.get("XDG_CONFIG_HOME") or str(Path(env.get("HOME", "~")).expanduser() / ".config")
-    return Path(base) / "qa"
 
 
 def default_key_file(env: Mapping[str, str]) -> Path:

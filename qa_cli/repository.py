@@ -27,9 +27,9 @@ from .models.audit import AuditReturn
 from .models.config import Config
 from .models.sample import Allocation, Sample
 from .models.tool import Tool
+from .reporoot import CONFIG_NAME
 from .yamlio import YamlProblem
 
-CONFIG_NAME = "qa.yaml"
 # Folders that hold no audit files: version control, caches, rendered output, templates.
 SKIP_DIRS = frozenset({".git", ".qa", ".venv", "reports", "templates", "node_modules", ".github"})
 _SCHEMA = re.compile(r"^(qa/[a-z0-9-]+)@(\d+)$")
@@ -101,20 +101,6 @@ class LoadedFile:
         if not isinstance(self.model, model):
             raise TypeError(f"{self.rel} holds no valid {model.__name__}")
         return self.model
-
-
-def find_root(start: Path) -> Path:
-    """The audit repository holding ``start``: the nearest folder upwards with a qa.yaml."""
-    start = start.resolve()
-    here = start if start.is_dir() else start.parent
-    for folder in (here, *here.parents):
-        if (folder / CONFIG_NAME).is_file():
-            return folder
-    raise QAError(
-        f"no audit repository found at {start} (no {CONFIG_NAME} here or in a parent folder)",
-        "run the command inside an audit repository, pass --repo DIR, or create one with "
-        "`qa init DIR`",
-    )
 
 
 def iter_yaml_files(root: Path) -> Iterator[Path]:

@@ -14,7 +14,7 @@ def repository_tools(start: Path) -> tuple[Path, dict[str, list[int]]] | None:
     Reads only the `id` and `version` keys of audit_tools/*.yaml; a file that cannot be read is
     left out (`qa validate` reports it).
     """
-    from .repository import find_root
+    from .reporoot import find_root
 
     try:
         root = find_root(start)

@@ -127,7 +127,8 @@ def _tidy_help(group: typer.Typer) -> None:
 
 def _register_all() -> None:
     names = [m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")]
-    names = [n for n in names if n != "common"]
+    # Renderer modules (`*_output`) register no command and import models: not at start-up.
+    names = [n for n in names if n != "common" and not n.endswith("_output")]
     ordered = [n for n in ORDER if n in names] + sorted(n for n in names if n not in ORDER)
     for name in ordered:
         module = importlib.import_module(f"{__name__}.{name}")

@@ -62,7 +62,7 @@ AsOfOption = typer.Option(
 
 
 def repo_root(repo: Path | None) -> Path:
-    from ..repository import find_root
+    from ..reporoot import find_root
 
     return find_root(repo if repo is not None else Path.cwd())
 

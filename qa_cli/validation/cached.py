@@ -51,7 +51,7 @@ def _outside_inputs(root: Path) -> dict[str, str]:
     """What validation reads from outside the repository's files: git's HEAD, and every place
     an identity list may be (the environment's, qa.yaml's, the config folder's)."""
     from .. import gitutil, yamlio
-    from ..caselist import config_dir
+    from ..reporoot import config_dir
 
     env = os.environ.get("QA_IDENTITY_LIST", "")
     extra = {"QA_IDENTITY_LIST": _stamp(Path(env)) if env else ""}
@@ -77,12 +77,14 @@ def validate_cached(
     use_cache: bool = True,
 ) -> ValidationReport:
     """:func:`validate_repository` of the selection, answered from ``.qa/cache`` when no
-    input changed since a run of the same selection (see :mod:`qa_cli.cache`)."""
-    from ..repository import Repository
-    from .engine import validate_repository
+    input changed since a run of the same selection (see :mod:`qa_cli.cache`).
 
+    A hit imports no rule, model or parser: only a miss loads them."""
     root = root.resolve()
     if not use_cache:
+        from ..repository import Repository
+        from .engine import validate_repository
+
         return validate_repository(Repository.load(root, paths, use_cache=False), case_lists)
     cache = Cache.open(root)
     selection = [
@@ -101,6 +103,9 @@ def validate_cached(
 
         report = validate_by_file(root, cache, case_lists, outside)
     else:
+        from ..repository import Repository
+        from .engine import validate_repository
+
         report = validate_repository(Repository.load(root, paths), case_lists)
     cache.save(selection_key, input_key, _report_dict(report))
     return report
