@@ -102,7 +102,24 @@ def _grade_fill(cell: Any) -> None:
     key = grade_key(cell.value)
     if key:
         tint = GRADE_TINTS[key]
-        cell.fill = PatternFill("solid", start_color=tint, end_color=tint)
+        fill = PatternFill("solid", start_color=tint, end_color=tint)
+        _set_style(cell, "_fills", "fillId", fill, f"grade:{tint}")
+
+
+def _set_style(cell: Any, collection: str, key: str, value: Any, name: str) -> None:
+    """``cell.fill = value`` (or ``.alignment``), with the style's index looked up once a
+    workbook by ``name``: openpyxl hashes the style object at every assignment, which was
+    most of the time of writing a large data sheet. Same result: the same style's index."""
+    from openpyxl.styles.cell_style import StyleArray
+
+    wb = cell.parent.parent
+    memo: dict[tuple[str, str], int] = wb.__dict__.setdefault("_qa_style_ids", {})
+    found = memo.get((collection, name))
+    if found is None:
+        found = memo[(collection, name)] = getattr(wb, collection).add(value)
+    if not cell._style:
+        cell._style = StyleArray()
+    setattr(cell._style, key, found)
 
 
 def _header(ws: Any, row: int, columns: list[str], widths: Sequence[float] | None = None) -> None:
@@ -209,7 +226,7 @@ def _data_sheet(wb: Any, spec: dict[str, Any], meta: dict[str, Any]) -> None:
         if lines > 1:  # a wrapped row: tall enough for its longest cell, every cell at the top
             ws.row_dimensions[r].height = min(13 * lines + 2, 409)
             for c in range(1, len(row) + 1):
-                ws.cell(row=r, column=c).alignment = wrap
+                _set_style(ws.cell(row=r, column=c), "_alignments", "alignmentId", wrap, "wrap")
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[_col(i)].width = w
     ws.freeze_panes = "A2"
