@@ -101,6 +101,8 @@ class Cache:
     stamps: dict[str, Stamp] = field(default_factory=dict)
     runs: dict[str, dict[str, Any]] = field(default_factory=dict)
     current: dict[str, Stamp] = field(default_factory=dict)
+    # Small facts derived from one file, by that file's SHA-256 (e.g. qa.yaml's identity list)
+    memo: dict[str, Any] = field(default_factory=dict)
 
     @property
     def path(self) -> Path:
@@ -115,6 +117,8 @@ class Cache:
             return cache
         cache.stamps = {k: (v[0], v[1], v[2]) for k, v in stored["stamps"].items()}
         cache.runs = stored["runs"]
+        memo = stored.get("memo")
+        cache.memo = memo if isinstance(memo, dict) else {}
         return cache
 
     def input_key(self, selection: list[str], extra: dict[str, str]) -> str:
@@ -160,6 +164,7 @@ class Cache:
             "toolkit": toolkit_fingerprint(),
             "stamps": stamps,
             "runs": runs,
+            "memo": self.memo,
         }
         _write(self.root, json.dumps(body, separators=(",", ":")))
 

@@ -47,10 +47,10 @@ def _stamp(path: Path) -> str:
     return f"{path}:{st.st_size}:{st.st_mtime_ns}"
 
 
-def _outside_inputs(root: Path) -> dict[str, str]:
+def _outside_inputs(root: Path, cache: Cache | None = None) -> dict[str, str]:
     """What validation reads from outside the repository's files: git's HEAD, and every place
     an identity list may be (the environment's, qa.yaml's, the config folder's)."""
-    from .. import gitutil, yamlio
+    from .. import gitutil
     from ..reporoot import config_dir
 
     env = os.environ.get("QA_IDENTITY_LIST", "")
@@ -59,14 +59,33 @@ def _outside_inputs(root: Path) -> dict[str, str]:
     if gitutil.available():
         proc = gitutil._run(root, "rev-parse", "HEAD", check=False)
         extra["git"] = proc.stdout.strip() if proc.returncode == 0 else ""
+    named = _named_list(root, cache)
+    extra["config_list"] = _stamp(Path(named)) if named is not None else ""
+    return extra
+
+
+def _named_list(root: Path, cache: Cache | None) -> str | None:
+    """qa.yaml's ``privacy.identity_list``; remembered in the cache by qa.yaml's hash, so a
+    run answered from the cache does not import a YAML parser to read it."""
+    import hashlib
+
     try:
-        config = yamlio.load_fast((root / "qa.yaml").read_bytes())
+        raw = (root / "qa.yaml").read_bytes()
     except OSError:
-        config = None
+        return None
+    sha = hashlib.sha256(raw).hexdigest()
+    known = cache.memo.get("config_list") if cache is not None else None
+    if isinstance(known, list) and len(known) == 2 and known[0] == sha:
+        return known[1] if isinstance(known[1], str) else None
+    from .. import yamlio
+
+    config = yamlio.load_fast(raw)
     privacy = config.get("privacy") if isinstance(config, dict) else None
     named = privacy.get("identity_list") if isinstance(privacy, dict) else None
-    extra["config_list"] = _stamp(Path(named)) if isinstance(named, str) else ""
-    return extra
+    named = named if isinstance(named, str) else None
+    if cache is not None:
+        cache.memo["config_list"] = [sha, named]
+    return named
 
 
 def validate_cached(
@@ -92,7 +111,7 @@ def validate_cached(
         [p.resolve().as_posix() for p in case_lists],
     ]
     selection_key = json.dumps(selection)
-    outside = _outside_inputs(root)
+    outside = _outside_inputs(root, cache)
     input_key = cache.input_key([selection_key], outside)
     stored = cache.report(selection_key, input_key)
     report = _report_from(stored) if stored is not None else None

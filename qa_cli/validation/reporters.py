@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from xml.sax.saxutils import escape, quoteattr
 
 from .diagnostics import Diagnostic, ValidationReport
 from .rules import RULES
@@ -99,6 +98,8 @@ def as_github(report: ValidationReport) -> str:
 
 def _junit_case(path: str, diags: list[Diagnostic], strict: bool) -> tuple[str, bool]:
     """One file's test case: a <failure> per error (and per warning under --strict)."""
+    from xml.sax.saxutils import escape, quoteattr  # imports urllib: only for JUnit output
+
     failing = [d for d in diags if d.severity == "error" or strict]
     notes = [d for d in diags if d not in failing]
     folder = path.rsplit("/", 1)[0] if "/" in path else "."
@@ -128,6 +129,8 @@ def as_junit(report: ValidationReport, strict: bool = False) -> str:
     Warnings fail their file too under ``strict``; otherwise they are listed in the test
     case's output. The failure count is non-zero exactly when `qa validate` exits 1.
     """
+    from xml.sax.saxutils import quoteattr
+
     by_path: dict[str, list[Diagnostic]] = {p: [] for p in report.checked}
     for d in report.sorted():
         by_path.setdefault(d.path, []).append(d)

@@ -190,3 +190,31 @@ def test_a_corrupt_or_foreign_store_is_ignored_and_rebuilt(repo, run, content):
 def test_no_cache_neither_reads_nor_writes_it(repo, run):
     _cold(run, repo)
     assert not (repo / ".qa").exists()
+
+
+def test_the_identity_list_named_in_qa_yaml_is_watched(repo, run, tmp_path):
+    """qa.yaml's identity list is read from the cache's memo while qa.yaml is unchanged, and
+    a change to the list (or to which list qa.yaml names) is still seen."""
+    listed = tmp_path / "names.txt"
+    listed.write_text("")
+    other = tmp_path / "other-names.txt"
+    other.write_text("Zebedee Quux\n")
+    config = repo / "qa.yaml"
+    config.write_text(config.read_text() + f"privacy:\n  identity_list: {listed}\n")
+    ret = repo / RETURN
+    ret.write_text(ret.read_text() + "# spoke with Zebedee Quux\n")
+    assert not _codes(_report(run, repo))
+    memo = json.loads((repo / ".qa/cache/validate.json").read_text())["memo"]
+    assert memo["config_list"][1] == str(listed)
+    listed.write_text("Zebedee Quux\n")
+    assert "QA508" in _codes(_report(run, repo))
+    listed.write_text("")
+    assert "QA508" not in _codes(_report(run, repo))
+    config.write_text(config.read_text().replace(str(listed), str(other)))
+    after = _report(run, repo)
+    assert "QA508" in _codes(after)
+    assert after == _cold(run, repo)
+
+
+def _codes(report: dict[str, object]) -> set[str]:
+    return {d["code"] for d in report["diagnostics"]}  # type: ignore[union-attr,index]
