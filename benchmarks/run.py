@@ -188,7 +188,11 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, {platform.system()}"
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (
+        f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, "
+        f"{platform.system()}; load average (1/5/15 min) {load}"
+    )
 
 
 def row(measure: str, qa: str, other: str, ratio: str) -> None:
@@ -214,6 +218,7 @@ def measure_repo(repo: Path, exe: Path | None, n: int) -> None:
     warm = best([QA, "validate", "--repo", repo, "--format", "json"], REPEAT)
     read = run([sys.executable, "-c", _READ_ALL, repo])
     single = best([QA, "validate", one, "--format", "json"], REPEAT)
+    edited = _edited_run(repo, one)
     shutil.rmtree(repo / "reports", ignore_errors=True)
     month = ["--month", one.parent.name, "--as-of", "2027-01-31"]
     report = run([QA, "report", "monthly", *month, "--repo", repo])
@@ -230,6 +235,12 @@ def measure_repo(repo: Path, exe: Path | None, n: int) -> None:
         f"{_ratio(warm, peer_all, digits=3)}; {_ratio(warm, read, 'reading', 1)}",
     )
     row(
+        f"one return edited, then `qa validate`, {tag} (exit {edited.code})",
+        f"{_s(edited)}, {edited.rss_mib:.0f} MiB",
+        f"{peer_s}; cold {_s(cold)}",
+        f"{_ratio(edited, peer_all)}; {_ratio(edited, cold, 'a cold run')}",
+    )
+    row(
         f"`qa validate ONE-FILE`, {tag}",
         f"{_s(single)}, {single.rss_mib:.0f} MiB",
         f"check-jsonschema on one file {_s(peer_one)}" if peer_one else "peer skipped",
@@ -238,14 +249,24 @@ def measure_repo(repo: Path, exe: Path | None, n: int) -> None:
     row(
         f"`qa report monthly`, {tag} (exit {report.code})",
         f"{_s(report)}, {report.rss_mib:.0f} MiB",
-        f"warm `qa validate` {_s(warm)}",
-        _ratio(report, warm, "a warm validate"),
+        f"warm `qa validate` {_s(warm)}; cold {_s(cold)}",
+        f"{_ratio(report, warm, 'a warm validate')}; {_ratio(report, cold, 'a cold one')}",
     )
     rss = (
         f"validate cold {cold.rss_mib:.0f} MiB, warm {warm.rss_mib:.0f} MiB, "
         f"one file {single.rss_mib:.0f} MiB, report {report.rss_mib:.0f} MiB"
     )
     row(f"peak RSS, {tag}", rss, "", "")
+
+
+def _edited_run(repo: Path, one: Path) -> Run:
+    """`qa validate` of the whole repository after one return gained a comment line."""
+    before = one.read_bytes()
+    one.write_bytes(before + b"# edited by the benchmark\n")
+    try:
+        return run([QA, "validate", "--repo", repo, "--format", "json"])
+    finally:
+        one.write_bytes(before)
 
 
 _READ_ALL = """
@@ -302,6 +323,7 @@ def main() -> None:
     if args.rss_returns:
         measure_repo(repository(args.rss_returns), exe, args.rss_returns)
     measure_help()
+    print(f"\nafter the run: {machine()}")
 
 
 if __name__ == "__main__":
