@@ -195,8 +195,10 @@ class Redactor:
             for part, whole in PAIRS:
                 k, n = value.get(part), value.get(whole)
                 if isinstance(k, int) and isinstance(n, int) and not isinstance(k, bool):
-                    if suppress.small(k, self.threshold) or (
-                        k > 0 and suppress.small(n - k, self.threshold)
+                    # 0% and 100% give no count back; any share between does when k or the
+                    # rest is small
+                    if 0 < k < n and (
+                        suppress.small(k, self.threshold) or suppress.small(n - k, self.threshold)
                     ):
                         self.unsafe_shares |= {
                             v for v in value.values() if isinstance(v, float) and v == v
