@@ -699,6 +699,20 @@ case(
     },
 )
 
+case(
+    "QA510-code-length",
+    "QA510",
+    {
+        CONFIG: base(CONFIG)
+        + "\n# This repository was set up for 13-character codes, but its returns carry 8.\n"
+        "case_list:\n  code_length: 13\n",
+        AUDIT: base(AUDIT),
+    },
+    file=AUDIT,
+    line=4,
+    at="C-7F3K2Q9M",
+)
+
 
 def main() -> None:
     if OUT.exists():
