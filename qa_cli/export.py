@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import QAError
+from .layout import FILE_KINDS
 from .models.audit import Action, AuditReturn
 from .models.complaint import Complaint
 from .models.crib_sheet import CribSheet
@@ -143,6 +144,13 @@ def _actions(repo: Repository) -> Iterator[Row]:
     for lf, f in repo.entries(MultiAgencyFindings):
         for x in f.actions:
             yield _action_row(lf.rel, "multi-agency", None, None, x)
+    # the tracked items of improvement plans, team reviews and Team Managers' overviews
+    for kind in ("qa/improvement", "qa/team-review", "qa/team-overview"):
+        fk = FILE_KINDS[kind]
+        for lf in repo.of_kind(kind):
+            for x in fk.action_plan(lf.model):
+                team = getattr(lf.model, "team", None)
+                yield _action_row(lf.rel, kind.removeprefix("qa/"), None, team, x)
 
 
 def _reviews(repo: Repository) -> Iterator[Row]:
@@ -280,7 +288,11 @@ TABLES: list[Table] = [
         "one row per action of an audit return, crib sheet or multi-agency findings",
         _cols(
             FILE,
-            ("source", "string", "audit, crib-sheet or multi-agency"),
+            (
+                "source",
+                "string",
+                "audit, crib-sheet, multi-agency, improvement, team-review or team-overview",
+            ),
             CASE,
             TEAM,
             ("action_id", "string", "the action's id within its file"),

@@ -12,6 +12,7 @@ from qa_cli.export import TABLES
 from qa_cli.models.audit import AuditReturn
 from qa_cli.models.complaint import Complaint
 from qa_cli.models.crib_sheet import CribSheet
+from qa_cli.models.improvement import ImprovementPlan, TeamOverview, TeamReview
 from qa_cli.models.multi_agency import MultiAgencyFindings
 from qa_cli.models.observation import Observation
 from qa_cli.models.sample import Sample
@@ -29,7 +30,10 @@ def _expected(repo_dir: Path) -> dict[str, int]:
         "answers": sum(len(r.answers) for r in collect(repo)),
         "actions": sum(len(a.actions) for a in audits)
         + sum(len(c.actions) for c in repo.models(CribSheet))
-        + sum(len(f.actions) for f in repo.models(MultiAgencyFindings)),
+        + sum(len(f.actions) for f in repo.models(MultiAgencyFindings))
+        + sum(len(p.recommendations) for p in repo.models(ImprovementPlan))
+        + sum(len(r.items()) for r in repo.models(TeamReview))
+        + sum(len(o.actions) for o in repo.models(TeamOverview)),
         "reviews": sum(1 for a in audits if a.qa_review is not None),
         "samples": sum(len(s.allocations) for s in repo.models(Sample)),
         "observations": len(repo.models(Observation)),
