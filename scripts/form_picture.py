@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from openpyxl import load_workbook
+from print_pages import print_pages, tools
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE = "C-6MC7SS6D"
@@ -44,8 +45,8 @@ def _fill(path: Path) -> None:
 
 
 def main() -> int:
-    soffice, pdftoppm = shutil.which("soffice"), shutil.which("pdftoppm")
-    if not soffice or not pdftoppm:
+    found = tools()
+    if found is None:
         print("needs LibreOffice (soffice) and poppler (pdftoppm)", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory() as tmp:
@@ -55,19 +56,8 @@ def main() -> int:
         subprocess.run([*qa, "--as-of", "2026-11-24"], check=True, capture_output=True)
         form = repo / "outbox" / f"{STEM}.xlsx"
         _fill(form)
-        env = {"HOME": tmp, "PATH": "/usr/bin:/bin"}
-        subprocess.run(
-            [soffice, "--headless", "--convert-to", "pdf", "--outdir", tmp, str(form)],
-            check=True,
-            capture_output=True,
-            env=env,
-        )
-        pdf = Path(tmp) / f"{STEM}.pdf"
         out = ROOT / "docs" / "form-filled"
-        subprocess.run(
-            [pdftoppm, "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(out)],
-            check=True,
-        )
+        print_pages(form, Path(tmp), {1: out}, found)
     print(f"wrote {out}.png")
     return 0
 

@@ -17,20 +17,22 @@ import sys
 import tempfile
 from pathlib import Path
 
+from print_pages import print_pages, tools
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = {1: "redacted-summary", 2: "redacted-summary-page2"}
 
 
 def main() -> int:
-    soffice, pdftoppm = shutil.which("soffice"), shutil.which("pdftoppm")
-    if not soffice or not pdftoppm:
+    found = tools()
+    if found is None:
         print("needs LibreOffice (soffice) and poppler (pdftoppm)", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory() as tmp:
         repo = Path(tmp) / "demo"
         shutil.copytree(ROOT / "examples" / "demo-repo", repo)
         qa = [sys.executable, "-m", "qa_cli", "report", "monthly", "--month", "2026-10"]
-        env = {"HOME": tmp, "PATH": "/usr/bin:/bin", "XDG_CONFIG_HOME": str(Path(tmp) / "cfg")}
+        env = {"HOME": tmp, "XDG_CONFIG_HOME": str(Path(tmp) / "cfg")}
         subprocess.run(
             [*qa, "--redact", "--as-of", "2026-11-29", "--repo", str(repo)],
             check=True,
@@ -38,21 +40,10 @@ def main() -> int:
             env={**env, "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"},
         )
         book = repo / "reports" / "2026-10" / "monthly-redacted.xlsx"
-        subprocess.run(
-            [soffice, "--headless", "--convert-to", "pdf", "--outdir", tmp, str(book)],
-            check=True,
-            capture_output=True,
-            env=env,
-        )
-        pdf = Path(tmp) / "monthly-redacted.pdf"
-        for page, name in PAGES.items():
-            out = ROOT / "docs" / "images" / name
-            subprocess.run(
-                [pdftoppm, "-png", "-r", "80", "-f", str(page), "-l", str(page), "-singlefile",
-                 str(pdf), str(out)],
-                check=True,
-            )  # fmt: skip
-            print(f"wrote {out.relative_to(ROOT)}.png")
+        pages = {page: ROOT / "docs" / "images" / name for page, name in PAGES.items()}
+        print_pages(book, Path(tmp), pages, found)
+    for out in pages.values():
+        print(f"wrote {out.relative_to(ROOT)}.png")
     return 0
 
 
