@@ -154,7 +154,12 @@ def _last_content_end(node: Node) -> tuple[int, int]:
     """(index, column) where the node's content ends, walking into its last child."""
     while isinstance(node, MappingNode | SequenceNode) and node.value:
         last = node.value[-1]
-        node = last[1] if isinstance(node, MappingNode) else last
+        if isinstance(node, MappingNode):
+            key, node = last
+            if _is_empty_plain(node):  # `key:` and nothing: its marks are at the next token
+                return key.end_mark.index, key.end_mark.column
+        else:
+            node = last
     return node.end_mark.index, node.end_mark.column
 
 

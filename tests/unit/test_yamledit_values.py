@@ -149,3 +149,40 @@ def test_any_text_from_a_form_reads_back_exactly(
     for line in BLANK.splitlines():
         if line.lstrip().startswith("#") or line.startswith(("schema:", "  q-two", "actions:")):
             assert line in out.splitlines(), line
+
+
+CHECKS = """\
+answers:
+  # Q: first check
+  a:
+    social_worker:
+    manager:
+  # Q: second check
+  b:
+    social_worker:
+    manager:
+summary:
+"""
+
+
+@pytest.mark.parametrize(
+    "edits",
+    [
+        [Edit(("answers", "a"), {"social_worker": "no", "manager": "no", "comment": "Why."})],
+        [
+            Edit(("answers", "a", "social_worker"), "no"),
+            Edit(("answers", "a", "manager"), "no"),
+            Edit(("answers", "a", "comment"), "Why."),
+        ],
+    ],
+)
+def test_a_key_added_after_an_empty_last_value_stays_in_its_own_mapping(
+    edits: list[Edit],
+) -> None:
+    # An empty value's marks lie at the next token (here past a comment and the next key),
+    # so a new key once landed in the next mapping, `b:`, and the read-back check refused it.
+    out = _set(CHECKS, *edits)
+    assert out == CHECKS.replace(
+        "  a:\n    social_worker:\n    manager:\n",
+        "  a:\n    social_worker: no\n    manager: no\n    comment: Why.\n",
+    )
