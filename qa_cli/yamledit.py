@@ -69,8 +69,10 @@ class SetBlock:
 Op = Edit | Append | SetBlock
 
 
-def format_scalar(value: Any) -> str:
-    """``value`` as YAML text that reads back as the same value (plain when that is safe)."""
+def format_scalar(value: Any, flow: bool = False) -> str:
+    """``value`` as YAML text that reads back as the same value (plain when that is safe).
+
+    ``flow``: the text goes inside ``[...]`` or ``{...}``, where a comma ends a plain value."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -85,6 +87,7 @@ def format_scalar(value: Any) -> str:
         and not _NOT_PLAIN.match(text)
         and text == text.strip()
         and "\n" not in text
+        and not (flow and "," in text)
     ):
         return text
     # JSON strings are valid YAML double-quoted scalars.
@@ -94,7 +97,7 @@ def format_scalar(value: Any) -> str:
 def format_value(value: Any) -> str:
     """A scalar, or a list of scalars as a flow list ``[a, b]``, as YAML text."""
     if isinstance(value, list | tuple):
-        return "[" + ", ".join(format_scalar(v) for v in value) + "]"
+        return "[" + ", ".join(format_scalar(v, flow=True) for v in value) + "]"
     if isinstance(value, Mapping):
         raise YamlEditError("a nested mapping cannot be written by a minimal edit")
     return format_scalar(value)
@@ -430,7 +433,7 @@ def _inline(value: Any, flow: bool = False) -> str | None:
         return None
     if isinstance(value, str) and any(_needs_escape(ch) for ch in value):
         return "".join(_escape(ch) for ch in json.dumps(value, ensure_ascii=False))
-    return format_scalar(value)
+    return format_scalar(value, flow)
 
 
 def _needs_escape(ch: str) -> bool:

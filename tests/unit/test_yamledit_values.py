@@ -186,3 +186,11 @@ def test_a_key_added_after_an_empty_last_value_stays_in_its_own_mapping(
         "  a:\n    social_worker:\n    manager:\n",
         "  a:\n    social_worker: no\n    manager: no\n    comment: Why.\n",
     )
+
+
+def test_a_comma_inside_a_flow_list_is_quoted() -> None:
+    # A plain scalar ends at a comma in flow style: "a, b" once read back as two items.
+    items = ["Make identity, equality and diversity a standing item.", "Plain item."]
+    out = _set("recommendations: []\n", Edit(("recommendations",), items))
+    assert yamlio.load_text(out) == {"recommendations": items}
+    assert yamledit.format_value(["a, b", "c"]) == '["a, b", c]'
