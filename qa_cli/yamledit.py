@@ -488,7 +488,12 @@ def _value_end(text: str, node: Node) -> int:
     """Where a value's own text ends (a block scalar's trailing newlines not included)."""
     while isinstance(node, MappingNode | SequenceNode) and node.value and not node.flow_style:
         last = node.value[-1]
-        node = last[1] if isinstance(node, MappingNode) else last
+        if isinstance(node, MappingNode):
+            key, node = last
+            if _is_empty_plain(node):  # `key:` and nothing: its marks are at the next token
+                return text.index(":", key.end_mark.index) + 1
+        else:
+            node = last
     start, end = node.start_mark.index, node.end_mark.index
     if isinstance(node, ScalarNode) and node.style in ("|", ">"):
         return start + len(text[start:end].rstrip("\n"))

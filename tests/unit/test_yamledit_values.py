@@ -194,3 +194,11 @@ def test_a_comma_inside_a_flow_list_is_quoted() -> None:
     out = _set("recommendations: []\n", Edit(("recommendations",), items))
     assert yamlio.load_text(out) == {"recommendations": items}
     assert yamledit.format_value(["a, b", "c"]) == '["a, b", c]'
+
+
+def test_a_block_mapping_ending_in_an_empty_value_is_replaced_in_place() -> None:
+    # `held:` is empty, so its marks lie at the next key; the replacement once swallowed the
+    # start of `actions:` and wrote the new mapping after it.
+    text = "team_exercise:\n  planned:\n  held:\nactions: []\n"
+    out = _set(text, Edit(("team_exercise",), {"planned": "2026-12-08"}))
+    assert out == "team_exercise:\n  planned: 2026-12-08\nactions: []\n"
