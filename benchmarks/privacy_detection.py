@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from qa_cli.privacy import Detectors, nhs_number_valid  # noqa: E402
+from qa_cli.validation.privacy_rules import machine_value  # noqa: E402
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]  # fmt: skip
@@ -182,7 +183,10 @@ def false_positives(d: Detectors | None = None) -> tuple[int, int, list[str]]:
     for path in sorted(demo.rglob("*")):
         if path.suffix in (".yaml", ".csv", ".md") and path.is_file():
             lines += path.read_text(encoding="utf-8").splitlines()
-    flagged = [line for line in lines if d.scan(line)]
+    # as `qa validate` reports them: not in a value the toolkit wrote (a sample's seed, a digest)
+    flagged = [
+        line for line in lines if any(not machine_value(line, f.start) for f in d.scan(line))
+    ]
     return len(flagged), len(lines), flagged
 
 

@@ -47,6 +47,12 @@ def add_working_days(day: dt.date, n: int) -> dt.date:
     return day
 
 
+def working_days(start: dt.date, end: dt.date) -> list[dt.date]:
+    """Every working day from ``start`` to ``end``, both included (empty if end < start)."""
+    days = (start + dt.timedelta(days=i) for i in range((end - start).days + 1))
+    return [d for d in days if is_working_day(d)]
+
+
 def working_days_between(start: dt.date, end: dt.date) -> int:
     """Working days after ``start`` up to and including ``end`` (negative if end < start)."""
     if end < start:

@@ -116,7 +116,8 @@ def _finding(
 _MACHINE_VALUE = re.compile(r"^\s*(?:seed|[a-z_]*sha256|[a-z_]*digest):\s*([0-9a-f]+)\s*(?:#|$)")
 
 
-def _machine_value(line: str, start: int) -> bool:
+def machine_value(line: str, start: int) -> bool:
+    """Whether the finding at ``start`` lies in a value the toolkit wrote (a seed, a digest)."""
     m = _MACHINE_VALUE.match(line)
     return m is not None and m.start(1) <= start < m.end(1)
 
@@ -126,7 +127,7 @@ def scan_file(rel: str, text: str, detectors: Detectors, config: Config | None) 
     return [
         _finding(rel, line, col, f.code, lines[line - 1][f.start : f.end], config)
         for line, col, f in line_findings(text, detectors)
-        if not _machine_value(lines[line - 1], f.start)
+        if not machine_value(lines[line - 1], f.start)
     ]
 
 

@@ -13,6 +13,7 @@ from qa_cli.calendar import (
     is_working_day,
     month_end,
     next_working_day,
+    working_days,
     working_days_between,
 )
 
@@ -63,3 +64,11 @@ def test_next_working_day_and_months() -> None:
 def test_negative_working_days_refused() -> None:
     with pytest.raises(ValueError):
         add_working_days(D(2026, 1, 1), -1)
+
+
+def test_working_days_lists_the_days_between_without_weekends_or_bank_holidays() -> None:
+    # Christmas 2026: Friday 25 and Monday 28 (Boxing Day substitute) are bank holidays.
+    days = working_days(dt.date(2026, 12, 23), dt.date(2026, 12, 31))
+    assert days == [dt.date(2026, 12, d) for d in (23, 24, 29, 30, 31)]
+    assert working_days(dt.date(2026, 12, 26), dt.date(2026, 12, 27)) == []
+    assert working_days(dt.date(2026, 12, 31), dt.date(2026, 12, 23)) == []
