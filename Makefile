@@ -16,9 +16,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# `$(BIN)/pytest -q -n auto` runs the same tests on every core (pytest-xdist).
+# On every core (pytest-xdist); `$(BIN)/pytest -q` runs the same tests in one process.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 # Runs the main job on a copy of the example repository; the checkout is never changed.
 demo: $(STAMP)

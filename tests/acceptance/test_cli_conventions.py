@@ -80,5 +80,8 @@ def test_version_and_completion(run, tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert inside.exit_code == 0
     assert "single-agency-safeguarding @ 1" in inside.output
     assert "--install-completion" in help_text()
+    # the shell named, not detected from the process tree (a parallel or detached run may
+    # have no shell above it)
+    monkeypatch.setenv("_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION", "1")
     shown = CliRunner().invoke(app, ["--show-completion", "bash"], env={"SHELL": "/bin/bash"})
     assert shown.exit_code == 0 and "complete" in shown.output
