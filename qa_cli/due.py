@@ -536,7 +536,8 @@ def _practitioner_feedback(
         lf.rel,
         r.case,
         f"Feedback to the practitioner on the {r.agency} return for {r.case} in multi-agency "
-        f"audit {scope.id} (App. E 7): `qa feedback {lf.rel} practitioner --to ROLE`",
+        f"audit {scope.id} (App. E 7): `qa feedback FILE practitioner --to ROLE`, where FILE "
+        "is this return's path",
     )
 
 
