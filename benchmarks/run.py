@@ -117,12 +117,26 @@ def repository(n: int) -> Path:
     stamp = dest / ".bench-stamp"
     want = _demo_fingerprint()
     if stamp.is_file() and stamp.read_text() == want:
+        _own_git(dest)
         return dest
     shutil.rmtree(dest, ignore_errors=True)
     print(f"generating {n:,} returns in {dest.relative_to(ROOT)} ...", flush=True)
     generate(dest, n)
     stamp.write_text(want)
+    _own_git(dest)
     return dest
+
+
+def _own_git(dest: Path) -> None:
+    """The repository in a git repository of its own, with one commit, as an audit repository
+    is: inside this checkout, git's HEAD (which validation keys on) would be the toolkit's,
+    and every commit made while the benchmark runs would turn its second run into a first."""
+    if (dest / ".git").exists() or shutil.which("git") is None:
+        return
+    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid"}
+    env |= {"GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.invalid"}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "generated"]):
+        subprocess.run(["git", *args], cwd=dest, env=env, check=True, capture_output=True)
 
 
 # --- the peer ---------------------------------------------------------------------------------
