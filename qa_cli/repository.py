@@ -8,6 +8,7 @@ problems found, for the validator to report with positions.
 from __future__ import annotations
 
 import gc
+import os
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -111,23 +112,21 @@ def iter_yaml_files(root: Path) -> Iterator[Path]:
     (QA013) instead of reading through it; a link to a folder inside is not followed (its
     files are reached by their real path).
     """
-    import os
-
     from .pathguard import is_within
 
     root = root.resolve()
-    found: list[Path] = []
+    found: list[str] = []  # text, not Path objects: this runs once a file of the repository
     for folder, dirs, names in os.walk(root, followlinks=False):
-        here = Path(folder)
         dirs[:] = [d for d in dirs if d not in SKIP_DIRS and not d.startswith(".")]
         for name in (*dirs, *names):
-            path = here / name
-            if path.is_symlink() and not is_within(path.resolve(), root):
+            path = os.path.join(folder, name)
+            if os.path.islink(path) and not is_within(Path(path).resolve(), root):
                 found.append(path)
-            elif name in names and path.suffix in (".yaml", ".yml") and not name.startswith("."):
-                if path.is_file():
+            elif name in names and name.endswith((".yaml", ".yml")) and not name.startswith("."):
+                if os.path.isfile(path):
                     found.append(path)
-    yield from sorted(found)
+    # Path order (part by part), as before: "a/x" comes before "a-b/x"
+    yield from (Path(p) for p in sorted(found, key=lambda p: p.split(os.sep)))
 
 
 def escaping_link(path: Path, root: Path) -> bool:
@@ -248,10 +247,21 @@ def load_file(
 _CONSULTED = (b"qa/tool@", b"qa/sample@", b"qa/themed@", b"qa/multi-agency@")
 
 
-def _chosen(path: Path, wanted: set[Path]) -> bool:
-    """True when ``path`` is one of the ``wanted`` files or lies in one of its folders."""
-    real = path.resolve()
-    return real in wanted or any(parent in wanted for parent in real.parents)
+def _chosen(path: Path, wanted: frozenset[str], folders: bool = True) -> bool:
+    """True when ``path`` is one of the ``wanted`` files or lies in one of its folders.
+
+    ``wanted`` holds resolved paths as text (``folders``: some of them are folders). The
+    repository's listing follows no folder link, so only a link itself needs resolving
+    (string work: this runs once a file)."""
+    real = os.path.realpath(path) if os.path.islink(path) else os.path.abspath(path)
+    if not folders:
+        return real in wanted
+    while real not in wanted:
+        parent = os.path.dirname(real)
+        if parent == real:
+            return False
+        real = parent
+    return True
 
 
 _MONTH = re.compile(r"(?<!\d)\d{4}-\d{2}(?!\d)")
@@ -400,18 +410,22 @@ class Repository:
         else:
             all_paths = [p for p in iter_yaml_files(root) if p != config_path]
         months = _months(root, wanted) if wanted is not None else None
+        chosen = frozenset(map(str, wanted)) if wanted is not None else None
+        folders = wanted is not None and any(w.is_dir() for w in wanted)
         files = [config_file] if config_file else []
         with gc_paused():
             files += [
                 load_file(p, root, max_bytes, parsed)
                 for p in all_paths
-                if wanted is None or _chosen(p, wanted) or _consulted(p, root, months)
+                if chosen is None or _chosen(p, chosen, folders) or _consulted(p, root, months)
             ]
         if parsed is not None:
             parsed.save(prune=wanted is None)
         repo = cls(root=root, files=files, config_or_none=config, config_file=config_file)
         if wanted is not None:
-            repo.selected = [f for f in files if _chosen(f.path, wanted)]
+            repo.selected = [
+                f for f in files if chosen is not None and _chosen(f.path, chosen, folders)
+            ]
         else:
             repo.selected = list(files)
         return repo
