@@ -1,21 +1,11 @@
 #!/usr/bin/env python3
-"""Generate ``examples/demo-repo``: a complete synthetic audit repository for "Northbridge".
+"""Generate ``examples/demo-repo``: a synthetic audit repository for "Northbridge" (fictional).
 
-Northbridge is a fictional borough. Every case code, person and event in the demo is invented.
-The story is data (``scripts/demo/*.yaml``); this driver plays it through qa's own library,
-as the QA team would with the commands: the case lists are imported from (synthetic) exports
-(``qa cases import``), each month is drawn (``qa sample``, so ``qa sample --verify`` passes),
-blank returns are made (``qa sample`` / ``qa new``), answers are filled in through the
-byte-preserving edit path, and the moderation list is drawn (``qa moderate``). Seeded streams
-and the scenario's fixed dates ("today" is 2026-11-29), never today's date, make two runs give
-the same bytes.
-
-Usage::
-
-    python scripts/make_demo_repo.py            # writes examples/demo-repo
-    python scripts/make_demo_repo.py OUT_DIR    # writes somewhere else
-
-or, from Python, ``generate(out_dir)``. See ``scripts/demo/README.md``.
+The story is data (``scripts/demo/*.yaml``), played through qa's own library as the QA team
+would: case lists imported (``qa cases import``), months drawn (``qa sample``: they verify),
+blanks made (``qa new``), answers filled in through the byte-preserving edit path, moderation
+drawn (``qa moderate``). Seeded streams and fixed dates make two runs give the same bytes.
+Usage: ``python scripts/make_demo_repo.py [OUT_DIR]``. See ``scripts/demo/README.md``.
 """
 
 from __future__ import annotations
@@ -37,125 +27,99 @@ sys.path[:0] = [str(ROOT), str(ROOT / "scripts" / "demo")]
 import story  # noqa: E402
 from story import AS_OF, PH, RANK, S, Story  # noqa: E402
 
+from qa_cli import actions, blank, caselist, moderation, sampling, yamledit  # noqa: E402
 from qa_cli import calendar as cal  # noqa: E402
-from qa_cli import yamlio  # noqa: E402
-from qa_cli.blank import new_return  # noqa: E402
-from qa_cli.caselist import CaseRow, import_export, read_case_list  # noqa: E402
 from qa_cli.draw import Drawn  # noqa: E402
-from qa_cli.moderation import moderate  # noqa: E402
-from qa_cli.moderation import record as record_moderation  # noqa: E402
-from qa_cli.actions import write_edits  # noqa: E402
 from qa_cli.repository import Repository, load_file  # noqa: E402
-from qa_cli.sampling import plan_sample, write_plan  # noqa: E402
 from qa_cli.themes import scope_text  # noqa: E402
-from qa_cli.yamledit import Edit, set_values  # noqa: E402
+from qa_cli.yamlio import load_text  # noqa: E402
 
 REC = story.load("records.yaml")
 DEFAULT_OUT = ROOT / "examples" / "demo-repo"
 MARKER = "Northbridge"  # an existing output folder is only replaced if its qa.yaml says this
+Values = dict[str, Any]
 
 
 class Demo:
-    """The repository being written, with what the story needs to know about it."""
+    """The repository being written, and what the story knows about it."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root
-        self.lists: dict[dt.date, list[CaseRow]] = {}
-        self.used: set[str] = set()  # cases audited or otherwise taken by the story
-        self.counts: dict[str, int] = {}
+        self.root, self.used, self.counts = root, set[str](), dict[str, int]()
+        self.repo = self.load()
+        self.tools, config = self.repo.tools, self.repo.config
+        self.tm = {t.id: str(t.manager) for t in config.teams}
+        self.sm = {t.id: S["sm_of"][t.service] for t in config.teams}
+        self.counts |= {"n_teams": len(config.teams), "n_staff": len(config.staff)}
 
-    def repo(self) -> Repository:
+    def load(self) -> Repository:
         return Repository.load(self.root, require_config=True)
 
-    def fill(self, rel: str, values: dict[str, Any]) -> None:
-        """Set keys (and ``answers:``) of a file through the byte-preserving edit path; the
-        file must still be valid for its kind (``actions.write_edits``)."""
-        answers = values.pop("answers", {})
-        edits = [Edit((k,), v) for k, v in values.items() if v is not None]
-        edits += [Edit(("answers", qid), v) for qid, v in answers.items()]
-        if edits:
-            write_edits(self._repo, load_file(self.root / rel, self.root), edits)
+    def fill(self, rel: str, values: Values) -> None:
+        """Set keys (and answers) through the byte-preserving edit path; still valid."""
+        edits = [yamledit.Edit((k,), v) for k, v in values.items() if k != "answers"]
+        edits += [yamledit.Edit(("answers", q), v) for q, v in values.get("answers", {}).items()]
+        actions.write_edits(self.repo, load_file(self.root / rel, self.root), edits)
 
-    def write(self, rel: str, head: str, values: dict[str, Any]) -> None:
-        """A new file: ``head`` (comment, schema, ...) and ``values`` set in it, written safely."""
-        edits = [Edit((k,), v) for k, v in values.items()]
-        self._repo.write_new(rel, set_values(head, edits, yamlio.load_text))
+    def write(self, rel: str, head: str, values: Values) -> None:
+        """A new file: ``head`` with ``values`` set in it, written safely."""
+        edits = [yamledit.Edit((k,), v) for k, v in values.items()]
+        self.repo.write_new(rel, yamledit.set_values(head, edits, load_text))
 
-    def new(self, tool: str, today: dt.date, **kw: Any) -> str:
-        """A blank return made as `qa new` makes it; its path."""
-        rel, text = new_return(self._repo, tool, today, **kw)
-        self._repo.write_new(rel, text)
+    def new(self, tool: str, today: dt.date, **options: Any) -> str:
+        """A blank return as `qa new` makes it; its path."""
+        rel, text = blank.new_return(self.repo, tool, today, **options)
+        self.repo.write_new(rel, text)
         return rel
 
-    def staff(self) -> None:
-        self._repo = self.repo()
-        self.config = self._repo.config
-        self.tools = self._repo.tools
-        self.tm = {t.id: str(t.manager) for t in self.config.teams}
-        self.sm = {t.id: S["sm_of"][t.service] for t in self.config.teams}
+    def draw(self, programme: str, month: str, today: dt.date, **kw: Any) -> sampling.SamplePlan:
+        """`qa sample`: the month's draw, its sample file and blank returns written."""
+        repo = self.load()
+        plan = sampling.plan_sample(repo, programme, month, today, **kw)
+        sampling.write_plan(repo, plan)
+        self.used |= {a.case.case for a in plan.result.allocations}
+        return plan
 
-    def unused(self, category: str) -> list[CaseRow]:
-        rows = self.lists[max(self.lists)]
-        return [r for r in rows if r.category == category and r.case not in self.used]
-
-
-# --- case lists: a synthetic export each month, imported as `qa cases import` does ----------
+    def unused(self, category: str | None = None, team: str | None = None) -> list[Any]:
+        """The newest case list's cases not yet taken by the story (of a category, a team)."""
+        path = caselist.newest_case_list(self.root, AS_OF)
+        rows = caselist.read_case_list(path, path.name)[0]
+        return [r for r in rows if r.case not in self.used and category in (None, r.category)
+                and team in (None, r.team)]  # fmt: skip
 
 
 def case_lists(d: Demo) -> None:
-    spec = S["case_lists"]
-    rng = random.Random(spec["seed"])
-    workers = {t: [w["name"] for w in ws] for t, ws in S["social_workers"].items()}
-    names = {t["id"]: t["name"] for t in S["teams"]}
-    serial = iter(range(40001, 99999))
-
-    def new_case(team: str, worker: str, start: dt.date) -> dict[str, Any]:
-        w = spec["categories"][team]
-        cat = rng.choices(list(w), list(w.values()))[0]
-        bands = spec["ages"]["care_leaver" if cat == "care_leaver" else "child"]
-        band = rng.choices(list(bands), list(bands.values()))[0]
-        return {"Child ID": f"NB{next(serial)}", "Team": names[team], "Social Worker": worker,
-                "Category": cat, "Start Date": start, "Age Band": band}  # fmt: skip
-
-    first = spec["dates"][0]
-    open_cases = [
-        new_case(team, w, first - dt.timedelta(days=rng.randint(14, spec["span"][team])))
-        for team in workers
-        for w in workers[team]
-        for _ in range(spec["per_worker"] + rng.randint(-2, 2))
-    ]
-    key = spec["key"].encode()
+    """A synthetic export each month (closed cases with an end date), imported as
+    `qa cases import` does: codes from the key, closed cases left out, names dropped."""
+    spec, names = S["case_lists"], {t["id"]: t["name"] for t in S["teams"]}
+    rng, days, cases = random.Random(spec["seed"]), spec["dates"], list[Values]()
+    for team, ws in S["social_workers"].items():
+        cats, span = spec["categories"][team], spec["span"][team]
+        opened = [-rng.randint(14, span) for _ in range(len(ws) * spec["per_worker"])]
+        opened += [rng.randint(1, 91) for _ in range(spec["churn"][team] * 3)]  # new since
+        for start in opened:
+            cat = rng.choices(list(cats), list(cats.values()))[0]
+            ages = spec["ages"]["care_leaver" if cat == "care_leaver" else "child"]
+            cases.append({"Child ID": f"NB{40001 + len(cases)}", "Team": names[team],
+                          "Social Worker": rng.choice(ws)["name"], "Category": cat,
+                          "Start Date": days[0] + dt.timedelta(days=start), "End Date": None,
+                          "Age Band": rng.choices(list(ages), list(ages.values()))[0]})  # fmt: skip
+        for c in rng.sample(cases[-len(opened) :], spec["churn"][team] * 3):
+            c["End Date"] = max(c["Start Date"], days[0]) + dt.timedelta(days=rng.randint(1, 60))
     with tempfile.TemporaryDirectory() as tmp:
-        for i, day in enumerate(spec["dates"]):
-            if i:
-                prev = spec["dates"][i - 1]
-                for team, churn in spec["churn"].items():
-                    mine = [c for c in open_cases if c["Team"] == names[team]]
-                    for c in rng.sample(mine, churn + rng.randint(0, 1)):
-                        open_cases.remove(c)
-                    for _ in range(churn + rng.randint(0, 1)):
-                        start = prev + dt.timedelta(days=rng.randint(1, (day - prev).days - 1))
-                        open_cases.append(new_case(team, rng.choice(workers[team]), start))
+        for day in days:
             export = Path(tmp) / f"export-{day}.csv"
             with export.open("w", newline="", encoding="utf-8") as f:
-                w = csv.DictWriter(f, list(open_cases[0]))
-                w.writeheader()
-                w.writerows(open_cases)
-            result = import_export(export, d.config, key, day)
-            rel = f"cases/{day}.csv"
-            d._repo.write_new(rel, result.text)
-            d.lists[day] = read_case_list(d.root / rel, rel)[0]
+                writer = csv.DictWriter(f, list(cases[0]))
+                writer.writeheader()
+                writer.writerows(c for c in cases if c["Start Date"] <= day)
+            result = caselist.import_export(export, d.repo.config, spec["key"].encode(), day)
+            d.repo.write_new(f"cases/{day}.csv", result.text)
 
 
-# --- single-agency months: drawn, filled in, moderated, reviewed ----------------------------
-
-
-def single_agency(d: Demo, month: dict[str, Any]) -> None:
-    name = month["month"]
-    repo = d.repo()
-    plan = plan_sample(repo, "single-agency", name, month["drawn"])
-    write_plan(repo, plan)
-    rng = random.Random(f"{S['seed']}/audits/{name}")
+def single_agency(d: Demo, month: Values) -> None:
+    """A month drawn, its returns filled in as its plans say, moderated and reviewed."""
+    plan = d.draw("single-agency", month["month"], month["drawn"])
+    rng = random.Random(f"{S['seed']}/audits/{month['month']}")
     plans = [dict(p) for p in month["plans"]]
     rng.shuffle(plans)
     drawn = list(zip(plan.result.allocations, [r for r, _ in plan.returns], strict=True))
@@ -163,20 +127,19 @@ def single_agency(d: Demo, month: dict[str, Any]) -> None:
     if concern is not None:  # a safeguarding concern belongs on a safeguarding case
         j = next(i for i, (a, _) in enumerate(drawn) if a.case.category in ("CIN", "CP"))
         plans[j], plans[concern] = plans[concern], plans[j]
-    d.used |= {a.case.case for a, _ in drawn}
     d.counts["n_audits"] = d.counts.get("n_audits", 0) + len(drawn)
-    good: dict[str, tuple[Drawn, dict[str, Any], Story, dt.date]] = {}
+    good: dict[str, tuple[Drawn, Values, Story, dt.date]] = {}
     for late in (False, True):
         for (a, rel), p in zip(drawn, plans, strict=True):
-            if bool(p.get("late")) == late and p["status"] not in ("allocated",):
+            if bool(p.get("late")) == late and p["status"] != "allocated":
                 st, completed = audit(d, a, rel, p, month, rng)
                 if completed is not None and RANK[p["grade"]] >= 2:
                     good[rel] = (a, p, st, completed)
-        moderated = month.get("moderation_round" if late else "moderation")
-        if moderated is not None:  # `qa moderate`: a share of the Good-or-better returns
-            repo = d.repo()
-            record_moderation(repo, moderate(repo, name, moderated), moderated)
-    mod = d.repo().samples[(name, "single-agency")].moderation
+        drawn_on = month.get("moderation_round" if late else "moderation")
+        if drawn_on is not None:  # `qa moderate`: a share of the Good-or-better returns
+            repo = d.load()
+            moderation.record(repo, moderation.moderate(repo, month["month"], drawn_on), drawn_on)
+    mod = d.load().samples[(month["month"], "single-agency")].moderation
     for rel, (a, p, st, completed) in good.items():
         if mod is not None and a.case.case in mod.all_selected():
             values = review(d, rel, a, p, st, completed, month["moderation"])
@@ -184,108 +147,88 @@ def single_agency(d: Demo, month: dict[str, Any]) -> None:
 
 
 def audit(
-    d: Demo, a: Drawn, rel: str, p: dict[str, Any], month: dict[str, Any], rng: random.Random
+    d: Demo, a: Drawn, rel: str, p: Values, month: Values, rng: random.Random
 ) -> tuple[Story, dt.date | None]:
-    """Fill one drawn return as far as its plan says (Good-or-better: the review waits for
-    the moderation draw); the story and the day it was returned."""
+    """Fill one drawn return as far as its plan says (a Good-or-better one's QA review waits
+    for the moderation draw); the story and the day it was returned."""
     tool, case, grade = d.tools[a.tool], a.case, p.get("grade")
     n = len(p.get("actions", [])) or (rng.choice([0, 1, 1]) if grade == "good" else 0)
-    n = (
-        rng.choice([0, 1, 2])
-        if grade is None
-        else max(n, {"requires_improvement": 2}.get(grade, 0))
-    )
-    n = max(n, 4) if grade == "inadequate" else n
+    n = rng.choice([0, 1, 2]) if grade is None else max(n, PH["issues_found"].get(grade, 0))
     themes = story.themes_for(rng, tool, case.category, case.age_band, n, p.get("themes", []))
     st = Story(rng, case.category, case.age_band, grade, themes)
     if p["status"] == "in_progress":
         d.fill(rel, {"status": "in_progress", "answers": story.answers(tool, st, p["sections"])})
         return st, None
-    if p.get("concern"):
-        st.vulnerabilities = ["domestic_abuse"]
     lo, hi = p.get("window", [month["completed"]["from"], month["completed"]["to"]])
     if p.get("concern"):
+        st.vulnerabilities = ["domestic_abuse"]
         lo = cal.add_working_days(S["concern"]["found"], 2)
     st.checked = month["late_completed"] if p.get("late") else story.working_day(rng, lo, hi)
     values = {"status": "returned", "completed": st.checked, "answers": story.answers(tool, st)}
-    values |= {"overall_grade": grade, "strengths": story.strengths(st)}
-    values["areas_for_improvement"] = story.areas(st)
+    values |= {"overall_grade": grade} | story.findings(st)
     if p.get("concern"):
-        values["safeguarding_concern"] = {**S["concern"], "escalated_to": d.tm[case.team]}
-        values["safeguarding_concern"]["description"] = story.para(S["concern"]["description"])
+        concern = S["concern"] | {"description": story.para(S["concern"]["description"])}
+        values["safeguarding_concern"] = concern | {"escalated_to": d.tm[case.team]}
     d.fill(rel, values | review(d, rel, a, p, st, st.checked, None))
     return st, st.checked
 
 
 def review(
-    d: Demo, rel: str, a: Drawn, p: dict[str, Any], st: Story, completed: dt.date, drawn: Any
-) -> dict[str, Any]:
-    """The QA review (below Good, or a moderation pick drawn on ``drawn``), the action plan's
-    progress and the feedback loop of a returned audit."""
-    rng, case, grade = st.rng, a.case, str(p["grade"])
-    values: dict[str, Any] = {"status": "returned" if p["status"] == "qa_review" else p["status"]}
+    d: Demo, rel: str, a: Drawn, p: Values, st: Story, completed: dt.date, drawn: Any
+) -> Values:
+    """The QA review (below Good when the plan has one, or a moderation pick drawn on
+    ``drawn``), the action plan's progress and the feedback of a returned audit."""
+    rng, team, grade = st.rng, a.case.team, str(p["grade"])
+    values: Values = {"status": "returned" if p["status"] == "qa_review" else p["status"]}
     reviewed = completed
     if (RANK[grade] < 2 and "review" in p) or drawn is not None:
-        agreed = story.GRADES[
-            RANK[grade] + {"agree": 0, "down": -1, "up": 1}[p.get("review", "agree")]
-        ]
-        start = drawn or completed
-        reviewed = min(cal.add_working_days(start, rng.randint(2, 7)), AS_OF - dt.timedelta(1))
-        qa = {"reviewer": S["qa_auditor"] if rng.random() < 0.65 else S["qa_lead"]}
-        qa |= {"date": reviewed, "agreed_grade": agreed}
+        agreed = story.GRADES[RANK[grade] + PH["review_steps"][p.get("review", "agree")]]
+        day = cal.add_working_days(drawn or completed, rng.randint(2, 7))
+        reviewed = min(day, AS_OF - dt.timedelta(1))
+        qa = {"reviewer": rng.choice(S["reviewers"]), "date": reviewed, "agreed_grade": agreed}
         qa["comment"] = story.review_comment(grade, agreed, st)
-        if RANK[grade] < 2 or RANK[agreed] < 2:
-            qa["forwarded_to"] = [S["ad"], d.sm[case.team]]
-            sm_day = story.after(rng, reviewed, "sm_outcome")
-            ad_day = story.after(rng, sm_day, "ad_outcome")
-            if sm_day:
-                outcome = rng.choice(PH["sm_outcomes"])
-                qa["service_manager_outcome"] = {"by": d.sm[case.team], "date": sm_day}
-                qa["service_manager_outcome"]["outcome"] = outcome
-            if ad_day:
-                qa["assistant_director_outcome"] = {"by": S["ad"], "date": ad_day}
-                qa["assistant_director_outcome"]["outcome"] = PH["ad_outcome"]
-        values["qa_review"] = qa
-        values["status"] = "qa_review" if p["status"] == "returned" else p["status"]
-    owners = {"sw": case.worker, "tm": d.tm[case.team], "iro": S["iros"][len(rel) % 2]}
+        if RANK[grade] < 2 or RANK[agreed] < 2:  # forwarded; the managers' outcomes (§5.2.2)
+            qa["forwarded_to"], day = [S["ad"], d.sm[team]], reviewed
+            for who, by, text in (
+                ("service_manager", d.sm[team], rng.choice(PH["sm_outcomes"])),
+                ("assistant_director", S["ad"], PH["ad_outcome"]),
+            ):
+                day = story.after(rng, day, who)
+                if day:
+                    qa[f"{who}_outcome"] = {"by": by, "date": day, "outcome": text}
+        values |= {"qa_review": qa, "status": p["status"].replace("returned", "qa_review")}
+    owners = {"sw": a.case.worker, "tm": d.tm[team], "iro": S["iros"][len(rel) % 2]}
     statuses = list(p.get("actions", []))
     statuses += statuses[-1:] * (len(st.themes) - len(statuses))
     if statuses:
         values["actions"] = story.actions(st, statuses, owners, completed, reviewed)
         if p.get("reaudit"):
             values["actions"][-1]["re_audit"] = p["reaudit"]
-    values["feedback"] = feedback(rng, completed, [case.worker, d.tm[case.team]], d.sm[case.team])
-    return values
+    values["feedback"] = feedback(rng, completed, [a.case.worker, d.tm[team]], d.sm[team])
+    return {k: v for k, v in values.items() if v is not None}
 
 
-def feedback(rng: random.Random, completed: dt.date, to: list[str], sm: str) -> Any:
+def feedback(rng: random.Random, completed: dt.date, to: list[str], sm: str) -> Values | None:
+    """The return's feedback to practice, as far as it has gone by "today"."""
     sent = story.after(rng, completed, "sent_on")
     if sent is None:
         return None
-    out: dict[str, Any] = {"sent_to": [*to, sm, S["qa_lead"]], "sent_on": sent}
-    out["uploaded_on"] = story.after(rng, sent, "uploaded_on")
-    out["supervision_on"] = story.after(rng, sent, "supervision_on")
+    out: Values = {"sent_to": [*to, sm, S["qa_lead"]], "sent_on": sent}
+    out |= {k: story.after(rng, sent, k) for k in ("uploaded_on", "supervision_on", "sm_review")}
     if out["supervision_on"]:
         out["social_worker_response"] = rng.choice(PH["sw_responses"])
-    sm_day = story.after(rng, sent, "sm_review")
-    if sm_day:
-        out["service_manager_review"] = {"by": sm, "date": sm_day}
-        out["service_manager_review"]["comment"] = rng.choice(PH["sm_reviews"])
+    day, comment = out.pop("sm_review"), rng.choice(PH["sm_reviews"])
+    if day:
+        out["service_manager_review"] = {"by": sm, "date": day, "comment": comment}
     return {k: v for k, v in out.items() if v is not None}
 
 
-# --- the other programmes: crib sheets, a themed audit, a multi-agency audit ---------------
-
-
-def crib_sheets(d: Demo, spec: dict[str, Any]) -> None:
-    repo = d.repo()
-    plan = plan_sample(repo, "crib-sheet", spec["month"], spec["drawn"])
-    write_plan(repo, plan)
+def crib_sheets(d: Demo, spec: Values) -> None:
+    """Two cases a month per team, drawn; the sessions held so far filled in."""
+    plan = d.draw("crib-sheet", spec["month"], spec["drawn"])
     rng = random.Random(f"{S['seed']}/crib-sheets/{spec['month']}")
-    for i, (a, (rel, _)) in enumerate(zip(plan.result.allocations, plan.returns, strict=True)):
-        d.used.add(a.case.case)
-        if i >= spec["completed"]:
-            continue  # the session is booked for later in the month
+    done = list(zip(plan.result.allocations, plan.returns, strict=True))[: spec["completed"]]
+    for i, (a, (rel, _)) in enumerate(done):  # the others are booked for later in the month
         tool, case = d.tools[a.tool], a.case
         held = story.working_day(rng, spec["held"]["from"], spec["held"]["to"])
         themes = story.themes_for(rng, tool, case.category, case.age_band, rng.randint(0, 2), [])
@@ -293,105 +236,82 @@ def crib_sheets(d: Demo, spec: dict[str, Any]) -> None:
         values = {"status": "completed", "held": held, "answers": story.answers(tool, st)}
         values["summary"] = story.para(st.pick(PH["crib_summaries"][bool(themes)]))
         owners = {"sw": case.worker, "tm": d.tm[case.team], "iro": S["iros"][i % 2]}
-        done = [rng.choice(spec["actions"]) for _ in themes]
-        values["actions"] = story.actions(st, done, owners, held, held) or None
-        d.fill(rel, values)
+        statuses = [rng.choice(spec["actions"]) for _ in themes]
+        d.fill(rel, values | {"actions": story.actions(st, statuses, owners, held, held)})
 
 
-def themed(d: Demo, spec: dict[str, Any]) -> None:
+def themed(d: Demo, spec: Values) -> None:
     """One case of each team, audited by the Lead QA Auditor against the theme's tool."""
-    tool = d.tools[spec["tool"]]
-    rng = random.Random(f"{S['seed']}/themed")
-    rows = d.lists[max(d.lists)]
-    cases = [next(r for r in rows if r.team == t and r.case not in d.used) for t in d.tm]
-    folder = f"themed/{spec['month']}-{spec['theme']}"
-    (d.root / folder).mkdir(parents=True)
-    text = scope_text(tool, spec["theme"], spec["month"], S["qa_lead"], cases[0].case)
-    d._repo.write_new(f"{folder}/scope.yaml", text)
-    for row, grade in zip(cases, spec["grades"], strict=False):
+    tool, rng = d.tools[spec["tool"]], random.Random(f"{S['seed']}/themed")
+    cases = [d.unused(team=t)[0] for t in d.tm]
+    scope = f"themed/{spec['month']}-{spec['theme']}/scope.yaml"
+    lead, first = S["qa_lead"], cases[0].case
+    d.repo.write_new(scope, scope_text(tool, spec["theme"], spec["month"], lead, first))
+    for row, grade in zip(cases, spec["grades"], strict=True):
         d.used.add(row.case)
         rel = d.new(tool.ref, spec["allocated"], case=row.case, month=spec["month"])
-        n = {"good": rng.randint(0, 1), "requires_improvement": 2}.get(grade, 3)
-        themes = story.themes_for(rng, tool, "supervision", row.age_band, n, [])
-        st = Story(rng, "supervision", row.age_band, grade, themes)
-        completed = story.working_day(rng, spec["completed"]["from"], spec["completed"]["to"])
-        st.checked = completed
-        values = {"due": spec["due"], "completed": completed, "answers": story.answers(tool, st)}
-        values |= {"status": "returned", "overall_grade": grade}
-        values |= {"strengths": story.strengths(st), "areas_for_improvement": story.areas(st)}
-        p = {"grade": grade, "status": "returned", "actions": ["open"] * len(themes)}
+        n = PH["issues_found"].get(grade, rng.randint(0, 1))
+        found = story.themes_for(rng, tool, "supervision", row.age_band, n, [])
+        st = Story(rng, "supervision", row.age_band, grade, found)
+        st.checked = story.working_day(rng, spec["completed"]["from"], spec["completed"]["to"])
+        values = {"status": "returned", "due": spec["due"], "completed": st.checked}
+        values |= {"answers": story.answers(tool, st), "overall_grade": grade} | story.findings(st)
+        p = {"grade": grade, "status": "returned", "actions": ["open"] * len(st.themes)}
         p |= {"review": "agree"} if RANK[grade] < 2 else {}
-        d.fill(rel, values | review(d, rel, Drawn(row, (), tool.ref), p, st, completed, None))
-    d.fill(f"{folder}/scope.yaml", {**spec["scope"], "cases": [r.case for r in cases]})
+        d.fill(rel, values | review(d, rel, Drawn(row, (), tool.ref), p, st, st.checked, None))
+    d.fill(scope, spec["scope"] | {"cases": [r.case for r in cases]})
 
 
-def multi_agency(d: Demo, spec: dict[str, Any]) -> None:
-    repo = d.repo()
-    plan = plan_sample(repo, "multi-agency", spec["month"], spec["drawn"], cohort=spec["cohort"],
-                       n_cases=len(spec["findings"]["cases"]), audit_id=spec["id"])  # fmt: skip
-    write_plan(repo, plan)
-    rng = random.Random(f"{S['seed']}/multi-agency")
-    grades = dict(zip([a.case.case for a in plan.result.allocations], spec["grades"], strict=True))
-    for rel, _ in plan.returns[1:]:
-        code, agency = Path(rel).stem.split("--")
-        row = next(a.case for a in plan.result.allocations if a.case.case == code)
-        grade = story.GRADES[max(0, min(3, RANK[grades[code]] + rng.choice([-1, 0, 0, 1])))]
-        tool = d.tools[plan.rules.tools[spec["cohort"]]]
-        n = {"good": rng.randint(0, 1), "requires_improvement": 2}.get(grade, 0)
-        ids = [t for t in spec["themes"].get(agency, [])]
-        themes = story.themes_for(
-            rng, tool, agency, row.age_band, n, rng.sample(ids, min(n, len(ids)))
-        )
-        st = Story(rng, "CP", row.age_band, grade, themes, agency=agency)
-        completed = story.working_day(rng, spec["completed"]["from"], spec["completed"]["to"])
-        values = {"status": "returned", "completed": completed, "answers": story.answers(tool, st)}
-        values |= {"grade": grade, "strengths": story.para(st.pick(PH["texts"]["agency-did-well"]))}
-        values["areas_for_improvement"] = story.areas(st)
-        d.fill(rel, values)
-    d.fill(plan.returns[0][0], spec["scope"])
+def multi_agency(d: Demo, spec: Values) -> None:
+    """A baseline audit of a cohort: drawn, each agency's return filled in, findings agreed."""
     found = spec["findings"]
-    cases = [{"case": a.case.case, **c} for a, c in zip(plan.result.allocations, found["cases"])]
-    rel = f"multi-agency/{spec['id']}/findings.yaml"
+    plan = d.draw("multi-agency", spec["month"], spec["drawn"], cohort=spec["cohort"],
+                  n_cases=len(found["cases"]), audit_id=spec["id"])  # fmt: skip
+    rng, tool = random.Random(f"{S['seed']}/multi-agency"), d.tools[plan.rules.tools["CP"]]
+    cases = {
+        a.case.case: (a.case, g)
+        for a, g in zip(plan.result.allocations, spec["grades"], strict=True)
+    }
+    for rel, _ in plan.returns[1:]:
+        (row, base), agency = cases[Path(rel).stem.split("--")[0]], Path(rel).stem.split("--")[1]
+        grade = story.GRADES[max(0, min(3, RANK[base] + rng.choice([-1, 0, 0, 1])))]
+        n = PH["issues_found"].get(grade, rng.randint(0, 1))
+        ids = rng.sample(spec["themes"][agency], min(n, len(spec["themes"][agency])))
+        themes_found = story.themes_for(rng, tool, agency, row.age_band, n, ids)
+        st = Story(rng, spec["cohort"], row.age_band, grade, themes_found, agency=agency)
+        st.checked = story.working_day(rng, spec["completed"]["from"], spec["completed"]["to"])
+        values = {"status": "returned", "completed": st.checked, "answers": story.answers(tool, st)}
+        values |= {"grade": grade} | story.findings(st)
+        d.fill(rel, values | {"strengths": story.para(st.pick(PH["texts"]["agency-did-well"]))})
+    d.fill(plan.returns[0][0], spec["scope"])
+    rows = [{"case": code} | c for code, c in zip(cases, found["cases"], strict=True)]
     head = f"# {found['intro']}\nschema: qa/multi-agency-findings@1\naudit: {spec['id']}\n"
-    d.write(rel, head, {**{k: v for k, v in found.items() if k != "intro"}, "cases": cases})
-    d.used |= {a.case.case for a in plan.result.allocations}
+    rel = f"multi-agency/{spec['id']}/findings.yaml"
+    d.write(rel, head, {k: v for k, v in found.items() if k != "intro"} | {"cases": rows})
     d.counts["n_agency_returns"] = len(plan.returns) - 1
 
 
-# --- records written from data (records.yaml): a blank as `qa new` makes it, then filled ----
-
-
-def blank_and_fill(d: Demo, spec: dict[str, Any], r: dict[str, Any]) -> None:
+def blank_and_fill(d: Demo, spec: Values, r: Values) -> None:
+    """A record of records.yaml: its tool's blank (`qa new` with ``new:``), ``set:`` filled in."""
     new = dict(r["new"])
     if isinstance(new.get("case"), dict):  # the n-th unused case of a category
-        c = new["case"]
-        new["case"] = d.unused(c["category"])[c["nth"]].case
+        new["case"] = d.unused(new["case"]["category"])[new["case"]["nth"]].case
         d.used.add(new["case"])
-    d.fill(d.new(spec["tool"], new["date"], **new), dict(r.get("set", {})))
+    d.fill(d.new(spec["tool"], new["date"], **new), r.get("set", {}))
 
 
-def whole_file(d: Demo, spec: dict[str, Any], r: dict[str, Any]) -> None:
-    d.write(r["path"], r["head"], r["set"])
-
-
-# How each kind of record is made: a kind with a `tool:` is blank_and_fill unless listed here.
-MAKERS: dict[str, Callable[[Demo, dict[str, Any], dict[str, Any]], None]] = {
-    "compliments": whole_file,
+# How each kind of records.yaml is made: blank_and_fill unless the kind is listed here.
+MAKERS: dict[str, Callable[[Demo, Values, Values], None]] = {
+    "compliments": lambda d, spec, r: d.write(r["path"], r["head"], r["set"]),  # a whole file
 }
 
 
-# --- the whole repository -----------------------------------------------------------------
-
-
 def build(out: Path) -> None:
-    d = Demo(out)
     (out / "cases").mkdir(parents=True)
     shutil.copy(story.DATA / "qa.yaml", out / "qa.yaml")
     shutil.copytree(ROOT / "audit_tools", out / "audit_tools")
-    (out / ".gitignore").write_text(
-        "# qa's local cache\n.qa/\n# forms written by `qa form export`\noutbox/\n"
-    )
-    d.staff()
+    shutil.copy(story.DATA / "gitignore", out / ".gitignore")
+    d = Demo(out)
     case_lists(d)
     for month in S["single_agency"]:
         single_agency(d, month)
@@ -402,11 +322,10 @@ def build(out: Path) -> None:
     for kind, spec in REC.items():
         for r in spec["records"]:
             MAKERS.get(kind, blank_and_fill)(d, spec, r)
-    counts = {"n_teams": len(d.config.teams), "n_staff": len(d.config.staff)}
-    counts |= {f"n_{k}": len(v["records"]) for k, v in REC.items()}
-    text = (story.DATA / "repo-readme.md").read_text("utf-8").format(**counts, **d.counts)
+    d.counts |= {f"n_{k}": len(v["records"]) for k, v in REC.items()}
+    text = (story.DATA / "repo-readme.md").read_text("utf-8").format(**d.counts)
     (out / "README.md").write_text(text, "utf-8")
-    shutil.rmtree(out / ".qa", ignore_errors=True)
+    shutil.rmtree(out / ".qa", ignore_errors=True)  # the cache the loads left
 
 
 def generate(out: Path = DEFAULT_OUT) -> None:
@@ -415,9 +334,7 @@ def generate(out: Path = DEFAULT_OUT) -> None:
     if out.exists() and any(out.iterdir()):
         config = out / "qa.yaml"
         if not (config.is_file() and MARKER in config.read_text("utf-8")):
-            raise SystemExit(
-                f"{out} exists and is not a Northbridge demo repository: not replacing it"
-            )
+            raise SystemExit(f"{out} exists and is not a Northbridge demo: not replacing it")
         shutil.rmtree(out)
     build(out)
 
@@ -425,8 +342,7 @@ def generate(out: Path = DEFAULT_OUT) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", nargs="?", type=Path, default=DEFAULT_OUT, help="folder to write")
-    args = parser.parse_args(argv)
-    generate(args.out)
+    generate((args := parser.parse_args(argv)).out)
     print(f"wrote {sum(1 for p in args.out.rglob('*') if p.is_file())} files to {args.out}")
     return 0
 
