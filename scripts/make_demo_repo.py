@@ -27,7 +27,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "scripts" / "demo")]
 import story  # noqa: E402
 from story import AS_OF, PH, RANK, S, Story  # noqa: E402
 
-from qa_cli import actions, blank, caselist, moderation, sampling, yamledit  # noqa: E402
+from qa_cli import actions, blank, caselist, improvement, moderation, sampling, yamledit  # noqa: E402
 from qa_cli import calendar as cal  # noqa: E402
 from qa_cli.draw import Drawn  # noqa: E402
 from qa_cli.repository import Repository, load_file  # noqa: E402
@@ -60,14 +60,17 @@ class Demo:
         edits += [yamledit.Edit(("answers", q), v) for q, v in values.get("answers", {}).items()]
         actions.write_edits(self.repo, load_file(self.root / rel, self.root), edits)
 
-    def write(self, rel: str, head: str, values: Values) -> None:
-        """A new file: ``head`` with ``values`` set in it, written safely."""
+    def write(self, rel: str, head: str, values: Values) -> None:  # a new file: head + values
         edits = [yamledit.Edit((k,), v) for k, v in values.items()]
         self.repo.write_new(rel, yamledit.set_values(head, edits, load_text))
 
-    def new(self, tool: str, today: dt.date, **options: Any) -> str:
-        """A blank return as `qa new` makes it; its path."""
-        rel, text = blank.new_return(self.repo, tool, today, **options)
+    def new(self, spec: Values, today: dt.date, **options: Any) -> str:
+        """A blank as `qa new` makes it (a return of ``spec["tool"]``, or a record); its path."""
+        if "record" in spec:  # improvement plans, team reviews, overviews: they read the samples
+            request = improvement.RecordRequest(repo := self.load(), today, **options)
+            rel, text = improvement.new_record(repo, spec["record"], request)
+        else:
+            rel, text = blank.new_return(self.repo, spec["tool"], today, **options)
         self.repo.write_new(rel, text)
         return rel
 
@@ -107,8 +110,7 @@ def case_lists(d: Demo) -> None:
             c["End Date"] = max(c["Start Date"], days[0]) + dt.timedelta(days=rng.randint(1, 60))
     with tempfile.TemporaryDirectory() as tmp:
         for day in days:
-            export = Path(tmp) / f"export-{day}.csv"
-            with export.open("w", newline="", encoding="utf-8") as f:
+            with (export := Path(tmp) / f"{day}.csv").open("w", newline="", encoding="utf-8") as f:
                 writer = csv.DictWriter(f, list(cases[0]))
                 writer.writeheader()
                 writer.writerows(c for c in cases if c["Start Date"] <= day)
@@ -249,7 +251,7 @@ def themed(d: Demo, spec: Values) -> None:
     d.repo.write_new(scope, scope_text(tool, spec["theme"], spec["month"], lead, first))
     for row, grade in zip(cases, spec["grades"], strict=True):
         d.used.add(row.case)
-        rel = d.new(tool.ref, spec["allocated"], case=row.case, month=spec["month"])
+        rel = d.new({"tool": tool.ref}, spec["allocated"], case=row.case, month=spec["month"])
         n = PH["issues_found"].get(grade, rng.randint(0, 1))
         found = story.themes_for(rng, tool, "supervision", row.age_band, n, [])
         st = Story(rng, "supervision", row.age_band, grade, found)
@@ -268,13 +270,12 @@ def multi_agency(d: Demo, spec: Values) -> None:
     plan = d.draw("multi-agency", spec["month"], spec["drawn"], cohort=spec["cohort"],
                   n_cases=len(found["cases"]), audit_id=spec["id"])  # fmt: skip
     rng, tool = random.Random(f"{S['seed']}/multi-agency"), d.tools[plan.rules.tools["CP"]]
-    cases = {
-        a.case.case: (a.case, g)
-        for a, g in zip(plan.result.allocations, spec["grades"], strict=True)
-    }
+    rows = {a.case.case: a.case for a in plan.result.allocations}
+    grades = dict(zip(rows, spec["grades"], strict=True))
     for rel, _ in plan.returns[1:]:
-        (row, base), agency = cases[Path(rel).stem.split("--")[0]], Path(rel).stem.split("--")[1]
-        grade = story.GRADES[max(0, min(3, RANK[base] + rng.choice([-1, 0, 0, 1])))]
+        code, agency = Path(rel).stem.split("--")
+        row, step = rows[code], rng.choice([-1, 0, 0, 1])  # agencies' grades differ a little
+        grade = story.GRADES[max(0, min(3, RANK[grades[code]] + step))]
         n = PH["issues_found"].get(grade, rng.randint(0, 1))
         ids = rng.sample(spec["themes"][agency], min(n, len(spec["themes"][agency])))
         themes_found = story.themes_for(rng, tool, agency, row.age_band, n, ids)
@@ -282,12 +283,15 @@ def multi_agency(d: Demo, spec: Values) -> None:
         st.checked = story.working_day(rng, spec["completed"]["from"], spec["completed"]["to"])
         values = {"status": "returned", "completed": st.checked, "answers": story.answers(tool, st)}
         values |= {"grade": grade} | story.findings(st)
-        d.fill(rel, values | {"strengths": story.para(st.pick(PH["texts"]["agency-did-well"]))})
+        values["strengths"] = story.para(st.pick(PH["texts"]["agency-did-well"]))
+        met = f"{agency} of case {sorted(grades).index(code)}"  # App. E 7
+        values["practitioner_feedback"] = spec["practitioner_feedback"].get(met)
+        d.fill(rel, {k: v for k, v in values.items() if v is not None})
     d.fill(plan.returns[0][0], spec["scope"])
-    rows = [{"case": code} | c for code, c in zip(cases, found["cases"], strict=True)]
+    agreed = [{"case": code} | c for code, c in zip(grades, found["cases"], strict=True)]
     head = f"# {found['intro']}\nschema: qa/multi-agency-findings@1\naudit: {spec['id']}\n"
     rel = f"multi-agency/{spec['id']}/findings.yaml"
-    d.write(rel, head, {k: v for k, v in found.items() if k != "intro"} | {"cases": rows})
+    d.write(rel, head, {k: v for k, v in found.items() if k != "intro"} | {"cases": agreed})
     d.counts["n_agency_returns"] = len(plan.returns) - 1
 
 
@@ -297,7 +301,7 @@ def blank_and_fill(d: Demo, spec: Values, r: Values) -> None:
     if isinstance(new.get("case"), dict):  # the n-th unused case of a category
         new["case"] = d.unused(new["case"]["category"])[new["case"]["nth"]].case
         d.used.add(new["case"])
-    d.fill(d.new(spec["tool"], new["date"], **new), r.get("set", {}))
+    d.fill(d.new(spec, new.pop("date"), **new), r.get("set", {}))
 
 
 # How each kind of records.yaml is made: blank_and_fill unless the kind is listed here.

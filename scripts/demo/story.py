@@ -31,7 +31,6 @@ RANK = {g: i for i, g in enumerate(GRADES)}
 
 
 def block(lines: list[str]) -> str:
-    """Bullet points as block text."""
     fill = functools.partial(textwrap.fill, width=92, initial_indent="- ", subsequent_indent="  ")
     return "".join(fill(x) + "\n" for x in lines)
 
@@ -137,15 +136,12 @@ def _check(q: Question, st: Story) -> Any:
 def _choice(q: Question, st: Story) -> Any:
     options = q.options or []
     if q.type == "multi_choice":
-        vs = st.vulnerabilities
-        return list(vs) if all(v in options for v in vs) else [st.rng.choice(options)]
+        return [v for v in st.vulnerabilities if v in options] or [st.rng.choice(options)]
     v = st.pick(PH["texts"][q.id]) if q.id in PH["texts"] else st.rng.choice(options)
     return v if v in options else options[0]
 
 
-ANSWER = {  # one small function per question type
-    "yes_no": _yes_no,
-    "yes_no_na": _yes_no,
+ANSWER = {  # one small function per question type; yes/no questions by default
     "check": _check,
     "choice": _choice,
     "multi_choice": _choice,
@@ -168,7 +164,7 @@ def answers(tool: Tool, st: Story, sections: int | None = None) -> dict[str, Any
             if q.type == "grade":
                 graded.append((q.id, nos))
             elif q.required or q.type != "text" or st.rng.random() < 0.5:
-                got[q.id] = ANSWER[q.type](q, st)
+                got[q.id] = ANSWER.get(q.type, _yes_no)(q, st)
                 nos += isinstance(got[q.id], dict) and "no" in got[q.id].values()
     # Section grades no lower than the overall grade, the weakest equal to it (the limiting
     # judgement, QA451), better where nothing was found.
