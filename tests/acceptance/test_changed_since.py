@@ -14,7 +14,7 @@ from ruamel.yaml import YAML
 from qa_cli import gitutil
 
 ROOT = Path(__file__).resolve().parents[2]
-RETURN = "audits/2026-09/C-03HZ09Q0--single-agency-safeguarding.yaml"
+RETURN = "audits/2026-09/C-6DYAX8M5--single-agency-safeguarding.yaml"
 TOOL = "audit_tools/single-agency-safeguarding.yaml"
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")

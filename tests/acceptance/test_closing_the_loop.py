@@ -13,8 +13,8 @@ from conftest import AS_OF, snapshot
 
 from qa_cli import yamlio
 
-NEW = "audits/2026-10/C-6MC7SS6D--single-agency-safeguarding.yaml"  # in progress in the demo
-RI = "audits/2026-10/C-ZCW60A1A--single-agency-safeguarding.yaml"  # a returned RI, same tool
+NEW = "audits/2026-10/C-3X8SN49B--single-agency-safeguarding.yaml"  # in progress in the demo
+RI = "audits/2026-10/C-Y1C38539--single-agency-safeguarding.yaml"  # a returned RI, same tool
 LATER = "2026-12-03"
 
 
@@ -40,17 +40,17 @@ def test_new_ri_return_moderated_reviewed_forwarded_and_chased(demo_repo, run) -
     first = run("moderate", "--month", "2026-10", "--as-of", AS_OF, "--repo", demo_repo)
     assert first.exit_code == 0, first.output
     before = moderation(demo_repo)
-    assert "C-6MC7SS6D" not in before["always"]
+    assert "C-3X8SN49B" not in before["always"]
     return_it(demo_repo)
     assert run("validate", "--repo", demo_repo).exit_code == 0
     # 1. picked again without --force: a round with only the new return
     again = run("moderate", "--month", "2026-10", "--as-of", LATER, "--repo", demo_repo)
     assert again.exit_code == 0, again.output
-    assert "C-6MC7SS6D" in again.output and "round 1" in again.output
+    assert "C-3X8SN49B" in again.output and "round 1" in again.output
     after = moderation(demo_repo)
     assert {k: after[k] for k in before} == before  # earlier picks kept as they were
     [round1] = after["rounds"]
-    assert round1["always"] == ["C-6MC7SS6D"] and round1["drawn_from"] == []
+    assert round1["always"] == ["C-3X8SN49B"] and round1["drawn_from"] == []
     assert round1["drawn"] == LATER
     verified = run("moderate", "--month", "2026-10", "--verify", "--repo", demo_repo)
     assert verified.exit_code == 0 and "verified" in verified.output
@@ -63,7 +63,7 @@ def test_new_ri_return_moderated_reviewed_forwarded_and_chased(demo_repo, run) -
     assert [i["kind"] for i in due_for(run, demo_repo, LATER)].count("qa_review") == 1
     # 2-3. reviewed with `qa review`, forwarded
     reviewed = run(
-        "review", "C-6MC7SS6D", "--by", "qa-abanks", "--comment", "Agreed.",
+        "review", "C-3X8SN49B", "--by", "qa-abanks", "--comment", "Agreed.",
         "--forward", "ad-fmcallister", "--forward", "sm-rsingh", "--date", LATER,
         "--repo", demo_repo,
     )  # fmt: skip
@@ -74,7 +74,7 @@ def test_new_ri_return_moderated_reviewed_forwarded_and_chased(demo_repo, run) -
     [outcome] = [i for i in items if i["kind"] == "outcome"]
     assert outcome["person"] == "sm-rsingh" and outcome["due"] == "2026-12-17"
     late = run("due", "--as-of", "2026-12-18", "--repo", demo_repo, "--fail-on-overdue")
-    assert late.exit_code == 1 and "C-6MC7SS6D" in late.output
+    assert late.exit_code == 1 and "C-3X8SN49B" in late.output
     for role, by in (("service-manager", "sm-rsingh"), ("assistant-director", "ad-fmcallister")):
         done = run(
             "review", NEW, "--outcome", role, "--by", by, "--comment", "Actions agreed.",
@@ -100,7 +100,7 @@ def test_rounds_draw_the_share_from_new_good_returns_only(demo_repo, run) -> Non
     first = moderation(demo_repo)
     # a Good return comes in: the round's pool is that return only, drawn at the share
     head = (demo_repo / NEW).read_text().split("status:")[0]
-    good = "audits/2026-10/C-MHNP7384--single-agency-safeguarding.yaml"
+    good = "audits/2026-10/C-0G9TRVFK--single-agency-safeguarding.yaml"
     if not (demo_repo / good).is_file():
         good = next(
             p.relative_to(demo_repo).as_posix()
@@ -112,7 +112,7 @@ def test_rounds_draw_the_share_from_new_good_returns_only(demo_repo, run) -> Non
     r = run("moderate", "--month", "2026-10", "--as-of", LATER, "--repo", demo_repo)
     assert r.exit_code == 0, r.output
     [round1] = moderation(demo_repo)["rounds"]
-    assert round1["drawn_from"] == ["C-6MC7SS6D"] and round1["selected"] == ["C-6MC7SS6D"]
+    assert round1["drawn_from"] == ["C-3X8SN49B"] and round1["selected"] == ["C-3X8SN49B"]
     assert not set(round1["drawn_from"]) & set(first["drawn_from"])  # never re-drawn
 
 
@@ -124,7 +124,7 @@ def test_verify_finds_a_tampered_round(demo_repo, run) -> None:
     assert ok.exit_code == 0, ok.output
     assert "cannot be re-drawn" in ok.output  # the first list predates recorded pools
     text = path.read_text()
-    path.write_text(text.replace("      selected: []", "      selected: [C-TMAX7H1S]"))
+    path.write_text(text.replace("      selected: []", "      selected: [C-C5QAAV6D]"))
     bad = run("moderate", "--month", "2026-09", "--verify", "--repo", demo_repo)
     assert bad.exit_code == 1 and "round 1" in bad.output
 

@@ -17,7 +17,7 @@ from conftest import AS_OF
 from qa_cli.editor import MODELINE
 
 GRADES = {"outstanding", "good", "requires_improvement", "inadequate"}
-BLANK = "themed/2026-11-supervision/C-0NWV702H--themed-supervision.yaml"
+BLANK = "themed/2026-11-supervision/C-0TRR1488--themed-supervision.yaml"
 
 
 def schema_of(repo: Path, rel: str) -> tuple[Path, dict[str, Any]]:
@@ -67,7 +67,7 @@ def test_init_writes_schema_lines_schemas_and_vscode_settings(tmp_path: Path, ru
 def test_a_blank_returns_schema_offers_the_tools_grades(demo_repo: Path, run) -> None:
     assert run("schema", "export", "--repo", demo_repo).exit_code == 0
     created = run(
-        "new", "themed-supervision", "--case", "C-0NWV702H", "--as-of", AS_OF, "--repo", demo_repo
+        "new", "themed-supervision", "--case", "C-0TRR1488", "--as-of", AS_OF, "--repo", demo_repo
     )
     assert created.exit_code == 0, created.output
     path, schema = schema_of(demo_repo, BLANK)
@@ -172,7 +172,7 @@ class Lsp:
 def test_the_language_server_completes_a_blank_returns_grades(demo_repo: Path, run) -> None:
     assert run("schema", "export", "--repo", demo_repo).exit_code == 0
     created = run(
-        "new", "themed-supervision", "--case", "C-0NWV702H", "--as-of", AS_OF, "--repo", demo_repo
+        "new", "themed-supervision", "--case", "C-0TRR1488", "--as-of", AS_OF, "--repo", demo_repo
     )
     assert created.exit_code == 0
     path = demo_repo / BLANK

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tests.conftest import snapshot
 
-RETURN = "audits/2026-10/C-1V7M4J3Y--single-agency-safeguarding.yaml"
+RETURN = "audits/2026-10/C-N65NM2H5--single-agency-safeguarding.yaml"
 
 # (text in the demo return, the planted mistake, what `qa fix` must make of it or None)
 PLANTS: list[tuple[str, str, str | None]] = [

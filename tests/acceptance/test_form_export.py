@@ -17,7 +17,7 @@ from qa_cli.models.common import GRADE_NAMES
 from qa_cli.repository import Repository
 
 MONTH = "2026-10"
-IN_PROGRESS = "C-6MC7SS6D--single-agency-safeguarding"
+IN_PROGRESS = "C-3X8SN49B--single-agency-safeguarding"
 
 
 def _allowed(wb: Any, ws: Any, ref: str) -> list[str] | None:
@@ -89,7 +89,7 @@ def test_export_month_writes_a_protected_form_per_open_return(demo_repo: Path, r
     assert ws[f"C{rows[follow.id]}"].value.startswith(f"Only if '{follow.applies_if.question}'")
     # the header block: case code, a date cell for Completed, a grade drop-down
     labels = {ws.cell(row=r, column=1).value: r for r in range(1, rows[follow.id])}
-    assert ws[f"D{labels['Case code']}"].value == "C-6MC7SS6D"
+    assert ws[f"D{labels['Case code']}"].value == "C-3X8SN49B"
     assert _allowed(wb, ws, f"D{labels['Overall grade']}") == words["grade"]
     assert ws[f"D{labels['Completed']}"].number_format == "yyyy-mm-dd"
     # Actions: the headers and an Owner drop-down of staff names
@@ -109,7 +109,7 @@ def test_export_month_writes_a_protected_form_per_open_return(demo_repo: Path, r
 
 def test_export_by_case_code_and_auditor_filter(demo_repo: Path, run) -> None:
     out = demo_repo.parent / "forms-out"
-    result = run("form", "export", "C-6MC7SS6D", "--out", out, "--repo", demo_repo)
+    result = run("form", "export", "C-3X8SN49B", "--out", out, "--repo", demo_repo)
     assert result.exit_code == 0, result.output
     assert [p.name for p in out.iterdir()] == [f"{IN_PROGRESS}.xlsx"]
     result = run(
@@ -137,12 +137,12 @@ def test_export_by_case_code_and_auditor_filter(demo_repo: Path, run) -> None:
 
 
 def test_export_refuses_to_overwrite_and_bad_selections(demo_repo: Path, run) -> None:
-    assert run("form", "export", "C-6MC7SS6D", "--repo", demo_repo).exit_code == 0
+    assert run("form", "export", "C-3X8SN49B", "--repo", demo_repo).exit_code == 0
     before = snapshot(demo_repo)
-    again = run("form", "export", "C-6MC7SS6D", "--repo", demo_repo)
+    again = run("form", "export", "C-3X8SN49B", "--repo", demo_repo)
     assert again.exit_code == 1 and "--replace" in again.output
     assert snapshot(demo_repo) == before
-    assert run("form", "export", "C-6MC7SS6D", "--replace", "--repo", demo_repo).exit_code == 0
+    assert run("form", "export", "C-3X8SN49B", "--replace", "--repo", demo_repo).exit_code == 0
     nothing = run("form", "export", "--repo", demo_repo)
     assert nothing.exit_code == 2 and "--month" in nothing.output
     unknown = run("form", "export", "C-00000000", "--repo", demo_repo)
@@ -152,13 +152,13 @@ def test_export_refuses_to_overwrite_and_bad_selections(demo_repo: Path, run) ->
 
 
 def test_agency_form_holds_only_that_agency_return(demo_repo: Path, run) -> None:
-    rel = "multi-agency/2026-cp-neglect/returns/C-163YYNEM--police.yaml"
+    rel = "multi-agency/2026-cp-neglect/returns/C-68N5XFKZ--police.yaml"
     path = demo_repo / rel
     path.write_text(path.read_text().replace("status: returned", "status: in_progress"))
     result = run("form", "export", "--audit", "2026-cp-neglect", "--repo", demo_repo)
     assert result.exit_code == 0, result.output
     forms = list((demo_repo / "outbox").glob("*.xlsx"))
-    assert [p.name for p in forms] == ["C-163YYNEM--police.xlsx"]
+    assert [p.name for p in forms] == ["C-68N5XFKZ--police.xlsx"]
     wb = load_workbook(forms[0])
     assert "Actions" not in wb.sheetnames
     text = " ".join(
@@ -166,19 +166,19 @@ def test_agency_form_holds_only_that_agency_return(demo_repo: Path, run) -> None
     )
     from qa_cli import yamlio
 
-    other = yamlio.load_text((path.parent / "C-163YYNEM--education.yaml").read_text())["answers"][
+    other = yamlio.load_text((path.parent / "C-68N5XFKZ--education.yaml").read_text())["answers"][
         "involvement-summary"
     ]
-    for unseen in ("C-458NC9CX", "ag-health-rkaur", "Rupinder Kaur", "Mark Finch", other):
+    for unseen in ("C-8P6R34HF", "ag-health-rkaur", "Rupinder Kaur", "Mark Finch", other):
         assert unseen not in text
-    assert "C-163YYNEM" in text
+    assert "C-68N5XFKZ" in text
 
 
 def test_form_converts_with_libreoffice(demo_repo: Path, run, tmp_path: Path) -> None:
     soffice = shutil.which("soffice")
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed: the conversion check was skipped")
-    assert run("form", "export", "C-6MC7SS6D", "--repo", demo_repo).exit_code == 0
+    assert run("form", "export", "C-3X8SN49B", "--repo", demo_repo).exit_code == 0
     form = demo_repo / "outbox" / f"{IN_PROGRESS}.xlsx"
     out = tmp_path / "pdf"
     done = subprocess.run(

@@ -12,8 +12,8 @@ from conftest import AS_OF, snapshot
 from openpyxl import Workbook, load_workbook
 
 MONTH = "2026-10"
-ALLOCATED = "C-1YY5C937--single-agency-cla"  # `answers: {}`, nothing answered yet
-IN_PROGRESS = "C-6MC7SS6D--single-agency-safeguarding"  # part answered, comments among answers
+ALLOCATED = "C-4Y3B3H9E--single-agency-cla"  # `answers: {}`, nothing answered yet
+IN_PROGRESS = "C-3X8SN49B--single-agency-safeguarding"  # part answered, comments among answers
 MARKER = "Zebrafinch"  # stands for free text that must never be echoed
 
 
@@ -208,16 +208,16 @@ def test_foreign_workbooks_and_missing_returns_are_refused(
     (demo_repo / "audits" / MONTH / f"{ALLOCATED}.yaml").unlink()
     gone = run("form", "import", moved, "--repo", demo_repo)
     assert gone.exit_code == 1 and "not in this repository" in gone.output
-    assert "C-1YY5C937" in gone.output
+    assert "C-4Y3B3H9E" in gone.output
     assert set(snapshot(demo_repo)) >= set(before) - {f"audits/{MONTH}/{ALLOCATED}.yaml"}
 
 
 def test_agency_return_round_trip(demo_repo: Path, run) -> None:
-    rel = demo_repo / "multi-agency/2026-cp-neglect/returns/C-163YYNEM--police.yaml"
+    rel = demo_repo / "multi-agency/2026-cp-neglect/returns/C-68N5XFKZ--police.yaml"
     text = rel.read_text().replace("status: returned", "status: in_progress")
     rel.write_text(text.replace("\ngrade: good\n", "\ngrade:\n"))
     _export(run, demo_repo, "--audit", "2026-cp-neglect", "--agency", "police")
-    form = Form(demo_repo / "outbox" / "C-163YYNEM--police.xlsx")
+    form = Form(demo_repo / "outbox" / "C-68N5XFKZ--police.xlsx")
     assert form.field("Overall grade").value is None
     form.field("Overall grade").value = "Requires Improvement"
     form.save()

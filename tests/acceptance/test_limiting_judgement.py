@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-RETURN = "audits/2026-10/C-1V7M4J3Y--single-agency-safeguarding.yaml"
+RETURN = "audits/2026-10/C-N65NM2H5--single-agency-safeguarding.yaml"
 
 
 def _plant(demo_repo: Path) -> None:

@@ -12,7 +12,7 @@ from qa_cli.validation.privacy_rules import selected_case_lists
 
 from .test_validate_cases import CASES, _identity_list, _lay_out  # noqa: F401
 
-DEMO_AUDIT = "audits/2026-10/C-1V7M4J3Y--single-agency-safeguarding.yaml"
+DEMO_AUDIT = "audits/2026-10/C-N65NM2H5--single-agency-safeguarding.yaml"
 
 
 def _every_file_loaded(root: Path, selected: list[Path]) -> Repository:

@@ -13,7 +13,7 @@ from conftest import AS_OF, snapshot
 from qa_cli import yamlio
 
 AUDIT = "2026-cp-neglect"
-RETURN = f"multi-agency/{AUDIT}/returns/C-7BZ0S12Z--health.yaml"
+RETURN = f"multi-agency/{AUDIT}/returns/C-CCXPHF9M--health.yaml"
 
 
 def chased(run, root: Path) -> list[dict]:

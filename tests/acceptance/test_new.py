@@ -12,8 +12,8 @@ from qa_cli import yamlio
     ("args", "rel"),
     [
         (
-            ["themed-supervision", "--case", "C-0NWV702H"],
-            "themed/2026-11-supervision/C-0NWV702H--themed-supervision.yaml",
+            ["themed-supervision", "--case", "C-0TRR1488"],
+            "themed/2026-11-supervision/C-0TRR1488--themed-supervision.yaml",
         ),
         (
             ["practice-observation", "--worker", "sw-akhan"],
@@ -24,20 +24,20 @@ from qa_cli import yamlio
             "complaints/2026/CMP-2026-041.yaml",
         ),
         (
-            ["crib-sheet", "--case", "C-0NWV702H", "--month", "2026-12"],
-            "crib-sheets/2026-12/assessment-1--C-0NWV702H.yaml",
+            ["crib-sheet", "--case", "C-0TRR1488", "--month", "2026-12"],
+            "crib-sheets/2026-12/assessment-1--C-0TRR1488.yaml",
         ),
         (
             [
                 "multi-agency",
                 "--case",
-                "C-0NWV702H",
+                "C-0TRR1488",
                 "--audit-id",
                 "2026-cp-neglect",
                 "--auditor",
                 "ag-police-ahartley",
             ],
-            "multi-agency/2026-cp-neglect/returns/C-0NWV702H--police.yaml",
+            "multi-agency/2026-cp-neglect/returns/C-0TRR1488--police.yaml",
         ),
     ],
 )
@@ -63,7 +63,7 @@ def test_new_blank_is_placed_and_valid(demo_repo, run, args, rel) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["single-agency-cla", "--case", "C-0NWV702H"], "qa sample"),
+        (["single-agency-cla", "--case", "C-0TRR1488"], "qa sample"),
         (["themed-supervision", "--case", "Jane Doe"], "not a case code"),
         (["practice-observation", "--worker", "sw-nobody"], "not a staff id"),
         (
@@ -71,9 +71,9 @@ def test_new_blank_is_placed_and_valid(demo_repo, run, args, rel) -> None:
             "cannot be the observed",
         ),
         (["complaint-lessons", "--auditor", "tm-jpatel"], "--ref"),
-        (["themed-supervison", "--case", "C-0NWV702H"], "did you mean `themed-supervision`"),
+        (["themed-supervison", "--case", "C-0TRR1488"], "did you mean `themed-supervision`"),
         (
-            ["themed-supervision", "--case", "C-0NWV702H", "--auditor", "tm-jpatel"],
+            ["themed-supervision", "--case", "C-0TRR1488", "--auditor", "tm-jpatel"],
             "never audits their own work",
         ),
     ],

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-RETURN = "audits/2026-10/C-1V7M4J3Y--single-agency-safeguarding.yaml"
+RETURN = "audits/2026-10/C-N65NM2H5--single-agency-safeguarding.yaml"
 
 
 def _taught_action(demo_repo: Path) -> str:
@@ -20,7 +20,7 @@ def _taught_action(demo_repo: Path) -> str:
     tool = repo.tools["single-agency-safeguarding@1"]
     blank = audit_blank(
         tool,
-        case="C-1V7M4J3Y",
+        case="C-N65NM2H5",
         team="assessment-2",
         social_worker="sw-eosei",
         auditors=["sm-rsingh", "tm-cmorgan"],

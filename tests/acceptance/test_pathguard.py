@@ -37,7 +37,7 @@ def test_new_themed_refuses_a_theme_that_is_not_a_name(world, demo_repo, run, th
         "--month",
         "2026-11",
         "--case",
-        "C-4B974YEQ",
+        "C-3HVM3XNW",
         "--auditor",
         "qa-dlane",
         "--as-of",

@@ -12,8 +12,8 @@ import pytest
 from conftest import snapshot
 
 AS_OF = "2026-11-29"
-RETURN = "audits/2026-10/C-MHNP7384--single-agency-safeguarding.yaml"
-CONCERN = "audits/2026-10/C-1V7M4J3Y--single-agency-safeguarding.yaml"
+RETURN = "audits/2026-10/C-0G9TRVFK--single-agency-safeguarding.yaml"
+CONCERN = "audits/2026-10/C-N65NM2H5--single-agency-safeguarding.yaml"
 
 
 @pytest.fixture(autouse=True)

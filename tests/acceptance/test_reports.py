@@ -125,7 +125,7 @@ def test_monthly_workbook_cells(run, demo_repo: Path) -> None:
         r[header.index("Case")]: r[header.index("Grade")]
         for r in audits.iter_rows(min_row=2, values_only=True)
     }
-    assert grades["C-1V7M4J3Y"] == "Inadequate"
+    assert grades["C-N65NM2H5"] == "Inadequate"
     cell = next(c for c in audits["M"] if c.value == "Inadequate")
     assert cell.fill.start_color.rgb.endswith(GRADE_TINTS["inadequate"])  # grade colour
     answers = wb["Answers"]
@@ -149,7 +149,7 @@ def test_monthly_markdown_sections(run, demo_repo: Path) -> None:
     ):
         assert heading in md
     assert "```mermaid" in md and "xychart-beta" in md
-    assert "C-1V7M4J3Y" in md.split("## Safeguarding concerns")[1]  # never left out
+    assert "C-N65NM2H5" in md.split("## Safeguarding concerns")[1]  # never left out
     assert "**Draft**" in md
 
 
@@ -257,7 +257,7 @@ HOSTILE = [
 
 
 def test_formula_injection_stays_text(run, demo_repo: Path) -> None:
-    path = demo_repo / "audits/2026-10/C-1V7M4J3Y--single-agency-safeguarding.yaml"
+    path = demo_repo / "audits/2026-10/C-N65NM2H5--single-agency-safeguarding.yaml"
     text = path.read_text()
     text = text.replace(
         "comment: The chronology has not been updated since the case transferred; recent "
@@ -291,7 +291,7 @@ def test_formula_injection_stays_text(run, demo_repo: Path) -> None:
 
 
 def test_markdown_escaping_of_auditor_text(run, demo_repo: Path) -> None:
-    path = demo_repo / "audits/2026-10/C-1V7M4J3Y--single-agency-safeguarding.yaml"
+    path = demo_repo / "audits/2026-10/C-N65NM2H5--single-agency-safeguarding.yaml"
     text = path.read_text().replace(
         "comment: The last recorded management review of risk was five months ago.",
         'comment: "# Heading | pipe <script>alert(1)</script> [link](http://x) *bold*"',
@@ -356,7 +356,7 @@ def test_user_errors_say_what_and_how(run, demo_repo: Path, args: list[str], mes
 
 
 def test_invalid_file_is_left_out_with_a_warning(run, demo_repo: Path) -> None:
-    bad = demo_repo / "audits/2026-10/C-1V7M4J3Y--single-agency-safeguarding.yaml"
+    bad = demo_repo / "audits/2026-10/C-N65NM2H5--single-agency-safeguarding.yaml"
     bad.write_text(bad.read_text().replace("overall_grade: inadequate", "overall_grade: great"))
     r = _report(run, demo_repo, "monthly")
-    assert "C-1V7M4J3Y--single-agency-safeguarding.yaml could not be read" in r.output
+    assert "C-N65NM2H5--single-agency-safeguarding.yaml could not be read" in r.output

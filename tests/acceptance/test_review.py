@@ -14,8 +14,8 @@ from qa_cli.calendar import add_working_days
 from qa_cli.due import due_items
 from qa_cli.repository import Repository
 
-RI = "audits/2026-10/C-ZCW60A1A--single-agency-safeguarding.yaml"  # returned 2026-11-17, no review
-INADEQUATE = "audits/2026-10/C-1V7M4J3Y--single-agency-safeguarding.yaml"  # with a concern
+RI = "audits/2026-10/C-Y1C38539--single-agency-safeguarding.yaml"  # returned 2026-11-17, no review
+INADEQUATE = "audits/2026-10/C-N65NM2H5--single-agency-safeguarding.yaml"  # with a concern
 TODAY = dt.date.fromisoformat(AS_OF)
 
 
@@ -29,7 +29,7 @@ def data(root: Path, rel: str) -> dict:
 
 def review_ri(run, root: Path, *extra: str):
     return run(
-        "review", "C-ZCW60A1A", "--by", "qa-abanks", "--comment", "Agreed after reading the file.",
+        "review", "C-Y1C38539", "--by", "qa-abanks", "--comment", "Agreed after reading the file.",
         *extra, "--date", "2026-11-24", "--as-of", AS_OF, "--repo", root,
     )  # fmt: skip
 
@@ -57,7 +57,7 @@ def test_review_is_recorded_forwarded_and_outcomes_chased_until_recorded(demo_re
     [sm] = items(demo_repo, RI, "outcome")
     assert sm.person == "sm-rsingh" and sm.due == add_working_days(dt.date(2026, 11, 24), 10)
     assert "Service Manager" in sm.title
-    assert run("due", "--as-of", "2026-12-09", "--repo", demo_repo).output.count("C-ZCW60A1A") >= 1
+    assert run("due", "--as-of", "2026-12-09", "--repo", demo_repo).output.count("C-Y1C38539") >= 1
     ok = run(
         "review", RI, "--outcome", "service-manager", "--by", "sm-rsingh",
         "--comment", "Discussed with the team.", "--date", "2026-11-27", "--repo", demo_repo,
@@ -148,15 +148,15 @@ def test_concern_outcome_chased_at_the_top_until_recorded(demo_repo, run) -> Non
     assert item.person == "tm-dowusu" and item.overdue
     everything = due_items(Repository.load(demo_repo), TODAY)
     assert [i.kind for i in everything[:2]] == ["safeguarding_concern", "concern_outcome"]
-    bad = run("review", "C-1V7M4J3Y", "--concern-outcome", "s47", "--repo", demo_repo)
+    bad = run("review", "C-N65NM2H5", "--concern-outcome", "s47", "--repo", demo_repo)
     assert bad.exit_code == 2 and "section_47" in bad.output
     early = run(
-        "review", "C-1V7M4J3Y", "--concern-outcome", "section_47", "--date", "2026-11-01",
+        "review", "C-N65NM2H5", "--concern-outcome", "section_47", "--date", "2026-11-01",
         "--repo", demo_repo,
     )  # fmt: skip
     assert early.exit_code == 1 and "before" in early.output
     ok = run(
-        "review", "C-1V7M4J3Y", "--concern-outcome", "section_47", "--comment",
+        "review", "C-N65NM2H5", "--concern-outcome", "section_47", "--comment",
         "Strategy discussion held; S47 enquiry started.", "--date", "2026-11-13",
         "--repo", demo_repo,
     )  # fmt: skip
@@ -168,8 +168,8 @@ def test_concern_outcome_chased_at_the_top_until_recorded(demo_repo, run) -> Non
 
 
 def test_feedback_steps_chased_one_by_one(demo_repo, run) -> None:
-    # C-03HZ09Q0 was returned on 2026-10-27; make it one whose feedback is not recorded yet
-    rel = "audits/2026-09/C-03HZ09Q0--single-agency-safeguarding.yaml"
+    # C-6DYAX8M5 was returned on 2026-10-27; make it one whose feedback is not recorded yet
+    rel = "audits/2026-09/C-6DYAX8M5--single-agency-safeguarding.yaml"
     path = demo_repo / rel
     text = path.read_text()
     path.write_text(text[: text.index("feedback:\n")] if "feedback:\n" in text else text)
@@ -211,7 +211,7 @@ def test_feedback_steps_chased_one_by_one(demo_repo, run) -> None:
 
 
 def test_feedback_before_sending_fails_validation(demo_repo, run) -> None:
-    rel = "audits/2026-09/C-03HZ09Q0--single-agency-safeguarding.yaml"
+    rel = "audits/2026-09/C-6DYAX8M5--single-agency-safeguarding.yaml"
     path = demo_repo / rel
     text = path.read_text()
     assert "  sent_on: " in text

@@ -85,9 +85,9 @@ def test_verify_catches_a_swapped_case_and_a_changed_case_list(demo_repo, run) -
     path = demo_repo / "samples" / "2026-11.yaml"
     text = path.read_text()
     first = re.search(r"- case: (C-\w+)", text)[1]
-    path.write_text(text.replace(f"- case: {first}", "- case: C-0NWV702H", 1))
+    path.write_text(text.replace(f"- case: {first}", "- case: C-0TRR1488", 1))
     bad = run("sample", "--verify", "2026-11", "--repo", demo_repo)
-    assert bad.exit_code == 1 and "C-0NWV702H" in bad.output
+    assert bad.exit_code == 1 and "C-0TRR1488" in bad.output
     path.write_text(text)
     with (demo_repo / "cases" / "2026-10-28.csv").open("a") as fh:
         fh.write("C-ZZZZZZZZ,assessment-1,sw-mokafor,CIN,2026-01-01,5-9\n")
