@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import functools
 import random
 import shutil
 import sys
@@ -45,14 +46,12 @@ class Demo:
 
     def __init__(self, root: Path) -> None:
         self.root, self.used, self.counts = root, set[str](), dict[str, int]()
+        self.load = functools.partial(Repository.load, root, require_config=True)
         self.repo = self.load()
         self.tools, config = self.repo.tools, self.repo.config
         self.tm = {t.id: str(t.manager) for t in config.teams}
         self.sm = {t.id: S["sm_of"][t.service] for t in config.teams}
         self.counts |= {"n_teams": len(config.teams), "n_staff": len(config.staff)}
-
-    def load(self) -> Repository:
-        return Repository.load(self.root, require_config=True)
 
     def fill(self, rel: str, values: Values) -> None:
         """Set keys (and answers) through the byte-preserving edit path; still valid."""
@@ -75,11 +74,16 @@ class Demo:
         return rel
 
     def draw(self, programme: str, month: str, today: dt.date, **kw: Any) -> sampling.SamplePlan:
-        """`qa sample`: the month's draw, its sample file and blank returns written."""
-        repo = self.load()
-        plan = sampling.plan_sample(repo, programme, month, today, **kw)
+        """`qa sample`. A crib-sheet draw that would take a case the story has audited takes the
+        next seed instead (recorded, so it verifies): one case code, one file."""
+        repo, seed = self.load(), None
+        while True:
+            plan = sampling.plan_sample(repo, programme, month, today, seed=seed, **kw)
+            drawn, seed = {a.case.case for a in plan.result.allocations}, plan.seed + 1
+            if programme != "crib-sheet" or not drawn & self.used:
+                break
         sampling.write_plan(repo, plan)
-        self.used |= {a.case.case for a in plan.result.allocations}
+        self.used |= drawn
         return plan
 
     def unused(self, category: str | None = None, team: str | None = None) -> list[Any]:
@@ -169,7 +173,7 @@ def audit(
     values = {"status": "returned", "completed": st.checked, "answers": story.answers(tool, st)}
     values |= {"overall_grade": grade} | story.findings(st)
     if p.get("concern"):
-        concern = S["concern"] | {"description": story.para(S["concern"]["description"])}
+        concern = S["concern"] | {"description": story.block(S["concern"]["description"])}
         values["safeguarding_concern"] = concern | {"escalated_to": d.tm[case.team]}
     d.fill(rel, values | review(d, rel, a, p, st, st.checked, None))
     return st, st.checked
@@ -212,13 +216,11 @@ def review(
 
 def feedback(rng: random.Random, completed: dt.date, to: list[str], sm: str) -> Values | None:
     """The return's feedback to practice, as far as it has gone by "today"."""
-    sent = story.after(rng, completed, "sent_on")
-    if sent is None:
+    if (sent := story.after(rng, completed, "sent_on")) is None:
         return None
     out: Values = {"sent_to": [*to, sm, S["qa_lead"]], "sent_on": sent}
     out |= {k: story.after(rng, sent, k) for k in ("uploaded_on", "supervision_on", "sm_review")}
-    if out["supervision_on"]:
-        out["social_worker_response"] = rng.choice(PH["sw_responses"])
+    out["social_worker_response"] = out["supervision_on"] and rng.choice(PH["sw_responses"])
     day, comment = out.pop("sm_review"), rng.choice(PH["sm_reviews"])
     if day:
         out["service_manager_review"] = {"by": sm, "date": day, "comment": comment}
@@ -236,7 +238,7 @@ def crib_sheets(d: Demo, spec: Values) -> None:
         themes = story.themes_for(rng, tool, case.category, case.age_band, rng.randint(0, 2), [])
         st = Story(rng, case.category, case.age_band, None, themes, checked=held)
         values = {"status": "completed", "held": held, "answers": story.answers(tool, st)}
-        values["summary"] = story.para(st.pick(PH["crib_summaries"][bool(themes)]))
+        values["summary"] = story.block(st.pick(PH["crib_summaries"][bool(themes)]))
         owners = {"sw": case.worker, "tm": d.tm[case.team], "iro": S["iros"][i % 2]}
         statuses = [rng.choice(spec["actions"]) for _ in themes]
         d.fill(rel, values | {"actions": story.actions(st, statuses, owners, held, held)})
@@ -283,7 +285,7 @@ def multi_agency(d: Demo, spec: Values) -> None:
         st.checked = story.working_day(rng, spec["completed"]["from"], spec["completed"]["to"])
         values = {"status": "returned", "completed": st.checked, "answers": story.answers(tool, st)}
         values |= {"grade": grade} | story.findings(st)
-        values["strengths"] = story.para(st.pick(PH["texts"]["agency-did-well"]))
+        values["strengths"] = story.block(st.pick(PH["texts"]["agency-did-well"]))
         met = f"{agency} of case {sorted(grades).index(code)}"  # App. E 7
         values["practitioner_feedback"] = spec["practitioner_feedback"].get(met)
         d.fill(rel, {k: v for k, v in values.items() if v is not None})

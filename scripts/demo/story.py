@@ -20,8 +20,7 @@ DATA = Path(__file__).resolve().parent
 
 
 def load(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = YAML(typ="safe", pure=True).load((DATA / name).read_text("utf-8"))
-    return data
+    return dict(YAML(typ="safe", pure=True).load((DATA / name).read_text("utf-8")))
 
 
 S, PH = load("scenario.yaml"), load("phrases.yaml")
@@ -30,13 +29,12 @@ GRADES = ["inadequate", "requires_improvement", "good", "outstanding"]
 RANK = {g: i for i, g in enumerate(GRADES)}
 
 
-def block(lines: list[str]) -> str:
+def block(text: str | list[str]) -> str:
+    """One paragraph, or bullet points, as wrapped block text."""
+    if isinstance(text, str):
+        return textwrap.fill(" ".join(text.split()), 92) + "\n"
     fill = functools.partial(textwrap.fill, width=92, initial_indent="- ", subsequent_indent="  ")
-    return "".join(fill(x) + "\n" for x in lines)
-
-
-def para(text: str) -> str:
-    return textwrap.fill(" ".join(text.split()), 92) + "\n"
+    return "".join(fill(x) + "\n" for x in text)
 
 
 def working_day(rng: random.Random, lo: dt.date, hi: dt.date) -> dt.date:
