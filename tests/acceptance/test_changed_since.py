@@ -43,7 +43,7 @@ def checked(output: str) -> tuple[int, int]:
 
 
 def test_a_valid_change_passes_and_an_invalid_one_fails_located(git_repo: Path, run) -> None:
-    edit(git_repo, RETURN, "have no named person", "have no named lead")
+    edit(git_repo, RETURN, "# Drawn by `qa sample`", "# Drawn by `qa sample` (checked)")
     ok = run("validate", "--repo", git_repo, "--changed-since", "HEAD", "-f", "text")
     assert ok.exit_code == 0, ok.output
     assert checked(ok.output) == (1, 1)
@@ -123,7 +123,7 @@ def test_the_pre_commit_hook_checks_the_staged_files(
 ) -> None:
     """As pre-commit runs it: the hook's entry with the staged file names, from the repo root."""
     monkeypatch.chdir(git_repo)
-    edit(git_repo, RETURN, "have no named person", "have no named lead")
+    edit(git_repo, RETURN, "# Drawn by `qa sample`", "# Drawn by `qa sample` (checked)")
     # An unstaged broken file elsewhere is not the hook's business.
     other = next(p for p in (git_repo / "audits/2026-09").glob("*.yaml") if p.name not in RETURN)
     other.write_text(other.read_text().replace("schema: qa/audit@1", "schema: qa/audit@9"))

@@ -55,7 +55,7 @@ def _plant(text: str) -> str:
         start = text.index(f"  {qid}:\n    answer: no\n    comment: ")
         end = text.index("\n", text.index("    comment: ", start)) + 1
         text = text[:start] + f"  {qid}: no\n" + text[end:]
-    anchor = "# Found while auditing"
+    anchor = "safeguarding_concern:"  # the key after the action plan
     return text.replace(anchor, FLOW_ACTION + anchor)
 
 

@@ -49,7 +49,8 @@ def test_each_list_records_the_fingerprint_and_another_key_is_refused(
                 "--repo", demo_repo)  # fmt: skip
     assert again.exit_code == 1
     text = " ".join(again.output.split())
-    assert "is not the one that made cases/2026-11-29.csv" in text and "--new-key" in text
+    # the first list of the demo already records the key that made it
+    assert "is not the one that made cases/2026-07-28.csv" in text and "--new-key" in text
     assert snapshot(demo_repo) == before
     rotated = run("cases", "import", _export(tmp_path, "900003"), "--as-of", "2026-12-28",
                   "--repo", demo_repo, "--new-key")  # fmt: skip

@@ -4,6 +4,7 @@ section of a key line of enquiry is a warning naming the section; qa.yaml can ma
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,15 +12,13 @@ RETURN = "audits/2026-10/C-N65NM2H5--single-agency-safeguarding.yaml"
 
 
 def _plant(demo_repo: Path) -> None:
+    # Outstanding overall, every section Good but Inter-agency working (Requires Improvement).
     path = demo_repo / RETURN
     text = path.read_text()
-    for old, new in [
-        ("overall_grade: inadequate", "overall_grade: outstanding"),
-        ("assessment-and-risk-grade: inadequate", "assessment-and-risk-grade: good"),
-        ("help-and-impact-grade: inadequate", "help-and-impact-grade: good"),
-    ]:
-        assert old in text
-        text = text.replace(old, new)
+    assert "overall_grade: inadequate" in text
+    text = text.replace("overall_grade: inadequate", "overall_grade: outstanding")
+    text = re.sub(r"(?m)^(  [a-z-]+-grade): \w+$", r"\1: good", text)
+    text = text.replace("  inter-agency-grade: good", "  inter-agency-grade: requires_improvement")
     path.write_text(text)
 
 

@@ -44,7 +44,7 @@ def _taught_action(demo_repo: Path) -> str:
 def _with_action(demo_repo: Path, action: str) -> str:
     path = demo_repo / RETURN
     text = path.read_text()
-    anchor = "# Found while auditing"
+    anchor = "safeguarding_concern:"  # the key after the action plan
     text = text.replace(anchor, action + anchor)
     path.write_text(text)
     return text

@@ -26,6 +26,13 @@ def _monthly(run, repo: Path, *extra: object):  # noqa: ANN202
     return run("report", "monthly", "--month", "2026-10", "--repo", repo, "--as-of", AS_OF, *extra)
 
 
+def _areas(path: Path) -> str:
+    """The start of the file's first area for improvement, as the file writes it."""
+    text = path.read_text()
+    at = text.index("areas_for_improvement:")
+    return text[at : text.index("- ", at) + 2]
+
+
 def _replace(path: Path, old: str, new: str) -> None:
     text = path.read_text()
     assert old in text
@@ -33,7 +40,8 @@ def _replace(path: Path, old: str, new: str) -> None:
 
 
 def test_redaction_is_refused_while_personal_data_is_open(demo_repo: Path, run) -> None:
-    _replace(demo_repo / RETURN, "Share the plan", "Share the plan (NHS 999 000 0018)")
+    areas = _areas(demo_repo / RETURN)
+    _replace(demo_repo / RETURN, areas, areas + "(NHS 999 000 0018) ")
     before = snapshot(demo_repo)
     result = _monthly(run, demo_repo, "--redact")
     assert result.exit_code == 1, result.output
@@ -54,10 +62,11 @@ def test_a_redacted_report_holds_no_code_name_narrative_or_small_count(
     from qa_cli.repository import Repository
 
     # Codes and staff written the way people write them: lower case, no hyphen, other case.
+    areas = _areas(demo_repo / RETURN)
     _replace(
         demo_repo / RETURN,
-        "Share the plan with the child",
-        "c-mhnp7384 and C1V7M4J3Y: jaya patel and TM-JPATEL (tmjpatel) to share the plan",
+        areas,
+        areas + "c-0g9trvfk and CN65NM2H5: jaya patel and TM-JPATEL (tmjpatel) to share the plan ",
     )
     result = _monthly(run, demo_repo, "--redact")
     assert result.exit_code == 0, result.output

@@ -14,7 +14,7 @@ from qa_cli.calendar import add_working_days
 from qa_cli.due import due_items
 from qa_cli.repository import Repository
 
-RI = "audits/2026-10/C-Y1C38539--single-agency-safeguarding.yaml"  # returned 2026-11-17, no review
+RI = "audits/2026-10/C-Y1C38539--single-agency-safeguarding.yaml"  # returned 2026-11-20, no review
 INADEQUATE = "audits/2026-10/C-N65NM2H5--single-agency-safeguarding.yaml"  # with a concern
 TODAY = dt.date.fromisoformat(AS_OF)
 
@@ -134,7 +134,7 @@ def test_inadequate_runs_on_the_shorter_configurable_clock(demo_repo) -> None:
     [inad] = items(demo_repo, INADEQUATE, "qa_review")
     [ri] = items(demo_repo, RI, "qa_review")
     assert inad.due == add_working_days(dt.date(2026, 11, 20), 5)
-    assert ri.due == add_working_days(dt.date(2026, 11, 17), 10)
+    assert ri.due == add_working_days(dt.date(2026, 11, 20), 10)
     cfg = demo_repo / "qa.yaml"
     cfg.write_text(
         cfg.read_text().replace("\ndue:\n", "\ndue:\n  qa_review_inadequate_working_days: 2\n", 1)
@@ -168,7 +168,7 @@ def test_concern_outcome_chased_at_the_top_until_recorded(demo_repo, run) -> Non
 
 
 def test_feedback_steps_chased_one_by_one(demo_repo, run) -> None:
-    # C-6DYAX8M5 was returned on 2026-10-27; make it one whose feedback is not recorded yet
+    # C-6DYAX8M5 was returned on 2026-10-26; make it one whose feedback is not recorded yet
     rel = "audits/2026-09/C-6DYAX8M5--single-agency-safeguarding.yaml"
     path = demo_repo / rel
     text = path.read_text()
@@ -181,7 +181,7 @@ def test_feedback_steps_chased_one_by_one(demo_repo, run) -> None:
     nobody = run("feedback", rel, "sent", "--repo", demo_repo)
     assert nobody.exit_code == 2 and "--to" in nobody.output
     assert snapshot(demo_repo) == before
-    to = ["--to", "sw-eosei", "--to", "tm-dowusu", "--to", "sm-rsingh", "--to", "qa-lead-ebrooks"]
+    to = ["--to", "sw-aakhtar", "--to", "tm-jpatel", "--to", "sm-rsingh", "--to", "qa-lead-ebrooks"]
     ok = run("feedback", rel, "sent", *to, "--date", "2026-11-02", "--repo", demo_repo)
     assert ok.exit_code == 0, ok.output
     steps = {i.title.split(" C-")[0]: i for i in items(demo_repo, rel, "audit_feedback")}
@@ -190,7 +190,7 @@ def test_feedback_steps_chased_one_by_one(demo_repo, run) -> None:
         "Discuss in supervision",
         "Service Manager's review of",
     }
-    assert steps["Upload to the case record"].person == "tm-dowusu"
+    assert steps["Upload to the case record"].person == "tm-jpatel"
     assert steps["Service Manager's review of"].person == "sm-rsingh"
     assert steps["Discuss in supervision"].due == add_working_days(dt.date(2026, 11, 2), 20)
     for args in (
@@ -203,7 +203,7 @@ def test_feedback_steps_chased_one_by_one(demo_repo, run) -> None:
         assert r.exit_code == 0, r.output
     assert not items(demo_repo, rel, "audit_feedback")
     fb = data(demo_repo, rel)["feedback"]
-    assert fb["sent_to"][0] == "sw-eosei" and fb["uploaded_on"] == "2026-11-04"
+    assert fb["sent_to"][0] == "sw-aakhtar" and fb["uploaded_on"] == "2026-11-04"
     assert fb["service_manager_review"] == {"by": "sm-rsingh", "date": "2026-11-12"}
     assert run("validate", "--repo", demo_repo).exit_code == 0
     again = run("feedback", rel, "uploaded", "--repo", demo_repo)

@@ -87,10 +87,10 @@ def test_verify_catches_a_swapped_case_and_a_changed_case_list(demo_repo, run) -
     first = re.search(r"- case: (C-\w+)", text)[1]
     path.write_text(text.replace(f"- case: {first}", "- case: C-0TRR1488", 1))
     bad = run("sample", "--verify", "2026-11", "--repo", demo_repo)
-    assert bad.exit_code == 1 and "C-0TRR1488" in bad.output
+    assert bad.exit_code == 1 and "C-0TRR1488" in bad.output, bad.output
     path.write_text(text)
-    with (demo_repo / "cases" / "2026-10-28.csv").open("a") as fh:
-        fh.write("C-ZZZZZZZZ,assessment-1,sw-mokafor,CIN,2026-01-01,5-9\n")
+    listed = demo_repo / "cases" / "2026-10-28.csv"  # one case's age band edited
+    listed.write_text(listed.read_text().replace(",5-9,", ",10-15,", 1))
     changed = run("sample", "--verify", "2026-11", "--repo", demo_repo)
     assert changed.exit_code == 1 and "has changed since the draw" in changed.output
 
@@ -208,7 +208,9 @@ def test_add_tops_up_a_new_pair(demo_repo, run) -> None:
 
 
 def test_reaudit_from_an_action_plan_is_drawn_first(demo_repo, run) -> None:
-    path = next((demo_repo / "audits" / "2026-08").glob("*--single-agency-safeguarding.yaml"))
+    listed = (demo_repo / "cases" / "2026-10-28.csv").read_text()  # still open in November
+    returns = sorted((demo_repo / "audits" / "2026-08").glob("*--single-agency-safeguarding.yaml"))
+    path = next(p for p in returns if p.name[:10] in listed and "\nactions:" in p.read_text())
     text = path.read_text()
     case = re.search(r"^case: (\S+)", text, re.M)[1]
     if "actions: []" in text or "\nactions:" not in text:
@@ -225,7 +227,7 @@ def test_reaudit_from_an_action_plan_is_drawn_first(demo_repo, run) -> None:
     assert result.exit_code == 0, result.output
     doc = yamlio.load_fast((demo_repo / "samples" / "2026-11.yaml").read_bytes())
     hit = [a for a in doc["allocations"] if a["case"] == case]
-    assert hit and hit[0]["reason"] == "re-audit"
+    assert hit and hit[0]["reason"] == "re-audit", (case, result.output)
 
 
 def test_crib_sheet_and_multi_agency_programmes(demo_repo, run) -> None:
@@ -305,5 +307,8 @@ def test_bad_month_is_a_usage_error(demo_repo, run, args) -> None:
 
 
 def test_verify_of_a_hand_made_sample_says_so(demo_repo, run) -> None:
+    # the demo's samples are drawn by `qa sample`; one without its `algorithm` is hand-made
+    path = demo_repo / "samples" / "2026-10.yaml"
+    path.write_text(path.read_text().replace("  algorithm: qa-sample/1\n", "", 1))
     result = run("sample", "--verify", "2026-10", "--repo", demo_repo)
     assert result.exit_code == 1 and "not drawn by `qa sample`" in result.output

@@ -14,7 +14,8 @@ SCOPE = "themed/2026-11-care-plans/scope.yaml"
 
 
 def cases(root: Path, n: int) -> list[str]:
-    rows = (root / "cases/2026-10-28.csv").read_text().splitlines()[1:]
+    lines = (root / "cases/2026-10-28.csv").read_text().splitlines()
+    rows = [r for r in lines if not r.startswith("#")][1:]  # after the key line and header
     return [r.split(",")[0] for r in rows if r.split(",")[1] != "child-in-need"][:n]
 
 
