@@ -145,10 +145,10 @@ def test_case_lists_hold_codes_and_minimum_fields_only() -> None:
         lines = path.read_text("utf-8").splitlines()
         assert lines[0].startswith("# key-fingerprint: ")  # imported with the demo's key
         lines = lines[1:]
-        assert lines[0] == "case,team,worker,category,start_date,age_band"
+        assert lines[0] == "case,team,worker,category,start_date,age_band,check"
         assert 200 <= len(lines) - 1 <= 400
         rows = [line.split(",") for line in lines[1:]]
-        for _case, _team, _worker, category, start, band in rows:
+        for _case, _team, _worker, category, start, band, _check in rows:
             assert category in ("CIN", "CP", "CLA", "care_leaver", "early_help")
             assert band in ("0-4", "5-9", "10-15", "16-17", "18-25")
             assert band != "18-25" or category == "care_leaver"

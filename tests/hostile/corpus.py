@@ -19,7 +19,7 @@ from .payloads import (
 )
 
 AS_OF = "2026-11-29"
-RET = "audits/2026-10/C-1V7M4J3Y--single-agency-safeguarding.yaml"
+RET = "audits/2026-10/C-N65NM2H5--single-agency-safeguarding.yaml"
 NEW = "audits/2026-10/zz-planted.yaml"
 SAMPLE = "samples/2026-10.yaml"
 CONFIG = "qa.yaml"
@@ -239,7 +239,7 @@ for value in ("../../../../X", "..", "a/b", "/tmp/x", "x\\y", ".hidden", "a" * 8
                 "--month",
                 "2026-11",
                 "--case",
-                "C-1V7M4J3Y",
+                "C-N65NM2H5",
                 "--auditor",
                 "qa-abanks",
                 "--as-of",

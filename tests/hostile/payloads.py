@@ -17,10 +17,14 @@ def _after_schema(text: str, insert: str) -> bytes:
     return (first + "\n" + insert + rest).encode()
 
 
-def _date_to(text: str, key: str, value: str) -> bytes:
+def _date_to(text: str, key: str, value: str, last: bool = False) -> bytes:
     import re
 
-    new, n = re.subn(rf"(?m)^(\s*{key}:) \S+", rf"\1 {value}", text, count=1)
+    found = list(re.finditer(rf"(?m)^(\s*{key}:) \S+", text))
+    n = len(found)
+    if found:  # the first (or, with ``last``, the last) occurrence
+        m = found[-1] if last else found[0]
+        new = text[: m.start()] + m.group(1) + " " + value + text[m.end() :]
     if not n:
         new = _after_schema(text, f"{key}: {value}\n").decode()
     return new.encode()
@@ -59,7 +63,8 @@ YAML_PAYLOADS: dict[str, Payload] = {
     "huge-file": lambda t: t.encode() + b"# padding\n" * 120_000,
     "far-completed": lambda t: _date_to(t, "completed", "9999-12-31"),
     "ancient-completed": lambda t: _date_to(t, "completed", "0001-01-01"),
-    "far-allocated": lambda t: _date_to(t, "allocated", "2999-01-01"),
+    # the last: in a sample, an allocation's date (the first is its recorded rules')
+    "far-allocated": lambda t: _date_to(t, "allocated", "2999-01-01", last=True),
     "bad-schema": lambda t: t.replace("schema:", "schema: qa/nothing@9\nold-schema:", 1).encode(),
     "binary-garbage": lambda t: bytes(range(256)) * 8,
     "bom-crlf-valid": lambda t: b"\xef\xbb\xbf" + t.encode().replace(b"\n", b"\r\n"),
