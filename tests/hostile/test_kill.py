@@ -23,7 +23,20 @@ from tests.conftest import AS_OF, DEMO
 from .conftest import COUNTS
 
 QA = Path(sys.executable).parent / "qa"
-RET = "audits/2026-10/C-1V7M4J3Y--single-agency-safeguarding.yaml"
+
+
+def _return_with_open_a1() -> str:
+    """The first October return of the demo whose action A1 is still open (read, not typed,
+    so the test follows the generated demo's case codes)."""
+    for path in sorted((DEMO / "audits" / "2026-10").glob("*.yaml")):
+        data = yamlio.load_fast(path.read_bytes())
+        actions = data.get("actions") if isinstance(data, dict) else None
+        if any(a.get("id") == "A1" and a.get("status") == "open" for a in actions or []):
+            return path.relative_to(DEMO).as_posix()
+    raise AssertionError("the demo has no October return with an open action A1")
+
+
+RET = _return_with_open_a1()
 
 
 def _run_and_kill(args: list[str], delay: float) -> int | None:
