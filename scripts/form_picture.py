@@ -10,18 +10,26 @@ cells as an auditor would, and renders the first page with LibreOffice (``soffic
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from openpyxl import load_workbook
-from print_pages import print_pages, tools
+from print_pages import ROOT, demo_copy, needed_tools, print_pages
 
-ROOT = Path(__file__).resolve().parent.parent
-CASE = "C-6MC7SS6D"
-STEM = f"{CASE}--single-agency-safeguarding"
+TOOL = "single-agency-safeguarding"
+
+
+def _return_in_progress() -> str:
+    """The stem of the demo's first October safeguarding return in progress (read from the
+    demo, whose generated case codes change when it is rebuilt)."""
+    for path in sorted(
+        (ROOT / "examples" / "demo-repo" / "audits" / "2026-10").glob(f"*--{TOOL}.yaml")
+    ):
+        if "\nstatus: in_progress\n" in path.read_text(encoding="utf-8"):
+            return path.stem
+    raise SystemExit("the demo has no October safeguarding return in progress")
 
 
 def _fill(path: Path) -> None:
@@ -45,16 +53,24 @@ def _fill(path: Path) -> None:
 
 
 def main() -> int:
-    found = tools()
+    found = needed_tools()
     if found is None:
-        print("needs LibreOffice (soffice) and poppler (pdftoppm)", file=sys.stderr)
         return 2
+    stem = _return_in_progress()
     with tempfile.TemporaryDirectory() as tmp:
-        repo = Path(tmp) / "demo"
-        shutil.copytree(ROOT / "examples" / "demo-repo", repo)
-        qa = [sys.executable, "-m", "qa_cli", "form", "export", CASE, "--repo", str(repo)]
+        repo = demo_copy(Path(tmp))
+        qa = [
+            sys.executable,
+            "-m",
+            "qa_cli",
+            "form",
+            "export",
+            stem.split("--")[0],
+            "--repo",
+            str(repo),
+        ]
         subprocess.run([*qa, "--as-of", "2026-11-24"], check=True, capture_output=True)
-        form = repo / "outbox" / f"{STEM}.xlsx"
+        form = repo / "outbox" / f"{stem}.xlsx"
         _fill(form)
         out = ROOT / "docs" / "form-filled"
         print_pages(form, Path(tmp), {1: out}, found)

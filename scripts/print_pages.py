@@ -7,13 +7,31 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def tools() -> tuple[str, str] | None:
     """(soffice, pdftoppm), or None when LibreOffice or poppler is not installed."""
     soffice, pdftoppm = shutil.which("soffice"), shutil.which("pdftoppm")
     return (soffice, pdftoppm) if soffice and pdftoppm else None
+
+
+def needed_tools() -> tuple[str, str] | None:
+    """``tools()``, saying on stderr what is missing when they are not installed."""
+    found = tools()
+    if found is None:
+        print("needs LibreOffice (soffice) and poppler (pdftoppm)", file=sys.stderr)
+    return found
+
+
+def demo_copy(tmp: Path) -> Path:
+    """A copy of the example repository in ``tmp``, for a script to run commands on."""
+    repo = tmp / "demo"
+    shutil.copytree(ROOT / "examples" / "demo-repo", repo)
+    return repo
 
 
 def print_pages(book: Path, tmp: Path, pages: dict[int, Path], found: tuple[str, str]) -> None:

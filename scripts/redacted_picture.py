@@ -11,26 +11,22 @@ layout or the redaction:
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from print_pages import print_pages, tools
+from print_pages import ROOT, demo_copy, needed_tools, print_pages
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGES = {1: "redacted-summary", 2: "redacted-summary-page2"}
 
 
 def main() -> int:
-    found = tools()
+    found = needed_tools()
     if found is None:
-        print("needs LibreOffice (soffice) and poppler (pdftoppm)", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory() as tmp:
-        repo = Path(tmp) / "demo"
-        shutil.copytree(ROOT / "examples" / "demo-repo", repo)
+        repo = demo_copy(Path(tmp))
         qa = [sys.executable, "-m", "qa_cli", "report", "monthly", "--month", "2026-10"]
         env = {"HOME": tmp, "XDG_CONFIG_HOME": str(Path(tmp) / "cfg")}
         subprocess.run(

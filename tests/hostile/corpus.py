@@ -24,6 +24,11 @@ NEW = "audits/2026-10/zz-planted.yaml"
 SAMPLE = "samples/2026-10.yaml"
 CONFIG = "qa.yaml"
 CASE_LIST = "cases/2026-10-28.csv"
+# `qa new` of a practice observation: a write of a new file, used by two cases
+NEW_OBSERVATION = (
+    "new", "practice-observation", "--worker", "sw-aakhtar", "--auditor", "tm-jpatel",
+    "--date", "2026-11-20", "--as-of", AS_OF,
+)  # fmt: skip
 
 Plant = bytes | Callable[[str], bytes]
 
@@ -99,18 +104,7 @@ _CONFIG_COMMANDS: dict[str, tuple[str, ...]] = {
     "due": ("due", "--as-of", AS_OF),
     "moderate": ("moderate", "--month", "2026-10", "--as-of", AS_OF),
     "sample": ("sample", "--month", "2026-11", "--as-of", AS_OF),
-    "new": (
-        "new",
-        "practice-observation",
-        "--worker",
-        "sw-aakhtar",
-        "--auditor",
-        "tm-jpatel",
-        "--date",
-        "2026-11-20",
-        "--as-of",
-        AS_OF,
-    ),
+    "new": NEW_OBSERVATION,
     "actions": ("actions", "list", "--as-of", AS_OF),
     "grades": ("grades",),
     "report": ("report", "monthly", "--month", "2026-10", "--as-of", AS_OF),
@@ -481,18 +475,7 @@ add(
 add(
     Case(
         "new-into-linked-folder",
-        (
-            "new",
-            "practice-observation",
-            "--worker",
-            "sw-aakhtar",
-            "--auditor",
-            "tm-jpatel",
-            "--date",
-            "2026-11-20",
-            "--as-of",
-            AS_OF,
-        ),
+        NEW_OBSERVATION,
         2,
         "observations",
         links=(("observations/2026", "outside"),),
