@@ -8,20 +8,11 @@ from typing import Any
 
 import typer
 
-from .common import (
-    AsOfOption,
-    RepoOption,
-    console,
-    handle_errors,
-    parse_date_option,
-    repo_root,
-    writes,
-)
+from . import common
 
-actions_app = typer.Typer(
-    help="Action plans across audits, crib sheets and multi-agency findings: list, done, "
-    "verify; acknowledge a safeguarding concern.",
-    no_args_is_help=True,
+actions_app = common.group(
+    "Action plans across audits, crib sheets and multi-agency findings: list, done, "
+    "verify; acknowledge a safeguarding concern."
 )
 
 AuditArg = typer.Argument(
@@ -40,7 +31,7 @@ class Format(StrEnum):
 def _load(repo: Path | None) -> Any:
     from ..repository import Repository
 
-    loaded = Repository.load(repo_root(repo), require_config=True)
+    loaded = Repository.load(common.repo_root(repo), require_config=True)
     return loaded
 
 
@@ -57,45 +48,45 @@ def _ranges(lines: list[int]) -> str:
 def _report(result: Any) -> None:
     lines = result.changed_lines
     where = f" (line{'s' if len(lines) > 1 else ''} {_ranges(lines)} changed)" if lines else ""
-    console.print(result.message + where, markup=False)
+    common.console.print(result.message + where, markup=False)
     for note in result.notes:
-        console.print(note, markup=False)
+        common.console.print(note, markup=False)
 
 
 @actions_app.command("list")
-@handle_errors
+@common.handle_errors
 def list_(
     open_: bool = typer.Option(False, "--open", help="Only actions not yet done."),
     overdue: bool = typer.Option(False, "--overdue", help="Only open actions past their due date."),
     owner: str | None = typer.Option(None, "--owner", help="Only actions owned by this id."),
-    as_of: str | None = AsOfOption,
+    as_of: str | None = common.AsOfOption,
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output: table or json."),
-    repo: Path | None = RepoOption,
+    repo: Path | None = common.RepoOption,
 ) -> None:
     """Every action of every plan: audit returns, crib sheets and multi-agency findings."""
     import json
 
     from ..actions import list_actions
 
-    today = parse_date_option(as_of)
+    today = common.parse_date_option(as_of)
     loaded = _load(repo)
     rows = list_actions(loaded, today, open_only=open_, overdue_only=overdue, owner=owner)
     if fmt is Format.json:
         typer.echo(json.dumps([r.as_json() for r in rows], indent=2, ensure_ascii=False))
         return
     if not rows:
-        console.print("No actions match.")
+        common.console.print("No actions match.")
         return
     from rich.markup import escape
 
-    console.print(f"[bold]Actions as of {today}[/] (overdue first)")
+    common.console.print(f"[bold]Actions as of {today}[/] (overdue first)")
     current = None
     for r in rows:
         a = r.action
         if r.path != current:
             current = r.path
-            console.print()
-            console.print(f"[bold]{escape(r.path)}[/] ({r.source} {escape(r.ref)})")
+            common.console.print()
+            common.console.print(f"[bold]{escape(r.path)}[/] ({r.source} {escape(r.ref)})")
         status: str = a.status
         if r.overdue:
             status = f"open, {r.days_overdue} days overdue"
@@ -106,10 +97,10 @@ def list_(
         line = f"  {a.id:<5} {status:<28} due {a.due}  {a.owner:<16} {a.action}"
         if a.re_audit is not None:
             line += f" (re-audit {a.re_audit})"
-        console.print(escape(line), style="red" if r.overdue else None)
-    console.print()
+        common.console.print(escape(line), style="red" if r.overdue else None)
+    common.console.print()
     counts = {s: sum(1 for r in rows if r.action.status == s) for s in ("open", "done", "verified")}
-    console.print(
+    common.console.print(
         f"{len(rows)} action(s): {counts['open']} open "
         f"({sum(1 for r in rows if r.overdue)} overdue), {counts['done']} done awaiting "
         f"verification, {counts['verified']} verified."
@@ -117,53 +108,50 @@ def list_(
 
 
 @actions_app.command("done")
-@handle_errors
-@writes()
+@common.writer()
 def done(
     audit: str = AuditArg,
     action_id: str = ActionIdArg,
     note: str | None = NoteOption,
-    as_of: str | None = AsOfOption,
-    repo: Path | None = RepoOption,
+    as_of: str | None = common.AsOfOption,
+    repo: Path | None = common.RepoOption,
 ) -> None:
     """Mark an open action done (status: done, done_on: the date), editing only those lines."""
     from ..actions import mark_done
 
-    on = parse_date_option(as_of)
+    on = common.parse_date_option(as_of)
     _report(mark_done(_load(repo), audit, action_id, on, note, cwd=Path.cwd()))
 
 
 @actions_app.command("verify")
-@handle_errors
-@writes()
+@common.writer()
 def verify(
     audit: str = AuditArg,
     action_id: str = ActionIdArg,
     by: str = typer.Option(..., "--by", help="Staff id of the QA Auditor verifying it."),
     note: str | None = NoteOption,
-    as_of: str | None = AsOfOption,
-    repo: Path | None = RepoOption,
+    as_of: str | None = common.AsOfOption,
+    repo: Path | None = common.RepoOption,
 ) -> None:
     """Verify a done action (App. D: the QA Auditor verifies the action taken); needs a QA role."""
     from ..actions import verify as do_verify
 
-    on = parse_date_option(as_of)
+    on = common.parse_date_option(as_of)
     _report(do_verify(_load(repo), audit, action_id, by, on, note, cwd=Path.cwd()))
 
 
 @actions_app.command("acknowledge")
-@handle_errors
-@writes()
+@common.writer()
 def acknowledge(
     audit: str = AuditArg,
     by: str = typer.Option(..., "--by", help="Staff id of who acknowledges the concern."),
-    as_of: str | None = AsOfOption,
-    repo: Path | None = RepoOption,
+    as_of: str | None = common.AsOfOption,
+    repo: Path | None = common.RepoOption,
 ) -> None:
     """Record that a return's safeguarding concern was acknowledged (by whom, when)."""
     from ..actions import acknowledge as do_ack
 
-    on = parse_date_option(as_of)
+    on = common.parse_date_option(as_of)
     _report(do_ack(_load(repo), audit, by, on, cwd=Path.cwd()))
 
 

@@ -8,32 +8,22 @@ from typing import Any
 import typer
 
 from ..errors import QAError
-from .common import (
-    AsOfOption,
-    RepoOption,
-    console,
-    handle_errors,
-    parse_date_option,
-    repo_root,
-    writes,
-)
+from . import common
 
-cases_app = typer.Typer(
-    help="Case lists: import the case-management export as case codes (`qa cases import`).",
-    no_args_is_help=True,
+cases_app = common.group(
+    "Case lists: import the case-management export as case codes (`qa cases import`)."
 )
 
 
 @cases_app.command("import")
-@handle_errors
-@writes()
+@common.writer()
 def import_(
     export: Path = typer.Argument(
         ...,
         help="The exported case list: .csv or .xlsx (Annex A lists 6-9 or plain columns).",
         dir_okay=False,
     ),
-    as_of: str | None = AsOfOption,
+    as_of: str | None = common.AsOfOption,
     dry_run: bool = typer.Option(
         False, "--dry-run", help="Read and check the export; write nothing."
     ),
@@ -43,7 +33,7 @@ def import_(
         help="Accept a key other than the one that made the earlier case lists (only after "
         "a rotation agreed with the IG lead: every case code changes).",
     ),
-    repo: Path | None = RepoOption,
+    repo: Path | None = common.RepoOption,
 ) -> None:
     """Read a case-list export, replace IDs by case codes, keep only what sampling needs.
 
@@ -57,8 +47,8 @@ def import_(
     from ..caselist import CATEGORY_NAMES, import_case_list, load_key
     from ..repository import Repository
 
-    root = repo_root(repo)
-    today = parse_date_option(as_of)
+    root = common.repo_root(repo)
+    today = common.parse_date_option(as_of)
     from ..layout import case_list_path
     from ..repository import load_config
 
@@ -70,32 +60,34 @@ def import_(
     counts = ", ".join(f"{n} {CATEGORY_NAMES[c]}" for c, n in sorted(result.by_category.items()))
     _warn_if_inside(export, root)
     if dry_run:
-        console.print(f"dry run: {len(result.rows)} cases ({counts}); {rel} was not written")
+        common.console.print(f"dry run: {len(result.rows)} cases ({counts}); {rel} was not written")
         raise typer.Exit(0)
     repository = Repository(root=root, files=[], config_or_none=config, config_file=None)
     repository.write_new(rel, result.text)
-    console.print(f"wrote {rel}: {len(result.rows)} cases ({counts}); sha256 {result.sha256}")
+    common.console.print(
+        f"wrote {rel}: {len(result.rows)} cases ({counts}); sha256 {result.sha256}"
+    )
 
 
 def _print_import(result: Any) -> None:
     """What the import read, skipped and dropped, its notes and the unknown workers."""
     for line in result.read:
-        console.print(f"read     {line}", markup=False)
+        common.console.print(f"read     {line}", markup=False)
     for line in result.skipped:
-        console.print(f"skipped  {line}", markup=False)
+        common.console.print(f"skipped  {line}", markup=False)
     for source, cols in result.dropped.items():
         if cols:
-            console.print(f"dropped  {source}: " + "; ".join(cols), markup=False)
+            common.console.print(f"dropped  {source}: " + "; ".join(cols), markup=False)
     for note in result.notes:
-        console.print(f"[yellow]note[/]     {note}")
+        common.console.print(f"[yellow]note[/]     {note}")
     if result.unknown_workers:
         from ..masking import masked
 
         names = "; ".join(
             f"{masked(n, 'name')} ({c} case(s))" for n, c in sorted(result.unknown_workers.items())
         )
-        console.print("[yellow]workers not in qa.yaml[/]: ", markup=True, end="")
-        console.print(names, markup=False)
+        common.console.print("[yellow]workers not in qa.yaml[/]: ", markup=True, end="")
+        common.console.print(names, markup=False)
 
 
 def _warn_if_inside(export: Path, root: Path) -> None:
@@ -105,14 +97,14 @@ def _warn_if_inside(export: Path, root: Path) -> None:
     except OSError:
         inside = False
     if inside:
-        console.print(
+        common.console.print(
             f"[bold red]warning[/]: the export {export} is inside the audit repository; it holds "
             "children's details: move it out and never commit it"
         )
 
 
 @cases_app.command("keygen")
-@handle_errors
+@common.handle_errors
 def keygen(
     key_file: Path | None = typer.Option(
         None,
@@ -122,7 +114,7 @@ def keygen(
             "e.g. ~/.config/qa/case-key)."
         ),
     ),
-    repo: Path | None = RepoOption,
+    repo: Path | None = common.RepoOption,
 ) -> None:
     """Create the secret key that turns case-management IDs into case codes.
 
@@ -136,19 +128,19 @@ def keygen(
 
     root = None
     try:
-        root = repo_root(repo)
+        root = common.repo_root(repo)
     except QAError:
         root = None
     path = make(os.environ, key_file, root)
-    console.print(f"wrote a new case-code key to {path}")
-    console.print(
+    common.console.print(f"wrote a new case-code key to {path}")
+    common.console.print(
         "keep it secret and backed up; never commit it. Set QA_CASE_KEY instead on "
         "machines where a file is not wanted."
     )
 
 
 @cases_app.command("reveal")
-@handle_errors
+@common.handle_errors
 def reveal(
     code: str = typer.Argument(..., help="The case code to find, e.g. C-7F3K2Q9M."),
     export: Path = typer.Option(
@@ -157,7 +149,7 @@ def reveal(
         help="A case-management export (.csv or .xlsx) kept outside the repository.",
         dir_okay=False,
     ),
-    repo: Path | None = RepoOption,
+    repo: Path | None = common.RepoOption,
 ) -> None:
     """Find the case-management ID of a case code (for the coordinator only, App. E 6).
 
@@ -170,14 +162,16 @@ def reveal(
     from ..caselist import reveal as find
     from ..repository import load_config
 
-    root = repo_root(repo)
+    root = common.repo_root(repo)
     config = load_config(root)
     found, log = find(root, config, code, export, os.environ)
-    console.print(f"use logged in {log}", markup=False)
+    common.console.print(f"use logged in {log}", markup=False)
     if found is None:
-        console.print(f"no ID in {export.name} gives that code (wrong export or another key)")
+        common.console.print(
+            f"no ID in {export.name} gives that code (wrong export or another key)"
+        )
         raise typer.Exit(1)
-    console.print(f"{code.upper()}: case-management ID {found}", markup=False)
+    common.console.print(f"{code.upper()}: case-management ID {found}", markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -100,6 +100,17 @@ def parse_month_option(value: str | None, name: str = "--month") -> str:
     return parse_month(value, name)
 
 
+def print_verdict(problems: list[str], mismatch: str, verified: str) -> int:
+    """A `--verify` verdict: ``mismatch`` and each problem (exit 1), or ``verified`` (exit 0)."""
+    if problems:
+        console.print(f"[bold red]does not match[/]: {mismatch}:")
+        for p in problems:
+            console.print(f"  {p}", markup=False)
+        return 1
+    console.print(f"[green]verified[/]: {verified}")
+    return 0
+
+
 def report_error(message: str, hint: str | None = None) -> None:
     from rich.markup import escape
 
@@ -168,6 +179,21 @@ def writes(when: Callable[[dict[str, Any]], bool] = _not_dry_run) -> Callable[[F
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+def writer(when: Callable[[dict[str, Any]], bool] = _not_dry_run) -> Callable[[F], F]:
+    """The decorators of every command that writes: :func:`handle_errors` around
+    :func:`writes` (the write lock, held when ``when`` says the command will write)."""
+
+    def decorate(func: F) -> F:
+        return handle_errors(writes(when)(func))
+
+    return decorate
+
+
+def group(help: str) -> typer.Typer:
+    """A command group (``qa actions ...``); run bare, it shows its help."""
+    return typer.Typer(help=help, no_args_is_help=True)
 
 
 def handle_errors(func: F) -> F:

@@ -6,25 +6,15 @@ from pathlib import Path
 
 import typer
 
-from .common import (
-    AsOfOption,
-    RepoOption,
-    console,
-    handle_errors,
-    parse_date_option,
-    repo_root,
-    writes,
-)
+from . import common
 
-form_app = typer.Typer(
-    help="Excel forms: export blank or partly filled returns, import the filled forms back.",
-    no_args_is_help=True,
+form_app = common.group(
+    "Excel forms: export blank or partly filled returns, import the filled forms back."
 )
 
 
 @form_app.command("export")
-@handle_errors
-@writes()
+@common.writer()
 def export(
     returns: list[str] = typer.Argument(
         None, help="Returns to export: file paths or case codes (C-XXXXXXXX)."
@@ -51,21 +41,21 @@ def export(
     eml: bool = typer.Option(
         False, "--eml", help="Also write one draft e-mail (.eml) per person, forms attached."
     ),
-    as_of: str | None = AsOfOption,
-    repo: Path | None = RepoOption,
+    as_of: str | None = common.AsOfOption,
+    repo: Path | None = common.RepoOption,
 ) -> None:
     """One Excel form per blank or partly filled return, to send to the people who fill it in."""
     from ..forms.export import export_forms
     from ..forms.select import select
     from ..repository import Repository
 
-    today = parse_date_option(as_of)
-    loaded = Repository.load(repo_root(repo), require_config=True)
+    today = common.parse_date_option(as_of)
+    loaded = Repository.load(common.repo_root(repo), require_config=True)
     targets = select(
         loaded, list(returns or []), month=month, audit=audit, auditor=auditor, agency=agency
     )
     if not targets:
-        console.print("No open returns match; no form was written.")
+        common.console.print("No open returns match; no form was written.")
         return
     from ..pathguard import inside, output_dir
 
@@ -76,15 +66,15 @@ def export(
     )
     forms = export_forms(loaded, targets, out_dir, today, replace=replace)
     for f in forms:
-        console.print(f"{f.path}  ({f.target.lf.rel})", markup=False)
-    console.print(f"{len(forms)} form(s) written to {out_dir}.", markup=False)
+        common.console.print(f"{f.path}  ({f.target.lf.rel})", markup=False)
+    common.console.print(f"{len(forms)} form(s) written to {out_dir}.", markup=False)
     if eml:
         from ..forms.mail import write_drafts
 
         drafts = write_drafts(loaded, forms, out_dir, today, replace=replace)
         for d in drafts:
-            console.print(f"{d}", markup=False)
-        console.print(f"{len(drafts)} draft e-mail(s) written.", markup=False)
+            common.console.print(f"{d}", markup=False)
+        common.console.print(f"{len(drafts)} draft e-mail(s) written.", markup=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -92,8 +82,7 @@ def register(app: typer.Typer) -> None:
 
 
 @form_app.command("import")
-@handle_errors
-@writes()
+@common.writer()
 def import_(
     files: list[Path] = typer.Argument(
         ..., help="Filled forms (.xlsx), or e-mails (.eml) with filled forms attached."
@@ -104,7 +93,7 @@ def import_(
     partial: bool = typer.Option(
         False, "--partial", help="Write the answers that are fine even if others have problems."
     ),
-    repo: Path | None = RepoOption,
+    repo: Path | None = common.RepoOption,
 ) -> None:
     """Read filled forms back into their YAML returns (comments kept), then validate them."""
     from ..errors import QAError
@@ -112,7 +101,7 @@ def import_(
     from ..repository import Repository
     from .common import report_error
 
-    loaded = Repository.load(repo_root(repo), require_config=True)
+    loaded = Repository.load(common.repo_root(repo), require_config=True)
     failed = False
     stale_repo = False
     for name, data in _form_files(files):
@@ -153,20 +142,24 @@ def _print_result(result: object) -> None:
 
     r: Any = result
     for p in r.problems:
-        console.print(f"{r.form}: {p.where}: {p.severity} {p.code} {p.message}", markup=False)
+        common.console.print(
+            f"{r.form}: {p.where}: {p.severity} {p.code} {p.message}", markup=False
+        )
         if p.hint:
-            console.print(f"    how to fix: {p.hint}", markup=False)
+            common.console.print(f"    how to fix: {p.hint}", markup=False)
     if r.outcome == "unchanged":
-        console.print(f"{r.form}: nothing to change in {r.rel} (already imported).", markup=False)
+        common.console.print(
+            f"{r.form}: nothing to change in {r.rel} (already imported).", markup=False
+        )
     elif r.outcome == "not written":
-        console.print(
+        common.console.print(
             f"{r.form}: nothing was written to {r.rel}: correct the cells above in the form and "
             "import it again (or pass --partial to write the answers that are fine).",
             markup=False,
         )
     else:
         what = "partly imported" if r.outcome == "partly written" else "imported"
-        console.print(
+        common.console.print(
             f"{r.form}: {what} into {r.rel} ({len(r.changed)} field(s) changed; "
             f"status: {r.status}).",
             markup=False,

@@ -7,16 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from .common import (
-    AsOfOption,
-    RepoOption,
-    console,
-    handle_errors,
-    parse_date_option,
-    parse_month_option,
-    repo_root,
-    writes,
-)
+from . import common
 
 if TYPE_CHECKING:
     from ..moderation import ModerationResult
@@ -52,8 +43,7 @@ _VERIFY = typer.Option(
 _DRY_RUN = typer.Option(False, "--dry-run", help="Show the list; write nothing.")
 
 
-@handle_errors
-@writes()
+@common.writer()
 def moderate(
     month: str = _MONTH,
     share: float | None = _SHARE,
@@ -61,8 +51,8 @@ def moderate(
     force: bool = _FORCE,
     verify: bool = _VERIFY,
     dry_run: bool = _DRY_RUN,
-    as_of: str | None = AsOfOption,
-    repo: Path | None = RepoOption,
+    as_of: str | None = common.AsOfOption,
+    repo: Path | None = common.RepoOption,
 ) -> None:
     """The moderation sample: every returned RI or Inadequate audit, a seeded share of the rest.
 
@@ -75,24 +65,24 @@ def moderate(
     from ..moderation import record
     from ..repository import Repository
 
-    month = parse_month_option(month)
-    today = parse_date_option(as_of)
-    repository = Repository.load(repo_root(repo), require_config=True)
+    month = common.parse_month_option(month)
+    today = common.parse_date_option(as_of)
+    repository = Repository.load(common.repo_root(repo), require_config=True)
     if verify:
         raise typer.Exit(_verify(repository, month))
     result = run(repository, month, today, share, seed, force)
     if result.round and not (result.always or result.drawn_from):
-        console.print(
+        common.console.print(
             f"nothing new has been returned since the last round: {result.sample_rel} unchanged"
         )
         raise typer.Exit(0)
     _show(result)
     if dry_run:
-        console.print("dry run: nothing written")
+        common.console.print("dry run: nothing written")
         raise typer.Exit(0)
     record(repository, result, today)
     what = f"round {result.round}" if result.round else "the list"
-    console.print(
+    common.console.print(
         f"recorded {what} in {result.sample_rel}"
         + (" (replacing the earlier list)" if result.replaced else "")
     )
@@ -101,24 +91,26 @@ def moderate(
 def _show(result: ModerationResult) -> None:
     head = f"round {result.round} of " if result.round else ""
     since = " (returns that came in since the last round)" if result.round else ""
-    console.print(
+    common.console.print(
         f"{head}QA review list for {result.month}{since} "
         f"(seed {result.seed}, share {result.share:g}):"
     )
     for c in result.always:
-        console.print(f"  {c}  Requires Improvement or Inadequate: always reviewed")
+        common.console.print(f"  {c}  Requires Improvement or Inadequate: always reviewed")
     for c in result.selected:
-        console.print(f"  {c}  Good or better: drawn for moderation")
-    console.print(
+        common.console.print(f"  {c}  Good or better: drawn for moderation")
+    common.console.print(
         f"{len(result.selected)} of {len(result.drawn_from)} Good-or-better return(s) drawn"
     )
     if result.not_returned:
-        console.print(
+        common.console.print(
             f"[yellow]not yet returned[/] ({len(result.not_returned)}): "
             + ", ".join(result.not_returned)
         )
     if result.ungraded:
-        console.print("[yellow]returned without an overall grade[/]: " + ", ".join(result.ungraded))
+        common.console.print(
+            "[yellow]returned without an overall grade[/]: " + ", ".join(result.ungraded)
+        )
 
 
 def _verify(repository: Repository, month: str) -> int:
@@ -127,17 +119,13 @@ def _verify(repository: Repository, month: str) -> int:
 
     check = verify(repository, month)
     for note in check.notes:
-        console.print(f"note: {note}", markup=False)
-    if not check.ok:
-        console.print(f"[bold red]does not match[/]: the {month} moderation history:")
-        for p in check.problems:
-            console.print(f"  {p}", markup=False)
-        return 1
-    console.print(
-        f"[green]verified[/]: the {month} moderation list re-draws from its seeds and pools "
-        f"({check.rounds} round(s); no case drawn twice)"
+        common.console.print(f"note: {note}", markup=False)
+    return common.print_verdict(
+        check.problems,
+        f"the {month} moderation history",
+        f"the {month} moderation list re-draws from its seeds and pools "
+        f"({check.rounds} round(s); no case drawn twice)",
     )
-    return 0
 
 
 def register(app: typer.Typer) -> None:

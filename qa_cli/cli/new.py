@@ -7,16 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from .common import (
-    AsOfOption,
-    RepoOption,
-    console,
-    handle_errors,
-    parse_date_option,
-    parse_month_option,
-    repo_root,
-    writes,
-)
+from . import common
 
 if TYPE_CHECKING:
     from ..repository import Repository
@@ -64,8 +55,7 @@ _MEETING = typer.Option(
 )
 
 
-@handle_errors
-@writes()
+@common.writer()
 def new(
     tool: str = _TOOL,
     case: str | None = _CASE,
@@ -79,8 +69,8 @@ def new(
     agency: str | None = _AGENCY,
     audit_id: str | None = _AUDIT_ID,
     meeting: str | None = _MEETING,
-    as_of: str | None = AsOfOption,
-    repo: Path | None = RepoOption,
+    as_of: str | None = common.AsOfOption,
+    repo: Path | None = common.RepoOption,
 ) -> None:
     """Create one blank return (themed audit, observation, complaint, crib sheet, agency return)
     or record (improvement plan, team review, team overview).
@@ -95,18 +85,18 @@ def new(
 
     ids = {"--theme": theme, "--audit-id": audit_id, "--worker": worker, "--team": team}
     check_ids({**ids, "--agency": agency})
-    today = parse_date_option(as_of)
-    day = parse_date_option(date, "--date") if date else None
+    today = common.parse_date_option(as_of)
+    day = common.parse_date_option(date, "--date") if date else None
     if month is not None:
-        month = parse_month_option(month)
-    repository = Repository.load(repo_root(repo), require_config=True)
+        month = common.parse_month_option(month)
+    repository = Repository.load(common.repo_root(repo), require_config=True)
     if tool in NEW_RECORD:
         request = RecordRequest(
             repository, today, month or today.strftime("%Y-%m"), theme, team, tuple(auditor)
         )
         rel, text = new_record(repository, tool, request)
         repository.write_new(rel, text)
-        console.print(f"wrote {rel}")
+        common.console.print(f"wrote {rel}")
         return
     rel, text = new_return(
         repository,
@@ -132,11 +122,11 @@ def _write(repository: Repository, rel: str, text: str) -> None:
     from ..themes import after_new
 
     repository.write_new(rel, text)
-    console.print(f"wrote {rel}")
+    common.console.print(f"wrote {rel}")
     scope = after_new(repository, rel, text)
     if scope is not None:
         did = "wrote" if scope.created else "added the case to"
-        console.print(f"{did} {scope.rel}")
+        common.console.print(f"{did} {scope.rel}")
 
 
 def register(app: typer.Typer) -> None:

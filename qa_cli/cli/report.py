@@ -17,20 +17,11 @@ from typing import Any
 import typer
 
 from ..errors import QAError
-from .common import (
-    AsOfOption,
-    RepoOption,
-    console,
-    err_console,
-    handle_errors,
-    parse_date_option,
-    repo_root,
-)
+from . import common
 
-report_app = typer.Typer(
-    help="Write a report as Markdown and Excel under reports/ (generated output, overwritten "
-    "on each run; recommendations.md is never touched).",
-    no_args_is_help=True,
+report_app = common.group(
+    "Write a report as Markdown and Excel under reports/ (generated output, overwritten "
+    "on each run; recommendations.md is never touched)."
 )
 
 
@@ -180,7 +171,7 @@ REPORTS: list[ReportCommand] = [
 ]
 
 COMMON = [
-    Param("as_of", str | None, AsOfOption),
+    Param("as_of", str | None, common.AsOfOption),
     Param(
         "redact",
         bool,
@@ -202,7 +193,7 @@ COMMON = [
             dir_okay=False,
         ),
     ),
-    Param("repo", Path | None, RepoOption),
+    Param("repo", Path | None, common.RepoOption),
 ]
 
 
@@ -268,7 +259,7 @@ def _write(
     """Load the repository, build the report, write both files, say where they are."""
     from ..safewrite import repository_lock
 
-    root = repo_root(repo_dir)
+    root = common.repo_root(repo_dir)
     password = _password(password_file, root)
     with repository_lock(root):
         _build_and_write(root, build, redact, password)
@@ -282,18 +273,20 @@ def _build_and_write(root: Path, build: Any, redact: bool, password: str | None)
     report = build(repo)
     paths = write_report(repo, report, redact=redact, password=password)
     for note in report.notes:
-        err_console.print(f"[yellow]warning:[/] {note}", markup=True)
+        common.err_console.print(f"[yellow]warning:[/] {note}", markup=True)
     for p in paths:
-        console.print(f"wrote {p.relative_to(root).as_posix()}", markup=False)
+        common.console.print(f"wrote {p.relative_to(root).as_posix()}", markup=False)
     if password is not None:
-        console.print("the workbook is encrypted; send the password separately", markup=False)
+        common.console.print(
+            "the workbook is encrypted; send the password separately", markup=False
+        )
 
 
 def make_command(spec: ReportCommand) -> Callable[..., None]:
     """The typer command of one report: its own options, then the options every report has."""
 
     def command(**options: Any) -> None:
-        today = parse_date_option(options.pop("as_of"))
+        today = common.parse_date_option(options.pop("as_of"))
         redact, password_file = options.pop("redact"), options.pop("password_file")
         repo_dir = options.pop("repo")
         options = {k: (v.value if isinstance(v, StrEnum) else v) for k, v in options.items()}
@@ -312,7 +305,7 @@ def make_command(spec: ReportCommand) -> Callable[..., None]:
     command.__annotations__ = {p.name: p.type for p in params} | {"return": None}
     command.__name__ = spec.name.replace("-", "_")
     command.__doc__ = spec.help
-    return handle_errors(command)
+    return common.handle_errors(command)
 
 
 def register(app: typer.Typer) -> None:

@@ -7,21 +7,12 @@ from typing import Any
 
 import typer
 
-from .common import (
-    AsOfOption,
-    RepoOption,
-    console,
-    handle_errors,
-    parse_date_option,
-    repo_root,
-    writes,
-)
+from . import common
 
 
-@handle_errors
-@writes(lambda kw: bool(kw.get("purge")))
+@common.writer(lambda kw: bool(kw.get("purge")))
 def retention(
-    as_of: str | None = AsOfOption,
+    as_of: str | None = common.AsOfOption,
     years: int | None = typer.Option(
         None,
         "--years",
@@ -32,7 +23,7 @@ def retention(
     purge: bool = typer.Option(False, "--purge", help="Delete the expired records."),
     by: str | None = typer.Option(None, "--by", help="Staff id of who destroys them (--purge)."),
     yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation (--purge)."),
-    repo: Path | None = RepoOption,
+    repo: Path | None = common.RepoOption,
 ) -> None:
     """List records past the retention period (App. E 6: three years); --purge destroys them.
 
@@ -43,24 +34,24 @@ def retention(
     from ..retention import LOG_NAME, check_purger, review
     from ..retention import purge as do_purge
 
-    today = parse_date_option(as_of)
-    loaded = Repository.load(repo_root(repo), require_config=True)
+    today = common.parse_date_option(as_of)
+    loaded = Repository.load(common.repo_root(repo), require_config=True)
     period = years if years is not None else loaded.config.retention.years
     found = review(loaded, today, period)
     _show(found, period, today)
     if not found.expired:
         return
     if not purge:
-        console.print("Run again with --purge --by <your staff id> to destroy them.")
+        common.console.print("Run again with --purge --by <your staff id> to destroy them.")
         return
     who = check_purger(loaded, by)
     items = found.expired
     if not yes and not typer.confirm(f"Destroy these {len(items)} record(s)?", default=False):
-        console.print("Nothing was deleted.")
+        common.console.print("Nothing was deleted.")
         raise typer.Exit(1)
     log = do_purge(loaded, items, today, who)
-    console.print(f"Destroyed {len(items)} record(s); logged in {log.name} (no case named).")
-    console.print(
+    common.console.print(f"Destroyed {len(items)} record(s); logged in {log.name} (no case named).")
+    common.console.print(
         f"Commit the deletion and {LOG_NAME}. The files remain in git history until it is "
         "rewritten (docs/data-protection.md, the history-purge checklist)."
     )
@@ -68,24 +59,28 @@ def retention(
 
 def _show(found: Any, period: int, today: Any) -> None:
     if not found.expired:
-        console.print(f"Nothing is past the retention period of {period} years as of {today}.")
+        common.console.print(
+            f"Nothing is past the retention period of {period} years as of {today}."
+        )
     else:
-        console.print(
+        common.console.print(
             f"{len(found.expired)} record(s) past the retention period of {period} years:"
         )
         for r in found.expired:
-            console.print(f"  {r.path}  ({r.kind}, last activity {r.last_activity})", markup=False)
+            common.console.print(
+                f"  {r.path}  ({r.kind}, last activity {r.last_activity})", markup=False
+            )
     if found.held:
-        console.print(f"{len(found.held)} record(s) past the period are kept:")
+        common.console.print(f"{len(found.held)} record(s) past the period are kept:")
         for r, why in found.held:
-            console.print(f"  {r.path}  ({r.kind}): {why}", markup=False)
+            common.console.print(f"  {r.path}  ({r.kind}): {why}", markup=False)
     if found.undecided:
-        console.print(
+        common.console.print(
             f"{len(found.undecided)} file(s) no retention rule covers; a person must decide "
             "whether to keep or delete them (never deleted by --purge):"
         )
         for path, why in found.undecided:
-            console.print(f"  {path}  ({why})", markup=False)
+            common.console.print(f"  {path}  ({why})", markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -8,16 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from .common import (
-    AsOfOption,
-    RepoOption,
-    console,
-    handle_errors,
-    parse_date_option,
-    parse_month_option,
-    repo_root,
-    writes,
-)
+from . import common
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -83,8 +74,7 @@ _AUDIT_ID = typer.Option(
 )
 
 
-@handle_errors
-@writes()
+@common.writer()
 def sample(
     month: str | None = typer.Option(None, "--month", help="The month to draw, YYYY-MM."),
     programme: Programme = _PROGRAMME,
@@ -96,8 +86,8 @@ def sample(
     cohort: str | None = _COHORT,
     size: int | None = _SIZE,
     audit_id: str | None = _AUDIT_ID,
-    as_of: str | None = AsOfOption,
-    repo: Path | None = RepoOption,
+    as_of: str | None = common.AsOfOption,
+    repo: Path | None = common.RepoOption,
 ) -> None:
     """Draw the month's sample: cases per auditor pair, conflict-free, spread across teams.
 
@@ -111,13 +101,13 @@ def sample(
     from ..sampling import plan_sample
 
     check_ids({"--audit-id": audit_id, "--cohort": cohort})
-    root = repo_root(repo)
-    today = parse_date_option(as_of)
+    root = common.repo_root(repo)
+    today = common.parse_date_option(as_of)
     prog = programme.value
     if verify is not None:
-        m = parse_month_option(verify, "--verify")
+        m = common.parse_month_option(verify, "--verify")
         raise typer.Exit(_verify(Repository.load(root, require_config=True), m, prog))
-    m = parse_month_option(month, "--month")
+    m = common.parse_month_option(month, "--month")
     repository = Repository.load(root, require_config=True)
     if add:
         raise typer.Exit(_add(repository, m, prog, today))
@@ -131,22 +121,20 @@ def _verify(repository: Repository, month: str, programme: str) -> int:
 
     result = verify_sample(repository, month, programme)
     if not result.from_record:
-        console.print(
+        common.console.print(
             f"note: the {month} sample was drawn before samples recorded the history they "
             "read, so it is re-drawn with the repository's history as it is now; a later "
             "audit or re-audit date can make it differ"
         )
-    if not result.ok:
-        console.print(f"[bold red]does not match[/]: the {month} sample differs from a re-draw:")
-        for p in result.problems:
-            console.print(f"  {p}", markup=False)
+    if common.print_verdict(
+        result.problems,
+        f"the {month} sample differs from a re-draw",
+        f"the {month} sample re-draws exactly from its case list, rules, seed and recorded "
+        f"history ({result.checked} allocations)",
+    ):
         return 1
-    console.print(
-        f"[green]verified[/]: the {month} sample re-draws exactly from its case list, "
-        f"rules, seed and recorded history ({result.checked} allocations)"
-    )
     if result.top_ups:
-        console.print(
+        common.console.print(
             f"{result.top_ups} allocation(s) were added later with --add; they "
             "are not part of the seeded draw"
         )
@@ -159,17 +147,17 @@ def _add(repository: Repository, month: str, programme: str, today: dt.date) -> 
 
     res = add_to_sample(repository, month, programme, today)
     for d in res.added:
-        console.print(
+        common.console.print(
             f"added    {d.case.case} ({d.case.team}, {d.case.category}) -> "
             + " + ".join(d.auditors),
             markup=False,
         )
     for rel in res.created:
-        console.print(f"wrote    {rel}", markup=False)
+        common.console.print(f"wrote    {rel}", markup=False)
     for n in res.notes:
-        console.print(f"[yellow]note[/]: {n}")
+        common.console.print(f"[yellow]note[/]: {n}")
     if not res.created and not res.added:
-        console.print(f"nothing to add: every allocation of {month} has its return")
+        common.console.print(f"nothing to add: every allocation of {month} has its return")
     return 0
 
 
@@ -179,14 +167,14 @@ def _draw(repository: Repository, plan: SamplePlan, dry_run: bool) -> None:
 
     if dry_run:
         _show(plan)
-        console.print(
+        common.console.print(
             f"dry run: nothing written (would write {plan.rel} and {len(plan.returns)} return(s))"
         )
         return
     written = write_plan(repository, plan)
     _show(plan)
     suffix = "" if plan.programme == "single-agency" else f" --programme {plan.programme}"
-    console.print(
+    common.console.print(
         f"wrote {written[0]} and {len(written) - 1} blank return(s); "
         f"check with `qa sample --verify {plan.month}{suffix}`"
     )
@@ -215,12 +203,12 @@ def _show(plan: SamplePlan) -> None:
             d.tool,
             d.reason or "",
         )
-    console.print(t)
-    console.print(f"allocated {plan.rules.allocated}, due {plan.rules.due}")
+    common.console.print(t)
+    common.console.print(f"allocated {plan.rules.allocated}, due {plan.rules.due}")
     for reason, n in sorted(Counter(r for _, r in plan.result.excluded).items()):
-        console.print(f"excluded {n} case(s): {reason}", markup=False)
+        common.console.print(f"excluded {n} case(s): {reason}", markup=False)
     for note in plan.notes:
-        console.print(f"[yellow]note[/]: {note}")
+        common.console.print(f"[yellow]note[/]: {note}")
 
 
 def register(app: typer.Typer) -> None:

@@ -6,14 +6,13 @@ from pathlib import Path
 
 import typer
 
-from .common import RepoOption, console, handle_errors, repo_root, writes
+from .common import RepoOption, console, repo_root, writer
 
 schema_app = typer.Typer(help="JSON Schemas of the file kinds and audit tools, for editors.")
 
 
 @schema_app.command("export")
-@handle_errors
-@writes()
+@writer()
 def export(
     out: Path | None = typer.Option(
         None, "--out", help="Folder to write to (default: schemas/ in the repository)."
