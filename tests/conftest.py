@@ -18,6 +18,29 @@ BASE = ROOT / "tests" / "cases" / "base"  # the validator's small base repositor
 BASE_AUDIT = "audits/2026-09/C-7F3K2Q9M--mini-audit.yaml"  # its one audit return
 AS_OF = "2026-11-29"  # the demo scenario's "today"; tests never depend on the real date
 
+# Each report of the demo: its `qa report` arguments and its output's path without the
+# extension (.md, .xlsx).
+DEMO_REPORTS: dict[str, tuple[list[str], str]] = {
+    "monthly": (["monthly", "--month", "2026-10"], "reports/2026-10/monthly"),
+    "themed": (
+        ["themed", "--theme", "supervision", "--month", "2026-10"],
+        "reports/2026-10/themed-supervision",
+    ),
+    "team": (
+        ["team", "--team", "assessment-2", "--half", "2026-H2"],
+        "reports/2026-H2/team-assessment-2",
+    ),
+    "monitoring": (["monitoring", "--month", "2026-11"], "reports/2026-11/monitoring"),
+    "multi-agency": (
+        ["multi-agency", "2026-cp-neglect"],
+        "reports/multi-agency-2026-cp-neglect/multi-agency",
+    ),
+    "complaints": (["complaints", "--year", "2026"], "reports/2026/complaints"),
+    "observations": (["observations", "--year", "2026"], "reports/2026/observations"),
+    "quarterly": (["quarterly", "--quarter", "2026-Q3"], "reports/2026-Q3/quarterly"),
+    "crib-sheets": (["crib-sheets", "--month", "2026-10"], "reports/2026-10/crib-sheets"),
+}
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
@@ -116,6 +139,23 @@ def run() -> Callable[..., object]:
         return runner.invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
 
     return _run
+
+
+def one_team_config(
+    organisation: str, service: tuple[str, str], team: tuple[str, str], manager: tuple[str, str]
+) -> Any:
+    """A qa.yaml's model with one service, one team and its Team Manager, each (id, name)."""
+    from qa_cli.models.config import Config
+
+    return Config.model_validate(
+        {
+            "schema": "qa/config@1",
+            "organisation": organisation,
+            "services": [{"id": service[0], "name": service[1]}],
+            "teams": [{"id": team[0], "name": team[1], "service": service[0]}],
+            "staff": [{"id": manager[0], "name": manager[1], "roles": ["team_manager"]}],
+        }
+    )
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -81,56 +81,47 @@ def test_a_roundtrip_dump_would_not_keep_this_file() -> None:
     assert yamlio.dump_roundtrip(yamlio.load_roundtrip(ORIGINAL)) != ORIGINAL
 
 
+A1_OPEN = "  status: open   # the owner marks it done\n"
+A1_DONE = "  status: done   # the owner marks it done\n  done_on: 2026-11-28\n"
+
+
+def _act(run: Any, repo: Path, before: str, args: list[str], old: str, new: str) -> tuple:
+    """Run `qa actions ARGS`; the file must be ``before`` with ``old`` changed to ``new``."""
+    r = run("actions", *args, "--repo", repo)
+    assert r.exit_code == 0, r.output
+    after = before.replace(old, new)
+    assert read(repo) == after.encode()
+    return r, after
+
+
 def test_done_then_verify_changes_only_those_lines(run: Any, repo: Path) -> None:
-    r = run("actions", "done", AUDIT, "A1", "--as-of", "2026-11-28", "--repo", repo)
-    assert r.exit_code == 0, r.output
+    r, text = _act(
+        run, repo, ORIGINAL, ["done", AUDIT, "A1", "--as-of", "2026-11-28"], A1_OPEN, A1_DONE
+    )
     assert "marked done on 2026-11-28" in r.output
-    expected = ORIGINAL.replace(
-        "  status: open   # the owner marks it done\n",
-        "  status: done   # the owner marks it done\n  done_on: 2026-11-28\n",
-    )
-    assert read(repo) == expected.encode()
-    r = run(
-        "actions",
-        "verify",
-        "C-AAAA0050",
-        "A1",
-        "--by",
-        "qa-aud",
-        "--as-of",
-        "2026-11-30",
-        "--repo",
+    verified = "  status: verified   # the owner marks it done\n  done_on: 2026-11-28\n"
+    verify_a1 = ["verify", "C-AAAA0050", "A1", "--by", "qa-aud", "--as-of", "2026-11-30"]
+    r, text = _act(
+        run,
         repo,
+        text,
+        verify_a1,
+        A1_DONE,
+        verified + "  verified_by: qa-aud\n  verified_on: 2026-11-30\n",
     )
-    assert r.exit_code == 0, r.output
     assert "verified by qa-aud on 2026-11-30" in r.output
     assert "Still to verify in this file: A2 (open)" in r.output
-    expected = ORIGINAL.replace(
-        "  status: open   # the owner marks it done\n",
-        "  status: verified   # the owner marks it done\n  done_on: 2026-11-28\n"
-        "  verified_by: qa-aud\n  verified_on: 2026-11-30\n",
-    )
-    assert read(repo) == expected.encode()
     # the second action has no status line and ends in a block scalar before a comment
-    r = run(
-        "actions",
-        "done",
-        AUDIT,
-        "A2",
-        "--as-of",
-        "2026-12-01",
-        "--repo",
+    note = ["--note", "Plan reviewed: see the minutes"]
+    r, text = _act(
+        run,
         repo,
-        "--note",
-        "Plan reviewed: see the minutes",
-    )
-    assert r.exit_code == 0, r.output
-    expected = expected.replace(
+        text,
+        ["done", AUDIT, "A2", "--as-of", "2026-12-01", *note],
         "  due: 2026-12-10\n# the QA review follows\n",
         "  due: 2026-12-10\n  status: done\n  done_on: 2026-12-01\n"
         '  note: "Plan reviewed: see the minutes"\n# the QA review follows\n',
     )
-    assert read(repo) == expected.encode()
     r = run(
         "actions", "verify", AUDIT, "A2", "--by", "qa-lead", "--as-of", "2026-12-02", "--repo", repo
     )
@@ -150,10 +141,7 @@ def test_crlf_and_byte_order_mark_are_kept(run: Any, tmp_path: Path) -> None:
     (root / AUDIT).write_bytes(raw)
     r = run("actions", "done", AUDIT, "A1", "--as-of", "2026-11-28", "--repo", root)
     assert r.exit_code == 0, r.output
-    expected = ORIGINAL.replace(
-        "  status: open   # the owner marks it done\n",
-        "  status: done   # the owner marks it done\n  done_on: 2026-11-28\n",
-    )
+    expected = ORIGINAL.replace(A1_OPEN, A1_DONE)
     assert read(root) == b"\xef\xbb\xbf" + expected.replace("\n", "\r\n").encode()
 
 
@@ -360,45 +348,13 @@ def test_acknowledge_a_safeguarding_concern(run: Any, tmp_path: Path) -> None:
     )
     r = run("due", "--as-of", AS_OF, "--repo", root, "-f", "json")
     assert json.loads(r.output)["items"][0]["kind"] == "safeguarding_concern"
-    _refused(
-        run,
-        root,
-        "actions",
-        "acknowledge",
-        "C-AAAA0060",
-        "--by",
-        "tm-b",
-        "--as-of",
-        "2026-11-20",
-        code=1,
-        says=["before the concern was escalated"],
-    )
-    _refused(
-        run,
-        root,
-        "actions",
-        "acknowledge",
-        "C-AAAA0061",
-        "--by",
-        "tm-b",
-        "--as-of",
-        AS_OF,
-        code=1,
-        says=["raises no safeguarding concern"],
-    )
-    _refused(
-        run,
-        root,
-        "actions",
-        "acknowledge",
-        "C-AAAA0060",
-        "--by",
-        "nobody",
-        "--as-of",
-        AS_OF,
-        code=2,
-        says=["not a staff id"],
-    )
+    for case, by, on, code, says in [
+        ("C-AAAA0060", "tm-b", "2026-11-20", 1, "before the concern was escalated"),
+        ("C-AAAA0061", "tm-b", AS_OF, 1, "raises no safeguarding concern"),
+        ("C-AAAA0060", "nobody", AS_OF, 2, "not a staff id"),
+    ]:
+        ack = ["actions", "acknowledge", case, "--by", by, "--as-of", on]
+        _refused(run, root, *ack, code=code, says=[says])
     r = run(
         "actions",
         "acknowledge",

@@ -191,36 +191,12 @@ def test_xlsx_one_sheet_per_list_and_child_on_two_lists(demo_repo: Path, run, tm
     wb = Workbook()
     ws = wb.active
     ws.title = "List 6"
-    ws.append(
-        [
-            "Child Unique ID",
-            "Gender",
-            "Date of Birth",
-            "CIN Start Date",
-            "Allocated Team",
-            "Allocated Worker",
-        ]
-    )
-    ws.append(
-        [
-            501,
-            "b) Female",
-            dt.datetime(2015, 1, 2),
-            dt.datetime(2026, 1, 5),
-            "Assessment Team 1",
-            "Maya\xa0Okafor",
-        ]
-    )
-    ws.append(
-        [
-            502,
-            "a) Male",
-            dt.datetime(2012, 3, 4),
-            dt.datetime(2026, 2, 5),
-            "assessment-2",
-            "sw-jnowak",
-        ]
-    )
+    when = dt.datetime
+    columns = ["Child Unique ID", "Gender", "Date of Birth", "CIN Start Date", "Allocated Team"]
+    ws.append([*columns, "Allocated Worker"])
+    name = "Maya\xa0Okafor"  # a worker's name with a no-break space, as exports have them
+    ws.append([501, "b) Female", when(2015, 1, 2), when(2026, 1, 5), "Assessment Team 1", name])
+    ws.append([502, "a) Male", when(2012, 3, 4), when(2026, 2, 5), "assessment-2", "sw-jnowak"])
     ws7 = wb.create_sheet("List 7")
     ws7.append(
         [

@@ -198,12 +198,12 @@ def test_qa_review_working_days_configurable(tmp_path: Path) -> None:
     assert item.due == D(2026, 10, 23)  # Tue 20 Oct + 3 working days
 
 
+# The head of September 2026's sample file; a test adds its allocations or moderation.
+SAMPLE_2026_09 = "schema: qa/sample@1\nmonth: 2026-09\ndrawn: 2026-08-28\nseed: 1\n"
+
+
 def test_moderation_sample_needs_a_qa_review(tmp_path: Path) -> None:
     sample = """\
-    schema: qa/sample@1
-    month: 2026-09
-    drawn: 2026-08-28
-    seed: 1
     moderation:
       seed: 2
       share: 0.2
@@ -212,7 +212,7 @@ def test_moderation_sample_needs_a_qa_review(tmp_path: Path) -> None:
     root = build_repo(
         tmp_path / "r",
         {
-            "samples/2026-09.yaml": textwrap.dedent(sample),
+            "samples/2026-09.yaml": SAMPLE_2026_09 + textwrap.dedent(sample),
             "audits/a/C-AAAA0007--x.yaml": audit_yaml("C-AAAA0007", grade="good"),
         },
     )
@@ -443,10 +443,6 @@ def test_multi_agency_reviews_actions_and_agency_returns(tmp_path: Path) -> None
 
 def test_sample_allocation_without_its_return_file(tmp_path: Path) -> None:
     sample = """\
-    schema: qa/sample@1
-    month: 2026-09
-    drawn: 2026-08-28
-    seed: 1
     allocations:
       - case: C-AAAA0013
         team: team-b
@@ -456,7 +452,9 @@ def test_sample_allocation_without_its_return_file(tmp_path: Path) -> None:
         due: 2026-11-02
         file: audits/2026-09/C-AAAA0013--single-agency-safeguarding.yaml
     """
-    root = build_repo(tmp_path / "r", {"samples/2026-09.yaml": textwrap.dedent(sample)})
+    root = build_repo(
+        tmp_path / "r", {"samples/2026-09.yaml": SAMPLE_2026_09 + textwrap.dedent(sample)}
+    )
     returns = only(items_of(root), "return")
     assert {(i.person, i.path, i.days_overdue) for i in returns} == {
         ("sm-x", "samples/2026-09.yaml", 27),

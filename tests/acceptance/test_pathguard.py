@@ -26,52 +26,28 @@ def world(demo_repo: Path) -> Path:
     return demo_repo.parent
 
 
+def _refused(world: Path, run, *args: str | Path, says: str) -> None:
+    """The command exits 2 naming ``says``, without a traceback, and changes no file."""
+    before = snapshot(world)
+    r = run(*args)
+    assert r.exit_code == 2, r.output
+    assert says in r.output and "Traceback" not in r.output
+    assert snapshot(world) == before
+
+
 @pytest.mark.parametrize("theme", PARENT_ESCAPES)
 def test_new_themed_refuses_a_theme_that_is_not_a_name(world, demo_repo, run, theme) -> None:
-    before = snapshot(world)
-    r = run(
-        "new",
-        "themed-supervision",
-        "--theme",
-        theme,
-        "--month",
-        "2026-11",
-        "--case",
-        "C-3HVM3XNW",
-        "--auditor",
-        "qa-dlane",
-        "--as-of",
-        AS_OF,
-        "--repo",
-        demo_repo,
-    )
-    assert r.exit_code == 2, r.output
-    assert "--theme" in r.output and "Traceback" not in r.output
-    assert snapshot(world) == before
+    themed = ["new", "themed-supervision", "--theme", theme, "--month", "2026-11"]
+    who = ["--case", "C-3HVM3XNW", "--auditor", "qa-dlane", "--as-of", AS_OF]
+    _refused(world, run, *themed, *who, "--repo", demo_repo, says="--theme")
 
 
 @pytest.mark.parametrize("audit_id", ["../../../../m3x", "../m", "a/../../b"])
 def test_multi_agency_audit_id_cannot_leave_the_repository(world, demo_repo, run, audit_id) -> None:
-    before = snapshot(world)
-    r = run(
-        "sample",
-        "--programme",
-        "multi-agency",
-        "--month",
-        "2026-11",
-        "--audit-id",
-        audit_id,
-        "--as-of",
-        AS_OF,
-        "--repo",
-        demo_repo,
-    )
-    assert r.exit_code == 2, r.output
-    assert "--audit-id" in r.output
-    r = run("new", "multi-agency", "--audit-id", audit_id, "--repo", demo_repo, "--as-of", AS_OF)
-    assert r.exit_code == 2, r.output
-    assert "--audit-id" in r.output
-    assert snapshot(world) == before
+    where = ["--audit-id", audit_id, "--as-of", AS_OF, "--repo", demo_repo]
+    draw = ["sample", "--programme", "multi-agency", "--month", "2026-11"]
+    _refused(world, run, *draw, *where, says="--audit-id")
+    _refused(world, run, "new", "multi-agency", *where, says="--audit-id")
 
 
 def _a_return_with_actions(repo: Path, run) -> str:

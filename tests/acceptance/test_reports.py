@@ -10,33 +10,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import AS_OF
+from conftest import AS_OF, DEMO_REPORTS
 
 from qa_cli import yamlio
 from qa_cli.reports.palette import GRADE_TINTS
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 
-REPORTS = {
-    "monthly": (["monthly", "--month", "2026-10"], "reports/2026-10/monthly"),
-    "themed": (
-        ["themed", "--theme", "supervision", "--month", "2026-10"],
-        "reports/2026-10/themed-supervision",
-    ),
-    "team": (
-        ["team", "--team", "assessment-2", "--half", "2026-H2"],
-        "reports/2026-H2/team-assessment-2",
-    ),
-    "monitoring": (["monitoring", "--month", "2026-11"], "reports/2026-11/monitoring"),
-    "multi-agency": (
-        ["multi-agency", "2026-cp-neglect"],
-        "reports/multi-agency-2026-cp-neglect/multi-agency",
-    ),
-    "complaints": (["complaints", "--year", "2026"], "reports/2026/complaints"),
-    "observations": (["observations", "--year", "2026"], "reports/2026/observations"),
-    "quarterly": (["quarterly", "--quarter", "2026-Q3"], "reports/2026-Q3/quarterly"),
-    "crib-sheets": (["crib-sheets", "--month", "2026-10"], "reports/2026-10/crib-sheets"),
-}
+REPORTS = DEMO_REPORTS
 
 
 def _report(run, repo: Path, name: str, *extra: str):  # noqa: ANN202

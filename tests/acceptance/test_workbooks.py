@@ -13,29 +13,16 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import AS_OF
+from conftest import AS_OF, DEMO_REPORTS
 
 from qa_cli.reports.excel import CHART_ROWS, FONT
 from qa_cli.reports.palette import GRADE_COLOURS
 
+# The demo's workbooks (the monitoring one is checked in test_monitoring.py).
 WORKBOOKS = {
-    "monthly": (["monthly", "--month", "2026-10"], "reports/2026-10/monthly.xlsx"),
-    "team": (
-        ["team", "--team", "assessment-2", "--half", "2026-H2"],
-        "reports/2026-H2/team-assessment-2.xlsx",
-    ),
-    "themed": (
-        ["themed", "--theme", "supervision", "--month", "2026-10"],
-        "reports/2026-10/themed-supervision.xlsx",
-    ),
-    "multi-agency": (
-        ["multi-agency", "2026-cp-neglect"],
-        "reports/multi-agency-2026-cp-neglect/multi-agency.xlsx",
-    ),
-    "complaints": (["complaints", "--year", "2026"], "reports/2026/complaints.xlsx"),
-    "quarterly": (["quarterly", "--quarter", "2026-Q3"], "reports/2026-Q3/quarterly.xlsx"),
-    "crib-sheets": (["crib-sheets", "--month", "2026-10"], "reports/2026-10/crib-sheets.xlsx"),
-    "observations": (["observations", "--year", "2026"], "reports/2026/observations.xlsx"),
+    name: (args, f"{stem}.xlsx")
+    for name, (args, stem) in DEMO_REPORTS.items()
+    if name != "monitoring"
 }
 
 

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from qa_cli.models.config import Config
+from conftest import one_team_config
+
 from qa_cli.reports.redact import NAMES_PERSON, NARRATIVE, Redactor
 
-CONFIG = Config.model_validate(
-    {
-        "schema": "qa/config@1",
-        "organisation": "Testshire (fictional)",
-        "services": [{"id": "s", "name": "S"}],
-        "teams": [{"id": "t", "name": "T", "service": "s"}],
-        "staff": [{"id": "tm-bmoor", "name": "Bea Moor", "roles": ["team_manager"]}],
-    }
-)
+CONFIG = one_team_config("Testshire (fictional)", ("s", "S"), ("t", "T"), ("tm-bmoor", "Bea Moor"))
 
 
 def test_codes_and_staff_in_any_case_with_or_without_the_hyphen() -> None:

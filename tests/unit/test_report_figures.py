@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+from conftest import one_team_config
+
 from qa_cli.reports.collate import honest_change
 from qa_cli.reports.markdown import change_text
 from qa_cli.reports.mermaid import grade_pie, share_bars
@@ -65,16 +67,8 @@ def test_trend_bars_use_the_palette_and_skip_empty_months() -> None:
 
 
 def test_names_replace_ids_in_values_and_prose_but_not_paths() -> None:
-    from qa_cli.models.config import Config
-
-    cfg = Config.model_validate(
-        {
-            "schema": "qa/config@1",
-            "organisation": "Testborough",
-            "services": [{"id": "sg", "name": "Safeguarding"}],
-            "teams": [{"id": "team-a", "name": "Team A", "service": "sg"}],
-            "staff": [{"id": "tm-dowusu", "name": "Dan Owusu", "roles": ["team_manager"]}],
-        }
+    cfg = one_team_config(
+        "Testborough", ("sg", "Safeguarding"), ("team-a", "Team A"), ("tm-dowusu", "Dan Owusu")
     )
     n = Namer(cfg)
     data = {
