@@ -11,6 +11,7 @@ an auditor needs them; it is parsed back and checked against its model before it
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import textwrap
@@ -58,13 +59,21 @@ def scalar(value: Any) -> str:
 
 def comment(text: str, indent: str = "", prefix: str = "", width: int = WIDTH) -> list[str]:
     """Text as wrapped comment lines (`# ...`)."""
-    text = " ".join(str(text).split())
+    return list(_wrapped(" ".join(str(text).split()), indent, prefix, width))
+
+
+@functools.lru_cache(maxsize=4096)
+def _wrapped(text: str, indent: str, prefix: str, width: int) -> tuple[str, ...]:
+    # Remembered: a sample's blanks repeat the same questions' texts, and wrapping is most
+    # of the time it takes to make them.
     if not text:
-        return [f"{indent}#"]
+        return (f"{indent}#",)
     lead = f"{indent}# {prefix}"
     rest = f"{indent}# " + " " * len(prefix)
-    return textwrap.wrap(
-        text, width=width, initial_indent=lead, subsequent_indent=rest, break_on_hyphens=False
+    return tuple(
+        textwrap.wrap(
+            text, width=width, initial_indent=lead, subsequent_indent=rest, break_on_hyphens=False
+        )
     )
 
 

@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from . import yamlcompose
 
 Path_ = Sequence[str | int]
 
@@ -113,9 +114,8 @@ def _block(mapping: Mapping[str, Any], indent: int, first: str = "") -> str:
 
 
 def _compose(text: str) -> Node:
-    y = YAML(typ="rt")
     try:
-        node = y.compose(text)
+        node = yamlcompose.compose(text)
     except YAMLError as exc:
         raise YamlEditError(f"the file is not valid YAML: {exc}") from None
     if node is None:
@@ -582,14 +582,6 @@ def _plan(
     return [_replace_value(text, key, node, value, indent)]
 
 
-def _safe_load(text: str) -> Any:
-    y = YAML(typ="safe", pure=True)
-    try:
-        return y.load(text)
-    except YAMLError as exc:
-        raise YamlEditError(f"the file is not valid YAML: {exc}") from None
-
-
 def set_values(text: str, edits: Sequence[Edit], load: Any) -> str:
     """Set each edit's key to its value (any value), then check the result as :func:`apply` does.
 
@@ -601,7 +593,7 @@ def set_values(text: str, edits: Sequence[Edit], load: Any) -> str:
         raise YamlEditError("the file could not be read before the edit")
     expected = json.loads(json.dumps(before, default=str))
     root = _compose(text)
-    current = _safe_load(text)
+    current = before  # what `load` read: the old values the plan compares with
     splices: list[_Splice] = []
     for e in edits:
         *parents, last = e.path
