@@ -20,7 +20,7 @@ DATA = Path(__file__).resolve().parent
 
 
 def load(name: str) -> dict[str, Any]:
-    return dict(YAML(typ="safe", pure=True).load((DATA / name).read_text("utf-8")))
+    return dict(YAML(typ="safe").load((DATA / name).read_text("utf-8")))
 
 
 S, PH = load("scenario.yaml"), load("phrases.yaml")
