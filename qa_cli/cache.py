@@ -1,8 +1,11 @@
 """The validation cache in ``.qa/cache/``: a run over unchanged files is not done again.
 
 What it holds (one JSON file, ``validate.json``): the toolkit's fingerprint, each input
-file's size, modification time (nanoseconds) and SHA-256, and for each selection of files
+file's stamp (size, modification time in nanoseconds, SHA-256 and the letters of the
+consulted kinds its bytes name, see :func:`sniff`), and for each selection of files
 (``qa validate`` of everything, or of some files) the key of its inputs and its report.
+Readers ignore top-level keys they do not know, so a later field (a per-file summary)
+can be added without a new format.
 
 * **Keyed by content.** A run's key is the hash of every input file's content (the audit
   files, case lists, schemas, CI files: everything but ``.git``, ``.qa`` and output), the
@@ -37,7 +40,7 @@ from . import __version__
 
 CACHE_DIR = ".qa/cache"
 CACHE_NAME = "validate.json"
-FORMAT = "qa-validate-cache/1"
+FORMAT = "qa-validate-cache/2"
 # Folders whose files are no input of validation: version control, caches, rendered output.
 _NOT_INPUT = frozenset({".git", ".qa", ".venv", "reports", "node_modules", "__pycache__"})
 # A file modified this close to the cache's writing gets no trusted stamp (FAT: 2 s).
@@ -45,7 +48,23 @@ _RACY_NS = 2_000_000_000
 _MAX_SELECTIONS = 16
 _MAX_CACHE_BYTES = 256 * 1024 * 1024
 
-Stamp = tuple[int, int, str]  # size, mtime_ns (-1: not trusted), sha256
+Stamp = tuple[int, int, str, str]  # size, mtime_ns (-1: not trusted), sha256, sniff()
+UNKNOWN = "?"  # the sniff of a link or special file: not read here, its reader decides
+
+# The kinds other files' rules read, by the letter a stamp records when a file's bytes name
+# one (a superset of the files that declare it: found without parsing).
+CONSULTED = {
+    "t": b"qa/tool@",
+    "s": b"qa/sample@",
+    "h": b"qa/themed@",
+    "m": b"qa/multi-agency@",
+    "c": b"qa/config@",
+}
+
+
+def sniff(raw: bytes) -> str:
+    """The letters of :data:`CONSULTED` whose kind ``raw`` names anywhere ('' for none)."""
+    return "".join(letter for letter, needle in CONSULTED.items() if needle in raw)
 
 
 @lru_cache(maxsize=1)
@@ -61,36 +80,51 @@ def toolkit_fingerprint() -> str:
 
 
 def _input_files(root: Path) -> list[tuple[str, os.stat_result]]:
-    """Every input file's path and ``lstat``: links and special files are not followed."""
+    """Every input file's path and ``lstat``: links and special files are not followed.
+
+    As ``os.walk`` lists them (a link to a folder is listed, not entered), with
+    ``os.scandir`` and string paths: this runs once a file of the repository."""
     out: list[tuple[str, os.stat_result]] = []
-    for folder, dirs, names in os.walk(root, followlinks=False):
-        dirs[:] = [d for d in dirs if d not in _NOT_INPUT]
-        for name in (*names, *(d for d in dirs if os.path.islink(os.path.join(folder, d)))):
-            path = os.path.join(folder, name)
+    stack = [("", str(root))]
+    while stack:
+        prefix, folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
             try:
-                st = os.lstat(path)
+                is_dir = entry.is_dir()
+                if is_dir and entry.name in _NOT_INPUT:
+                    continue
+                if is_dir and not entry.is_symlink():
+                    stack.append((f"{prefix}{entry.name}/", entry.path))
+                    continue
+                out.append((prefix + entry.name, entry.stat(follow_symlinks=False)))
             except OSError:
                 continue
-            out.append((os.path.relpath(path, root).replace(os.sep, "/"), st))
-    return sorted(out)
+    out.sort(key=lambda item: item[0])
+    return out
 
 
-def _content_id(root: Path, rel: str, st: os.stat_result) -> str:
-    """The SHA-256 of a regular file; for a link, where it points; never read through one."""
+def _content_id(root: Path, rel: str, st: os.stat_result) -> tuple[str, str]:
+    """The SHA-256 of a regular file and its :func:`sniff`; for a link, where it points
+    (never read through one)."""
     path = root / rel
     if stat.S_ISLNK(st.st_mode):
         try:
             target = os.readlink(path)
             seen = os.stat(path)
-            return f"link:{target}:{seen.st_size}:{seen.st_mtime_ns}"
+            return f"link:{target}:{seen.st_size}:{seen.st_mtime_ns}", UNKNOWN
         except OSError:
-            return "link:broken"
+            return "link:broken", UNKNOWN
     if not stat.S_ISREG(st.st_mode):
-        return f"special:{st.st_mode}"
+        return f"special:{st.st_mode}", UNKNOWN
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        raw = path.read_bytes()
     except OSError:
-        return "unreadable"
+        return "unreadable", UNKNOWN
+    return hashlib.sha256(raw).hexdigest(), sniff(raw)
 
 
 @dataclass
@@ -115,7 +149,7 @@ class Cache:
         stored = _read_json(cache.root, CACHE_NAME)
         if not _trusted(stored):
             return cache
-        cache.stamps = {k: (v[0], v[1], v[2]) for k, v in stored["stamps"].items()}
+        cache.stamps = {k: (v[0], v[1], v[2], v[3]) for k, v in stored["stamps"].items()}
         cache.runs = stored["runs"]
         memo = stored.get("memo")
         cache.memo = memo if isinstance(memo, dict) else {}
@@ -131,12 +165,12 @@ class Cache:
                 and stat.S_ISREG(st.st_mode)
                 and (old[0], old[1]) == (st.st_size, st.st_mtime_ns)
             ):
-                sha = old[2]
+                sha, tag = old[2], old[3]
             else:
-                sha = _content_id(self.root, rel, st)
-            self.current[rel] = (st.st_size, st.st_mtime_ns, sha)
+                sha, tag = _content_id(self.root, rel, st)
+            self.current[rel] = (st.st_size, st.st_mtime_ns, sha, tag)
         h = hashlib.sha256(toolkit_fingerprint().encode())
-        for rel, (_, _, sha) in self.current.items():
+        for rel, (_, _, sha, _) in self.current.items():
             h.update(f"{rel}\0{sha}\n".encode())
         h.update(json.dumps([selection, sorted(extra.items())]).encode())
         return h.hexdigest()
@@ -152,8 +186,8 @@ class Cache:
         """Store this run's stamps and report; silently nothing when it cannot be written."""
         now = time.time_ns()
         stamps = {
-            rel: [size, mtime if mtime < now - _RACY_NS else -1, sha]
-            for rel, (size, mtime, sha) in self.current.items()
+            rel: [size, mtime if mtime < now - _RACY_NS else -1, sha, tag]
+            for rel, (size, mtime, sha, tag) in self.current.items()
         }
         runs = {k: v for k, v in self.runs.items() if k != selection_key}
         runs[selection_key] = {"key": input_key, "report": report}
@@ -180,10 +214,11 @@ def _trusted(stored: object) -> TypeGuard[dict[str, Any]]:
         return False
     return all(
         isinstance(v, list)
-        and len(v) == 3
+        and len(v) == 4
         and isinstance(v[0], int)
         and isinstance(v[1], int)
         and isinstance(v[2], str)
+        and isinstance(v[3], str)
         for v in stamps.values()
     )
 
@@ -274,6 +309,8 @@ class ParsedStore:
 
     root: Path
     entries: dict[str, str] = field(default_factory=dict)  # sha -> JSON text of the data
+    # sha -> the month of the valid sample those bytes hold: which month's rules read it
+    months: dict[str, str] = field(default_factory=dict)
     seen: set[str] = field(default_factory=set)
     dirty: bool = False
 
@@ -290,7 +327,23 @@ class ParsedStore:
             store.entries = {
                 k: v for k, v in stored["entries"].items() if isinstance(v, str) and len(k) == 64
             }
+            months = stored.get("sample_months")
+            if isinstance(months, dict):
+                store.months = {
+                    k: v for k, v in months.items() if isinstance(v, str) and len(k) == 64
+                }
         return store
+
+    def month_of(self, sha: str) -> str | None:
+        """The month of the valid sample whose bytes have this SHA-256, if remembered."""
+        return self.months.get(sha)
+
+    def remember_month(self, raw: bytes, month: str) -> None:
+        sha = hashlib.sha256(raw).hexdigest()
+        self.seen.add(sha)
+        if self.months.get(sha) != month:
+            self.months[sha] = month
+            self.dirty = True
 
     def get(self, raw: bytes) -> dict[str, Any] | None:
         sha = hashlib.sha256(raw).hexdigest()
@@ -316,11 +369,17 @@ class ParsedStore:
 
     def save(self, *, prune: bool) -> None:
         """Write new entries; ``prune`` (after loading every file) drops the unseen ones."""
-        if prune and set(self.entries) - self.seen:
+        if prune and (set(self.entries) | set(self.months)) - self.seen:
             self.entries = {k: v for k, v in self.entries.items() if k in self.seen}
+            self.months = {k: v for k, v in self.months.items() if k in self.seen}
             self.dirty = True
         if not self.dirty:
             return
-        body = {"format": PARSED_FORMAT, "toolkit": toolkit_fingerprint(), "entries": self.entries}
+        body = {
+            "format": PARSED_FORMAT,
+            "toolkit": toolkit_fingerprint(),
+            "entries": self.entries,
+            "sample_months": self.months,
+        }
         _write(self.root, json.dumps(body, separators=(",", ":")), PARSED_NAME)
         self.dirty = False

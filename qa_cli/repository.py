@@ -8,9 +8,10 @@ problems found, for the validator to report with positions.
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,7 +21,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from . import yamlio
-from .cache import ParsedStore
+from .cache import UNKNOWN, ParsedStore, Stamp, sniff
 from .errors import QAError
 from .forgiving import Note, forgive
 from .models import KINDS
@@ -112,21 +113,45 @@ def iter_yaml_files(root: Path) -> Iterator[Path]:
     (QA013) instead of reading through it; a link to a folder inside is not followed (its
     files are reached by their real path).
     """
+    yield from (Path(p) for p, _ in _listing(root.resolve()))
+
+
+def _listing(root: Path) -> list[tuple[str, bool]]:
+    """The paths :func:`iter_yaml_files` lists (``root`` resolved), as text, each with
+    whether it is a link; in path order, part by part ("a/x" before "a-b/x"). One
+    ``scandir`` a folder and no ``stat`` but for links: this runs once a file."""
     from .pathguard import is_within
 
-    root = root.resolve()
-    found: list[str] = []  # text, not Path objects: this runs once a file of the repository
-    for folder, dirs, names in os.walk(root, followlinks=False):
-        dirs[:] = [d for d in dirs if d not in SKIP_DIRS and not d.startswith(".")]
-        for name in (*dirs, *names):
-            path = os.path.join(folder, name)
-            if os.path.islink(path) and not is_within(Path(path).resolve(), root):
-                found.append(path)
-            elif name in names and name.endswith((".yaml", ".yml")) and not name.startswith("."):
-                if os.path.isfile(path):
-                    found.append(path)
-    # Path order (part by part), as before: "a/x" comes before "a-b/x"
-    yield from (Path(p) for p in sorted(found, key=lambda p: p.split(os.sep)))
+    found: list[tuple[str, bool]] = []
+    stack = [str(root)]
+    while stack:
+        try:
+            entries = list(os.scandir(stack.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            is_dir = _is_dir(entry)
+            if is_dir and (name in SKIP_DIRS or name.startswith(".")):
+                continue
+            link = entry.is_symlink()
+            if link and not is_within(Path(entry.path).resolve(), root):
+                found.append((entry.path, True))
+            elif link and is_dir:
+                continue  # a link to a folder inside: its files are listed where they are
+            elif is_dir:
+                stack.append(entry.path)
+            elif name.endswith((".yaml", ".yml")) and not name.startswith(".") and entry.is_file():
+                found.append((entry.path, link))
+    found.sort(key=lambda item: item[0].split(os.sep))
+    return found
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def escaping_link(path: Path, root: Path) -> bool:
@@ -240,20 +265,20 @@ def load_file(
             lf.model = model_cls.model_validate(lf.data)
         except ValidationError as exc:
             lf.errors = [dict(e) for e in exc.errors(include_url=False)]
+    if parsed is not None and isinstance(lf.model, Sample):
+        parsed.remember_month(raw, lf.model.month)  # a selection's next run need not read it
     return lf
 
 
-# The kinds other files' rules consult: a selection of files loads these too, and no other.
-_CONSULTED = (b"qa/tool@", b"qa/sample@", b"qa/themed@", b"qa/multi-agency@")
-
-
-def _chosen(path: Path, wanted: frozenset[str], folders: bool = True) -> bool:
+def _chosen(
+    path: Path | str, wanted: frozenset[str], folders: bool = True, link: bool = True
+) -> bool:
     """True when ``path`` is one of the ``wanted`` files or lies in one of its folders.
 
     ``wanted`` holds resolved paths as text (``folders``: some of them are folders). The
     repository's listing follows no folder link, so only a link itself needs resolving
-    (string work: this runs once a file)."""
-    real = os.path.realpath(path) if os.path.islink(path) else os.path.abspath(path)
+    (string work: this runs once a file; ``link=False`` when the listing says it is none)."""
+    real = os.path.realpath(path) if link and os.path.islink(path) else os.path.abspath(path)
     if not folders:
         return real in wanted
     while real not in wanted:
@@ -279,22 +304,101 @@ def _months(root: Path, wanted: set[Path]) -> set[str] | None:
     return months
 
 
-def _consulted(path: Path, root: Path, months: set[str] | None = None) -> bool:
-    """True when the file may be of a kind that cross-file rules read (tool, sample, scope).
+# What a file's stamp letters (``cache.sniff``) say it may be read as, by other files' rules.
+_READ_BY_OTHERS = frozenset("tshm")  # tool, sample, themed scope, multi-agency scope
+_NOT_ONLY_A_SAMPLE = frozenset("thm")
 
-    Decided from the bytes without parsing: a file naming such a kind anywhere is loaded (a
-    superset of the files that declare it); an unreadable one is left to the selection.
-    With ``months``, a file of ``samples/`` is loaded only when its name starts with one
-    of them (a return's rules read its own month's sample, found by its file name).
-    """
-    if months is not None and path.parent == root / "samples":
-        if not path.name.startswith(tuple(months)):
+
+@dataclass
+class _Consulted:
+    """Decides which files of the repository a selection's cross-file rules read, mostly
+    without reading them: the stamps of ``.qa/cache`` (``index``, fresh for this run)
+    say which kinds a file's bytes name, and ``parsed`` remembers the month of each
+    sample's bytes. A file without a stamp is read and sniffed; a sample of unknown month
+    is loaded when its bytes hold one of the ``months`` (or an escape that could spell
+    one): a superset, never fewer files than the rules read."""
+
+    root: str
+    months: set[str] | None  # None: every sample (a folder is selected)
+    index: Mapping[str, Stamp] | None = None
+    parsed: ParsedStore | None = None
+
+    def __call__(self, path: str) -> bool:
+        rel = path[len(self.root) + 1 :].replace(os.sep, "/")
+        stamp = self.index.get(rel) if self.index is not None else None
+        raw: bytes | None = None
+        tag = stamp[3] if stamp is not None else UNKNOWN
+        if tag == UNKNOWN:
+            raw = _read(path)
+            tag = sniff(raw) if raw is not None else ""
+        if not _READ_BY_OTHERS.intersection(tag):
             return False
+        if self.months is None or _NOT_ONLY_A_SAMPLE.intersection(tag):
+            return True
+        return self._of_the_months(path, stamp[2] if stamp is not None else None, raw)
+
+    def _of_the_months(self, path: str, sha: str | None, raw: bytes | None) -> bool:
+        """Whether a sample is of one of the months: by the month its bytes were found to
+        hold before (known by their SHA-256), else by whether its bytes name one."""
+        assert self.months is not None
+        if sha is None and self.parsed is not None:
+            raw = raw if raw is not None else _read(path)
+            sha = hashlib.sha256(raw).hexdigest() if raw is not None else None
+        month = self.parsed.month_of(sha) if self.parsed is not None and sha else None
+        if month is not None:
+            return month in self.months
+        raw = raw if raw is not None else _read(path)
+        return raw is not None and (b"\\" in raw or any(m.encode() in raw for m in self.months))
+
+
+def _read(path: str) -> bytes | None:
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            return fh.read()
     except OSError:
-        return False
-    return any(needle in raw for needle in _CONSULTED)
+        return None
+
+
+def _data_months(files: Iterable[LoadedFile]) -> set[str]:
+    """The months the selected files name as their ``month`` (an improvement plan's or a
+    team overview's rules read that month's sample)."""
+    out: set[str] = set()
+    for lf in files:
+        for value in (getattr(lf.model, "month", None), (lf.data or {}).get("month")):
+            if isinstance(value, str):
+                out.add(value.strip())
+    return out
+
+
+def _load_selection(
+    root: Path,
+    listing: list[tuple[str, bool]],
+    wanted: set[Path],
+    max_bytes: int,
+    parsed: ParsedStore | None,
+    index: Mapping[str, Stamp] | None,
+) -> list[LoadedFile]:
+    """The ``wanted`` files (or those in wanted folders) and the files their rules consult,
+    in the repository's order."""
+    chosen = frozenset(map(str, wanted))
+    folders = any(w.is_dir() for w in wanted)
+    picked = {
+        p: load_file(Path(p), root, max_bytes, parsed)
+        for p, link in listing
+        if _chosen(p, chosen, folders, link)
+    }
+    months = _months(root, wanted)
+    if months is not None:
+        months |= _data_months(picked.values())
+    consulted = _Consulted(str(root), months, index, parsed)
+    out: list[LoadedFile] = []
+    for p, _ in listing:
+        lf = picked.get(p)
+        if lf is None and consulted(p):
+            lf = load_file(Path(p), root, max_bytes, parsed)
+        if lf is not None:
+            out.append(lf)
+    return out
 
 
 def _parse(raw: bytes, max_bytes: int, parsed: ParsedStore | None) -> dict[str, Any] | YamlProblem:
@@ -382,15 +486,18 @@ class Repository:
         require_config: bool = False,
         use_cache: bool = True,
         exactly: bool = False,
+        index: Mapping[str, Stamp] | None = None,
     ) -> Repository:
         """Load the repository; with ``paths``, only those files (or folders) and the files
         their cross-file rules consult: qa.yaml, tools, scopes and the samples of the months
-        the files' paths name (every sample when a folder is given).
+        the files' paths and ``month`` fields name (every sample when a folder is given).
 
         With ``require_config`` (every command but ``qa validate``) a missing or invalid
         qa.yaml raises the one :func:`config_error`, before any other file is read. Parsed
         files are reused from ``.qa/cache`` unless ``use_cache`` is False. With ``exactly``,
-        ``paths`` already hold what their rules consult: no other file is looked at.
+        ``paths`` already hold what their rules consult: no other file is looked at. With
+        ``index`` (``Cache.current``: this run's stamps of ``.qa/cache``), which files a
+        selection consults is known without reading the others.
         """
         root = root.resolve()
         config_path = root / CONFIG_NAME
@@ -405,27 +512,27 @@ class Repository:
         if config_file is not None and config_file.problem and config_file.problem.code == "QA008":
             max_bytes = yamlio.DEFAULT_MAX_BYTES
         wanted = {p.resolve() for p in paths} if paths is not None else None
-        if exactly and paths is not None:
-            all_paths = [p for p in paths if p.resolve() != config_path]
-        else:
-            all_paths = [p for p in iter_yaml_files(root) if p != config_path]
-        months = _months(root, wanted) if wanted is not None else None
-        chosen = frozenset(map(str, wanted)) if wanted is not None else None
-        folders = wanted is not None and any(w.is_dir() for w in wanted)
         files = [config_file] if config_file else []
         with gc_paused():
-            files += [
-                load_file(p, root, max_bytes, parsed)
-                for p in all_paths
-                if chosen is None or _chosen(p, chosen, folders) or _consulted(p, root, months)
-            ]
+            if exactly and paths is not None:
+                files += [
+                    load_file(p, root, max_bytes, parsed)
+                    for p in paths
+                    if p.resolve() != config_path
+                ]
+            else:
+                listing = [(p, link) for p, link in _listing(root) if p != str(config_path)]
+                if wanted is None:
+                    files += [load_file(Path(p), root, max_bytes, parsed) for p, _ in listing]
+                else:
+                    files += _load_selection(root, listing, wanted, max_bytes, parsed, index)
         if parsed is not None:
-            parsed.save(prune=wanted is None)
+            parsed.save(prune=wanted is None or exactly)
         repo = cls(root=root, files=files, config_or_none=config, config_file=config_file)
         if wanted is not None:
-            repo.selected = [
-                f for f in files if chosen is not None and _chosen(f.path, chosen, folders)
-            ]
+            chosen = frozenset(map(str, wanted))
+            folders = any(w.is_dir() for w in wanted)
+            repo.selected = [f for f in files if _chosen(f.path, chosen, folders)]
         else:
             repo.selected = list(files)
         return repo

@@ -168,7 +168,9 @@ def nothing_in(value: Any) -> bool:
 class QAModel(BaseModel):
     """Base of every file model: unknown keys are errors, values are not coerced loosely."""
 
-    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=False)
+    model_config = ConfigDict(
+        extra="forbid", frozen=False, str_strip_whitespace=False, defer_build=True
+    )
 
 
 def parse_tool_ref(ref: str) -> tuple[str, int] | None:

@@ -125,6 +125,7 @@ def validate_cached(
         from ..repository import Repository
         from .engine import validate_repository
 
-        report = validate_repository(Repository.load(root, paths), case_lists)
+        repo = Repository.load(root, paths, index=cache.current)
+        report = validate_repository(repo, case_lists)
     cache.save(selection_key, input_key, _report_dict(report))
     return report

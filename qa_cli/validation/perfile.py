@@ -26,15 +26,13 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..cache import Cache, _read_json, _write, toolkit_fingerprint
+from ..cache import Cache, Stamp, _read_json, _write, toolkit_fingerprint
 from . import chunked
 from .diagnostics import Diagnostic, ValidationReport
 
 CONFIG = "qa.yaml"
 FILES_NAME = "files.json"
 FILES_FORMAT = "qa-file-findings/1"
-# Kinds whose content another file's rules read: never served from the per-file cache.
-_CONSULTED_BYTES = (b"qa/tool@", b"qa/sample@", b"qa/themed@", b"qa/multi-agency@", b"qa/config@")
 
 
 @dataclass
@@ -106,18 +104,14 @@ def _entry(raw: object) -> Entry | None:
         return None
 
 
-def _is_leaf(root: Path, rel: str, entry: Entry | None, sha: str) -> bool:
+def _is_leaf(rel: str, stamp: Stamp) -> bool:
     """Whether no other file's rules read this one (decided without parsing): a regular
-    YAML file that names none of the consulted kinds (a stored leaf with the same hash)."""
+    YAML file whose bytes name none of the consulted kinds (the stamp's sniff, taken when
+    its bytes were hashed)."""
+    _, _, sha, tag = stamp
     if rel == CONFIG or not rel.endswith((".yaml", ".yml")) or len(sha) != 64:
         return False  # qa.yaml, case lists and other inputs, links, special files
-    if entry is not None and entry.sha == sha:
-        return True
-    try:
-        raw = (root / rel).read_bytes()
-    except OSError:
-        return False
-    return not any(needle in raw for needle in _CONSULTED_BYTES)
+    return tag == ""
 
 
 def context_key(
@@ -128,11 +122,11 @@ def context_key(
     h = hashlib.sha256(toolkit_fingerprint().encode())
     h.update(json.dumps(sorted(extra.items())).encode())
     leaves: set[str] = set()
-    for rel, (_, _, sha) in sorted(cache.current.items()):
-        if rel in checked and _is_leaf(cache.root, rel, store.entries.get(rel), sha):
+    for rel, stamp in sorted(cache.current.items()):
+        if rel in checked and _is_leaf(rel, stamp):
             leaves.add(rel)
         else:
-            h.update(f"{rel}\0{sha}\n".encode())
+            h.update(f"{rel}\0{stamp[2]}\n".encode())
     return h.hexdigest(), leaves
 
 
@@ -170,7 +164,7 @@ def check_fresh(
     from ..repository import Repository
     from .engine import validate_repository
 
-    base = Repository.load(root, others, use_cache=False, exactly=True)
+    base = Repository.load(root, others, exactly=True)  # parsed.json: each sample's month
     if not base.files:  # no qa.yaml, no tools: nothing to share, one run as before
         return validate_repository(Repository.load(root, use_cache=False), case_lists)
     report = validate_repository(base, case_lists)

@@ -54,6 +54,12 @@ def test_a_return_loads_only_config_tools_samples_and_scopes(demo_repo: Path) ->
 
 
 def test_a_return_loads_only_the_sample_of_its_own_month(demo_repo: Path) -> None:
+    """The first time, every sample whose bytes name the month is read (a sample is found
+    by the month it holds, not by its file name); then each sample's month is known."""
+    first = Repository.load(demo_repo, [demo_repo / DEMO_AUDIT])
+    assert {"samples/2026-10.yaml", "samples/2026-10-crib-sheet.yaml"} <= {
+        f.rel for f in first.files if f.kind == "qa/sample"
+    }
     lean = Repository.load(demo_repo, [demo_repo / DEMO_AUDIT])
     samples = sorted(f.rel for f in lean.files if f.kind == "qa/sample")
     assert samples and all(rel.startswith("samples/2026-10") for rel in samples)
