@@ -209,15 +209,19 @@ def _find_action(lf: LoadedFile, action_id: str) -> tuple[tuple[str, int], Actio
     )
 
 
-def _staff(repo: Repository, who: str, what: str) -> Any:
-    staff = repo.config.staff_by_id() if repo.config else {}
-    s = staff.get(who)
+def _member(repo: Repository, who: str, what: str, named: str) -> Any:
+    """The staff member ``who`` from qa.yaml; else a QAError saying ``named`` is not one."""
+    s = (repo.config.staff_by_id() if repo.config else {}).get(who)
     if s is None:
         raise QAError(
-            f"--by: {masked(who)} is not a staff id in qa.yaml",
+            f"{named} is not a staff id in qa.yaml",
             f"give the staff id of the person who {what} (as listed under staff: in qa.yaml)",
         )
     return s
+
+
+def _staff(repo: Repository, who: str, what: str) -> Any:
+    return _member(repo, who, what, f"--by: {masked(who)}")
 
 
 def _write(
@@ -270,17 +274,36 @@ def _refuse(message: str, hint: str) -> QAError:
     return QAError(message, hint, exit_code=1)
 
 
-def mark_done(
-    repo: Repository,
-    spec: str,
-    action_id: str,
-    on: dt.date,
-    note: str | None = None,
-    cwd: Path | None = None,
-) -> EditResult:
-    """Record that an open action was done on ``on`` (status: done, done_on)."""
-    lf = resolve(repo, spec, cwd)
-    where, a = _find_action(lf, action_id)
+@dataclass(frozen=True)
+class ActionStep:
+    """A step of one action's life (done, then verified): which action of which return, on
+    which day, with an optional note to record on it."""
+
+    spec: str  # the return: its path, its case code or a multi-agency audit id
+    action_id: str
+    on: dt.date
+    note: str | None = None
+    cwd: Path | None = None  # where a relative path in ``spec`` starts
+
+    def locate(self, repo: Repository) -> tuple[LoadedFile, tuple[str, int], Action]:
+        """The return, where the action is in it, and the action."""
+        lf = resolve(repo, self.spec, self.cwd)
+        where, a = _find_action(lf, self.action_id)
+        return lf, where, a
+
+    def write(
+        self, repo: Repository, lf: LoadedFile, where: tuple[str, int], **values: Any
+    ) -> list[int]:
+        """Set ``values`` (and the note, if any) on the action at ``where``; the changed lines."""
+        edits = [yamledit.Edit((*where, key), value) for key, value in values.items()]
+        if self.note:
+            edits.append(yamledit.Edit((*where, "note"), self.note))
+        return _write(repo, lf, edits)
+
+
+def mark_done(repo: Repository, step: ActionStep) -> EditResult:
+    """Record that an open action was done on ``step.on`` (status: done, done_on)."""
+    lf, where, a = step.locate(repo)
     if a.status != "open":
         when = a.verified_on if a.status == "verified" else a.done_on
         raise _refuse(
@@ -289,33 +312,19 @@ def mark_done(
             + "; nothing was changed",
             "there is nothing to mark done; `qa actions list` shows the open ones",
         )
-    edits = [
-        yamledit.Edit((*where, "status"), "done"),
-        yamledit.Edit((*where, "done_on"), on),
-    ]
-    if note:
-        edits.append(yamledit.Edit((*where, "note"), note))
-    lines = _write(repo, lf, edits)
+    lines = step.write(repo, lf, where, status="done", done_on=step.on)
     return EditResult(
         lf.rel,
         lines,
-        f"Action {a.id} of {lf.rel} marked done on {on}.",
+        f"Action {a.id} of {lf.rel} marked done on {step.on}.",
         [f"The QA Auditor verifies it next: `qa actions verify {lf.rel} {a.id} --by ID`."],
     )
 
 
-def verify(
-    repo: Repository,
-    spec: str,
-    action_id: str,
-    by: str,
-    on: dt.date,
-    note: str | None = None,
-    cwd: Path | None = None,
-) -> EditResult:
+def verify(repo: Repository, step: ActionStep, by: str) -> EditResult:
     """Record that a QA Auditor verified a done action (status: verified, verified_by/on)."""
-    lf = resolve(repo, spec, cwd)
-    where, a = _find_action(lf, action_id)
+    lf, where, a = step.locate(repo)
+    on = step.on
     s = _staff(repo, by, "verified the action")
     if not set(s.roles) & QA_ROLES:
         raise _refuse(
@@ -341,14 +350,7 @@ def verify(
             "nothing was changed",
             "give --as-of with the date it was verified (on or after the day it was done)",
         )
-    edits = [
-        yamledit.Edit((*where, "status"), "verified"),
-        yamledit.Edit((*where, "verified_by"), by),
-        yamledit.Edit((*where, "verified_on"), on),
-    ]
-    if note:
-        edits.append(yamledit.Edit((*where, "note"), note))
-    lines = _write(repo, lf, edits)
+    lines = step.write(repo, lf, where, status="verified", verified_by=by, verified_on=on)
     others = [x for x in _plan(lf) if x.id != a.id and x.status != "verified"]
     notes: list[str] = []
     if not others:
@@ -423,14 +425,7 @@ def acknowledge(
 
 def staff_member(repo: Repository, who: str, what: str, option: str = "--by") -> Any:
     """The staff member ``who`` from qa.yaml, or a QAError naming ``option``."""
-    staff = repo.config.staff_by_id() if repo.config else {}
-    s = staff.get(who)
-    if s is None:
-        raise QAError(
-            f"{option} {who!r} is not a staff id in qa.yaml",
-            f"give the staff id of the person who {what} (as listed under staff: in qa.yaml)",
-        )
-    return s
+    return _member(repo, who, what, f"{option} {who!r}")
 
 
 def write_edits(repo: Repository, lf: LoadedFile, edits: list[yamledit.Edit]) -> list[int]:

@@ -10,6 +10,7 @@ an auditor needs them; it is parsed back and checked against its model before it
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import json
@@ -337,23 +338,30 @@ def _latest(tools: dict[str, Tool], name: str) -> Tool:
 
 
 @dataclass
-class NewRequest:
-    """What `qa new` was asked for, with what qa.yaml and the case list tell about it."""
+class NewOptions:
+    """What `qa new` was asked for: its options as given (None where not given)."""
 
-    tool: Tool
-    config: Config
-    today: dt.date
     case: str | None = None
     auditors: Sequence[str] = ()
     worker: str | None = None
     team: str | None = None
-    month: str = ""
+    month: str | None = None
     theme: str | None = None
     date: dt.date | None = None
     ref: str | None = None
     agency: str | None = None
     audit_id: str | None = None
     meeting: str | None = None  # monitoring: the meeting (or, for a mid-point review, the plan)
+
+
+@dataclass(kw_only=True)
+class NewRequest(NewOptions):
+    """What `qa new` was asked for, with what qa.yaml and the case list tell about it."""
+
+    tool: Tool
+    config: Config
+    today: dt.date
+    month: str = ""  # the option, or today's month
 
     @property
     def staff(self) -> dict[str, Staff]:
@@ -573,41 +581,20 @@ def checked(rel: str, text: str) -> str:
 
 
 def new_return(
-    repo: Repository,
-    tool_name: str,
-    today: dt.date,
-    *,
-    case: str | None = None,
-    auditors: Sequence[str] = (),
-    worker: str | None = None,
-    team: str | None = None,
-    month: str | None = None,
-    theme: str | None = None,
-    date: dt.date | None = None,
-    ref: str | None = None,
-    agency: str | None = None,
-    audit_id: str | None = None,
-    meeting: str | None = None,
+    repo: Repository, tool_name: str, today: dt.date, options: NewOptions
 ) -> tuple[str, str]:
-    """(relative path, text) of one blank return, placed as DESIGN §2 says; nothing written."""
+    """(relative path, text) of one blank return, placed as DESIGN §2 says; nothing written.
+
+    A worker or team not given is taken from the case list's row of the case."""
     tool = _latest(repo.tools, tool_name)
-    row = _case_row(repo, case) if case is not None else None
-    request = NewRequest(
-        tool,
-        repo.config,
-        today,
-        case=case,
-        auditors=auditors,
-        worker=worker or (row.worker if row is not None and row.worker else None),
-        team=team or (row.team if row is not None else None),
-        month=month or today.strftime("%Y-%m"),
-        theme=theme,
-        date=date,
-        ref=ref,
-        agency=agency,
-        audit_id=audit_id,
-        meeting=meeting,
+    row = _case_row(repo, options.case) if options.case is not None else None
+    filled = dataclasses.replace(
+        options,
+        worker=options.worker or (row.worker if row is not None and row.worker else None),
+        team=options.team or (row.team if row is not None else None),
+        month=options.month or today.strftime("%Y-%m"),
     )
+    request = NewRequest(tool=tool, config=repo.config, today=today, **vars(filled))
     make = NEW_RETURN.get(tool.kind)
     if make is None:
         raise QAError(

@@ -120,14 +120,19 @@ def user_path(root: Path, path: Path, arg: str) -> Path:
     return inside(root, absolute.relative_to(root), arg)
 
 
-def output_file(path: Path, arg: str) -> Path:
-    """An output file the user named: never a folder, never written through a link."""
+def _not_a_link(path: Path, arg: str, why: str, kind: str) -> Path:
+    """``path`` from the working folder, refused when it is a symbolic link (``why``)."""
     absolute = Path(os.path.normpath(Path.cwd() / path))
     if absolute.is_symlink():
         raise QAError(
-            f"{arg} {path} is a symbolic link; qa never writes through or replaces a link",
-            "give the path of an ordinary file",
+            f"{arg} {path} is a symbolic link; {why}", f"give the path of an ordinary {kind}"
         )
+    return absolute
+
+
+def output_file(path: Path, arg: str) -> Path:
+    """An output file the user named: never a folder, never written through a link."""
+    absolute = _not_a_link(path, arg, "qa never writes through or replaces a link", "file")
     if absolute.is_dir():
         raise QAError(f"{arg} {path} is a folder", "give a file name, e.g. qa-due.ics")
     parent = absolute.parent
@@ -140,12 +145,7 @@ def output_file(path: Path, arg: str) -> Path:
 
 def output_dir(path: Path, arg: str) -> Path:
     """An output folder the user named: created if missing, never a file or a link."""
-    absolute = Path(os.path.normpath(Path.cwd() / path))
-    if absolute.is_symlink():
-        raise QAError(
-            f"{arg} {path} is a symbolic link; qa does not write through links",
-            "give the path of an ordinary folder",
-        )
+    absolute = _not_a_link(path, arg, "qa does not write through links", "folder")
     if absolute.exists() and not absolute.is_dir():
         raise QAError(
             f"{arg} {path} is a file, not a folder; it was left as it was",

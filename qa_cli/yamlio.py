@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -244,72 +244,72 @@ def _unclosed(exc: YAMLError, lines: list[str], gave_up: int) -> YamlProblem | N
     )
 
 
-def _has_anchor(text: str) -> tuple[int, int] | None:
-    """Position (1-based) of the first anchor or alias, or None; exact, by YAML events."""
-    if ("&" not in text and "*" not in text) or not _MAYBE_ANCHOR.search(text):
-        return None
+def _first_event(text: str, hit: Callable[[Any], bool], message: str) -> limits.Where | None:
+    """Where the first YAML event that ``hit`` picks starts (with ``message``), or None."""
     y = YAML(typ="safe", pure=True)
     try:
         for event in y.parse(io.StringIO(text)):
-            anchor = getattr(event, "anchor", None)
-            if anchor is not None:
+            if hit(event):
                 mark = event.start_mark
-                return mark.line + 1, mark.column + 1
+                return limits.Where(mark.line + 1, mark.column + 1, message)
     except YAMLError:
         return None
     return None
+
+
+def _has_anchor(text: str) -> limits.Where | None:
+    """The first anchor or alias, or None; exact, by YAML events."""
+    if ("&" not in text and "*" not in text) or not _MAYBE_ANCHOR.search(text):
+        return None
+    return _first_event(
+        text,
+        lambda event: getattr(event, "anchor", None) is not None,
+        "anchors (&name) and aliases (*name) are not allowed in audit files",
+    )
 
 
 # A plain `<<` anywhere is the merge tag to a YAML reader (even as a value).
 _MAYBE_MERGE = re.compile(r"(?:^|[\s\[{,\-?])<<(?:[\s:,\]}]|$)", re.MULTILINE)
 
 
-def _has_merge_key(text: str) -> tuple[int, int] | None:
-    """Position (1-based) of the first plain ``<<`` (a YAML merge key), or None."""
+def _has_merge_key(text: str) -> limits.Where | None:
+    """The first plain ``<<`` (a YAML merge key), or None."""
     if "<<" not in text or not _MAYBE_MERGE.search(text):
         return None
     from ruamel.yaml.events import ScalarEvent
 
-    y = YAML(typ="safe", pure=True)
-    try:
-        for event in y.parse(io.StringIO(text)):
-            if isinstance(event, ScalarEvent) and event.value == "<<" and event.style is None:
-                mark = event.start_mark
-                return mark.line + 1, mark.column + 1
-    except YAMLError:
-        return None
-    return None
+    return _first_event(
+        text,
+        lambda event: (
+            isinstance(event, ScalarEvent) and event.value == "<<" and event.style is None
+        ),
+        "merge keys (a plain <<) are not allowed in audit files",
+    )
 
 
-def _over_limits(text: str) -> YamlProblem | None:
-    """A line too long, nesting too deep or a merge key, found before the parser runs."""
-    where = limits.long_line(text)
-    if where is not None:
-        return YamlProblem(
-            "QA015",
-            where.line,
-            where.column,
-            where.message,
-            "break the text over several lines (a `|` block keeps line breaks)",
-        )
-    where = limits.nesting(text)
-    if where is not None:
-        return YamlProblem(
-            "QA014",
-            where.line,
-            where.column,
-            where.message,
-            "audit files are a few levels deep: check the brackets and indentation here",
-        )
-    merge = _has_merge_key(text)
-    if merge is not None:
-        return YamlProblem(
-            "QA016",
-            merge[0],
-            merge[1],
-            "merge keys (a plain <<) are not allowed in audit files",
-            "write the keys out in full where they are needed",
-        )
+# What is refused before the parser runs, in this order: the check, its rule, how to fix it.
+_BEFORE_PARSING = (
+    (
+        limits.long_line,
+        "QA015",
+        "break the text over several lines (a `|` block keeps line breaks)",
+    ),
+    (
+        limits.nesting,
+        "QA014",
+        "audit files are a few levels deep: check the brackets and indentation here",
+    ),
+    (_has_merge_key, "QA016", "write the keys out in full where they are needed"),
+    (_has_anchor, "QA005", "write the value out in full where it is needed"),
+)
+
+
+def _refused_before_parsing(text: str) -> YamlProblem | None:
+    """A line too long, nesting too deep, a merge key or an anchor, found before parsing."""
+    for check, code, hint in _BEFORE_PARSING:
+        where = check(text)
+        if where is not None:
+            return YamlProblem(code, where.line, where.column, where.message, hint)
     return None
 
 
@@ -341,18 +341,9 @@ def load_text(text: str) -> dict[str, Any] | YamlProblem:
             "the file is empty",
             "start it with a `schema:` line, e.g. `schema: qa/audit@1`, or delete it",
         )
-    limited = _over_limits(text)
-    if limited is not None:
-        return limited
-    anchor = _has_anchor(text)
-    if anchor is not None:
-        return YamlProblem(
-            "QA005",
-            anchor[0],
-            anchor[1],
-            "anchors (&name) and aliases (*name) are not allowed in audit files",
-            "write the value out in full where it is needed",
-        )
+    refused = _refused_before_parsing(text)
+    if refused is not None:
+        return refused
     data = yamlc.load(text)  # libyaml with YAML 1.2 semantics; None: ruamel decides
     if data is None:
         return _load_ruamel(text)

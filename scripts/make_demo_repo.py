@@ -63,13 +63,13 @@ class Demo:
         edits = [yamledit.Edit((k,), v) for k, v in values.items()]
         self.repo.write_new(rel, yamledit.set_values(head, edits, load_text))
 
-    def new(self, spec: Values, today: dt.date, **options: Any) -> str:
+    def new(self, spec: Values, today: dt.date, **kw: Any) -> str:
         """A blank as `qa new` makes it (a return of ``spec["tool"]``, or a record); its path."""
         if "record" in spec:  # improvement plans, team reviews, overviews: they read the samples
-            request = improvement.RecordRequest(repo := self.load(), today, **options)
+            request = improvement.RecordRequest(repo := self.load(), today, **kw)
             rel, text = improvement.new_record(repo, spec["record"], request)
         else:
-            rel, text = blank.new_return(self.repo, spec["tool"], today, **options)
+            rel, text = blank.new_return(self.repo, spec["tool"], today, blank.NewOptions(**kw))
         self.repo.write_new(rel, text)
         return rel
 

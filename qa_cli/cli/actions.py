@@ -117,10 +117,10 @@ def done(
     repo: Path | None = common.RepoOption,
 ) -> None:
     """Mark an open action done (status: done, done_on: the date), editing only those lines."""
-    from ..actions import mark_done
+    from ..actions import ActionStep, mark_done
 
     on = common.parse_date_option(as_of)
-    _report(mark_done(_load(repo), audit, action_id, on, note, cwd=Path.cwd()))
+    _report(mark_done(_load(repo), ActionStep(audit, action_id, on, note, Path.cwd())))
 
 
 @actions_app.command("verify")
@@ -134,10 +134,11 @@ def verify(
     repo: Path | None = common.RepoOption,
 ) -> None:
     """Verify a done action (App. D: the QA Auditor verifies the action taken); needs a QA role."""
+    from ..actions import ActionStep
     from ..actions import verify as do_verify
 
     on = common.parse_date_option(as_of)
-    _report(do_verify(_load(repo), audit, action_id, by, on, note, cwd=Path.cwd()))
+    _report(do_verify(_load(repo), ActionStep(audit, action_id, on, note, Path.cwd()), by))
 
 
 @actions_app.command("acknowledge")

@@ -78,7 +78,7 @@ def new(
     Every question of the tool is there with its guidance as a comment; the file is placed
     where `qa validate` expects it. Never overwrites: exit 1 if the file exists.
     """
-    from ..blank import new_return
+    from ..blank import NewOptions, new_return
     from ..improvement import NEW_RECORD, RecordRequest, new_record
     from ..pathguard import check_ids
     from ..repository import Repository
@@ -98,22 +98,10 @@ def new(
         repository.write_new(rel, text)
         common.console.print(f"wrote {rel}")
         return
-    rel, text = new_return(
-        repository,
-        tool,
-        today,
-        case=case,
-        auditors=auditor,
-        worker=worker,
-        team=team,
-        month=month,
-        theme=theme,
-        date=day,
-        ref=ref,
-        agency=agency,
-        audit_id=audit_id,
-        meeting=meeting,
+    given = NewOptions(
+        case, auditor, worker, team, month, theme, day, ref, agency, audit_id, meeting
     )
+    rel, text = new_return(repository, tool, today, given)
     _write(repository, rel, text)
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from qa_cli.models.tool import CLOSED_ANSWERS, Question, Tool
+from qa_cli.models.tool import Question, Tool
+from qa_cli.validation.tools import possible_answers
 from qa_cli.yamlio import load_fast
 
 TOOLS_DIR = Path(__file__).resolve().parents[2] / "audit_tools"
@@ -36,14 +37,6 @@ def _load(path: Path) -> Tool:
     data = load_fast(path.read_bytes())
     assert isinstance(data, dict), f"{path.name}: {data}"
     return Tool.model_validate(data)
-
-
-def _possible_answers(q: Question) -> list[str] | None:
-    if q.type in CLOSED_ANSWERS:
-        return list(CLOSED_ANSWERS[q.type])
-    if q.type in ("choice", "multi_choice"):
-        return list(q.options or [])
-    return None
 
 
 def _questions(tool: Tool) -> list[Question]:
@@ -99,7 +92,7 @@ def test_follow_ups_name_an_earlier_question_and_a_possible_answer(path: Path) -
             assert base is not None, (
                 f"{q.id}: applies_if names `{q.applies_if.question}`, not an earlier question"
             )
-            possible = _possible_answers(base)
+            possible = possible_answers(base)
             assert possible is not None, f"{q.id}: {base.id} is an open question ({base.type})"
             for answer in q.applies_if.answers():
                 assert answer in possible, f"{q.id}: `{base.id}` cannot be answered `{answer}`"
@@ -107,13 +100,13 @@ def test_follow_ups_name_an_earlier_question_and_a_possible_answer(path: Path) -
 
 
 @pytest.mark.parametrize("path", TOOL_FILES, ids=lambda p: p.name)
-def test_comment_triggers_are_possible_answers(path: Path) -> None:
+def test_comment_triggers_arepossible_answers(path: Path) -> None:
     tool = _load(path)
     for q in _questions(tool):
         triggers = q.comment_triggers()
         if not triggers:
             continue
-        possible = _possible_answers(q)
+        possible = possible_answers(q)
         assert possible is not None, f"{q.id}: a comment trigger on an open question"
         for t in triggers:
             assert t in possible, f"{q.id}: comment_required_if `{t}` is not a possible answer"
