@@ -25,6 +25,8 @@ from .errors import QAError
 LOCK_NAME = "lock"
 # Files written (created or replaced) by this process, in order.
 WRITTEN: list[Path] = []
+# Whether atomic_write syncs each file and its folder to disk (see `unsynced`).
+_SYNC = [True]
 
 _CAUSES = {
     errno.EACCES: ("permission denied", "check that you may write to this folder"),
@@ -80,7 +82,8 @@ def atomic_write(path: Path, text: str | bytes) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if _SYNC[0]:
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException as exc:
         with contextlib.suppress(OSError):
@@ -89,7 +92,26 @@ def atomic_write(path: Path, text: str | bytes) -> None:
             raise os_error(exc, path) from None
         raise
     WRITTEN.append(path)
-    _fsync_dir(path.parent)
+    if _SYNC[0]:
+        _fsync_dir(path.parent)
+
+
+@contextlib.contextmanager
+def unsynced() -> Iterator[None]:
+    """Inside the block, writes are atomic still (a temporary file, then a rename) but not
+    synced to disk one by one.
+
+    Only for a tool that writes a whole new tree it can simply write again, such as the
+    demo generator (``scripts/make_demo_repo.py``): there, syncing each of a few hundred
+    files takes longer than all the rest of the work and protects nothing. No qa command
+    uses it: a command's writes are durable when it says they are done.
+    """
+    before = _SYNC[0]
+    _SYNC[0] = False
+    try:
+        yield
+    finally:
+        _SYNC[0] = before
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -10,10 +10,11 @@ list's SHA-256, so ``qa sample --verify`` re-draws a month from its file alone.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import layout
@@ -195,13 +196,19 @@ class SamplePlan:
     month: str
     rel: str
     text: str
-    returns: list[tuple[str, str]]
+    render_returns: Callable[[], list[tuple[str, str]]] = field(repr=False)
     result: DrawResult
     rules: DrawRules
     seed: int
     case_list: str
     case_list_sha256: str
     notes: list[str]
+
+    @functools.cached_property
+    def returns(self) -> list[tuple[str, str]]:
+        """(path, text) of every blank return, made and checked when first asked for: a
+        caller that only looks at the draw (to try another seed) does not pay for them."""
+        return self.render_returns()
 
 
 # Where an allocation's return goes, by programme (a multi-agency case: its audit's scope).
@@ -456,7 +463,8 @@ def plan_sample(
     n_cases: int | None = None,
     audit_id: str | None = None,
 ) -> SamplePlan:
-    """Draw a month's sample and render its file and blank returns (nothing is written)."""
+    """Draw a month's sample and render its file; its blank returns are made when first
+    read (``plan.returns``). Nothing is written."""
     allocated = allocation_date(month, today)
     rules, notes = build_rules(
         repo.config, repo.tools, programme, month, allocated, cohort, n_cases
@@ -479,7 +487,7 @@ def plan_sample(
         "case_list_sha256": sha,
     }
     text = render_sample(head, rules, result, files, all_notes, inputs)
-    returns = _returns(repo, rules, result, files, audit_id)
+    returns = functools.partial(_returns, repo, rules, result, files, audit_id)
     return SamplePlan(
         programme,
         month,

@@ -26,16 +26,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts" / "demo")]
 
 import story  # noqa: E402
-from story import AS_OF, PH, RANK, S, Story  # noqa: E402
+from story import AS_OF, PH, RANK, REC, S, Story  # noqa: E402
 
-from qa_cli import actions, blank, caselist, improvement, moderation, sampling, yamledit  # noqa: E402
+from qa_cli import actions, blank, caselist, improvement, moderation, safewrite, sampling, yamledit  # noqa: E402
 from qa_cli import calendar as cal  # noqa: E402
 from qa_cli.draw import Drawn  # noqa: E402
 from qa_cli.repository import Repository, load_file  # noqa: E402
 from qa_cli.themes import scope_text  # noqa: E402
 from qa_cli.yamlio import load_text  # noqa: E402
 
-REC = story.load("records.yaml")
 DEFAULT_OUT = ROOT / "examples" / "demo-repo"
 MARKER = "Northbridge"  # an existing output folder is only replaced if its qa.yaml says this
 Values = dict[str, Any]
@@ -145,7 +144,7 @@ def single_agency(d: Demo, month: Values) -> None:
         if drawn_on is not None:  # `qa moderate`: a share of the Good-or-better returns
             repo = d.load()
             moderation.record(repo, moderation.moderate(repo, month["month"], drawn_on), drawn_on)
-    mod = d.load().samples[(month["month"], "single-agency")].moderation
+    mod = load_file(d.root / plan.rel, d.root).model.moderation  # the sample, as moderated
     for rel, (a, p, st, completed) in good.items():
         if mod is not None and a.case.case in mod.all_selected():
             values = review(d, rel, a, p, st, completed, month["moderation"])
@@ -312,6 +311,7 @@ MAKERS: dict[str, Callable[[Demo, Values, Values], None]] = {
 }
 
 
+@safewrite.unsynced()  # a tree made again from scratch: no file of it needs its own fsync
 def build(out: Path) -> None:
     (out / "cases").mkdir(parents=True)
     shutil.copy(story.DATA / "qa.yaml", out / "qa.yaml")
@@ -336,7 +336,6 @@ def build(out: Path) -> None:
 
 def generate(out: Path = DEFAULT_OUT) -> None:
     """Write the demo repository to ``out``, replacing an earlier demo there."""
-    out = Path(out)
     if out.exists() and any(out.iterdir()):
         config = out / "qa.yaml"
         if not (config.is_file() and MARKER in config.read_text("utf-8")):

@@ -23,7 +23,7 @@ def load(name: str) -> dict[str, Any]:
     return dict(YAML(typ="safe").load((DATA / name).read_text("utf-8")))
 
 
-S, PH = load("scenario.yaml"), load("phrases.yaml")
+S, PH, REC = load("scenario.yaml"), load("phrases.yaml"), load("records.yaml")
 AS_OF: dt.date = S["as_of"]
 GRADES = ["inadequate", "requires_improvement", "good", "outstanding"]
 RANK = {g: i for i, g in enumerate(GRADES)}

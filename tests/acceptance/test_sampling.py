@@ -312,3 +312,29 @@ def test_verify_of_a_hand_made_sample_says_so(demo_repo, run) -> None:
     path.write_text(path.read_text().replace("  algorithm: qa-sample/1\n", "", 1))
     result = run("sample", "--verify", "2026-10", "--repo", demo_repo)
     assert result.exit_code == 1 and "not drawn by `qa sample`" in result.output
+
+
+def test_a_plan_makes_its_blank_returns_only_when_they_are_read(
+    mini_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Trying seeds (the demo generator does) draws without making thirty blanks a try; the
+    # blanks are made once, when the plan is shown or written.
+    import datetime as dt
+
+    from qa_cli import sampling
+    from qa_cli.repository import Repository
+
+    made: list[str] = []
+    real = sampling.RETURN_MAKERS["single-agency"]
+    monkeypatch.setitem(
+        sampling.RETURN_MAKERS, "single-agency", lambda b: (made.append("x"), real(b))[1]
+    )
+    repo = Repository.load(mini_repo, require_config=True)
+    plan = sampling.plan_sample(repo, "single-agency", "2026-11", dt.date.fromisoformat(AS_OF))
+    assert plan.result.allocations and made == []
+    returns = plan.returns
+    assert len(returns) == len(plan.result.allocations) and made == ["x"]
+    assert plan.returns is returns and made == ["x"]  # made once
+    written = sampling.write_plan(repo, plan)
+    assert all((mini_repo / rel).read_text("utf-8").endswith(text) for rel, text in returns)
+    assert {rel for rel, _ in returns} <= set(written)

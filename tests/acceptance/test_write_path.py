@@ -262,3 +262,24 @@ def test_atomic_write_never_replaces_a_link(tmp_path: Path) -> None:
         safewrite.atomic_write(link, "new")
     assert link.is_symlink() and target.read_text() == "old"
     assert {p.name for p in tmp_path.iterdir()} == {"target.txt", "link.txt"}  # no temp left
+
+
+def test_every_write_is_synced_unless_a_generator_asks_not_to(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # qa's commands sync each file and its folder; only `unsynced()` (the demo generator,
+    # writing a tree it can make again) skips that, and the write is still whole and atomic.
+    synced: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd))[1])
+    safewrite.atomic_write(tmp_path / "a.yaml", "a: 1\n")
+    assert len(synced) == 2  # the file, then its folder
+    with safewrite.unsynced():
+        safewrite.atomic_write(tmp_path / "b.yaml", "b: 1\n")
+        safewrite.atomic_write(tmp_path / "a.yaml", "a: 2\n")
+    assert len(synced) == 2
+    assert (tmp_path / "a.yaml").read_text() == "a: 2\n"
+    assert (tmp_path / "b.yaml").read_text() == "b: 1\n"
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    safewrite.atomic_write(tmp_path / "c.yaml", "c: 1\n")  # after the block: synced again
+    assert len(synced) == 4
