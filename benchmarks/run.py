@@ -312,20 +312,210 @@ def measure_help() -> None:
     )
 
 
+# --- peak RSS of every command that reads the repository ------------------------------------
+
+# A child's address space is capped so that a runaway command fails (MemoryError, reported
+# as its exit code) instead of taking the shared machine's memory; wall time is capped too.
+RSS_CAP_BYTES = 8 * 1024**3
+RSS_TIMEOUT_S = 1800
+
+
+def _capped() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (RSS_CAP_BYTES, RSS_CAP_BYTES))
+
+
+def run_capped(cmd: list[str | Path], cwd: Path | None = None) -> Run:
+    """:func:`run` with the memory and time caps; a killed run has a negative code."""
+    import threading
+
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        [str(c) for c in cmd],
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=_capped,
+    )
+    timer = threading.Timer(RSS_TIMEOUT_S, proc.kill)
+    timer.start()
+    try:
+        _, status, usage = os.wait4(proc.pid, 0)
+    finally:
+        timer.cancel()
+    elapsed = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return Run(elapsed, usage.ru_maxrss / 1024, proc.returncode)
+
+
+@dataclass
+class Command:
+    label: str
+    argv: list[str | Path]
+    writes: bool = False  # the repository is restored from its git commit afterwards
+    edit: bool = False  # one return gains a comment line first (an auditor's edit)
+
+
+def _first(paths: list[Path]) -> Path:
+    if not paths:
+        raise SystemExit("the generated repository lacks a file the benchmark needs")
+    return paths[0]
+
+
+def _with(audits: list[Path], pattern: str, lacking: str = "\x00") -> Path:
+    """The first return whose text matches ``pattern`` and holds no ``lacking``."""
+    rx = re.compile(pattern, re.MULTILINE)
+    return _first([a for a in audits if rx.search(t := a.read_text()) and lacking not in t])
+
+
+def _repo_facts(repo: Path) -> dict[str, str]:
+    """Months, ids and files of the generated repository the commands are run on."""
+    audits = sorted((repo / "audits").glob("*/*.yaml"))
+    themed = _first(sorted(p for p in (repo / "themed").iterdir() if p.is_dir()))
+    config = (repo / "qa.yaml").read_text()
+    staff = re.findall(r"(?m)^  - id: (\S+)\n(?:    .*\n)*?    roles: \[([^\]]*)\]", config)
+    return {
+        "one": str(audits[len(audits) // 2]),
+        "month": audits[-1].parent.name,
+        "year": audits[-1].parent.name[:4],
+        "quarter": f"{audits[0].parent.name[:4]}-Q3",
+        "returned": str(_with(audits, r"^status: returned", "supervision_on")),
+        "action": str(_with(audits, r"^  - id: A1\n(?:    .*\n)*?    status: open")),
+        "qa_lead": next(sid for sid, roles in staff if "qa_lead" in roles),
+        "team": re.findall(r"(?m)^teams:\n  - id: (\S+)", config)[0],
+        "themed_month": themed.name[:7],
+        "theme": themed.name[8:],
+        "multi_agency": _first(sorted((repo / "multi-agency").iterdir())).name,
+        "monitoring": _first(sorted((repo / "monitoring").iterdir())).name,
+        "crib_month": _first(sorted((repo / "crib-sheets").iterdir())).name,
+    }
+
+
+def rss_commands(repo: Path) -> list[Command]:
+    """Every command that reads the repository (from `qa --help` and ``qa_cli/cli``), with
+    arguments that make it do its work on the generated repository. Commands that only read
+    qa.yaml or one named file (init, cases, rules, tools diff, schema) are left out."""
+    f = _repo_facts(repo)
+    day = ["--as-of", "2026-12-01"]
+    r = ["--repo", repo]
+    out = CACHE / "rss-out"
+    reports: list[tuple[str, list[str]]] = [
+        ("monthly", ["--month", f["month"]]),
+        ("quarterly", ["--quarter", f["quarter"]]),
+        ("annual", ["--year", f["year"]]),
+        ("crib-sheets", ["--month", f["crib_month"]]),
+        ("themed", ["--theme", f["theme"], "--month", f["themed_month"]]),
+        ("team", ["--team", f["team"], "--half", f"{f['year']}-H2"]),
+        ("multi-agency", [f["multi_agency"]]),
+        ("complaints", ["--year", f["year"]]),
+        ("observations", ["--year", f["year"]]),
+        ("monitoring", ["--month", f["monitoring"]]),
+    ]
+    return [
+        Command("validate, second run (nothing changed)", [QA, "validate", *r, "-f", "json"]),
+        Command("validate, one return edited", [QA, "validate", *r, "-f", "json"], edit=True),
+        Command("validate ONE-FILE", [QA, "validate", f["one"], "-f", "json"]),
+        Command("validate --no-cache", [QA, "validate", "--no-cache", *r, "-f", "json"]),
+        Command("due", [QA, "due", *day, *r, "-f", "json"]),
+        Command("actions list", [QA, "actions", "list", *day, *r, "-f", "json"]),
+        Command("grades", [QA, "grades", *r, "-f", "json"]),
+        Command(
+            "moderate --dry-run", [QA, "moderate", "--dry-run", "--month", f["month"], *day, *r]
+        ),
+        Command("sample --verify MONTH", [QA, "sample", "--verify", f["month"], *day, *r]),
+        Command("retention", [QA, "retention", *day, *r]),
+        Command("export", [QA, "export", "--out", out / "export", "--no-parquet", *r]),
+        Command(
+            "form export --month",
+            [
+                QA,
+                "form",
+                "export",
+                "--month",
+                f["month"],
+                "--out",
+                out / "forms",
+                "--replace",
+                *day,
+                *r,
+            ],
+        ),
+        Command("fix --dry-run", [QA, "fix", "--dry-run", *r]),
+        Command(
+            "new team-overview",
+            [QA, "new", "team-overview", "--team", f["team"], "--month", f["month"], *day, *r],
+            writes=True,
+        ),
+        Command(
+            "review", [QA, "review", f["returned"], "--by", f["qa_lead"], *day, *r], writes=True
+        ),
+        Command("feedback", [QA, "feedback", f["returned"], "supervision", *day, *r], writes=True),
+        Command("actions done", [QA, "actions", "done", f["action"], "A1", *day, *r], writes=True),
+        *[
+            Command(f"report {kind}", [QA, "report", kind, *args, *day, *r], writes=True)
+            for kind, args in reports
+        ],
+    ]
+
+
+def restore(repo: Path) -> None:
+    """The generated repository as committed (its .qa cache kept), after a writing command."""
+    subprocess.run(["git", "checkout", "-q", "--", "."], cwd=repo, check=True)
+    subprocess.run(["git", "clean", "-fdq"], cwd=repo, check=True)
+    shutil.rmtree(CACHE / "rss-out", ignore_errors=True)
+
+
+def measure_rss(repo: Path, n: int, only: str | None = None) -> None:
+    """Peak RSS (and wall time) of every command, as a table, each a child process (its
+    ``ru_maxrss`` from ``wait4``, worker processes included); the cache warm but for the
+    first row."""
+    commands = [c for c in rss_commands(repo) if only is None or re.search(only, c.label)]
+    print(f"\n### Peak RSS of every command, {n:,} returns\n")
+    print(f"machine: {machine()}\n")
+    print("| command | peak RSS | wall | exit |\n| --- | --- | --- | --- |")
+    clear_cache(repo)
+    restore(repo)
+    _rss_row("validate, cold (no .qa cache)", run_capped([QA, "validate", "--repo", repo]))
+    for c in commands:
+        if c.edit:
+            one = Path(_repo_facts(repo)["one"])
+            one.write_bytes(one.read_bytes() + b"# edited by the benchmark\n")
+        _rss_row(c.label, run_capped(c.argv))
+        if c.writes or c.edit:
+            restore(repo)
+
+
+def _rss_row(label: str, r: Run) -> None:
+    over = " **over 1 GB**" if r.rss_mib >= 1024 else ""
+    code = "killed (time or memory cap)" if r.code < 0 else str(r.code)
+    print(f"| `qa {label}` | {r.rss_mib:,.0f} MiB{over} | {r.seconds:.1f} s | {code} |", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument(
         "--returns",
         type=int,
-        default=2000,
-        help="returns generated (default 2,000; the issue's table uses 10,000)",
+        default=10_000,
+        help="returns generated for the issue's table and the peak RSS table (default 10,000)",
+    )
+    ap.add_argument(
+        "--50k",
+        dest="rss_returns",
+        action="store_const",
+        const=50_000,
+        help="measure the peak RSS of every command at 50,000 returns (slow) instead",
     )
     ap.add_argument(
         "--rss-returns",
         type=int,
         default=0,
-        help="also measure every command at this size, e.g. 50000 (slow)",
+        help="measure the peak RSS of every command at this size (default: --returns)",
     )
+    ap.add_argument("--rss-only", action="store_true", help="only the peak RSS table")
+    ap.add_argument("--no-rss", action="store_true", help="leave the peak RSS table out")
+    ap.add_argument("--only", help="only the RSS table's commands matching this regex")
     ap.add_argument(
         "--no-peer", action="store_true", help="skip installing and running check-jsonschema"
     )
@@ -335,12 +525,14 @@ def main() -> None:
     REPEAT = max(1, args.repeat)
     CACHE.mkdir(parents=True, exist_ok=True)
     print(f"machine: {machine()}")
-    exe = None if args.no_peer else peer()
-    print("\n| measure | qa | peer or floor | ratio |\n| --- | --- | --- | --- |")
-    measure_repo(repository(args.returns), exe, args.returns)
-    if args.rss_returns:
-        measure_repo(repository(args.rss_returns), exe, args.rss_returns)
-    measure_help()
+    if not args.rss_only:
+        exe = None if args.no_peer else peer()
+        print("\n| measure | qa | peer or floor | ratio |\n| --- | --- | --- | --- |")
+        measure_repo(repository(args.returns), exe, args.returns)
+        measure_help()
+    if not args.no_rss:
+        n = args.rss_returns or args.returns
+        measure_rss(repository(n), n, args.only)
     print(f"\nafter the run: {machine()}")
 
 

@@ -30,6 +30,7 @@ import hashlib
 import json
 import os
 import stat
+import sys
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -266,6 +267,7 @@ def _read_json(root: Path, name: str) -> object:
 PARSED_NAME = "parsed.json"
 PARSED_FORMAT = "qa-parsed-cache/1"
 _DATE, _DATETIME = "\x00d", "\x00t"
+_intern = sys.intern
 
 
 class _Unstorable(Exception):
@@ -289,13 +291,17 @@ def _plain(value: object) -> object:
     raise _Unstorable
 
 
-def _tagged(obj: dict[str, Any]) -> object:
-    if len(obj) == 1:
-        if _DATE in obj:
-            return dt.date.fromisoformat(obj[_DATE])
-        if _DATETIME in obj:
-            return dt.datetime.fromisoformat(obj[_DATETIME])
-    return obj
+def _tagged(pairs: list[tuple[str, Any]]) -> object:
+    """A JSON object as the parser built it: a tagged date, or a mapping whose keys and
+    short strings are interned, as ``yamlc`` does (they recur in every file: one object
+    each, not one per file, which halves a loaded repository's models)."""
+    if len(pairs) == 1:
+        key, value = pairs[0]
+        if key == _DATE:
+            return dt.date.fromisoformat(value)
+        if key == _DATETIME:
+            return dt.datetime.fromisoformat(value)
+    return {_intern(k): _intern(v) if type(v) is str and len(v) <= 40 else v for k, v in pairs}
 
 
 @dataclass
@@ -352,7 +358,7 @@ class ParsedStore:
         if text is None:
             return None
         try:
-            data = json.loads(text, object_hook=_tagged)
+            data = json.loads(text, object_pairs_hook=_tagged)
         except (ValueError, RecursionError):
             return None
         return data if isinstance(data, dict) else None

@@ -55,7 +55,6 @@ class LoadedFile:
 
     path: Path
     rel: str
-    text: str | None = None
     data: dict[str, Any] | None = None
     problem: YamlProblem | None = None
     schema_problem: SchemaProblem | None = None
@@ -69,6 +68,22 @@ class LoadedFile:
     # Values read as the code they mean (a UK date, "Requires Improvement"): qa_cli.forgiving
     notes: list[Note] = field(default_factory=list)
     broken: frozenset[tuple[str | int, ...]] = frozenset()
+    # The decoded text: held, or (``_stamp`` set: the file's size and mtime when it was
+    # read) read again from ``path`` on each use, so that a loaded repository does not hold
+    # every file's text (about 60% of its memory); see :func:`load_file`'s ``keep_text``.
+    _text: str | None = field(default=None, repr=False)
+    _stamp: tuple[int, int] | None = field(default=None, repr=False)
+
+    @property
+    def text(self) -> str | None:
+        """The file's decoded text (None when it could not be read or decoded)."""
+        if self._stamp is None:
+            return self._text
+        return _read_again(self.path, self.rel, self._stamp)
+
+    @text.setter
+    def text(self, value: str | None) -> None:
+        self._text, self._stamp = value, None
 
     @property
     def checkable(self) -> BaseModel | None:
@@ -85,10 +100,11 @@ class LoadedFile:
     @cached_property
     def roundtrip(self) -> Any:
         """The round-trip document (comments, positions); parsed only when asked."""
-        if self.text is None or self.problem is not None:
+        text = self.text
+        if text is None or self.problem is not None:
             return None  # a file that failed the fast load (maybe a limit) is not parsed again
         try:
-            return yamlio.load_roundtrip(self.text)
+            return yamlio.load_roundtrip(text)
         except Exception:  # positions are a convenience: fall back to line 1
             return None
 
@@ -103,6 +119,23 @@ class LoadedFile:
         if not isinstance(self.model, model):
             raise TypeError(f"{self.rel} holds no valid {model.__name__}")
         return self.model
+
+
+def _read_again(path: Path, rel: str, stamp: tuple[int, int]) -> str | None:
+    """The text of a file loaded earlier, read again; refused if the file changed since."""
+    try:
+        mtime = os.stat(path).st_mtime_ns
+        raw = path.read_bytes()
+    except OSError:
+        raw, mtime = b"", -1
+    if (len(raw), mtime) != stamp:
+        raise QAError(
+            f"{rel} changed (or went) while qa was reading the repository, so its findings "
+            "could not be placed",
+            "run the command again once the file is saved",
+        )
+    text = yamlio.decode(raw)
+    return text if isinstance(text, str) else None
 
 
 def iter_yaml_files(root: Path) -> Iterator[Path]:
@@ -218,11 +251,15 @@ def load_file(
     root: Path,
     max_bytes: int = yamlio.DEFAULT_MAX_BYTES,
     parsed: ParsedStore | None = None,
+    *,
+    keep_text: bool = True,
 ) -> LoadedFile:
     """Read and parse one file; problems are recorded on the result, never raised.
 
     With ``parsed`` (the ``.qa/cache`` store), a file whose bytes were parsed before is
-    not parsed again; only a file that parsed into a mapping is stored.
+    not parsed again; only a file that parsed into a mapping is stored. Without
+    ``keep_text``, a file that parsed does not hold its text: :attr:`LoadedFile.text`
+    reads it again when asked (and refuses if the file changed meanwhile).
     """
     try:
         rel = path.resolve().relative_to(root.resolve()).as_posix()
@@ -230,19 +267,9 @@ def load_file(
         rel = path.as_posix()
     lf = LoadedFile(path=path, rel=rel)
     if escaping_link(path, root):
-        if path.is_relative_to(root.resolve()):
-            lf.rel = path.relative_to(root.resolve()).as_posix()
-        lf.problem = YamlProblem(
-            "QA013",
-            1,
-            1,
-            "this is a symbolic link to a place outside the audit repository; qa does not "
-            "read through it",
-            "replace the link with the real file (or remove it): audit files live in the "
-            "repository",
-        )
-        return lf
+        return _refused_link(lf, root)
     try:
+        mtime = -1 if keep_text else os.stat(path).st_mtime_ns
         raw = path.read_bytes()
     except OSError as exc:
         lf.problem = YamlProblem("QA009", 1, 1, f"the file could not be read: {exc.strerror}", None)
@@ -253,8 +280,34 @@ def load_file(
         decoded = yamlio.decode(raw) if len(raw) <= max_bytes else None
         lf.text = decoded if isinstance(decoded, str) else None
         return lf
-    text = yamlio.decode(raw)
-    lf.text = text if isinstance(text, str) else None
+    if keep_text:
+        text = yamlio.decode(raw)
+        lf.text = text if isinstance(text, str) else None
+    else:  # it parsed, so it decodes: read again when asked (positions, the privacy scan)
+        lf._stamp = (len(raw), mtime)
+    _build_model(lf, loaded)
+    if parsed is not None and isinstance(lf.model, Sample):
+        parsed.remember_month(raw, lf.model.month)  # a selection's next run need not read it
+    return lf
+
+
+def _refused_link(lf: LoadedFile, root: Path) -> LoadedFile:
+    """``lf``, a link leading outside the repository, with its QA013 problem."""
+    if lf.path.is_relative_to(root.resolve()):
+        lf.rel = lf.path.relative_to(root.resolve()).as_posix()
+    lf.problem = YamlProblem(
+        "QA013",
+        1,
+        1,
+        "this is a symbolic link to a place outside the audit repository; qa does not "
+        "read through it",
+        "replace the link with the real file (or remove it): audit files live in the repository",
+    )
+    return lf
+
+
+def _build_model(lf: LoadedFile, loaded: dict[str, Any]) -> None:
+    """The file's kind, version and model (or schema errors) from its parsed data."""
     lf.data = loaded
     lf.kind, lf.version, lf.schema_problem = _classify(loaded)
     if lf.schema_problem is None and lf.kind is not None and lf.version is not None:
@@ -265,9 +318,6 @@ def load_file(
             lf.model = model_cls.model_validate(lf.data)
         except ValidationError as exc:
             lf.errors = [dict(e) for e in exc.errors(include_url=False)]
-    if parsed is not None and isinstance(lf.model, Sample):
-        parsed.remember_month(raw, lf.model.month)  # a selection's next run need not read it
-    return lf
 
 
 def _chosen(
@@ -383,7 +433,7 @@ def _load_selection(
     chosen = frozenset(map(str, wanted))
     folders = any(w.is_dir() for w in wanted)
     picked = {
-        p: load_file(Path(p), root, max_bytes, parsed)
+        p: load_file(Path(p), root, max_bytes, parsed, keep_text=False)
         for p, link in listing
         if _chosen(p, chosen, folders, link)
     }
@@ -395,7 +445,7 @@ def _load_selection(
     for p, _ in listing:
         lf = picked.get(p)
         if lf is None and consulted(p):
-            lf = load_file(Path(p), root, max_bytes, parsed)
+            lf = load_file(Path(p), root, max_bytes, parsed, keep_text=False)
         if lf is not None:
             out.append(lf)
     return out
@@ -516,14 +566,17 @@ class Repository:
         with gc_paused():
             if exactly and paths is not None:
                 files += [
-                    load_file(p, root, max_bytes, parsed)
+                    load_file(p, root, max_bytes, parsed, keep_text=False)
                     for p in paths
                     if p.resolve() != config_path
                 ]
             else:
                 listing = [(p, link) for p, link in _listing(root) if p != str(config_path)]
                 if wanted is None:
-                    files += [load_file(Path(p), root, max_bytes, parsed) for p, _ in listing]
+                    files += [
+                        load_file(Path(p), root, max_bytes, parsed, keep_text=False)
+                        for p, _ in listing
+                    ]
                 else:
                     files += _load_selection(root, listing, wanted, max_bytes, parsed, index)
         if parsed is not None:

@@ -180,12 +180,13 @@ def is_flow(lf: LoadedFile, loc: list[str | int]) -> bool:
     Only a file that may hold one under the key is parsed again for it: a ``{``, or a ``[``
     list holding a ``key: value`` pair or a ``? key`` (``[id: A1]`` is a mapping too);
     libyaml says which mappings are flow ones, the round-trip parser only when it cannot."""
-    if lf.text is None or not loc:
+    text = lf.text  # read once: a loaded file may not hold its text
+    if text is None or not loc:
         return False
-    tail = _from_key(lf.text, loc[0])
+    tail = _from_key(text, loc[0])
     if "{" not in tail and not _FLOW_PAIR.search(tail):
         return False
-    flows = _flow_mappings(lf.text)
+    flows = _flow_mappings(text)
     if flows is not None:
         return tuple(loc) in flows
     node = lf.roundtrip

@@ -41,7 +41,8 @@ def check_schemas(repo: Repository, selected: list[LoadedFile]) -> list[Diagnost
 def check_modelines(selected: list[LoadedFile]) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for lf in selected:
-        found = expected_modeline(lf.rel, lf.text) if lf.text else None
+        text = lf.text  # read once: a loaded file may not hold its text
+        found = expected_modeline(lf.rel, text) if text else None
         if found is not None:
             have, want = found
             out.append(

@@ -68,8 +68,9 @@ def validate_repository(
         report.add(d)
     for d in check_schemas(repo, selected) + check_modelines(selected):
         report.add(d)
+    found_in = {d.path for d in report.diagnostics}  # texts may be read again: only these
     report.diagnostics, report.suppressed = split_suppressed(
-        report.diagnostics, {lf.rel: lf.text for lf in repo.files}
+        report.diagnostics, {lf.rel: lf.text for lf in repo.files if lf.rel in found_in}
     )
     return report
 

@@ -139,9 +139,10 @@ def check_privacy(
     detectors = detectors or detectors_for(repo.root, config)
     out: list[Diagnostic] = []
     for lf in repo.selected:
-        if lf.text is not None:
-            out += scan_file(lf.rel, lf.text, detectors, config)
-            out += check_code_lengths(lf.rel, lf.text, config)
+        text = lf.text  # read once: a loaded file may not hold its text
+        if text is not None:
+            out += scan_file(lf.rel, text, detectors, config)
+            out += check_code_lengths(lf.rel, text, config)
     for path in case_lists:
         rel = path.relative_to(repo.root).as_posix()
         text = path.read_bytes().decode("utf-8-sig", errors="replace")

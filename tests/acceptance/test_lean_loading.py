@@ -1,0 +1,127 @@
+"""A loaded repository holds each file's model, not its text (issue 16: memory at 50k).
+
+`Repository.load` reads a file's text again when a rule asks for it (positions, the
+privacy scan, suppressions), so the findings must be exactly those of a load that keeps
+every text, and a file changed after loading must be refused, never misplaced.
+"""
+
+from __future__ import annotations
+
+import gc
+import tracemalloc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from qa_cli import repository
+from qa_cli.cache import ParsedStore
+from qa_cli.errors import QAError
+from qa_cli.repository import Repository
+from qa_cli.validation.engine import validate_repository
+
+from .test_validate_cases import CASES, _identity_list, _lay_out  # noqa: F401
+
+
+@contextmanager
+def _texts_kept(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Loading as it was: every loaded file holds its text."""
+    eager = repository.load_file
+
+    def keep(*args: object, **kwargs: object) -> repository.LoadedFile:
+        kwargs["keep_text"] = True
+        return eager(*args, **kwargs)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as m:
+        m.setattr(repository, "load_file", keep)
+        yield
+
+
+def _findings(repo: Repository) -> tuple[list[object], list[object]]:
+    report = validate_repository(repo)
+    return report.diagnostics, report.suppressed
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_every_invalid_case_has_the_findings_of_a_load_that_keeps_the_texts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: Path
+) -> None:
+    repo, _ = _lay_out(tmp_path, case)
+    lean = _findings(Repository.load(repo, use_cache=False))
+    with _texts_kept(monkeypatch):
+        full = _findings(Repository.load(repo, use_cache=False))
+    assert lean == full
+    assert lean[0] or lean[1], "each invalid case has a finding"
+
+
+@pytest.mark.parametrize("name", ["demo_repo", "mini_repo"])
+def test_the_demo_and_mini_repositories_validate_and_read_as_before(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    root: Path = request.getfixturevalue(name)
+    target = sorted((root / "audits").glob("*/*.yaml"))[0]
+    target.write_text(target.read_text() + "# a note 07700 900123\n")  # a finding to place
+    lean_repo = Repository.load(root)  # from the parse cache, as commands load
+    with _texts_kept(monkeypatch):
+        full_repo = Repository.load(root, use_cache=False)
+    assert [f.rel for f in lean_repo.files] == [f.rel for f in full_repo.files]
+    for lean, full in zip(lean_repo.files, full_repo.files, strict=True):
+        assert lean.text == full.text, lean.rel
+        assert lean.data == full.data, lean.rel
+        assert lean.model == full.model, lean.rel
+    lean_found, full_found = _findings(lean_repo), _findings(full_repo)
+    assert lean_found == full_found
+    assert any(d.path == target.relative_to(root).as_posix() for d in lean_found[0])
+
+
+def _held_by_load(root: Path) -> int:
+    """Bytes a loaded repository holds (traced allocations alive after loading)."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        loaded = Repository.load(root, use_cache=False)
+        gc.collect()
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert loaded.files
+    return held
+
+
+def test_a_loaded_repository_does_not_hold_the_texts(
+    demo_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = sum(len(p.read_text(encoding="utf-8")) for p in demo_repo.rglob("*.yaml"))
+    lean = _held_by_load(demo_repo)
+    with _texts_kept(monkeypatch):
+        full = _held_by_load(demo_repo)
+    assert full - lean >= 0.9 * texts
+
+
+def test_a_file_changed_after_loading_is_refused_not_misplaced(mini_repo: Path) -> None:
+    loaded = Repository.load(mini_repo)
+    lf = next(f for f in loaded.files if f.kind == "qa/audit")
+    before = lf.text
+    assert before == lf.path.read_text(encoding="utf-8")
+    lf.path.write_text(before + "# one more line\n")
+    with pytest.raises(QAError) as err:
+        _ = lf.text
+    assert lf.rel in str(err.value)
+    assert "changed" in str(err.value)
+    assert err.value.hint and "again" in err.value.hint
+
+
+def test_short_strings_read_from_the_parse_cache_are_shared_between_files(
+    mini_repo: Path,
+) -> None:
+    Repository.load(mini_repo)  # fills the parse cache
+    store = ParsedStore.open(mini_repo)
+    audits = sorted((mini_repo / "audits").glob("*/*.yaml"))[:2]
+    first, second = (store.get(p.read_bytes()) for p in audits)
+    assert first is not None and second is not None
+    assert first["schema"] == second["schema"]
+    assert first["schema"] is second["schema"]
+    key = next(k for k in first if k in second)
+    assert next(k for k in second if k == key) is key
