@@ -28,12 +28,12 @@ import datetime as dt
 import io
 import math
 import re
-import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..errors import QAError
 from .palette import GRADE_COLOURS, GRADE_TINTS, SERIES_COLOUR, grade_key
+from .xlsx_rows import RowsFile, splice
 
 FONT = "Arial"  # on every machine, or metric-compatible (Liberation Sans) under LibreOffice
 DATE_FORMAT = "d mmm yyyy"
@@ -49,6 +49,7 @@ ROW_CM = 15 / 72 * 2.54  # a 15-point row
 CHART_W_CM, CHART_H_CM = 11.0, 6.6
 CHART_ROWS = math.ceil(CHART_H_CM / ROW_CM) + 1
 LABEL_WIDTH, VALUE_WIDTH, WRAP_WIDTH = 34, 13, 45
+PAPER_A4 = "9"  # the paper size code of A4 (openpyxl Worksheet.PAPERSIZE_A4)
 
 
 def _font(**kw: Any) -> Any:
@@ -84,6 +85,12 @@ def put(ws: Any, row: int, col: int, value: Any) -> Any:
     value = as_date(_clean(value))
     cell = ws.cell(row=row, column=col)
     cell.value = value
+    _dress(cell, value)
+    return cell
+
+
+def _dress(cell: Any, value: Any) -> None:
+    """The number format or text handling that ``value`` (already cleaned) needs."""
     if isinstance(value, dt.date):
         cell.number_format = DATE_FORMAT
     elif isinstance(value, str) and value.startswith(_RISKY):
@@ -93,7 +100,39 @@ def put(ws: Any, row: int, col: int, value: Any) -> Any:
         from openpyxl.styles import Alignment
 
         cell.alignment = Alignment(horizontal="right")  # a redacted count, under the numbers
-    return cell
+
+
+class _Canvas:
+    """A write-only sheet filled by position, as the Summary is drawn: its few cells are kept
+    and written in row order when the drawing is done (a write-only sheet takes whole rows,
+    in order). Everything else (dimensions, charts, page setup) goes to the sheet itself."""
+
+    def __init__(self, ws: Any) -> None:
+        object.__setattr__(self, "ws", ws)
+        object.__setattr__(self, "cells", {})
+
+    def cell(self, row: int, column: int) -> Any:
+        from openpyxl.cell import WriteOnlyCell
+
+        found = self.cells.get((row, column))
+        if found is None:
+            found = self.cells[(row, column)] = WriteOnlyCell(self.ws)
+        return found
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.ws, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self.ws, name, value)
+
+    def flush(self) -> None:
+        """Write the cells, row by row (an empty row is written empty)."""
+        if not self.cells:
+            return
+        rows = max(r for r, _ in self.cells)
+        cols = max(c for _, c in self.cells)
+        for r in range(1, rows + 1):
+            self.ws.append([self.cells.get((r, c)) for c in range(1, cols + 1)])
 
 
 def _grade_fill(cell: Any) -> None:
@@ -159,7 +198,7 @@ def _hf(text: str) -> str:
 def _page_setup(ws: Any, spec: dict[str, Any], fit_width: bool = True) -> None:
     """A4 landscape, one page wide, header row repeated, title and marking top and bottom."""
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = PAPER_A4
     if fit_width:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.page_setup.fitToWidth = 1
@@ -202,37 +241,94 @@ def _width_of(value: Any) -> int:
     return max((len(s) for s in str(value).split("\n")), default=0)
 
 
-def _data_sheet(wb: Any, spec: dict[str, Any], meta: dict[str, Any]) -> None:
-    from openpyxl.styles import Alignment
-
+def _data_sheet(wb: Any, spec: dict[str, Any], meta: dict[str, Any]) -> RowsFile:
+    """A sheet of its own: settings and header through openpyxl, the rows as XML text
+    (:mod:`qa_cli.reports.xlsx_rows`), spliced in when the workbook is packed."""
     ws = wb.create_sheet(spec["name"][:31])
     columns: list[str] = spec["columns"]
     rows: list[list[Any]] = spec["rows"]
     widths = _widths(columns, rows)
-    _header(ws, 1, columns, widths)
-    graded = {i for i, c in enumerate(columns, start=1) if c in spec.get("grades", [])}
-    percent = {i for i, c in enumerate(columns, start=1) if c in spec.get("percent", [])}
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for r, row in enumerate(rows, start=2):
-        lines = 1
-        for c, value in enumerate(row, start=1):
-            cell = put(ws, r, c, value)
-            if c in graded:
-                _grade_fill(cell)
-            elif c in percent:
-                cell.number_format = PERCENT_FORMAT
-            if isinstance(value, str) and c <= len(widths) and len(value) > widths[c - 1] - 2:
-                lines = max(lines, _lines(value, widths[c - 1]))
-        if lines > 1:  # a wrapped row: tall enough for its longest cell, every cell at the top
-            ws.row_dimensions[r].height = min(13 * lines + 2, 409)
-            for c in range(1, len(row) + 1):
-                _set_style(ws.cell(row=r, column=c), "_alignments", "alignmentId", wrap, "wrap")
-    for i, w in enumerate(widths, start=1):
+    for i, w in enumerate(widths, start=1):  # before the first row: written at its top
         ws.column_dimensions[_col(i)].width = w
     ws.freeze_panes = "A2"
+    _page_setup(ws, meta)  # its fit-to-page flag is written at the sheet's top too
+    header = _Canvas(ws)
+    _header(header, 1, columns, widths)
+    header.flush()
+    styles = _CellStyles(ws)
+    graded = {i for i, c in enumerate(columns) if c in spec.get("grades", [])}
+    percent = {i for i, c in enumerate(columns) if c in spec.get("percent", [])}
+    width = max([len(columns), *(len(r) for r in rows)], default=0)
+    out = RowsFile([_col(i) for i in range(1, width + 1)])
+    for r, row in enumerate(rows, start=2):
+        cells, lines = [], 1
+        for c, raw in enumerate(row):
+            value = as_date(_clean(raw))
+            tint = grade_key(value) if c in graded else None
+            fmt = PERCENT_FORMAT if c in percent and c not in graded else None
+            cells.append((value, styles.key(value, fmt, tint and GRADE_TINTS[tint])))
+            if isinstance(raw, str) and c < len(widths) and len(raw) > widths[c] - 2:
+                lines = max(lines, _lines(raw, widths[c]))
+        if lines > 1:  # a wrapped row: tall enough for its longest cell, every cell at the top
+            cells = [(v, styles.wrapped(k)) for v, k in cells]
+        out.write(r, [(v, styles.index(k)) for v, k in cells], _height(lines))
     if columns:
         ws.auto_filter.ref = f"A1:{_col(len(columns))}{max(len(rows) + 1, 2)}"
-    _page_setup(ws, meta)
+    return out
+
+
+def _height(lines: int) -> float | None:
+    return min(13 * lines + 2, 409) if lines > 1 else None
+
+
+_Style = tuple[str | None, str | None, bool, str | None]  # format, fill, quote prefix, align
+
+
+class _CellStyles:
+    """The style index of each kind of data cell, as openpyxl gives the cell ``put`` makes
+    (registered in the workbook once, from a template cell)."""
+
+    def __init__(self, ws: Any) -> None:
+        self.ws = ws
+        self.found: dict[_Style, int] = {}
+
+    @staticmethod
+    def key(value: Any, fmt: str | None, tint: str | None) -> _Style:
+        if isinstance(value, dt.date):
+            fmt = fmt or DATE_FORMAT
+        quote = isinstance(value, str) and value.startswith(_RISKY)
+        right = isinstance(value, str) and (value == "–" or value.startswith("fewer than "))
+        return (fmt, tint, quote, "right" if right else None)
+
+    @staticmethod
+    def wrapped(key: _Style) -> _Style:
+        return (key[0], key[1], key[2], "wrap")
+
+    def index(self, key: _Style) -> int:
+        found = self.found.get(key)
+        if found is None:
+            found = self.found[key] = self._register(key)
+        return found
+
+    def _register(self, key: _Style) -> int:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Alignment, PatternFill
+
+        fmt, tint, quote, align = key
+        cell = WriteOnlyCell(self.ws)
+        if fmt:
+            cell.number_format = fmt
+        if quote:
+            cell.quotePrefix = True
+        if align == "right":
+            cell.alignment = Alignment(horizontal="right")
+        if tint:
+            fill = PatternFill("solid", start_color=tint, end_color=tint)
+            _set_style(cell, "_fills", "fillId", fill, f"grade:{tint}")
+        if align == "wrap":
+            wrap = Alignment(wrap_text=True, vertical="top")
+            _set_style(cell, "_alignments", "alignmentId", wrap, "wrap")
+        return int(cell.style_id) if cell.has_style else 0
 
 
 # --- Summary ----------------------------------------------------------------------------------
@@ -492,8 +588,7 @@ def _summary_table(ws: Any, row: int, table: dict[str, Any]) -> int:
 
 
 def _summary(wb: Any, spec: dict[str, Any]) -> None:
-    ws = wb.active
-    ws.title = "Summary"
+    ws = _Canvas(wb.create_sheet("Summary"))
     scale = _fitting_scale(spec, _summary_scale(spec))
     pager = _Pager(ws, scale)
     ws.sheet_format.defaultRowHeight = 15  # the height the page plan counts with
@@ -520,6 +615,7 @@ def _summary(wb: Any, spec: dict[str, Any]) -> None:
     _page_setup(ws, spec, fit_width=False)
     ws.page_setup.scale = scale
     ws.sheet_view.showGridLines = False
+    ws.flush()
 
 
 # --- the workbook -----------------------------------------------------------------------------
@@ -530,18 +626,23 @@ def workbook_bytes(spec: dict[str, Any]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.utils.indexed_list import IndexedList
 
-    wb = Workbook()
+    wb = Workbook(write_only=True)  # the Summary drawn, then each sheet streamed
     # The default font of every cell (and of the Normal style): a named sans-serif face, so
     # LibreOffice does not fall back to a serif one.
     wb._fonts = IndexedList([_font()])
     wb._named_styles["Normal"].font = _font()
     _summary(wb, spec)
-    for sheet in spec.get("sheets", []):
-        _data_sheet(wb, sheet, spec)
+    sheets = [(_data_sheet(wb, sheet, spec), wb.worksheets[-1]) for sheet in spec.get("sheets", [])]
     _properties(wb, spec)
     buf = io.BytesIO()
     wb.save(buf)
-    return _with_company(buf.getvalue(), spec.get("organisation") or "")
+    rows = {ws.path.lstrip("/"): out for out, ws in sheets}
+    try:
+        company = _company(spec.get("organisation") or "")
+        return splice(buf.getvalue(), rows, company)
+    finally:
+        for out in rows.values():
+            out.close()
 
 
 def _properties(wb: Any, spec: dict[str, Any]) -> None:
@@ -555,23 +656,20 @@ def _properties(wb: Any, spec: dict[str, Any]) -> None:
     props.category = spec.get("marking") or ""
 
 
-def _with_company(data: bytes, organisation: str) -> bytes:
-    """Set the workbook's Company (docProps/app.xml), which openpyxl always writes empty."""
+def _company(organisation: str) -> Callable[[str, bytes], bytes]:
+    """An edit of the packed parts that sets the workbook's Company (docProps/app.xml),
+    which openpyxl always writes empty."""
     from xml.sax.saxutils import escape
 
-    if not organisation:
-        return data
-    src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            body = src.read(item.filename)
-            if item.filename == "docProps/app.xml":
-                text = body.decode("utf-8")
-                company = f"<Company>{escape(organisation)}</Company>"
-                text = re.sub(r"<Company\s*/>|<Company>.*?</Company>", "", text)
-                body = text.replace("</Properties>", company + "</Properties>").encode("utf-8")
-            dst.writestr(item, body)
-    return out.getvalue()
+    def edit(name: str, body: bytes) -> bytes:
+        if name != "docProps/app.xml" or not organisation:
+            return body
+        text = body.decode("utf-8")
+        company = f"<Company>{escape(organisation)}</Company>"
+        text = re.sub(r"<Company\s*/>|<Company>.*?</Company>", "", text)
+        return text.replace("</Properties>", company + "</Properties>").encode("utf-8")
+
+    return edit
 
 
 def encrypt(data: bytes, password: str) -> bytes:
