@@ -25,6 +25,7 @@ from .errors import QAError
 from .masking import masked
 from .models.config import Config, Staff, Team
 from .models.tool import CLOSED_ANSWERS, Question, Tool
+from .yamledit import typed_scalar
 
 if TYPE_CHECKING:
     from .caselist import CaseRow
@@ -43,12 +44,9 @@ def scalar(value: Any) -> str:
     """A value as YAML text: plain where safe, JSON-quoted (valid YAML) otherwise."""
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
+    typed = typed_scalar(value)
+    if typed is not None:
+        return typed
     if isinstance(value, list | tuple):
         return "[" + ", ".join(scalar(v) for v in value) + "]"
     text = str(value)
@@ -78,6 +76,15 @@ def _wrapped(text: str, indent: str, prefix: str, width: int) -> tuple[str, ...]
     )
 
 
+# The guidance comment of a question with an open answer, by its type.
+_OPEN_ANSWER = {
+    "text": "answer: text (use | and indented lines for several lines)",
+    "date": "answer: a date, YYYY-MM-DD",
+    "number": "answer: a number",
+    "staff": "answer: a staff id from qa.yaml",
+}
+
+
 def _how_to_answer(q: Question) -> str:
     if q.type in ("yes_no", "yes_no_na", "grade"):
         words = " | ".join(CLOSED_ANSWERS[q.type])
@@ -94,12 +101,7 @@ def _how_to_answer(q: Question) -> str:
             + ((q.options or ["x"])[0])
             + "])"
         )
-    return {
-        "text": "answer: text (use | and indented lines for several lines)",
-        "date": "answer: a date, YYYY-MM-DD",
-        "number": "answer: a number",
-        "staff": "answer: a staff id from qa.yaml",
-    }.get(q.type, "answer")
+    return _OPEN_ANSWER.get(q.type, "answer")
 
 
 def question_lines(q: Question, indent: str = "  ", reason: Question | None = None) -> list[str]:

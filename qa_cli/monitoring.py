@@ -26,16 +26,20 @@ def _chair(r: NewRequest, roles: set[str]) -> str:
     return chair
 
 
-def _case_fields(r: NewRequest) -> tuple[str, str, str]:
+def _case_and_chair(r: NewRequest) -> tuple[list[Field], str, str, str]:
+    """The fields both forms share (the case, its team and social worker, the chair), then
+    the case, the team and the chair."""
     case = r.need(r.case, "--case", "a case code")
     worker = r.person(r.need(r.worker, "--worker", "the case's social worker id"), "--worker")
-    return case, r.need(r.team, "--team", "the case's team id"), worker
+    team = r.need(r.team, "--team", "the case's team id")
+    chair = _chair(r, {"iro", "cp_chair"})
+    shared = [("case", case), ("team", team), ("social_worker", worker), ("chair", chair)]
+    return shared, case, team, chair
 
 
 def new_monitoring(r: NewRequest) -> Made:
     """A blank monitoring form for one conference or review (§4.3.2)."""
-    case, team, worker = _case_fields(r)
-    chair = _chair(r, {"iro", "cp_chair"})
+    shared, case, team, chair = _case_and_chair(r)
     roles = set(r.staff[chair].roles)
     meeting = r.meeting or ("cla_review" if "iro" in roles else "review_cp_conference")
     if meeting not in MEETINGS:
@@ -46,15 +50,7 @@ def new_monitoring(r: NewRequest) -> Made:
             "CP conferences are chaired by a CP Chair, looked-after reviews by an IRO (§4.3.1)",
         )
     held = r.date or r.today
-    fields: list[Field] = [
-        ("meeting", meeting),
-        ("case", case),
-        ("team", team),
-        ("social_worker", worker),
-        ("chair", chair),
-        ("held", held),
-        ("status", "allocated"),
-    ]
+    fields = [("meeting", meeting), *shared, ("held", held), ("status", "allocated")]
     trailer: list[tuple[str, Any, str | None]] = [
         (
             "sent_to_manager",
@@ -69,20 +65,16 @@ def new_monitoring(r: NewRequest) -> Made:
 
 def new_midpoint(r: NewRequest) -> Made:
     """A blank mid-point review of a CP plan or care plan (§4.3.3), with room for a dispute."""
-    case, team, worker = _case_fields(r)
-    chair = _chair(r, {"iro", "cp_chair"})
+    shared, case, team, chair = _case_and_chair(r)
     plan = r.meeting or ("cp_plan" if "cp_chair" in r.staff[chair].roles else "care_plan")
     if plan not in PLAN_OF_CATEGORY.values():
         raise QAError(
             f"--meeting {plan!r} is not a plan", "give cp_plan, care_plan or pathway_plan"
         )
     reviewed = r.date or r.today
-    fields: list[Field] = [
+    fields = [
         ("plan", plan),
-        ("case", case),
-        ("team", team),
-        ("social_worker", worker),
-        ("chair", chair),
+        *shared,
         ("reviewed", reviewed),
         ("last_meeting", None),
         ("next_meeting", None),

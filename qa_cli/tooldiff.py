@@ -9,7 +9,7 @@ new questions and new options are listed but do not break.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from .models.tool import Question, Tool
 
@@ -22,12 +22,7 @@ class Change:
     breaking: bool
 
     def as_dict(self) -> dict[str, object]:
-        return {
-            "what": self.what,
-            "question": self.question,
-            "detail": self.detail,
-            "breaking": self.breaking,
-        }
+        return asdict(self)
 
 
 def _answer_set(q: Question) -> list[str] | None:

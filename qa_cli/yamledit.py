@@ -70,18 +70,26 @@ class SetBlock:
 Op = Edit | Append | SetBlock
 
 
-def format_scalar(value: Any, flow: bool = False) -> str:
-    """``value`` as YAML text that reads back as the same value (plain when that is safe).
-
-    ``flow``: the text goes inside ``[...]`` or ``{...}``, where a comma ends a plain value."""
-    if value is None:
-        return "null"
+def typed_scalar(value: Any) -> str | None:
+    """A boolean, number or date as YAML text; None for any other value."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, dt.date):
         return value.isoformat()
+    return None
+
+
+def format_scalar(value: Any, flow: bool = False) -> str:
+    """``value`` as YAML text that reads back as the same value (plain when that is safe).
+
+    ``flow``: the text goes inside ``[...]`` or ``{...}``, where a comma ends a plain value."""
+    if value is None:
+        return "null"
+    typed = typed_scalar(value)
+    if typed is not None:
+        return typed
     text = str(value)
     if (
         _SAFE_PLAIN.match(text)

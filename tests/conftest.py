@@ -121,6 +121,14 @@ def mini_repo(tmp_path: Path, _mini_template: Path) -> Path:
 
 
 @pytest.fixture
+def no_identity_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No identity list and no configuration folder of this machine: findings are the
+    repository's own."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config"))
+    monkeypatch.delenv("QA_IDENTITY_LIST", raising=False)
+
+
+@pytest.fixture
 def base_repo(tmp_path: Path) -> Path:
     """A fresh copy of tests/cases/base: one tool, one audit return, valid."""
     dest = tmp_path / "repo"

@@ -18,10 +18,8 @@ OTHER = "audits/2026-10/C-GH4DRBGH--single-agency-cla.yaml"
 
 
 @pytest.fixture
-def repo(mini_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def repo(mini_repo: Path, no_identity_list: None) -> Path:
     """The mini repository, with no identity list of this machine."""
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config"))
-    monkeypatch.delenv("QA_IDENTITY_LIST", raising=False)
     shutil.rmtree(mini_repo / ".qa", ignore_errors=True)  # a cache a run left in the fixture
     return mini_repo
 

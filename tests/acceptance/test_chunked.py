@@ -16,9 +16,7 @@ from .test_cache_per_file import RETURN, _break_date
 
 
 @pytest.fixture
-def repo(mini_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config"))
-    monkeypatch.delenv("QA_IDENTITY_LIST", raising=False)
+def repo(mini_repo: Path, no_identity_list: None) -> Path:
     _break_date(mini_repo / RETURN)  # one finding, so the comparison is not of empty lists
     (mini_repo / "audits/2026-10/broken.yaml").write_text("schema: qa/audit@1\nx: [\n")
     return mini_repo

@@ -20,10 +20,8 @@ TOOL = "audit_tools/single-agency-safeguarding.yaml"
 
 
 @pytest.fixture
-def repo(mini_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def repo(mini_repo: Path, no_identity_list: None) -> Path:
     """The mini repository, with no identity list of this machine and no cache."""
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config"))
-    monkeypatch.delenv("QA_IDENTITY_LIST", raising=False)
     return mini_repo
 
 
