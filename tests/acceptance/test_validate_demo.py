@@ -33,15 +33,16 @@ def test_demo_validates_clean_and_unchanged(demo_repo: Path, run) -> None:
     assert snapshot(demo_repo) == before
 
 
-@pytest.mark.parametrize(
-    ("old", "new", "code"),
-    [
-        ("overall_grade: good", "overall_grade: Good!", "QA106"),
-        ("status: closed", "status: closd", "QA106"),
-        ("completed: ", "completed: 31/12/2026  # ", "QA105"),
-        ("strengths:", "strenghts:", "QA101"),
-    ],
-)
+# Each mistake, by name: the text of the demo's first returned audit, what it becomes, the rule.
+MISTAKES = {
+    "grade-misspelt": ("overall_grade: good", "overall_grade: Good!", "QA106"),
+    "status-misspelt": ("status: closed", "status: closd", "QA106"),
+    "uk-date": ("completed: ", "completed: 31/12/2026  # ", "QA105"),
+    "key-misspelt": ("strengths:", "strenghts:", "QA101"),
+}
+
+
+@pytest.mark.parametrize(("old", "new", "code"), list(MISTAKES.values()), ids=list(MISTAKES))
 def test_demo_mistakes_point_at_their_line(
     demo_repo: Path, run, old: str, new: str, code: str
 ) -> None:
