@@ -9,6 +9,7 @@ each invalid case are compared whole, positions included.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -167,3 +168,29 @@ def test_one_line_mappings_are_found_as_the_round_trip_parser_finds_them() -> No
         assert found == _ruamel_flows(yamlio.load_roundtrip(text)), text[:80]
     assert compared == len(texts)
     assert yamlc.flow_mappings("a: !!omap [x: 1]\n") is None  # tagged: ruamel decides
+
+
+def test_crib_sheets_and_returns_with_actions_are_checked_without_a_round_trip_parse(
+    demo_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA315 (an action on one line) is answered by libyaml: the round-trip parser, 0.3 s
+    for a crib sheet, runs only to point at a finding, and the demo has none. Each file
+    with actions gets a `{` in an action's text, so the cheap test (no `{` or `[k: v`
+    after `actions:`, no one-line mapping) cannot answer alone."""
+    for path in [*demo_repo.glob("crib-sheets/*/*.yaml"), *demo_repo.glob("audits/*/*.yaml")]:
+        text = path.read_text()
+        path.write_text(re.sub(r"\n    action: (?=[A-Z])", "\n    action: see {braces}, ", text))
+    repo = Repository.load(demo_repo, [demo_repo / "crib-sheets", demo_repo / "audits"])
+    with_actions = [f for f in repo.selected if f.text and "action: see {braces}" in f.text]
+    assert any(f.kind == "qa/crib-sheet" for f in with_actions)
+
+    parsed: list[str] = []
+    real = yamlio.load_roundtrip
+
+    def spy(text: str) -> object:
+        parsed.append(text[:60])
+        return real(text)
+
+    monkeypatch.setattr(yamlio, "load_roundtrip", spy)
+    assert validate_repository(repo, []).diagnostics == []
+    assert parsed == []
