@@ -42,6 +42,7 @@ class Run:
     seconds: float
     rss_mib: float
     code: int
+    cpu: float = 0.0  # user + system seconds of the child (and its workers)
 
 
 def run(cmd: list[str | Path], cwd: Path | None = None) -> Run:
@@ -53,7 +54,18 @@ def run(cmd: list[str | Path], cwd: Path | None = None) -> Run:
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return Run(elapsed, usage.ru_maxrss / 1024, proc.returncode)
+    return Run(elapsed, usage.ru_maxrss / 1024, proc.returncode, usage.ru_utime + usage.ru_stime)
+
+
+def compile_toolkit() -> None:
+    """Byte-compile qa_cli, as installing a package does: with PYTHONDONTWRITEBYTECODE set
+    (as on this machine) an editable checkout would otherwise compile every module it
+    imports on every run, which no installed qa does (and the peer is installed)."""
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", ROOT / "qa_cli"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 # --- the generated repository ---------------------------------------------------------------
@@ -235,7 +247,7 @@ def measure_repo(repo: Path, exe: Path | None, n: int) -> None:
     cold = run([QA, "validate", "--repo", repo, "--format", "json"])
     warm = best([QA, "validate", "--repo", repo, "--format", "json"], REPEAT)
     read = run([sys.executable, "-c", _READ_ALL, repo])
-    single = best([QA, "validate", one, "--format", "json"], REPEAT)
+    single = _one_edited(one)
     edited = _edited_run(repo, one)
     shutil.rmtree(repo / "reports", ignore_errors=True)
     month = ["--month", one.parent.name, "--as-of", "2027-01-31"]
@@ -259,8 +271,8 @@ def measure_repo(repo: Path, exe: Path | None, n: int) -> None:
         f"{_ratio(edited, peer_all)}; {_ratio(edited, cold, 'a cold run')}",
     )
     row(
-        f"`qa validate ONE-FILE`, {tag}",
-        f"{_s(single)}, {single.rss_mib:.0f} MiB",
+        f"`qa validate ONE-FILE`, the file just edited, {tag}",
+        f"{_s(single)} (CPU {single.cpu:.2f} s), {single.rss_mib:.0f} MiB",
         f"check-jsonschema on one file {_s(peer_one)}" if peer_one else "peer skipped",
         _ratio(single, peer_one),
     )
@@ -275,6 +287,20 @@ def measure_repo(repo: Path, exe: Path | None, n: int) -> None:
         f"one file {single.rss_mib:.0f} MiB, report {report.rss_mib:.0f} MiB"
     )
     row(f"peak RSS, {tag}", rss, "", "")
+
+
+def _one_edited(one: Path) -> Run:
+    """`qa validate ONE-FILE` right after the file gained a comment line (a pre-commit hook's
+    case: never a run answered whole from the cache); the best of the repeats."""
+    before = one.read_bytes()
+    runs = []
+    try:
+        for i in range(REPEAT):
+            one.write_bytes(before + f"# edited by the benchmark ({i})\n".encode())
+            runs.append(run([QA, "validate", one, "--format", "json"]))
+    finally:
+        one.write_bytes(before)
+    return min(runs, key=lambda r: r.seconds)
 
 
 def _edited_run(repo: Path, one: Path) -> Run:
@@ -302,8 +328,8 @@ for folder, dirs, names in os.walk(sys.argv[1]):
 def measure_help() -> None:
     bare = CACHE / "bare_typer.py"
     bare.write_text(BARE_TYPER)
-    qa = best([QA, "--help"], 5)
-    typer_app = best([sys.executable, bare, "--help"], 5)
+    qa = best([QA, "--help"], 10)
+    typer_app = best([sys.executable, bare, "--help"], 10)
     row(
         "`qa --help`",
         _s(qa),
@@ -524,6 +550,7 @@ def main() -> None:
     global REPEAT
     REPEAT = max(1, args.repeat)
     CACHE.mkdir(parents=True, exist_ok=True)
+    compile_toolkit()
     print(f"machine: {machine()}")
     if not args.rss_only:
         exe = None if args.no_peer else peer()

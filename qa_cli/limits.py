@@ -67,7 +67,7 @@ def nesting(text: str, limit: int = MAX_DEPTH) -> Where | None:
 
 
 _DASHES = re.compile(r"(?:-(?: +|$))*")
-_LEAD = re.compile(r"^[ -]*", re.MULTILINE)
+_LEAD = re.compile(r"\n[ -]*")  # a line's leading spaces and dashes, after its newline
 
 
 def _depth_bound(text: str) -> int:
@@ -76,7 +76,7 @@ def _depth_bound(text: str) -> int:
     Block levels are distinct indentations (at most the leading spaces + 1) plus the `- `
     of the line; flow levels are at most the brackets in the whole text.
     """
-    lead = max(map(len, _LEAD.findall(text)), default=0)
+    lead = max(map(len, _LEAD.findall("\n" + text))) - 1  # 4x faster than a `^` search
     return lead + 1 + text.count("[") + text.count("{")
 
 

@@ -166,9 +166,25 @@ def check_actions(
 
 def _from_key(text: str, key: str | int) -> str:
     """The text from the first line that starts with the top-level ``key:`` (what lies under
-    the key is in it); the whole text when there is no such line (e.g. a quoted key)."""
-    found = re.search(rf"^{re.escape(str(key))}[ \t]*:", text, re.MULTILINE)
-    return text[found.start() :] if found else text
+    the key is in it); the whole text when there is no such line (e.g. a quoted key).
+
+    Found with ``str.find`` (a ``^key`` search tries every position: 0.4 ms a return)."""
+    head = str(key)
+    at = 0 if text.startswith(head) else _line_starting(text, head, 0)
+    while at >= 0:
+        if _COLON.match(text, at + len(head)):
+            return text[at:]
+        at = _line_starting(text, head, at)
+    return text
+
+
+_COLON = re.compile(r"[ \t]*:")
+
+
+def _line_starting(text: str, head: str, after: int) -> int:
+    """The start of the next line after ``after`` that starts with ``head``, or -1."""
+    found = text.find("\n" + head, after)
+    return found + 1 if found >= 0 else -1
 
 
 _FLOW_PAIR = re.compile(r"\[[^\]]*?[:?](?:\s|$)")

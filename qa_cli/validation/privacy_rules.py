@@ -152,7 +152,9 @@ def check_privacy(
     return out
 
 
-_CODE = re.compile(r"(?<![0-9A-Za-z-])C-[0-9A-Z]{8,16}(?![0-9A-Za-z])")
+# The literal first (then what may not precede it), so a search skips to each "C-" at once:
+# with the look-behind first it tried every position (0.3 ms a return)
+_CODE = re.compile(r"C-(?<![0-9A-Za-z-]C-)[0-9A-Z]{8,16}(?![0-9A-Za-z])")
 
 
 def check_code_lengths(rel: str, text: str, config: Config | None) -> list[Diagnostic]:
@@ -160,6 +162,10 @@ def check_code_lengths(rel: str, text: str, config: Config | None) -> list[Diagn
     if config is None or "C-" not in text:
         return []
     length = config.case_list.code_length
+    # No code spans a line break, so the whole text has the lines' codes: most files have
+    # none of another length, and only those are read line by line for the positions.
+    if all(len(m.group(0)) - 2 == length for m in _CODE.finditer(text)):
+        return []
     return [
         Diagnostic(
             rel,

@@ -107,3 +107,29 @@ def test_collision_odds_are_the_true_ones() -> None:
     fp = key_fingerprint(b"synthetic key")
     assert fp.startswith("hmac-sha256:") and "synthetic" not in fp
     assert fp != key_fingerprint(b"another synthetic key")
+
+
+def test_a_remembered_line_gives_what_a_scan_gives_for_its_allowed_domains() -> None:
+    """Lines recur from file to file (guidance comments, dated keys), so the fixed
+    detectors' findings are remembered by line; the allowed staff domains are part of it."""
+    line = "  # call 07700 900123 or mail a.b@northbridge.example.gov.uk"
+    staff = Detectors.build(allowed_email_domains=["northbridge.example.gov.uk"])
+    for _ in range(2):
+        assert [f.code for _, _, f in line_findings(line)] == ["QA505", "QA506"]
+        assert [f.code for _, _, f in line_findings(line, staff)] == ["QA505"]
+    text = (
+        "\n".join(
+            ln
+            for p in sorted((ROOT / "examples" / "demo-repo").rglob("*.yaml"))
+            for ln in p.read_text(encoding="utf-8").splitlines()
+        )
+        + "\n"
+        + "\n".join(t for _, t, _, _ in _bench().corpus(per_kind=50, seed=7))
+    )
+    for d in (Detectors.build(), staff):
+        direct = [
+            (n, f.start + 1, f) for n, ln in enumerate(text.splitlines(), 1) for f in d.scan(ln)
+        ]
+        assert list(line_findings(text, d)) == direct
+        assert list(line_findings(text, d)) == direct  # the second time from memory
+    assert len(direct) >= 300
