@@ -71,7 +71,7 @@ def export(
     if eml:
         from ..forms.mail import write_drafts
 
-        drafts = write_drafts(loaded, forms, out_dir, today, replace=replace)
+        drafts = write_drafts(loaded, forms, out_dir, replace=replace)
         for d in drafts:
             common.console.print(f"{d}", markup=False)
         common.console.print(f"{len(drafts)} draft e-mail(s) written.", markup=False)

@@ -517,6 +517,18 @@ def form_name(t: Target) -> str:
     return Path(t.lf.rel).stem + ".xlsx"
 
 
+def refuse_overwrite(paths: Sequence[Path], things: str, nothing: str, hint: str) -> None:
+    """A QAError (exit 1) when any of ``paths`` (all in one folder) already exists."""
+    existing = [p.name for p in paths if p.exists()]
+    if existing:
+        folder = paths[0].parent
+        raise QAError(
+            f"{len(existing)} {things} already in {folder}, e.g. {existing[0]}; {nothing}",
+            hint,
+            exit_code=1,
+        )
+
+
 def export_forms(
     repo: Repository,
     targets: Sequence[Target],
@@ -535,13 +547,12 @@ def export_forms(
             f"two returns would share the form name {dupes[0]}",
             "export them one at a time, each with its own --out folder",
         )
-    existing = [n for n in names if (out_dir / n).exists()]
-    if existing and not replace:
-        raise QAError(
-            f"{len(existing)} form(s) already in {out_dir}, e.g. {existing[0]}; "
+    if not replace:
+        refuse_overwrite(
+            [out_dir / n for n in names],
+            "form(s)",
             "nothing was written",
             "import or move the forms there first, or pass --replace to write over them",
-            exit_code=1,
         )
     out_dir.mkdir(parents=True, exist_ok=True)
     done: list[ExportedForm] = []

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import QAError
 from ..repository import Repository
-from .export import ExportedForm
+from .export import ExportedForm, refuse_overwrite
 
 TEMPLATE = "form-email.txt.j2"
 
@@ -127,7 +127,6 @@ def write_drafts(
     repo: Repository,
     forms: Sequence[ExportedForm],
     out_dir: Path,
-    today: dt.date,
     *,
     replace: bool = False,
 ) -> list[Path]:
@@ -141,12 +140,12 @@ def write_drafts(
     leads = [s for s in repo.config.staff if "qa_lead" in s.roles and s.active]
     sender = leads[0] if leads else None
     paths = [out_dir / f"{sid}.eml" for sid in sorted(by_person)]
-    existing = [p.name for p in paths if p.exists()]
-    if existing and not replace:
-        raise QAError(
-            f"{len(existing)} draft(s) already in {out_dir}, e.g. {existing[0]}; none was written",
+    if not replace:
+        refuse_overwrite(
+            paths,
+            "draft(s)",
+            "none was written",
             "move them first, or pass --replace to write over them",
-            exit_code=1,
         )
     for sid, path in zip(sorted(by_person), paths, strict=True):
         msg = draft(repo, sid, by_person[sid], sender)
