@@ -99,3 +99,16 @@ def test_import_reads_the_forms_out_of_a_returned_eml(demo_repo: Path, run, tmp_
     none = run("form", "import", empty, "--repo", demo_repo)
     assert none.exit_code == 1 and "has no Excel form attached" in none.output
     assert snapshot(demo_repo) == before
+
+
+def test_drafts_already_in_the_folder_are_not_written_over(demo_repo: Path, run) -> None:
+    _drafts(run, demo_repo)
+    outbox = demo_repo / "outbox"
+    drafts = {p.name: p.read_bytes() for p in outbox.glob("*.eml")}
+    for form in outbox.glob("*.xlsx"):
+        form.unlink()  # the forms were sent; their drafts are still there
+    again = run("form", "export", "--month", MONTH, "--eml", "--repo", demo_repo, "--as-of", AS_OF)
+    assert again.exit_code == 1, again.output
+    assert "draft(s) already in" in again.output and "none was written" in again.output
+    assert "were written before it stopped" in again.output  # the forms, said truthfully
+    assert {p.name: p.read_bytes() for p in outbox.glob("*.eml")} == drafts
