@@ -25,25 +25,26 @@ def q(type_: str, **kw: object) -> Question:
     return Question(id="q-x", text="A question?", type=type_, **kw)
 
 
-@pytest.mark.parametrize(
-    ("type_", "typed", "value"),
-    [
-        ("yes_no_na", "Not applicable", "na"),
-        ("yes_no_na", " not  APPLICABLE ", "na"),
-        ("yes_no", "no", "no"),
-        ("grade", "Requires Improvement", "requires_improvement"),
-        ("grade", "requires_improvement", "requires_improvement"),
-        ("text", "  Two\r\nlines  ", "Two\nlines"),
-        ("text", 42, "42"),
-        ("date", dt.datetime(2026, 11, 20), "2026-11-20"),
-        ("date", "2026-11-20", "2026-11-20"),
-        ("number", 150.0, 150),
-        ("number", "1,250.50", 1250.5),
-        ("staff", "jaya patel", "tm-jpatel"),
-        ("staff", "sm-rsingh", "sm-rsingh"),
-        ("text", None, None),
-    ],
-)
+# What a typed cell becomes in the YAML, by case: the question's type, the cell, the value.
+CELLS = {
+    "na-in-words": ("yes_no_na", "Not applicable", "na"),
+    "na-spaced-capitals": ("yes_no_na", " not  APPLICABLE ", "na"),
+    "no": ("yes_no", "no", "no"),
+    "grade-in-words": ("grade", "Requires Improvement", "requires_improvement"),
+    "grade-code": ("grade", "requires_improvement", "requires_improvement"),
+    "text-crlf-trimmed": ("text", "  Two\r\nlines  ", "Two\nlines"),
+    "text-from-number": ("text", 42, "42"),
+    "date-from-datetime": ("date", dt.datetime(2026, 11, 20), "2026-11-20"),
+    "date-iso": ("date", "2026-11-20", "2026-11-20"),
+    "number-whole": ("number", 150.0, 150),
+    "number-thousands": ("number", "1,250.50", 1250.5),
+    "staff-by-name": ("staff", "jaya patel", "tm-jpatel"),
+    "staff-id": ("staff", "sm-rsingh", "sm-rsingh"),
+    "text-empty": ("text", None, None),
+}
+
+
+@pytest.mark.parametrize(("type_", "typed", "value"), list(CELLS.values()), ids=list(CELLS))
 def test_cells_become_the_values_the_yaml_holds(type_: str, typed: object, value: object) -> None:
     assert convert.answer_value(q(type_), cell(typed), STAFF) == value
 
