@@ -32,6 +32,7 @@ import os
 import stat
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -230,14 +231,17 @@ def _folder(root: Path) -> Path | None:
     return None if (root / ".qa").is_symlink() or folder.is_symlink() else folder
 
 
-def _write(root: Path, text: str, name: str = CACHE_NAME) -> None:
+def _write(root: Path, text: str | Iterable[str], name: str = CACHE_NAME) -> None:
+    """Write ``text`` (or its pieces, one after the other: a large cache is never one string
+    in memory) to the cache file ``name``, atomically; silently nothing on failure."""
     folder = _folder(root)
     if folder is None:
         return
     tmp = folder / f".{name}.{os.getpid()}.tmp"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(text, encoding="utf-8")
+        with tmp.open("w", encoding="utf-8") as fh:
+            fh.writelines([text] if isinstance(text, str) else text)
         os.replace(tmp, folder / name)
     except OSError:
         try:
@@ -381,11 +385,15 @@ class ParsedStore:
             self.dirty = True
         if not self.dirty:
             return
-        body = {
-            "format": PARSED_FORMAT,
-            "toolkit": toolkit_fingerprint(),
-            "entries": self.entries,
-            "sample_months": self.months,
-        }
-        _write(self.root, json.dumps(body, separators=(",", ":")), PARSED_NAME)
+        _write(self.root, self._pieces(), PARSED_NAME)
         self.dirty = False
+
+    def _pieces(self) -> Iterator[str]:
+        """The stored JSON, an entry at a time: at 50,000 files it is some 200 MB."""
+        head = {"format": PARSED_FORMAT, "toolkit": toolkit_fingerprint()}
+        yield json.dumps(head, separators=(",", ":"))[:-1]
+        yield ',"sample_months":' + json.dumps(self.months, separators=(",", ":"))
+        yield ',"entries":{'
+        for i, (sha, text) in enumerate(self.entries.items()):
+            yield ("," if i else "") + json.dumps(sha) + ":" + json.dumps(text)
+        yield "}}"

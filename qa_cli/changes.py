@@ -33,7 +33,11 @@ def _tool_refs(lf: LoadedFile | None, path: Path) -> tuple[set[str], set[str]]:
 
 
 def _answers(lf: LoadedFile, refs: set[str], ids: set[str]) -> bool:
-    tool = (lf.data or {}).get("tool")
+    if not refs and not ids:
+        return False
+    # A valid model holds every key of its data (extra keys are refused), so its `tool`
+    # is the data's; the data of a loaded valid file is parsed again when asked.
+    tool = getattr(lf.model, "tool", None) if lf.model is not None else (lf.data or {}).get("tool")
     if not isinstance(tool, str):
         return False
     return tool in refs or tool.split("@", 1)[0] in ids

@@ -55,7 +55,6 @@ class LoadedFile:
 
     path: Path
     rel: str
-    data: dict[str, Any] | None = None
     problem: YamlProblem | None = None
     schema_problem: SchemaProblem | None = None
     kind: str | None = None
@@ -70,9 +69,13 @@ class LoadedFile:
     broken: frozenset[tuple[str | int, ...]] = frozenset()
     # The decoded text: held, or (``_stamp`` set: the file's size and mtime when it was
     # read) read again from ``path`` on each use, so that a loaded repository does not hold
-    # every file's text (about 60% of its memory); see :func:`load_file`'s ``keep_text``.
+    # every file's text (about 60% of its memory); see :func:`load_file`'s ``lean``.
     _text: str | None = field(default=None, repr=False)
     _stamp: tuple[int, int] | None = field(default=None, repr=False)
+    # The parsed data: held, or (``_reparse``: a lean file whose model is valid) parsed
+    # again from the text on each use; commands read the model, only a few rules the data.
+    _data: dict[str, Any] | None = field(default=None, repr=False)
+    _reparse: bool = field(default=False, repr=False)
 
     @property
     def text(self) -> str | None:
@@ -84,6 +87,22 @@ class LoadedFile:
     @text.setter
     def text(self, value: str | None) -> None:
         self._text, self._stamp = value, None
+
+    @property
+    def data(self) -> dict[str, Any] | None:
+        """The parsed mapping, dates and spellings read as the model reads them
+        (:mod:`qa_cli.forgiving`); None when the file did not parse into a mapping."""
+        if not self._reparse:
+            return self._data
+        text = self.text
+        loaded = yamlio.load_text(text) if text is not None else None
+        if not isinstance(loaded, dict) or self.kind is None or self.version is None:
+            return None  # it parsed when loaded: only a file changed since (refused) lands here
+        return forgive(KINDS[self.kind][self.version], loaded)[0]
+
+    @data.setter
+    def data(self, value: dict[str, Any] | None) -> None:
+        self._data, self._reparse = value, False
 
     @property
     def checkable(self) -> BaseModel | None:
@@ -252,14 +271,15 @@ def load_file(
     max_bytes: int = yamlio.DEFAULT_MAX_BYTES,
     parsed: ParsedStore | None = None,
     *,
-    keep_text: bool = True,
+    lean: bool = False,
 ) -> LoadedFile:
     """Read and parse one file; problems are recorded on the result, never raised.
 
     With ``parsed`` (the ``.qa/cache`` store), a file whose bytes were parsed before is
-    not parsed again; only a file that parsed into a mapping is stored. Without
-    ``keep_text``, a file that parsed does not hold its text: :attr:`LoadedFile.text`
-    reads it again when asked (and refuses if the file changed meanwhile).
+    not parsed again; only a file that parsed into a mapping is stored. A ``lean`` file
+    that parsed holds neither its text nor, once its model is valid, its data: about a
+    third of the memory a loaded file takes. :attr:`LoadedFile.text` reads the file again
+    when asked (and refuses if it changed meanwhile); :attr:`LoadedFile.data` parses it.
     """
     try:
         rel = path.resolve().relative_to(root.resolve()).as_posix()
@@ -269,7 +289,7 @@ def load_file(
     if escaping_link(path, root):
         return _refused_link(lf, root)
     try:
-        mtime = -1 if keep_text else os.stat(path).st_mtime_ns
+        mtime = os.stat(path).st_mtime_ns if lean else -1
         raw = path.read_bytes()
     except OSError as exc:
         lf.problem = YamlProblem("QA009", 1, 1, f"the file could not be read: {exc.strerror}", None)
@@ -280,12 +300,14 @@ def load_file(
         decoded = yamlio.decode(raw) if len(raw) <= max_bytes else None
         lf.text = decoded if isinstance(decoded, str) else None
         return lf
-    if keep_text:
+    if lean:  # it parsed, so it decodes: read again when asked (positions, the privacy scan)
+        lf._stamp = (len(raw), mtime)
+    else:
         text = yamlio.decode(raw)
         lf.text = text if isinstance(text, str) else None
-    else:  # it parsed, so it decodes: read again when asked (positions, the privacy scan)
-        lf._stamp = (len(raw), mtime)
     _build_model(lf, loaded)
+    if lean and lf.model is not None:
+        lf._data, lf._reparse = None, True
     if parsed is not None and isinstance(lf.model, Sample):
         parsed.remember_month(raw, lf.model.month)  # a selection's next run need not read it
     return lf
@@ -433,7 +455,7 @@ def _load_selection(
     chosen = frozenset(map(str, wanted))
     folders = any(w.is_dir() for w in wanted)
     picked = {
-        p: load_file(Path(p), root, max_bytes, parsed, keep_text=False)
+        p: load_file(Path(p), root, max_bytes, parsed, lean=True)
         for p, link in listing
         if _chosen(p, chosen, folders, link)
     }
@@ -445,7 +467,7 @@ def _load_selection(
     for p, _ in listing:
         lf = picked.get(p)
         if lf is None and consulted(p):
-            lf = load_file(Path(p), root, max_bytes, parsed, keep_text=False)
+            lf = load_file(Path(p), root, max_bytes, parsed, lean=True)
         if lf is not None:
             out.append(lf)
     return out
@@ -566,7 +588,7 @@ class Repository:
         with gc_paused():
             if exactly and paths is not None:
                 files += [
-                    load_file(p, root, max_bytes, parsed, keep_text=False)
+                    load_file(p, root, max_bytes, parsed, lean=True)
                     for p in paths
                     if p.resolve() != config_path
                 ]
@@ -574,8 +596,7 @@ class Repository:
                 listing = [(p, link) for p, link in _listing(root) if p != str(config_path)]
                 if wanted is None:
                     files += [
-                        load_file(Path(p), root, max_bytes, parsed, keep_text=False)
-                        for p, _ in listing
+                        load_file(Path(p), root, max_bytes, parsed, lean=True) for p, _ in listing
                     ]
                 else:
                     files += _load_selection(root, listing, wanted, max_bytes, parsed, index)

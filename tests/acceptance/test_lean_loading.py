@@ -30,7 +30,7 @@ def _texts_kept(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     eager = repository.load_file
 
     def keep(*args: object, **kwargs: object) -> repository.LoadedFile:
-        kwargs["keep_text"] = True
+        kwargs["lean"] = False
         return eager(*args, **kwargs)  # type: ignore[arg-type]
 
     with monkeypatch.context() as m:
@@ -125,3 +125,17 @@ def test_short_strings_read_from_the_parse_cache_are_shared_between_files(
     assert first["schema"] is second["schema"]
     key = next(k for k in first if k in second)
     assert next(k for k in second if k == key) is key
+
+
+def test_the_parse_cache_written_a_piece_at_a_time_reads_back_the_same(tmp_path: Path) -> None:
+    store = ParsedStore(root=tmp_path)
+    odd = {"schema": 'qa/x@1', "text": 'a "quoted"\nline, £5 and ”curly”', "n": [1, 2.5, None]}
+    raws = [b"one", b"two"]
+    store.put(raws[0], odd)
+    store.put(raws[1], {"schema": "qa/y@1"})
+    store.remember_month(raws[1], "2026-10")
+    store.save(prune=False)
+    again = ParsedStore.open(tmp_path)
+    assert again.get(raws[0]) == odd
+    assert again.get(raws[1]) == {"schema": "qa/y@1"}
+    assert again.months == store.months
