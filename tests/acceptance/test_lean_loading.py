@@ -129,7 +129,7 @@ def test_short_strings_read_from_the_parse_cache_are_shared_between_files(
 
 def test_the_parse_cache_written_a_piece_at_a_time_reads_back_the_same(tmp_path: Path) -> None:
     store = ParsedStore(root=tmp_path)
-    odd = {"schema": 'qa/x@1', "text": 'a "quoted"\nline, £5 and ”curly”', "n": [1, 2.5, None]}
+    odd = {"schema": "qa/x@1", "text": 'a "quoted"\nline, £5 and ”curly”', "n": [1, 2.5, None]}
     raws = [b"one", b"two"]
     store.put(raws[0], odd)
     store.put(raws[1], {"schema": "qa/y@1"})
