@@ -507,9 +507,14 @@ def _observations(b: _Builder) -> None:
             ends[done],
             folder,
             s.id,
-            f"Practice observation {done + 1} of {n} in {year} for {s.id} "
-            f"({done} so far this year)",
+            # an ordinal, not "1 of 2": a redacted report reads "k of n" as a count of children
+            f"{_ordinal(done + 1)} practice observation of {year} for {s.id} "
+            f"({n} a year, {done} so far)",
         )
+
+
+def _ordinal(k: int) -> str:
+    return {1: "First", 2: "Second", 3: "Third", 4: "Fourth"}.get(k, f"{k}th")
 
 
 def _scope_of(lf: LoadedFile, folder_scope: dict[str, MultiAgencyScope]) -> MultiAgencyScope | None:

@@ -391,9 +391,8 @@ def collect_tables(repo: Repository, redact: bool = False) -> dict[str, list[Row
     tables = {t.name: list(t.rows(repo)) for t in TABLES}
     if redact:
         from .reports.redact import Redactor
-        from .validation.privacy_rules import identity_names
 
-        r = Redactor(repo.config, identity_names(repo.root, repo.config))
+        r = Redactor.for_repository(repo)
         tables = {name: [_redact_row(r, row) for row in rows] for name, rows in tables.items()}
     return tables
 

@@ -4,7 +4,8 @@ The workbook is described as plain data (so redaction works on it like on the Ma
 
     {"title": str, "subject": str, "organisation": str, "marking": str, "lines": [str],
      "facts": [[label, value] | [label, value, "percent"|"interval"|"count"], ...],
-              (a percent or interval value may be the share mapping, k and n included),
+              (a percent or interval value may be the share mapping, k and n included;
+              a count may be {"k": part, "n": whole}, see ``sheets.part_of``),
      "tables": [{"title", "columns", "rows", "percent_columns": [int],
                  "chart": {"type": "bar"|"line", "title", "y_title", "first": 1, "last": 4,
                            "percent": bool} | None}],
@@ -541,8 +542,9 @@ def _fact(ws: Any, row: int, fact: list[Any]) -> None:
 
     label, value = fact[0], fact[1]
     kind = fact[2] if len(fact) > 2 else None
-    if isinstance(value, dict):  # a share with its counts (so redaction can judge it)
-        value = [value.get("low"), value.get("high")] if kind == "interval" else value["value"]
+    if isinstance(value, dict):  # a share, or a part, with its counts (redaction judges them)
+        parts = {"interval": [value.get("low"), value.get("high")], "count": value.get("k")}
+        value = parts.get(str(kind), value.get("value"))
     put(ws, row, 1, label).font = _font(bold=True)
     if kind == "interval":
         low, high = (value or [None, None])[:2]

@@ -46,6 +46,7 @@ from .sheets import (
     good_or_better_facts,
     grade_counts,
     moderation_sheet,
+    part_of,
     sheet,
     table,
     teams_table,
@@ -352,8 +353,8 @@ def _facts(ctx: dict[str, Any]) -> list[list[Any]]:
     returns = (
         [
             ["Cases allocated", h["allocated"]],
-            ["Returns in", h["returned"]],
-            ["Returns outstanding", h["outstanding"]],
+            part_of("Returns in", h["returned"], h["allocated"]),
+            part_of("Returns outstanding", h["outstanding"], h["allocated"]),
             ["Returns overdue", h["overdue_returns"]],
         ]
         if by_sample

@@ -50,10 +50,10 @@ def write_report(
     context, workbook = namer(report.context), namer(report.workbook)
     stem = report.stem
     if redact:
-        from ..validation.privacy_rules import identity_names, refuse_if_personal_data
+        from ..validation.privacy_rules import refuse_if_personal_data
 
         refuse_if_personal_data(repo, "the redacted report")
-        r = Redactor(repo.config, identity_names(repo.root, repo.config))
+        r = Redactor.for_repository(repo)
         r.learn_shares([context, workbook])
         context, workbook = r.context(context), r(workbook)
         workbook["lines"] = [*workbook.get("lines", []), r.legend]

@@ -3,7 +3,8 @@
 A transform of the report data before it is rendered, so the Markdown and the workbook of one
 run say the same thing:
 
-- case codes become "Case 1", "Case 2", ... whatever their case, with or without the hyphen;
+- case codes become "Case 1", "Case 2", ... whatever their case, with or without the hyphen
+  (one written with neither hyphen nor digit, like a word, when the repository holds it);
 - staff ids and names (from qa.yaml) become "Staff A", "Staff B", ... whatever their case,
   with or without the hyphen, and first names and surnames on their own too (greedy: a word
   wrongly hidden costs less than a name left in);
@@ -18,25 +19,37 @@ Team and service names are kept: they identify no one.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..models.config import Config
 from ..privacy import Detectors
 from . import suppress
 
+if TYPE_CHECKING:
+    from ..repository import Repository
+
 CASE_CODE = re.compile(
     r"(?<![0-9A-Za-z])[Cc]-?[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{8,16}"
     r"(?![0-9A-Za-z])"
 )
+HYPHENATED_CODE = re.compile(r"(?<![0-9A-Za-z])C-[0-9A-HJKMNP-TV-Z]{8,16}(?![0-9A-Za-z])")
 REDACTED_NOTE = "*Redacted for circulation: case codes and staff names are replaced by stand-ins.*"
 NARRATIVE_KEYS = frozenset({"description", "narrative", "concern_text", "details"})
 NARRATIVE = "a safeguarding concern (details withheld from the circulated report)"
 NAMES_PERSON = "[free text withheld: it names a person]"
 # Keys whose numbers are not counts: positions, sizes, years, versions, shares.
 # A part and its whole, wherever a mapping holds both: the share and the rest follow.
-PAIRS = (("k", "n"), ("no", "answered"), ("below_good", "graded"), ("sent", "total"))
+PAIRS = (
+    ("k", "n"),
+    ("no", "answered"),
+    ("below_good", "graded"),
+    ("sent", "total"),
+    ("returned", "allocated"),  # the headlines: returns in and outstanding, of those allocated
+    ("outstanding", "allocated"),
+)
 NOT_COUNTS = frozenset(
     {"first", "last", "percent_columns", "version", "year", "half", "width", "column", "line"}
 )
@@ -126,9 +139,16 @@ def _loose(text: str) -> str:
 
 class Redactor:
     def __init__(
-        self, config: Config | None, names: Iterable[str] = (), small_numbers: int | None = None
+        self,
+        config: Config | None,
+        names: Iterable[str] = (),
+        small_numbers: int | None = None,
+        codes: Iterable[str] = (),
     ) -> None:
         self.cases: dict[str, str] = {}
+        # The repository's codes: one written with no hyphen and no digit ("CJTZGFXHQ", as
+        # one in 20 codes of 8 characters can be) is told from a word by being one of them.
+        self.known_codes = {_code(c) for c in codes}
         self.people: dict[str, str] = {}  # staff id -> stand-in
         self.threshold = small_numbers or (config.privacy.small_numbers if config else 5)
         self.unsafe_shares: set[float] = set()
@@ -151,11 +171,29 @@ class Redactor:
         )
         self._detect = Detectors.build(names=names)
 
+    @classmethod
+    def for_repository(cls, repo: Repository) -> Redactor:
+        """The redactor of ``repo``: its staff, the identity list, the codes of its case
+        lists and of the files loaded."""
+        from ..caselist import case_lists
+        from ..validation.privacy_rules import identity_names
+
+        codes = {
+            str(lf.data["case"])
+            for lf in repo.files
+            if isinstance(lf.data, dict) and "case" in lf.data
+        }
+        for _, path in case_lists(repo.root):
+            with contextlib.suppress(OSError, UnicodeDecodeError):
+                codes |= set(HYPHENATED_CODE.findall(path.read_text("utf-8")))
+        return cls(repo.config, identity_names(repo.root, repo.config), codes=codes)
+
     def _case(self, m: re.Match[str]) -> str:
         found = m.group(0)
-        if "-" not in found and not any(ch.isdigit() for ch in found):
+        code = _code(found)
+        bare = "-" not in found and not any(ch.isdigit() for ch in found)
+        if bare and code not in self.known_codes:
             return found  # a word such as "Character", not a code
-        code = "C-" + found.upper().removeprefix("C").removeprefix("-")
         if code not in self.cases:
             self.cases[code] = f"Case {len(self.cases) + 1}"
         return self.cases[code]
@@ -251,9 +289,9 @@ class Redactor:
         if isinstance(value, int):
             return value if key in NOT_COUNTS else self._count(value)
         if isinstance(value, dict):
+            # (a workbook's facts are no table: a fact that counts part of another is a
+            # {"k", "n"} pair, below, and follows the "k of n" rule)
             out = {self.text(str(k)): self(v, str(k)) for k, v in value.items()}
-            if isinstance(value.get("facts"), list):
-                self._secondary(value["facts"], out["facts"], lambda j: j != 1)
             return self._share(value, out)
         if isinstance(value, list | tuple):
             return [self(v, key) for v in value]
@@ -323,6 +361,11 @@ class Redactor:
             out[i] = list(out[i])
             out[i][j] = suppress.WITHHELD if self.as_text else Hidden()
         return more
+
+
+def _code(found: str) -> str:
+    """A code as case lists write it: "C-" and capitals, however it was written."""
+    return "C-" + found.upper().removeprefix("C").removeprefix("-")
 
 
 def _key(text: str) -> str:

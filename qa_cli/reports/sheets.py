@@ -75,6 +75,12 @@ def by_grade(counts: Callable[[Any], Mapping[str, int]]) -> list[Column]:
     return [(GRADE_NAMES[g], count(g)) for g in GRADES]
 
 
+def part_of(label: str, k: int, n: int) -> list[Any]:
+    """A Summary fact counting part of another fact's whole (the returns in, of the cases
+    allocated): the pair itself, so a redacted workbook writes it as it writes "k of n"."""
+    return [label, {"k": k, "n": n}, "count"]
+
+
 def good_or_better_facts(share: Mapping[str, Any]) -> list[list[Any]]:
     """The Summary's two facts on a Good-or-better share: the share and its 95% interval
     (the share mapping itself, so a redacted workbook withholds both when k or n is small)."""

@@ -102,6 +102,48 @@ def test_a_redacted_report_holds_no_code_name_narrative_or_small_count(
     assert "chart left out of the circulated report" in md
 
 
+def _summary(path: Path) -> dict[str, object]:
+    ws = openpyxl.load_workbook(path)["Summary"]
+    return {str(r[0]): r[1] for r in ws.iter_rows(max_col=2, values_only=True) if r[0]}
+
+
+def test_returns_in_follow_the_k_of_n_rule_and_a_bare_code_is_redacted(
+    demo_repo: Path, run
+) -> None:
+    md_path = demo_repo / "reports/2026-10/monthly-redacted.md"
+    book = demo_repo / "reports/2026-10/monthly-redacted.xlsx"
+    # October's returns in and outstanding are both 5 or more: nothing is small, nothing
+    # gives a small count away, so both files show them (5 is not "fewer than 5").
+    assert _monthly(run, demo_repo, "--redact").exit_code == 0
+    facts = _summary(book)
+    allocated, n_in, out = (
+        facts[k] for k in ("Cases allocated", "Returns in", "Returns outstanding")
+    )
+    assert isinstance(n_in, int) and isinstance(out, int) and n_in >= 5 and out >= 5
+    assert (
+        f"**{allocated}** cases allocated, **{n_in}** returned, **{out}** outstanding"
+        in md_path.read_text()
+    )
+    # All but 3 back in progress: "fewer than 5" in, so the outstanding (allocated - 3) are
+    # withheld too, in the Markdown and the workbook alike.
+    done = re.compile(r"\nstatus: (returned|qa_review|closed)\n")
+    returned = [
+        p for p in sorted(demo_repo.glob("audits/2026-10/*.yaml")) if done.search(p.read_text())
+    ]
+    for path in returned[: len(returned) - 3]:
+        path.write_text(done.sub("\nstatus: in_progress\n", path.read_text(), count=1))
+    # ... and a code written with neither hyphen nor digit, taken from the demo's case list
+    case_list = sorted((demo_repo / "cases").glob("*.csv"))[-1].read_text()
+    bare = re.findall(r"C-[A-HJKMNP-TV-Z]{8}\b", case_list)[0].replace("-", "").lower()
+    areas = _areas(returned[-1])
+    _replace(returned[-1], areas, areas + f"as for {bare}, ")
+    assert _monthly(run, demo_repo, "--redact").exit_code == 0
+    md, facts = md_path.read_text(), _summary(book)
+    assert f"**{allocated}** cases allocated, **fewer than 5** returned, **–** outstanding" in md
+    assert (facts["Returns in"], facts["Returns outstanding"]) == ("fewer than 5", "–")
+    assert "as for Case " in md and bare not in md.lower()
+
+
 def test_the_threshold_comes_from_qa_yaml(demo_repo: Path, run) -> None:
     cfg = demo_repo / "qa.yaml"
     cfg.write_text(cfg.read_text() + "privacy:\n  small_numbers: 3\n")
@@ -181,6 +223,8 @@ def test_no_small_count_can_be_worked_back_from_a_redacted_report(
     written = sorted(mini_repo.glob("reports/**/*-redacted.*"))
     md = next(p for p in written if p.suffix == ".md").read_text()
     assert "fewer than 5" in md  # the mini repository has small counts
+    # An observation that is due is named by its ordinal, never as a "k of n" to withhold
+    assert not re.search(r"(?i)practice observation[^\n]* of fewer than", md)
     # "k of n": never a part or a rest from 1 to 4 that a reader could see or subtract.
     for k, n in re.findall(r"(?<![\w.\-/])(\d+) of (\d+)(?![\w.\-/%])", md):
         assert not (0 < int(k) < 5 or 0 < int(n) - int(k) < 5 or 0 < int(n) < 5), (k, n)

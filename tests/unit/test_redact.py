@@ -40,3 +40,27 @@ def test_small_counts_and_the_shares_beside_them() -> None:
     assert small < 5 and str(small / 9) == "–" and f"{small * 100:.0f}" == "–"
     assert r.markdown(f"{small} of 9") == "– of 9"
     assert r(0) == 0  # zero identifies no one
+
+
+def test_a_code_with_neither_hyphen_nor_digit_is_redacted_when_the_repository_holds_it() -> None:
+    # One 8-character code in 20 has no digit (22 of the 32 symbols are letters): written
+    # without its hyphen it looks like a word, and only the repository's codes tell it apart.
+    r = Redactor(CONFIG, codes=["C-JTZGFXHQ", "C-7F3K2Q9M"])
+    out = r.text("Sibling of CJTZGFXHQ (cjtzgfxhq, C-JTZGFXHQ); Character building")
+    assert out == "Sibling of Case 1 (Case 1, Case 1); Character building"
+    assert Redactor(CONFIG).text("CJTZGFXHQ") == "CJTZGFXHQ"  # no list: a word it may be
+
+
+def test_returns_in_and_outstanding_are_parts_of_those_allocated() -> None:
+    r = Redactor(CONFIG, small_numbers=5)
+    # 5 and 10 of 15: nothing small, nothing withheld (5 is not "fewer than 5")
+    facts = [["Cases allocated", 15], ["Returns in", {"k": 5, "n": 15}, "count"]]
+    facts.append(["Returns outstanding", {"k": 10, "n": 15}, "count"])
+    assert r({"facts": facts})["facts"] == facts
+    # 3 in of 15: "fewer than 5", and the 12 outstanding (15 - 3) withheld, in both forms
+    facts = [["Cases allocated", 15], ["Returns in", {"k": 3, "n": 15}, "count"]]
+    facts.append(["Returns outstanding", {"k": 12, "n": 15}, "count"])
+    out = r({"facts": facts})["facts"]
+    assert [f[1] for f in out] == [15, {"k": "fewer than 5", "n": 15}, {"k": "–", "n": 15}]
+    head = r.context({"allocated": 15, "returned": 3, "outstanding": 12, "overdue_returns": 0})
+    assert f"{head['allocated']} {head['outstanding']}" == "15 –" and head["returned"] < 5
