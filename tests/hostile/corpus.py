@@ -409,51 +409,15 @@ add(
 )
 
 # Links in the repository that lead out: reported or refused, never read or written through.
-add(
-    Case(
-        "validate-link-folder-out",
-        ("validate",),
-        1,
-        "audits/outside-folder",
-        links=(("audits/outside-folder", "outside"),),
-    )
-)
-add(
-    Case(
-        "validate-link-file-out",
-        ("validate",),
-        1,
-        "audits/2026-10/stolen.yaml",
-        links=(("audits/2026-10/stolen.yaml", "outside/secret.yaml"),),
-    )
-)
-add(
-    Case(
-        "validate-link-csv-out",
-        ("validate",),
-        1,
-        "cases/2026-11-01.csv",
-        links=(("cases/2026-11-01.csv", "outside/secret.yaml"),),
-    )
-)
-add(
-    Case(
-        "validate-link-tool-out",
-        ("validate",),
-        1,
-        "audit_tools/stolen.yaml",
-        links=(("audit_tools/stolen.yaml", "outside/secret.yaml"),),
-    )
-)
-add(
-    Case(
-        "validate-config-link-out",
-        ("validate",),
-        1,
-        "qa.yaml",
-        links=(("qa.yaml", "outside/secret.yaml"),),
-    )
-)
+# `qa validate` reports each at its path (exit 1).
+for case_id, link, target in (
+    ("validate-link-folder-out", "audits/outside-folder", "outside"),
+    ("validate-link-file-out", "audits/2026-10/stolen.yaml", "outside/secret.yaml"),
+    ("validate-link-csv-out", "cases/2026-11-01.csv", "outside/secret.yaml"),
+    ("validate-link-tool-out", "audit_tools/stolen.yaml", "outside/secret.yaml"),
+    ("validate-config-link-out", "qa.yaml", "outside/secret.yaml"),
+):
+    add(Case(case_id, ("validate",), 1, link, links=((link, target),)))
 add(
     Case(
         "sample-caselist-link-out",
@@ -463,33 +427,14 @@ add(
         links=(("cases/2026-11-01.csv", "outside/secret.yaml"),),
     )
 )
-add(
-    Case(
-        "moderate-qa-folder-link-out",
-        ("moderate", "--month", "2026-10", "--as-of", AS_OF),
-        2,
-        ".qa",
-        links=((".qa", "outside"),),
-    )
-)
-add(
-    Case(
-        "new-into-linked-folder",
-        NEW_OBSERVATION,
-        2,
-        "observations",
-        links=(("observations/2026", "outside"),),
-    )
-)
-add(
-    Case(
-        "report-into-linked-folder",
-        ("report", "monthly", "--month", "2026-10", "--as-of", AS_OF),
-        2,
-        "reports",
-        links=(("reports", "outside"),),
-    )
-)
+# A command that would write into a folder that is a link out refuses (exit 2), naming it.
+for case_id, command, link in (
+    ("moderate-qa-folder-link-out", "moderate", ".qa"),
+    ("new-into-linked-folder", "new", "observations/2026"),
+    ("report-into-linked-folder", "report", "reports"),
+):
+    named = link.split("/")[0]
+    add(Case(case_id, _CONFIG_COMMANDS[command], 2, named, links=((link, "outside"),)))
 
 # Read-only repository and full disk (made by the runner when it can, else skipped).
 for label, cmd in (
