@@ -182,6 +182,8 @@ def _case_audits(repo: Repository) -> dict[str, list[tuple[datetime.date, str]]]
     out: dict[str, list[tuple[datetime.date, str]]] = {}
     for lf, m in repo.audits():
         out.setdefault(m.case, []).append((m.allocated, lf.rel))
+    for rel, s in repo.summaries.items():  # returns a report did not load (other months')
+        out.setdefault(s["case"], []).append((datetime.date.fromisoformat(s["allocated"]), rel))
     for lf, c in repo.entries(CribSheet):
         out.setdefault(c.case, []).append((c.held or month_end(c.month), lf.rel))
     return out
@@ -431,7 +433,7 @@ def _after_return(b: _Builder, lf: LoadedFile, m: Any) -> None:
 
 def _missing_allocations(b: _Builder) -> None:
     """Sample allocations whose return file was never created: still due from the auditors."""
-    present = {f.rel for f in b.repo.files}
+    present = {f.rel for f in b.repo.files} | set(b.repo.summaries)
     for lf, sample in b.repo.entries(Sample):
         for a in sample.allocations:
             rel = str(PurePosixPath(a.file))

@@ -612,6 +612,9 @@ class Repository:
         return repo
 
     selected: list[LoadedFile] = field(default_factory=list)
+    # Valid audit returns not loaded, as summaries by path (qa_cli.reports.loading: a report
+    # reads its period in full and the other months' returns as these); empty otherwise.
+    summaries: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def of_kind(self, kind: str) -> list[LoadedFile]:
         return [f for f in self.files if f.kind == kind and f.model is not None]

@@ -45,6 +45,9 @@ class ReportCommand:
     help: str
     build: str  # "module:function" under qa_cli.reports, called build(repo, today=, **options)
     params: list[Param] = field(default_factory=list)
+    # "module:function" called with the options: which returns the report reads in full
+    # (the others as summaries, qa_cli.reports.loading); None: it reads every file in full
+    needs: str | None = None
 
 
 def _month(help_text: str = "The month, YYYY-MM.") -> Param:
@@ -89,6 +92,7 @@ REPORTS: list[ReportCommand] = [
             ),
             BY,
         ],
+        "monthly:needs",
     ),
     ReportCommand(
         "quarterly",
@@ -103,12 +107,14 @@ REPORTS: list[ReportCommand] = [
             ),
             BY_PERIOD,
         ],
+        "period:quarter_needs",
     ),
     ReportCommand(
         "annual",
         "Annual report for the Safeguarding Partnership and the Corporate Parenting Board.",
         "period:build_annual",
         [_year(), BY_PERIOD],
+        "period:year_needs",
     ),
     ReportCommand(
         "crib-sheets",
@@ -193,6 +199,16 @@ COMMON = [
             dir_okay=False,
         ),
     ),
+    Param(
+        "no_cache",
+        bool,
+        typer.Option(
+            False,
+            "--no-cache",
+            help="Read every file in full, without the summaries and parsed files kept in "
+            ".qa/cache (the same report, slower).",
+        ),
+    ),
     Param("repo", Path | None, common.RepoOption),
 ]
 
@@ -255,6 +271,7 @@ def _write(
     build: Callable[[Any], Any],
     redact: bool,
     password_file: Path | None,
+    load: Callable[[Path], Any],
 ) -> None:
     """Load the repository, build the report, write both files, say where they are."""
     from ..safewrite import repository_lock
@@ -262,14 +279,15 @@ def _write(
     root = common.repo_root(repo_dir)
     password = _password(password_file, root)
     with repository_lock(root):
-        _build_and_write(root, build, redact, password)
+        _build_and_write(root, build, redact, password, load)
 
 
-def _build_and_write(root: Path, build: Any, redact: bool, password: str | None) -> None:
+def _build_and_write(
+    root: Path, build: Any, redact: bool, password: str | None, load: Callable[[Path], Any]
+) -> None:
     from ..reports.output import write_report
-    from ..repository import Repository
 
-    repo = Repository.load(root, require_config=True)
+    repo = load(root)
     report = build(repo)
     paths = write_report(repo, report, redact=redact, password=password)
     for note in report.notes:
@@ -282,16 +300,29 @@ def _build_and_write(root: Path, build: Any, redact: bool, password: str | None)
         )
 
 
+def _loader(spec: ReportCommand, options: dict[str, Any], use_cache: bool) -> Any:
+    """How the report loads the repository: only its period in full when it says which
+    returns it needs (the others as summaries), else every file."""
+    needs = _builder(spec.needs)(**options) if spec.needs else None
+
+    def load(root: Path) -> Any:
+        from ..reports.loading import load_for_report
+
+        return load_for_report(root, needs, use_cache=use_cache)
+
+    return load
+
+
 def make_command(spec: ReportCommand) -> Callable[..., None]:
     """The typer command of one report: its own options, then the options every report has."""
 
     def command(**options: Any) -> None:
         today = common.parse_date_option(options.pop("as_of"))
         redact, password_file = options.pop("redact"), options.pop("password_file")
-        repo_dir = options.pop("repo")
+        repo_dir, use_cache = options.pop("repo"), not options.pop("no_cache")
         options = {k: (v.value if isinstance(v, StrEnum) else v) for k, v in options.items()}
-        build = _builder(spec.build)
-        _write(repo_dir, lambda r: build(r, today=today, **options), redact, password_file)
+        build, load = _builder(spec.build), _loader(spec, options, use_cache)
+        _write(repo_dir, lambda r: build(r, today=today, **options), redact, password_file, load)
 
     params = [*spec.params, *COMMON]
     command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]

@@ -66,8 +66,13 @@ class AuditRec:
 
 def month_of(rel: str, audit: AuditReturn) -> str:
     """The programme month of a return: its folder (audits/2026-10/), else its allocation."""
+    return month_of_path(rel, audit.allocated.isoformat())
+
+
+def month_of_path(rel: str, allocated: str) -> str:
+    """:func:`month_of` from the return's path and its ISO allocation date."""
     m = _MONTH_DIR.match(rel)
-    return m[1] if m else audit.allocated.strftime("%Y-%m")
+    return m[1] if m else allocated[:7]
 
 
 def _flatten(audit: AuditReturn, tool: Tool | None) -> list[AnswerRec]:
@@ -119,7 +124,26 @@ def collect(repo: Repository, *, kinds: Iterable[str] | None = None) -> list[Aud
                 answers=_flatten(audit, tool),
             )
         )
+    out += _summarised(repo, wanted, teams)
     out.sort(key=lambda r: (r.month, r.path))
+    return out
+
+
+def _summarised(repo: Repository, wanted: set[str] | None, teams: dict[str, Any]) -> list[AuditRec]:
+    """The returns a report did not load (other months'), from their summaries: enough for
+    grades, moderation and re-audits, never answers (:mod:`qa_cli.reports.loading`)."""
+    from .loading import audit_of
+
+    out = []
+    for rel, s in repo.summaries.items():
+        audit = audit_of(s)
+        tool = repo.tools.get(audit.tool)
+        kind = tool.kind if tool else None
+        if wanted is not None and kind not in wanted:
+            continue
+        team = teams.get(audit.team)
+        service = team.service if team else None
+        out.append(AuditRec(rel, month_of(rel, audit), audit, tool, kind, service))
     return out
 
 

@@ -256,23 +256,14 @@ def _data_sheet(wb: Any, spec: dict[str, Any], meta: dict[str, Any]) -> RowsFile
     header = _Canvas(ws)
     _header(header, 1, columns, widths)
     header.flush()
-    styles = _CellStyles(ws)
-    graded = {i for i, c in enumerate(columns) if c in spec.get("grades", [])}
-    percent = {i for i, c in enumerate(columns) if c in spec.get("percent", [])}
+    styles = _CellStyles(ws, columns, widths, spec)
     width = max([len(columns), *(len(r) for r in rows)], default=0)
     out = RowsFile([_col(i) for i in range(1, width + 1)])
     for r, row in enumerate(rows, start=2):
-        cells, lines = [], 1
-        for c, raw in enumerate(row):
-            value = as_date(_clean(raw))
-            tint = grade_key(value) if c in graded else None
-            fmt = PERCENT_FORMAT if c in percent and c not in graded else None
-            cells.append((value, styles.key(value, fmt, tint and GRADE_TINTS[tint])))
-            if isinstance(raw, str) and c < len(widths) and len(raw) > widths[c] - 2:
-                lines = max(lines, _lines(raw, widths[c]))
-        if lines > 1:  # a wrapped row: tall enough for its longest cell, every cell at the top
-            cells = [(v, styles.wrapped(k)) for v, k in cells]
-        out.write(r, [(v, styles.index(k)) for v, k in cells], _height(lines))
+        cells = [styles.prepare(c, raw) for c, raw in enumerate(row)]
+        lines = max((n for _, _, n in cells), default=1)
+        wrap = lines > 1  # a wrapped row: tall enough for its longest cell, every cell at the top
+        out.write(r, [(v, styles.index(k, wrap)) for v, k, _ in cells], _height(lines))
     if columns:
         ws.auto_filter.ref = f"A1:{_col(len(columns))}{max(len(rows) + 1, 2)}"
     return out
@@ -286,26 +277,44 @@ _Style = tuple[str | None, str | None, bool, str | None]  # format, fill, quote 
 
 
 class _CellStyles:
-    """The style index of each kind of data cell, as openpyxl gives the cell ``put`` makes
-    (registered in the workbook once, from a template cell)."""
+    """Each data cell's value, style and wrapped lines, as the cell ``put`` makes, with the
+    style's index registered in the workbook once (from a template cell)."""
 
-    def __init__(self, ws: Any) -> None:
-        self.ws = ws
+    def __init__(
+        self, ws: Any, columns: list[str], widths: list[float], spec: dict[str, Any]
+    ) -> None:
+        self.ws, self.widths = ws, widths
+        self.graded = {i for i, c in enumerate(columns) if c in spec.get("grades", [])}
+        self.percent = {i for i, c in enumerate(columns) if c in spec.get("percent", [])}
         self.found: dict[_Style, int] = {}
+        self.texts: dict[tuple[int, str], tuple[Any, _Style, int]] = {}  # texts repeat
 
-    @staticmethod
-    def key(value: Any, fmt: str | None, tint: str | None) -> _Style:
+    def prepare(self, c: int, raw: Any) -> tuple[Any, _Style, int]:
+        """Column ``c``'s cell of ``raw``: its value, style and the lines it wraps to."""
+        if not isinstance(raw, str):
+            return self._prepare(c, raw)
+        found = self.texts.get((c, raw))
+        if found is None:
+            found = self.texts[(c, raw)] = self._prepare(c, raw)
+        return found
+
+    def _prepare(self, c: int, raw: Any) -> tuple[Any, _Style, int]:
+        value = as_date(_clean(raw))
+        tint = grade_key(value) if c in self.graded else None
+        fmt = PERCENT_FORMAT if c in self.percent and c not in self.graded else None
         if isinstance(value, dt.date):
             fmt = fmt or DATE_FORMAT
         quote = isinstance(value, str) and value.startswith(_RISKY)
         right = isinstance(value, str) and (value == "–" or value.startswith("fewer than "))
-        return (fmt, tint, quote, "right" if right else None)
+        key = (fmt, tint and GRADE_TINTS[tint], quote, "right" if right else None)
+        lines = 1
+        if isinstance(raw, str) and c < len(self.widths) and len(raw) > self.widths[c] - 2:
+            lines = _lines(raw, self.widths[c])
+        return value, key, lines
 
-    @staticmethod
-    def wrapped(key: _Style) -> _Style:
-        return (key[0], key[1], key[2], "wrap")
-
-    def index(self, key: _Style) -> int:
+    def index(self, key: _Style, wrap: bool) -> int:
+        if wrap:
+            key = (key[0], key[1], key[2], "wrap")
         found = self.found.get(key)
         if found is None:
             found = self.found[key] = self._register(key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from ..due import KIND_NAMES, due_items
@@ -17,6 +18,7 @@ from .collate import (
     grade_row,
     honest_change,
     moderation,
+    month_of_path,
     months_between,
     period_key,
     shift_month,
@@ -275,6 +277,22 @@ def _recommendations(root: Any, month: str, themes: dict[str, Any]) -> dict[str,
         "draft": [] if rec_text is not None else _draft_recommendations(themes),
         "path": f"reports/{month}/recommendations.md",
     }
+
+
+def needs(month: str, by: str = "sample") -> Callable[[str, dict[str, Any]], bool]:
+    """The returns the monthly report of ``month`` reads in full (the others come as
+    summaries, :mod:`qa_cli.reports.loading`): the month's own (its folder, or completed
+    in it), and every one whose safeguarding concern it lists (found in the month, or open)."""
+
+    def wanted(rel: str, s: dict[str, Any]) -> bool:
+        if month_of_path(rel, s["allocated"]) == month:
+            return True
+        if by == "completed" and (s["completed"] or "")[:7] == month:
+            return True
+        concern = s["concern"]
+        return concern is not None and (concern["open"] or concern["found"][:7] == month)
+
+    return wanted
 
 
 def build_monthly(repo: Repository, month: str, today: dt.date, by: str = "sample") -> Report:

@@ -26,6 +26,7 @@ class Namer:
         agencies = {a.id: a.name for a in config.agencies} if config else {}
         self.exact: dict[str, str] = {**agencies, **teams, **staff}
         self.staff = staff
+        self.seen: dict[str, str] = {}  # a report repeats its texts (a question on every row)
         ids = sorted(staff, key=len, reverse=True)
         self._prose = (
             re.compile(r"(?<![\w/.-])(?:" + "|".join(re.escape(i) for i in ids) + r")(?![\w/-])")
@@ -34,6 +35,12 @@ class Namer:
         )
 
     def text(self, value: str) -> str:
+        found = self.seen.get(value)
+        if found is None:
+            found = self.seen[value] = self._text(value)
+        return found
+
+    def _text(self, value: str) -> str:
         if value in self.exact:
             return self.exact[value]
         if self._prose is None or "/" in value:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import QAError
@@ -23,6 +24,7 @@ from .collate import (
     grade_row,
     honest_change,
     moderation,
+    month_of_path,
     months_between,
     period_key,
     shift_month,
@@ -165,6 +167,23 @@ def build_period(
     return Report(
         kind, f"reports/{label}", stem, "period.md.j2", ctx, workbook, invalid_notes(repo)
     )
+
+
+def needs(months: list[str], by: str) -> Callable[[str, dict[str, Any]], bool]:
+    """The returns a report of ``months`` reads in full: those of the period (sampled or
+    completed in it); the others come as summaries (:mod:`qa_cli.reports.loading`)."""
+    wanted = set(months)
+    if by == "completed":
+        return lambda rel, s: (s["completed"] or "")[:7] in wanted
+    return lambda rel, s: month_of_path(rel, s["allocated"]) in wanted
+
+
+def quarter_needs(quarter: str, by: str = "completed") -> Callable[[str, dict[str, Any]], bool]:
+    return needs(parse_quarter(quarter)[1], by)
+
+
+def year_needs(year: int, by: str = "completed") -> Callable[[str, dict[str, Any]], bool]:
+    return needs(months_between(f"{year}-01", f"{year}-12"), by)
 
 
 def build_quarterly(

@@ -56,23 +56,30 @@ def _number(value: float) -> str:
 
 def cell_xml(ref: str, value: Any, style: int) -> str:
     """One ``<c>`` element as openpyxl writes a cell holding ``value`` (already cleaned)."""
+    tail = cell_tail(value, style)
+    return f'<c r="{ref}"{tail}' if tail else ""
+
+
+def cell_tail(value: Any, style: int) -> str:
+    """A ``<c>`` element after its reference: the same for every cell holding ``value`` in
+    ``style`` (so a sheet makes it once); empty for a cell that is not written."""
     s = f' s="{style}"' if style else ""
     if value is None:
-        return f'<c r="{ref}"{s} t="n" />' if style else ""
+        return f'{s} t="n" />' if style else ""
     if isinstance(value, str):
         value = value[:_MAX_TEXT]
         if value in _ERROR_CODES:
-            return f'<c r="{ref}"{s} t="e"><v>{_escape(value)}</v></c>'
+            return f'{s} t="e"><v>{_escape(value)}</v></c>'
         if value == "":
-            return f'<c r="{ref}"{s} t="inlineStr" />'
+            return f'{s} t="inlineStr" />'
         space = ' xml:space="preserve"' if value != value.strip() else ""
-        return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>'
+        return f'{s} t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>'
     if isinstance(value, bool):
-        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+        return f'{s} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int | float):
-        return f'<c r="{ref}"{s} t="n"><v>{_number(value)}</v></c>'
+        return f'{s} t="n"><v>{_number(value)}</v></c>'
     if isinstance(value, dt.date):
-        return f'<c r="{ref}"{s} t="n"><v>{_serial(value)}</v></c>'
+        return f'{s} t="n"><v>{_serial(value)}</v></c>'
     raise ValueError(f"Cannot convert {value!r} to Excel")
 
 
@@ -83,15 +90,21 @@ class RowsFile:
         self.letters = letters
         self.out: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
         self.count = 0
+        self.tails: dict[tuple[type, Any, int], str] = {}  # values repeat down a sheet
 
     def write(self, r: int, cells: list[tuple[Any, int]], height: float | None) -> None:
         """Row ``r``: each cell's value and style index, and its height when it has one."""
         ht = f' ht="{_number(height)}" customHeight="1"' if height is not None else ""
-        body = "".join(
-            cell_xml(f"{self.letters[c]}{r}", value, style)
-            for c, (value, style) in enumerate(cells)
-        )
-        self.out.write(f'<row r="{r}"{ht}>{body}</row>')
+        parts = [f'<row r="{r}"{ht}>']
+        for c, (value, style) in enumerate(cells):
+            key = (type(value), value, style)
+            tail = self.tails.get(key)
+            if tail is None:
+                tail = self.tails[key] = cell_tail(value, style)
+            if tail:
+                parts.append(f'<c r="{self.letters[c]}{r}"{tail}')
+        parts.append("</row>")
+        self.out.write("".join(parts))
         self.count += 1
 
     def close(self) -> None:

@@ -1,0 +1,245 @@
+"""Reports read only their period (issue 16): the returns of other months as small summaries.
+
+A monthly report compares its month with the six before (Good or better, moderation), finds
+earlier audits of its cases (re-audits) and lists every safeguarding concern still open;
+a quarter compares itself with the quarter before. None of that needs a return's answers,
+actions or text: a **summary** of each return does (its tool, case, team, status, grades,
+reviewer, auditors, dates and whether a concern is open). So a report loads in full:
+
+* every file that is not a valid audit return (qa.yaml, tools, samples, plans, crib sheets,
+  invalid files: they are few, and the report lists what could not be read);
+* the returns its ``needs`` predicate asks for (its period, and the returns with a
+  concern it lists), and any return whose summary is not known yet;
+
+and every other return comes in as its summary (:attr:`Repository.summaries`), read from
+``.qa/cache/summaries.json``. That store keeps, for each file, its size, modification time,
+SHA-256 and summary; a file whose size or time moved is read and hashed again, and its
+stored summary used only when the hash is the same (a file modified within two seconds of
+the store's writing gets no trusted time). Like the rest of ``.qa/cache`` it is JSON of this
+toolkit only, and anything odd in it is ignored: at worst a file is loaded in full, so the
+report is the same as from a full load (``tests/acceptance/test_report_loading.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import stat
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..cache import _read_json, _write, toolkit_fingerprint
+from ..models.audit import AuditReturn, QAReview
+from ..reporoot import CONFIG_NAME
+from ..repository import LoadedFile, Repository, iter_yaml_files
+
+SUMMARIES_NAME = "summaries.json"
+SUMMARIES_FORMAT = "qa-report-summaries/1"
+AUDIT = "qa/audit"
+_RACY_NS = 2_000_000_000  # as the validation cache: a file this fresh gets no trusted time
+
+Summary = dict[str, Any]
+Needs = Callable[[str, Summary], bool]  # (path, summary of a valid return) -> load it in full
+_KEYS = {
+    "kind": str,
+    "tool": str,
+    "case": str,
+    "team": str,
+    "status": str,
+    "auditors": list,
+    "allocated": str,
+}
+_OPTIONAL = ("grade", "agreed", "reviewer", "completed")
+
+
+def summarise(lf: LoadedFile) -> Summary:
+    """The summary of one loaded file: for a valid return what comparisons read of it;
+    for anything else its kind only (such a file is always loaded in full)."""
+    m = lf.model
+    if not isinstance(m, AuditReturn):
+        return {"kind": lf.kind if lf.model is not None else None}
+    review, concern = m.qa_review, m.safeguarding_concern
+    return {
+        "kind": AUDIT,
+        "tool": m.tool,
+        "case": m.case,
+        "team": m.team,
+        "status": m.status,
+        "auditors": list(m.auditors),
+        "allocated": m.allocated.isoformat(),
+        "completed": m.completed.isoformat() if m.completed else None,
+        "grade": m.overall_grade,
+        "agreed": review.agreed_grade if review else None,
+        "reviewer": review.reviewer if review else None,
+        "concern": None
+        if concern is None
+        else {
+            "found": concern.found.isoformat(),
+            "open": concern.acknowledged_on is None,
+        },
+    }
+
+
+def is_return(s: object) -> bool:
+    """True for the summary of a valid return as :func:`summarise` writes it (so a damaged
+    or planted entry is never taken for one)."""
+    if not isinstance(s, dict) or s.get("kind") != AUDIT:
+        return False
+    if not all(isinstance(s.get(k), t) for k, t in _KEYS.items()):
+        return False
+    if not all(s.get(k) is None or isinstance(s[k], str) for k in _OPTIONAL):
+        return False
+    if not all(isinstance(a, str) for a in s["auditors"]):
+        return False
+    concern = s.get("concern", 0)
+    ok_concern = concern is None or (
+        isinstance(concern, dict)
+        and isinstance(concern.get("found"), str)
+        and isinstance(concern.get("open"), bool)
+    )
+    try:
+        dt.date.fromisoformat(s["allocated"])
+        if s["completed"] is not None:
+            dt.date.fromisoformat(s["completed"])
+    except ValueError:
+        return False
+    return ok_concern
+
+
+def audit_of(s: Summary) -> AuditReturn:
+    """The return a summary stands for, holding the summarised fields only: never in a
+    report's own period, so nothing reads its answers, actions or texts (those it lacks
+    raise an error when read; the concern is left out: reports list a concern from the
+    loaded return)."""
+    review = None
+    if s["agreed"] is not None:  # only the fields summarised: the others are never read
+        review = QAReview.model_construct(
+            **{"agreed_grade": s["agreed"], "reviewer": s["reviewer"]}
+        )
+    completed = dt.date.fromisoformat(s["completed"]) if s["completed"] else None
+    fields: dict[str, Any] = {
+        "tool": s["tool"],
+        "case": s["case"],
+        "team": s["team"],
+        "status": s["status"],
+        "auditors": list(s["auditors"]),
+        "allocated": dt.date.fromisoformat(s["allocated"]),
+        "completed": completed,
+        "overall_grade": s["grade"],
+        "qa_review": review,
+        "safeguarding_concern": None,
+    }
+    return AuditReturn.model_construct(**fields)
+
+
+@dataclass
+class SummaryStore:
+    """``.qa/cache/summaries.json``: each file's stamp (size, mtime_ns, SHA-256) and summary."""
+
+    root: Path
+    files: dict[str, list[Any]] = field(default_factory=dict)
+    current: dict[str, list[Any]] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, root: Path) -> SummaryStore:
+        store = cls(root=root)
+        stored = _read_json(root, SUMMARIES_NAME)
+        if (
+            isinstance(stored, dict)
+            and stored.get("format") == SUMMARIES_FORMAT
+            and stored.get("toolkit") == toolkit_fingerprint()
+            and isinstance(stored.get("files"), dict)
+        ):
+            store.files = {
+                rel: e
+                for rel, e in stored["files"].items()
+                if isinstance(e, list)
+                and len(e) == 4
+                and isinstance(e[0], int)
+                and isinstance(e[1], int)
+                and isinstance(e[2], str)
+            }
+        return store
+
+    def known(self, rel: str, path: Path) -> Summary | None:
+        """The stored summary of ``rel`` when its bytes are those it was made from."""
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            return None  # a link or a special file: loaded, so loading says what it is
+        entry = self.files.get(rel)
+        if entry is None:
+            return None
+        size, mtime, sha, summary = entry
+        if not isinstance(summary, dict):
+            return None
+        if (size, mtime) != (st.st_size, st.st_mtime_ns) or mtime < 0:
+            try:
+                sha_now = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                return None
+            if sha_now != sha:
+                return None
+        self.current[rel] = [st.st_size, st.st_mtime_ns, sha, summary]
+        return summary
+
+    def add(self, lf: LoadedFile) -> None:
+        """Remember the summary of a file just loaded (from the bytes it was loaded from)."""
+        try:
+            st = os.lstat(lf.path)
+            raw = lf.path.read_bytes()
+        except OSError:
+            return
+        if stat.S_ISREG(st.st_mode):
+            sha = hashlib.sha256(raw).hexdigest()
+            self.current[lf.rel] = [st.st_size, st.st_mtime_ns, sha, summarise(lf)]
+
+    def save(self) -> None:
+        """Write this run's entries (files gone are forgotten); nothing when unchanged."""
+        now = time.time_ns()
+        for entry in self.current.values():
+            if entry[1] >= now - _RACY_NS:
+                entry[1] = -1
+        if self.current == self.files:
+            return
+        body = {
+            "format": SUMMARIES_FORMAT,
+            "toolkit": toolkit_fingerprint(),
+            "files": self.current,
+        }
+        _write(self.root, json.dumps(body, separators=(",", ":")), SUMMARIES_NAME)
+
+
+def load_for_report(root: Path, needs: Needs | None, *, use_cache: bool = True) -> Repository:
+    """The repository as a report reads it: in full without ``needs`` (or ``use_cache``);
+    else every file but the valid returns ``needs`` leaves out, which come as summaries."""
+    if needs is None or not use_cache:
+        return Repository.load(root, require_config=True, use_cache=use_cache)
+    root = root.resolve()
+    store = SummaryStore.open(root)
+    config = root / CONFIG_NAME
+    load: list[Path] = []
+    summaries: dict[str, Summary] = {}
+    for path in iter_yaml_files(root):
+        if path == config:
+            continue
+        rel = path.relative_to(root).as_posix()
+        s = store.known(rel, path)
+        if s is not None and is_return(s) and not needs(rel, s):
+            summaries[rel] = s
+        else:
+            load.append(path)
+    repo = Repository.load(root, load, require_config=True, exactly=True)
+    for lf in repo.files:
+        if lf is not repo.config_file and lf.rel not in store.current:
+            store.add(lf)
+    store.save()
+    repo.summaries = summaries
+    return repo
