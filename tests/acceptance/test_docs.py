@@ -63,3 +63,26 @@ def test_every_command_has_help_and_is_documented(run) -> None:
         if callback is not None:
             assert (callback.__doc__ or "").strip(), f"`qa {name}` has no help text"
         assert f"qa {name}" in docs, f"`qa {name}` is not in README.md or docs/"
+
+
+_CODE = re.compile(r"\bC-[0-9A-HJKMNP-TV-Z]{8,13}\b")
+_DEMO_PATH = re.compile(r"\b(?:audits|crib-sheets|multi-agency|themed)/[\w./-]+\.yaml\b")
+# The docs' stand-in for "a case": the case of the test cases' base, never one of the demo.
+PLACEHOLDER = "C-7F3K2Q9M"
+
+
+def test_case_codes_and_files_named_in_the_docs_are_the_demos() -> None:
+    # The demo is generated; a rebuild that changes its codes must not leave the docs naming
+    # cases it no longer has (commands to copy, example output, excerpts of its files).
+    demo = ROOT / "examples" / "demo-repo"
+    cases = set(_CODE.findall("".join(p.read_text() for p in (demo / "cases").glob("*.csv"))))
+    assert any((ROOT / "tests" / "cases" / "base").rglob(f"{PLACEHOLDER}--*.yaml"))
+    assert PLACEHOLDER not in cases
+    docs = [ROOT / "README.md", ROOT / "scripts" / "demo" / "README.md", *sorted(DOCS.glob("*.md"))]
+    for doc in docs:
+        text, name = doc.read_text(), doc.relative_to(ROOT)
+        for code in sorted(set(_CODE.findall(text)) - {PLACEHOLDER}):
+            assert code in cases, f"{name} names {code}, no case of examples/demo-repo"
+        for path in sorted(set(_DEMO_PATH.findall(text))):
+            if any(code in path for code in cases):
+                assert (demo / path).is_file(), f"{name} names {path}, not in examples/demo-repo"
