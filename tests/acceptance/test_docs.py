@@ -86,3 +86,18 @@ def test_case_codes_and_files_named_in_the_docs_are_the_demos() -> None:
         for path in sorted(set(_DEMO_PATH.findall(text))):
             if any(code in path for code in cases):
                 assert (demo / path).is_file(), f"{name} names {path}, not in examples/demo-repo"
+
+
+def test_the_readme_command_table_lists_every_command() -> None:
+    # The table's first cells: "`qa cases import EXPORT`", "`qa actions list / done / ...`"
+    firsts = [
+        line.split("|")[1].strip().strip("`")
+        for line in (ROOT / "README.md").read_text().splitlines()
+        if line.startswith("| `qa ")
+    ]
+    for name, _ in _commands():
+        group, _, sub = name.partition(" ")
+        rows = [f.split() for f in firsts if f.split()[1] == group]
+        assert rows, f"`qa {group}` has no row in README.md's command table"
+        if sub:
+            assert any(sub in row[2:] for row in rows), f"`qa {name}` is not in the table"
