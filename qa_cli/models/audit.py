@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import Field
 
@@ -62,7 +62,7 @@ ConcernOutcome = Literal[
     "early_help",
     "no_further_action",
 ]
-CONCERN_OUTCOMES: tuple[str, ...] = ConcernOutcome.__args__  # type: ignore[attr-defined]
+CONCERN_OUTCOMES: tuple[str, ...] = get_args(ConcernOutcome)
 
 
 class SafeguardingConcern(QAModel):

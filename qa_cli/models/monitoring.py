@@ -3,7 +3,7 @@ reviews between them, and the dispute-resolution stage when the IRO challenges a
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import Field
 
@@ -12,7 +12,7 @@ from .common import CaseCode, Id, IsoDate, QAModel, Text, ToolRef
 Meeting = Literal[
     "initial_cp_conference", "review_cp_conference", "cla_review", "pathway_plan_review"
 ]
-MEETINGS: tuple[str, ...] = Meeting.__args__  # type: ignore[attr-defined]
+MEETINGS: tuple[str, ...] = get_args(Meeting)
 # Which chair holds which meeting (§4.3.1): CP Chairs conferences, IROs looked-after reviews.
 CHAIR_ROLE = {
     "initial_cp_conference": "cp_chair",
@@ -24,7 +24,7 @@ CHAIR_ROLE = {
 DisputeStage = Literal[
     "informal", "team_manager", "service_manager", "assistant_director", "director", "cafcass"
 ]
-DISPUTE_STAGES: tuple[str, ...] = DisputeStage.__args__  # type: ignore[attr-defined]
+DISPUTE_STAGES: tuple[str, ...] = get_args(DisputeStage)
 
 
 class MonitoringForm(QAModel):

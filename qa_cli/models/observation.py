@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import Field
 
@@ -32,7 +32,7 @@ PracticeStandard = Literal[
     "kss_role_of_supervision_and_research",
     "kss_organisational_context",
 ]
-PRACTICE_STANDARDS: tuple[str, ...] = PracticeStandard.__args__  # type: ignore[attr-defined]
+PRACTICE_STANDARDS: tuple[str, ...] = get_args(PracticeStandard)
 
 
 class Observation(QAModel):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, StrictBool, StrictStr, model_validator
 
@@ -30,9 +30,9 @@ QuestionType = Literal[
     "staff",
     "check",
 ]
-QUESTION_TYPES: tuple[str, ...] = QuestionType.__args__  # type: ignore[attr-defined]
+QUESTION_TYPES: tuple[str, ...] = get_args(QuestionType)
 Category = Literal["CIN", "CP", "CLA", "care_leaver", "early_help"]
-CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
+CATEGORIES: tuple[str, ...] = get_args(Category)
 
 # The answers a question of each closed type accepts.
 CLOSED_ANSWERS: dict[str, tuple[str, ...]] = {
