@@ -178,11 +178,12 @@ class Redactor:
         from ..caselist import case_lists
         from ..validation.privacy_rules import identity_names
 
-        codes = {
-            str(lf.data["case"])
+        # (a valid file keeps its model, not its parsed data: an invalid one, its data)
+        found = (
+            getattr(lf.model, "case", None) if lf.model is not None else (lf.data or {}).get("case")
             for lf in repo.files
-            if isinstance(lf.data, dict) and "case" in lf.data
-        }
+        )
+        codes = {code for code in found if isinstance(code, str)}
         for _, path in case_lists(repo.root):
             with contextlib.suppress(OSError, UnicodeDecodeError):
                 codes |= set(HYPHENATED_CODE.findall(path.read_text("utf-8")))

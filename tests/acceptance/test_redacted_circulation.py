@@ -255,3 +255,14 @@ def test_no_small_count_can_be_worked_back_from_a_redacted_report(
             for c in row:
                 small = isinstance(c.value, int) and 0 < c.value < 5 and "%" not in c.number_format
                 assert not small, (ws.title, c.coordinate)
+
+
+def test_the_redactor_knows_the_codes_of_the_case_lists_and_of_the_files(mini_repo: Path) -> None:
+    from qa_cli.reports.redact import Redactor
+    from qa_cli.repository import Repository
+
+    listed = set(re.findall(r"C-[0-9A-Z]{8}", (mini_repo / "cases/2026-10-28.csv").read_text()))
+    repo = Repository.load(mini_repo)
+    in_files = {getattr(lf.model, "case", None) for lf in repo.files} - {None}
+    assert listed and in_files - listed  # the mini repository's returns name other cases too
+    assert Redactor.for_repository(repo).known_codes == listed | in_files
