@@ -323,6 +323,9 @@ class ParsedStore:
     months: dict[str, str] = field(default_factory=dict)
     seen: set[str] = field(default_factory=set)
     dirty: bool = False
+    # No new entry is kept (files just edited, that ``qa validate FILE`` names: keeping one
+    # would rewrite the whole store for a parse the next run would not ask for again)
+    adding: bool = True
 
     @classmethod
     def open(cls, root: Path) -> ParsedStore:
@@ -368,6 +371,8 @@ class ParsedStore:
         return data if isinstance(data, dict) else None
 
     def put(self, raw: bytes, data: dict[str, Any]) -> None:
+        if not self.adding:
+            return
         try:
             text = json.dumps(_plain(data), separators=(",", ":"))
         except (_Unstorable, ValueError, RecursionError):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -19,7 +18,7 @@ from ..models.tool import CLOSED_ANSWERS, Question, Tool
 from ..repository import LoadedFile, Repository
 from .diagnostics import Diagnostic, Fix
 from .salvage import is_broken
-from .schema import at, note_diagnostic, staff_name_diagnostic, suggest
+from .schema import at, close_matches, note_diagnostic, staff_name_diagnostic, suggest
 
 CHECK_KEYS = ("social_worker", "manager", "comment", "checked")
 ANSWER_KEYS = ("answer", "comment")
@@ -197,7 +196,7 @@ def _unknown_tool(repo: Repository, lf: LoadedFile, ref: str) -> Diagnostic:
             lf, "QA301", ["tool"], f"tool `{ref}` is not in audit_tools/ at that version", hint
         )
     ids = sorted({t.id for t in repo.tools.values()})
-    close = difflib.get_close_matches(tool_id, ids, n=1)
+    close = close_matches(tool_id, ids)
     hint = f"did you mean `{close[0]}`?" if close else "tools available: " + ", ".join(ids)
     return at(lf, "QA301", ["tool"], f"the tool {masked(tool_id)} is not in audit_tools/", hint)
 
@@ -239,7 +238,7 @@ def _unknown_questions(ctx: _Ctx) -> list[Diagnostic]:
     questions = ctx.tool.questions()
     for key in ctx.answers:
         if key not in questions:
-            close = difflib.get_close_matches(str(key), list(questions), n=1, cutoff=0.6)
+            close = close_matches(str(key), list(questions))
             hint = (
                 f"did you mean `{close[0]}`?"
                 if close
@@ -282,7 +281,7 @@ def _mapping_keys(
     allowed = CHECK_KEYS if q.type == "check" else ANSWER_KEYS
     for k in mapping:
         if k not in allowed:
-            close = difflib.get_close_matches(str(k), list(allowed), n=1)
+            close = close_matches(str(k), list(allowed))
             hint = f"did you mean `{close[0]}`?" if close else "allowed: " + ", ".join(allowed)
             out.append(
                 at(
@@ -550,7 +549,7 @@ def _staff_problem(q: Question, value: Any, staff_ids: set[str] | None) -> Probl
     if not isinstance(value, str):
         return ("QA303", f"`{q.id}`: expected a staff id", "write a staff id from qa.yaml")
     if staff_ids is not None and value not in staff_ids:
-        close = difflib.get_close_matches(value, sorted(staff_ids), n=1)
+        close = close_matches(value, sorted(staff_ids))
         return (
             "QA401",
             f"`{q.id}`: {masked(value, 'value')} is not a staff id in qa.yaml",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -15,6 +14,15 @@ from ..models import KINDS
 from ..repository import LoadedFile
 from .diagnostics import Diagnostic, Fix
 from .rules import RULES
+
+
+def close_matches(word: str, options: Sequence[str]) -> list[str]:
+    """The closest of ``options`` to ``word`` (difflib's, imported only when a finding asks:
+    its import is 10 ms of every run)."""
+    import difflib
+
+    return difflib.get_close_matches(word, options, n=1)
+
 
 _DISPLAY_GRADES = {
     "outstanding": "outstanding",
@@ -110,7 +118,7 @@ def suggest(value: str, options: list[str] | tuple[str, ...]) -> str | None:
     spaced = value.strip().lower()
     if spaced in _DISPLAY_GRADES and _DISPLAY_GRADES[spaced] in options:
         return _DISPLAY_GRADES[spaced]
-    close = difflib.get_close_matches(norm, list(options), n=1, cutoff=0.6)
+    close = close_matches(norm, list(options))
     return close[0] if close else None
 
 
@@ -288,7 +296,7 @@ class _Error:
 def _extra_key(e: _Error) -> Diagnostic:
     name = str(e.loc[-1]) if e.loc else "?"
     allowed = _field_names(e.lf, e.loc)
-    close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+    close = close_matches(name, allowed)
     hint = (
         f"did you mean `{close[0]}`?"
         if close
