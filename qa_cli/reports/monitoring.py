@@ -15,7 +15,7 @@ from ..repository import Repository
 from . import Report
 from .common import check_month, invalid_notes, month_name, person, staff_names
 from .programmes import _meta
-from .sheets import Column, by_grade, chart, sheet, table, yes_no_columns
+from .sheets import Column, by_grade, chart, part_of, sheet, table, yes_no_columns
 
 MEETING_NAMES = {
     "initial_cp_conference": "Initial CP conference",
@@ -167,7 +167,11 @@ def _workbook(ctx: dict[str, Any]) -> dict[str, Any]:
         "facts": [
             ["Monitoring forms", len(ctx["forms"])],
             ["Mid-point reviews", len(ctx["midpoints"])],
-            ["Sent to managers for supervision", ctx["sent"]],
+            part_of(  # of the forms and reviews, as the Markdown's "k of n" says
+                "Sent to managers for supervision",
+                ctx["sent"],
+                len(ctx["forms"]) + len(ctx["midpoints"]),
+            ),
             ["Disputes open", len(ctx["disputes"])],
         ],
         "tables": [
