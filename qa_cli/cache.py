@@ -250,6 +250,20 @@ def _write(root: Path, text: str | Iterable[str], name: str = CACHE_NAME) -> Non
             pass
 
 
+def read_store(root: Path, name: str, fmt: str, key: str) -> dict[str, Any] | None:
+    """The JSON of the cache file ``name`` when it is of format ``fmt``, made by this toolkit,
+    and holds the mapping ``key``; else None (a missing, damaged, stale or foreign file)."""
+    stored = _read_json(root, name)
+    if (
+        isinstance(stored, dict)
+        and stored.get("format") == fmt
+        and stored.get("toolkit") == toolkit_fingerprint()
+        and isinstance(stored.get(key), dict)
+    ):
+        return stored
+    return None
+
+
 def _read_json(root: Path, name: str) -> object:
     """The JSON of the cache file ``name``, or None: a link (the file, ``.qa`` or
     ``.qa/cache``), a FIFO, a giant or a damaged file is not read."""
@@ -330,13 +344,8 @@ class ParsedStore:
     @classmethod
     def open(cls, root: Path) -> ParsedStore:
         store = cls(root=root.resolve())
-        stored = _read_json(store.root, PARSED_NAME)
-        if (
-            isinstance(stored, dict)
-            and stored.get("format") == PARSED_FORMAT
-            and stored.get("toolkit") == toolkit_fingerprint()
-            and isinstance(stored.get("entries"), dict)
-        ):
+        stored = read_store(store.root, PARSED_NAME, PARSED_FORMAT, "entries")
+        if stored is not None:
             store.entries = {
                 k: v for k, v in stored["entries"].items() if isinstance(v, str) and len(k) == 64
             }

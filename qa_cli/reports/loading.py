@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..cache import _read_json, _write, toolkit_fingerprint
+from ..cache import _write, read_store, toolkit_fingerprint
 from ..models.audit import AuditReturn, QAReview
 from ..reporoot import CONFIG_NAME
 from ..repository import LoadedFile, Repository, iter_yaml_files
@@ -148,13 +148,8 @@ class SummaryStore:
     @classmethod
     def open(cls, root: Path) -> SummaryStore:
         store = cls(root=root)
-        stored = _read_json(root, SUMMARIES_NAME)
-        if (
-            isinstance(stored, dict)
-            and stored.get("format") == SUMMARIES_FORMAT
-            and stored.get("toolkit") == toolkit_fingerprint()
-            and isinstance(stored.get("files"), dict)
-        ):
+        stored = read_store(root, SUMMARIES_NAME, SUMMARIES_FORMAT, "files")
+        if stored is not None:
             store.files = {
                 rel: e
                 for rel, e in stored["files"].items()

@@ -26,7 +26,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..cache import Cache, Stamp, _read_json, _write, toolkit_fingerprint
+from ..cache import Cache, Stamp, _write, read_store, toolkit_fingerprint
 from . import chunked
 from .diagnostics import Diagnostic, ValidationReport
 
@@ -55,13 +55,8 @@ class FileFindings:
     @classmethod
     def open(cls, root: Path) -> FileFindings:
         store = cls(root=root)
-        stored = _read_json(root, FILES_NAME)
-        if (
-            not isinstance(stored, dict)
-            or stored.get("format") != FILES_FORMAT
-            or stored.get("toolkit") != toolkit_fingerprint()
-            or not isinstance(stored.get("entries"), dict)
-        ):
+        stored = read_store(root, FILES_NAME, FILES_FORMAT, "entries")
+        if stored is None:
             return store
         for rel, raw in stored["entries"].items():
             entry = _entry(raw)
