@@ -17,19 +17,8 @@ from ..errors import QAError
 from ..models.multi_agency import MultiAgencyFindings
 from ..models.themed import ThemedScope
 from ..repository import Repository
-from . import Report, plain
-from .collate import (
-    AuditRec,
-    collect,
-    grade_row,
-    honest_change,
-    moderation,
-    month_of_path,
-    months_between,
-    period_key,
-    shift_month,
-    table_by,
-)
+from . import Report, collate, plain
+from .collate import AuditRec
 from .common import (
     audits_sheet,
     grade_table,
@@ -63,7 +52,7 @@ def parse_quarter(value: str) -> tuple[str, list[str]]:
             "write it as YYYY-Qn, e.g. --quarter 2026-Q3 (July to September)",
         )
     first = f"{m[1]}-{3 * (int(m[2]) - 1) + 1:02d}"
-    return m[0], months_between(first, shift_month(first, 2))
+    return m[0], collate.months_between(first, collate.shift_month(first, 2))
 
 
 def _learning(repo: Repository, months: list[str]) -> dict[str, Any]:
@@ -92,18 +81,19 @@ def _learning(repo: Repository, months: list[str]) -> dict[str, Any]:
 
 
 def _trend(recs: list[AuditRec], months: list[str], key: Any) -> list[dict[str, Any]]:
-    return [
-        plain(grade_row(m, month_name(m), [r.grade for r in recs if key(r) == m and r.counted]))
-        for m in months
-    ]
+    def row(m: str) -> Any:
+        grades = [r.grade for r in recs if key(r) == m and r.counted]
+        return plain(collate.grade_row(m, month_name(m), grades))
+
+    return [row(m) for m in months]
 
 
 def _select(
     repo: Repository, label: str, months: list[str], by: str
 ) -> tuple[list[AuditRec], list[AuditRec], list[str]]:
     """The single-agency returns: all, those of the period, and the months before it."""
-    key = period_key(by)
-    all_recs = collect(repo, kinds=["single-agency"])
+    key = collate.period_key(by)
+    all_recs = collate.collect(repo, kinds=["single-agency"])
     this = [r for r in all_recs if key(r) in months]
     if not this:
         raise QAError(
@@ -112,7 +102,9 @@ def _select(
             + f" between {month_name(months[0])} and {month_name(months[-1])}",
             "check the period, or try --by sample / --by completed",
         )
-    before_months = months_between(shift_month(months[0], -len(months)), shift_month(months[0], -1))
+    before_months = collate.months_between(
+        collate.shift_month(months[0], -len(months)), collate.shift_month(months[0], -1)
+    )
     return all_recs, this, before_months
 
 
@@ -132,10 +124,10 @@ def build_period(
 
     cfg = repo.config
     names = staff_names(repo)
-    key = period_key(by)
+    key = collate.period_key(by)
     all_recs, this, before_months = _select(repo, label, months, by)
     before = [r for r in all_recs if key(r) in before_months]
-    dist = grade_row(label, label, [r.grade for r in this if r.counted])
+    dist = collate.grade_row(label, label, [r.grade for r in this if r.counted])
     min_n = cfg.reports.min_returns_to_compare if cfg else 10
     meta = report_meta(
         repo,
@@ -151,15 +143,15 @@ def build_period(
         "returns": len(this),
         "distribution": plain(dist),
         "grades": grade_counts(dist),
-        "change": honest_change(change(_good(this), _good(before)), min_n),
+        "change": collate.honest_change(change(_good(this), _good(before)), min_n),
         "trend": _trend(all_recs, months, key),
-        "teams": plain(table_by(this, "team", repo)),
-        "services": plain(table_by(this, "service", repo)),
+        "teams": plain(collate.table_by(this, "team", repo)),
+        "services": plain(collate.table_by(this, "service", repo)),
         "themes": themes_of(this, repo),
         "learning": _learning(repo, months),
         "actions": actions_by_owner(this, today, names),
         "leaders": leaders_block(cfg, all_recs, this, today),
-        "moderation": plain(moderation(this, names)),
+        "moderation": plain(collate.moderation(this, names)),
         "concerns": sum(1 for r in this if r.audit.safeguarding_concern is not None),
     }
     stem = kind if by == "completed" else f"{kind}-by-sample"
@@ -175,7 +167,7 @@ def needs(months: list[str], by: str) -> Callable[[str, dict[str, Any]], bool]:
     wanted = set(months)
     if by == "completed":
         return lambda rel, s: (s["completed"] or "")[:7] in wanted
-    return lambda rel, s: month_of_path(rel, s["allocated"]) in wanted
+    return lambda rel, s: collate.month_of_path(rel, s["allocated"]) in wanted
 
 
 def quarter_needs(quarter: str, by: str = "completed") -> Callable[[str, dict[str, Any]], bool]:
@@ -183,7 +175,7 @@ def quarter_needs(quarter: str, by: str = "completed") -> Callable[[str, dict[st
 
 
 def year_needs(year: int, by: str = "completed") -> Callable[[str, dict[str, Any]], bool]:
-    return needs(months_between(f"{year}-01", f"{year}-12"), by)
+    return needs(collate.months_between(f"{year}-01", f"{year}-12"), by)
 
 
 def build_quarterly(
@@ -197,7 +189,7 @@ def build_annual(repo: Repository, year: int, today: dt.date, by: str = "complet
     from .common import check_year
 
     check_year(year)
-    months = months_between(f"{year}-01", f"{year}-12")
+    months = collate.months_between(f"{year}-01", f"{year}-12")
     return build_period(repo, str(year), months, today, by, "annual")
 
 
