@@ -438,9 +438,10 @@ def _data_months(files: Iterable[LoadedFile]) -> set[str]:
     team overview's rules read that month's sample)."""
     out: set[str] = set()
     for lf in files:
-        for value in (getattr(lf.model, "month", None), (lf.data or {}).get("month")):
-            if isinstance(value, str):
-                out.add(value.strip())
+        # a valid model's month, else the data's (a lean valid file parses its data again)
+        value = getattr(lf.model, "month", None) if lf.model else (lf.data or {}).get("month")
+        if isinstance(value, str):
+            out.add(value.strip())
     return out
 
 
