@@ -15,7 +15,7 @@ import random
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from . import layout
 from .caselist import CaseRow
@@ -322,15 +322,24 @@ def _per_allocation(b: _Batch, make: Callable[[Tool, Drawn], str]) -> list[tuple
     ]
 
 
+class _Whose(TypedDict):
+    case: str
+    team: str
+    social_worker: str
+
+
+def _whose(d: Drawn) -> _Whose:
+    """The drawn case, its team and its social worker, as every blank of a case takes them."""
+    return {"case": d.case.case, "team": d.case.team, "social_worker": d.case.worker}
+
+
 def _audit_returns(b: _Batch) -> list[tuple[str, str]]:
     from .blank import audit_blank
 
     def make(tool: Tool, d: Drawn) -> str:
         return audit_blank(
             tool,
-            case=d.case.case,
-            team=d.case.team,
-            social_worker=d.case.worker,
+            **_whose(d),
             auditors=list(d.auditors),
             allocated=b.rules.allocated,
             due=b.rules.due,
@@ -348,9 +357,7 @@ def _crib_sheet_returns(b: _Batch) -> list[tuple[str, str]]:
         return crib_sheet_blank(
             tool,
             month=b.rules.month,
-            team=d.case.team,
-            case=d.case.case,
-            social_worker=d.case.worker,
+            **_whose(d),
             team_manager=d.auditors[1],
             service_manager=d.auditors[0],
             intro=b.intro,
