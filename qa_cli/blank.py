@@ -18,7 +18,7 @@ import re
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from . import layout
 from .errors import QAError
@@ -38,6 +38,8 @@ _PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._/@+-]*$")
 _RESERVED = frozenset({"true", "false", "null", "~", "yes", "no", "on", "off", "y", "n"})
 
 Field = tuple[str, Any]
+# A field after the answers: (key, value, the comment above it, if any).
+TrailerField = tuple[str, Any, str | None]
 
 
 def scalar(value: Any) -> str:
@@ -158,7 +160,7 @@ def render(
     schema: str,
     tool: Tool,
     fields: Sequence[Field],
-    trailer: Sequence[tuple[str, Any, str | None]] = (),
+    trailer: Sequence[TrailerField] = (),
     intro: Sequence[str] = (),
 ) -> str:
     """The text of a blank return: intro comments, header fields, answers, trailer fields."""
@@ -194,7 +196,7 @@ ACTION_EXAMPLE = [
     "#     due: YYYY-MM-DD",
 ]
 
-AUDIT_TRAILER: list[tuple[str, Any, str | None]] = [
+AUDIT_TRAILER: list[TrailerField] = [
     (
         "overall_grade",
         None,
@@ -210,13 +212,29 @@ AUDIT_TRAILER: list[tuple[str, Any, str | None]] = [
     ),
 ]
 
+CRIB_SHEET_TRAILER: list[TrailerField] = [
+    ("summary", None, "What was discussed and what is to be followed up"),
+    ("actions", [], "Actions: write each one key per line, in place of []:"),
+]
+AGENCY_RETURN_TRAILER: list[TrailerField] = [
+    ("grade", None, "Grade: outstanding | good | requires_improvement | inadequate"),
+    ("strengths", None, None),
+    ("areas_for_improvement", None, None),
+]
+
+
+class Whose(NamedTuple):
+    """The case a blank return is about, its team and its social worker."""
+
+    case: str
+    team: str
+    social_worker: str
+
 
 def audit_blank(
     tool: Tool,
+    whose: Whose,
     *,
-    case: str,
-    team: str,
-    social_worker: str,
     auditors: list[str],
     allocated: dt.date,
     due: dt.date | None,
@@ -224,9 +242,9 @@ def audit_blank(
 ) -> str:
     """A blank ``qa/audit@1`` return (single-agency peer audit or themed audit)."""
     fields: list[Field] = [
-        ("case", case),
-        ("team", team),
-        ("social_worker", social_worker),
+        ("case", whose.case),
+        ("team", whose.team),
+        ("social_worker", whose.social_worker),
         ("auditors", auditors),
         ("allocated", allocated),
         ("due", due),
@@ -240,30 +258,24 @@ def audit_blank(
 
 def crib_sheet_blank(
     tool: Tool,
+    whose: Whose,
     *,
     month: str,
-    team: str,
-    case: str,
-    social_worker: str,
     team_manager: str,
     service_manager: str,
     intro: Sequence[str] = (),
 ) -> str:
     fields: list[Field] = [
         ("month", month),
-        ("team", team),
-        ("case", case),
-        ("social_worker", social_worker),
+        ("team", whose.team),
+        ("case", whose.case),
+        ("social_worker", whose.social_worker),
         ("team_manager", team_manager),
         ("service_manager", service_manager),
         ("status", "allocated"),
         ("held", None),
     ]
-    trailer: list[tuple[str, Any, str | None]] = [
-        ("summary", None, "What was discussed and what is to be followed up"),
-        ("actions", [], "Actions: write each one key per line, in place of []:"),
-    ]
-    return render("qa/crib-sheet@1", tool, fields, trailer, intro)
+    return render("qa/crib-sheet@1", tool, fields, CRIB_SHEET_TRAILER, intro)
 
 
 def agency_return_blank(
@@ -276,12 +288,7 @@ def agency_return_blank(
         ("status", "allocated"),
         ("completed", None),
     ]
-    trailer: list[tuple[str, Any, str | None]] = [
-        ("grade", None, "Grade: outstanding | good | requires_improvement | inadequate"),
-        ("strengths", None, None),
-        ("areas_for_improvement", None, None),
-    ]
-    return render("qa/agency-return@1", tool, fields, trailer, intro)
+    return render("qa/agency-return@1", tool, fields, AGENCY_RETURN_TRAILER, intro)
 
 
 def observation_blank(
@@ -417,13 +424,7 @@ def _themed(r: NewRequest) -> Made:
     rel = layout.themed_return_path(f"{r.month}-{theme}", case, r.tool.id)
     auditors = r.need(leads, "--auditor", "the auditor's staff id")
     text = audit_blank(
-        r.tool,
-        case=case,
-        team=team,
-        social_worker=worker,
-        auditors=auditors,
-        allocated=r.today,
-        due=None,
+        r.tool, Whose(case, team, worker), auditors=auditors, allocated=r.today, due=None
     )
     return rel, text, team
 
@@ -447,10 +448,8 @@ def _crib_sheet(r: NewRequest) -> Made:
         )
     text = crib_sheet_blank(
         r.tool,
+        Whose(case, team, worker),
         month=r.month,
-        team=team,
-        case=case,
-        social_worker=worker,
         team_manager=r.person(tm, "--auditor"),
         service_manager=r.person(sms[0], "--auditor"),
     )

@@ -15,7 +15,7 @@ import random
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any
 
 from . import layout
 from .caselist import CaseRow
@@ -38,6 +38,7 @@ from .models.multi_agency import MultiAgencyScope
 from .sample_rules import PROGRAMMES, allocation_date, build_rules, month_due
 
 if TYPE_CHECKING:
+    from .blank import Whose
     from .models.sample import Sample
     from .models.tool import Tool
     from .repository import LoadedFile, Repository
@@ -322,15 +323,11 @@ def _per_allocation(b: _Batch, make: Callable[[Tool, Drawn], str]) -> list[tuple
     ]
 
 
-class _Whose(TypedDict):
-    case: str
-    team: str
-    social_worker: str
+def _whose(d: Drawn) -> Whose:
+    """The drawn case, its team and its social worker, as the blank of a case takes them."""
+    from .blank import Whose
 
-
-def _whose(d: Drawn) -> _Whose:
-    """The drawn case, its team and its social worker, as every blank of a case takes them."""
-    return {"case": d.case.case, "team": d.case.team, "social_worker": d.case.worker}
+    return Whose(d.case.case, d.case.team, d.case.worker)
 
 
 def _audit_returns(b: _Batch) -> list[tuple[str, str]]:
@@ -339,7 +336,7 @@ def _audit_returns(b: _Batch) -> list[tuple[str, str]]:
     def make(tool: Tool, d: Drawn) -> str:
         return audit_blank(
             tool,
-            **_whose(d),
+            _whose(d),
             auditors=list(d.auditors),
             allocated=b.rules.allocated,
             due=b.rules.due,
@@ -356,8 +353,8 @@ def _crib_sheet_returns(b: _Batch) -> list[tuple[str, str]]:
         # the pair is (Service Manager, Team Manager), as the crib-sheet rules build it
         return crib_sheet_blank(
             tool,
+            _whose(d),
             month=b.rules.month,
-            **_whose(d),
             team_manager=d.auditors[1],
             service_manager=d.auditors[0],
             intro=b.intro,

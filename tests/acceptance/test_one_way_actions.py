@@ -13,16 +13,14 @@ RETURN = "audits/2026-10/C-N65NM2H5--single-agency-safeguarding.yaml"
 
 def _taught_action(demo_repo: Path) -> str:
     """The action exactly as the blank return's comment teaches it, placeholders filled."""
-    from qa_cli.blank import audit_blank
+    from qa_cli.blank import Whose, audit_blank
     from qa_cli.repository import Repository
 
     repo = Repository.load(demo_repo)
     tool = repo.tools["single-agency-safeguarding@1"]
     blank = audit_blank(
         tool,
-        case="C-N65NM2H5",
-        team="assessment-2",
-        social_worker="sw-eosei",
+        Whose(case="C-N65NM2H5", team="assessment-2", social_worker="sw-eosei"),
         auditors=["sm-rsingh", "tm-cmorgan"],
         allocated=dt.date(2026, 10, 1),
         due=dt.date(2026, 12, 1),
