@@ -31,12 +31,12 @@ import json
 import os
 import stat
 import sys
+import tempfile
 import time
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any, BinaryIO, TypeGuard
 
 from . import __version__
 
@@ -231,17 +231,14 @@ def _folder(root: Path) -> Path | None:
     return None if (root / ".qa").is_symlink() or folder.is_symlink() else folder
 
 
-def _write(root: Path, text: str | Iterable[str], name: str = CACHE_NAME) -> None:
-    """Write ``text`` (or its pieces, one after the other: a large cache is never one string
-    in memory) to the cache file ``name``, atomically; silently nothing on failure."""
+def _write(root: Path, text: str, name: str = CACHE_NAME) -> None:
     folder = _folder(root)
     if folder is None:
         return
     tmp = folder / f".{name}.{os.getpid()}.tmp"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with tmp.open("w", encoding="utf-8") as fh:
-            fh.writelines([text] if isinstance(text, str) else text)
+        tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, folder / name)
     except OSError:
         try:
@@ -282,8 +279,9 @@ def _read_json(root: Path, name: str) -> object:
 
 # --- parsed files, by content hash: what every command's loading reuses ---------------------
 
-PARSED_NAME = "parsed.json"
-PARSED_FORMAT = "qa-parsed-cache/1"
+PARSED_NAME = "parsed.jsonl"
+PARSED_FORMAT = "qa-parsed-cache/2"
+_MAX_LINE = 256 * 1024 * 1024  # one stored file's data (limits.max_file_bytes may be raised)
 _DATE, _DATETIME = "\x00d", "\x00t"
 _intern = sys.intern
 
@@ -329,10 +327,15 @@ class ParsedStore:
     Only files that parsed into a mapping are stored; a file with a problem is parsed again
     (its finding needs the parser). Like the validation cache: JSON, this toolkit only,
     anything odd ignored, written atomically or not at all.
+
+    The store is one line per entry (``e SHA JSON``, and ``m SHA "MONTH"`` for a sample's
+    month) after a header line, and is never held in memory: opening it indexes where each
+    entry lies, an entry is read when asked, new entries go to an unnamed spill file, and
+    saving copies the entries to keep into a new store. At 50,000 files the store is some
+    200 MB, which a loaded repository would otherwise hold beside its models.
     """
 
     root: Path
-    entries: dict[str, str] = field(default_factory=dict)  # sha -> JSON text of the data
     # sha -> the month of the valid sample those bytes hold: which month's rules read it
     months: dict[str, str] = field(default_factory=dict)
     seen: set[str] = field(default_factory=set)
@@ -340,21 +343,53 @@ class ParsedStore:
     # No new entry is kept (files just edited, that ``qa validate FILE`` names: keeping one
     # would rewrite the whole store for a parse the next run would not ask for again)
     adding: bool = True
+    _index: dict[str, tuple[int, int]] = field(default_factory=dict)  # sha -> offset, length
+    _src: BinaryIO | None = None  # the stored file the index points into
+    _spill: dict[str, tuple[int, int]] = field(default_factory=dict)  # new entries, in _out
+    _out: BinaryIO | None = None
 
     @classmethod
     def open(cls, root: Path) -> ParsedStore:
         store = cls(root=root.resolve())
-        stored = read_store(store.root, PARSED_NAME, PARSED_FORMAT, "entries")
-        if stored is not None:
-            store.entries = {
-                k: v for k, v in stored["entries"].items() if isinstance(v, str) and len(k) == 64
-            }
-            months = stored.get("sample_months")
-            if isinstance(months, dict):
-                store.months = {
-                    k: v for k, v in months.items() if isinstance(v, str) and len(k) == 64
-                }
+        folder = _folder(store.root)
+        if folder is None:
+            return store
+        try:
+            flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+            fd = os.open(folder / PARSED_NAME, flags)
+        except OSError:
+            return store
+        src = os.fdopen(fd, "rb")
+        try:
+            if stat.S_ISREG(os.fstat(fd).st_mode) and store._indexed(src):
+                store._src = src
+                return store
+        except (OSError, ValueError, RecursionError):
+            pass
+        src.close()
+        store.months, store._index = {}, {}
         return store
+
+    def _indexed(self, src: BinaryIO) -> bool:
+        """Index the stored entries; False for a file of another format or toolkit, or damaged."""
+        head = json.loads(src.readline(_MAX_LINE))
+        if not isinstance(head, dict) or head.get("format") != PARSED_FORMAT:
+            return False
+        if head.get("toolkit") != toolkit_fingerprint():
+            return False
+        offset = src.tell()
+        for line in iter(lambda: src.readline(_MAX_LINE), b""):
+            sha = line[2:66].decode("ascii", "replace")
+            if not line.endswith(b"\n") or line[66:67] != b" ":
+                return False
+            if line.startswith(b"e "):
+                self._index[sha] = (offset + 67, len(line) - 68)
+            elif line.startswith(b"m "):
+                month = json.loads(line[67:])
+                if isinstance(month, str):
+                    self.months[sha] = month
+            offset += len(line)
+        return True
 
     def month_of(self, sha: str) -> str | None:
         """The month of the valid sample whose bytes have this SHA-256, if remembered."""
@@ -367,15 +402,23 @@ class ParsedStore:
             self.months[sha] = month
             self.dirty = True
 
+    def _text(self, sha: str) -> bytes | None:
+        """The stored JSON of an entry, from the store or the spill file."""
+        where = self._index if sha in self._index else self._spill
+        fh = self._src if where is self._index else self._out
+        if sha not in where or fh is None:
+            return None
+        offset, length = where[sha]
+        fh.seek(offset)
+        return fh.read(length)
+
     def get(self, raw: bytes) -> dict[str, Any] | None:
         sha = hashlib.sha256(raw).hexdigest()
         self.seen.add(sha)
-        text = self.entries.get(sha)
-        if text is None:
-            return None
         try:
-            data = json.loads(text, object_pairs_hook=_tagged)
-        except (ValueError, RecursionError):
+            text = self._text(sha)
+            data = json.loads(text, object_pairs_hook=_tagged) if text is not None else None
+        except (OSError, ValueError, RecursionError):
             return None
         return data if isinstance(data, dict) else None
 
@@ -383,31 +426,64 @@ class ParsedStore:
         if not self.adding:
             return
         try:
-            text = json.dumps(_plain(data), separators=(",", ":"))
+            text = json.dumps(_plain(data), separators=(",", ":")).encode("ascii")
         except (_Unstorable, ValueError, RecursionError):
             return
         sha = hashlib.sha256(raw).hexdigest()
         self.seen.add(sha)
-        self.entries[sha] = text
+        if sha in self._index or sha in self._spill:
+            return
+        try:
+            if self._out is None:
+                self._out = tempfile.TemporaryFile()  # unnamed: gone however the run ends
+            offset = self._out.seek(0, os.SEEK_END)
+            self._out.write(b"e " + sha.encode("ascii") + b" " + text + b"\n")
+        except OSError:
+            return
+        self._spill[sha] = (offset + 67, len(text))
         self.dirty = True
 
     def save(self, *, prune: bool) -> None:
         """Write new entries; ``prune`` (after loading every file) drops the unseen ones."""
-        if prune and (set(self.entries) | set(self.months)) - self.seen:
-            self.entries = {k: v for k, v in self.entries.items() if k in self.seen}
-            self.months = {k: v for k, v in self.months.items() if k in self.seen}
+        if prune and (set(self._index) | set(self.months)) - self.seen:
             self.dirty = True
-        if not self.dirty:
-            return
-        _write(self.root, self._pieces(), PARSED_NAME)
+        folder = _folder(self.root)
+        if self.dirty and folder is not None:
+            tmp = folder / f".{PARSED_NAME}.{os.getpid()}.tmp"
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                with tmp.open("wb") as out:
+                    self._copy_into(out, prune)
+                os.replace(tmp, folder / PARSED_NAME)
+                (folder / "parsed.json").unlink(missing_ok=True)  # the earlier, one-JSON format
+            except OSError:
+                tmp.unlink(missing_ok=True)
         self.dirty = False
+        self.close()
 
-    def _pieces(self) -> Iterator[str]:
-        """The stored JSON, an entry at a time: at 50,000 files it is some 200 MB."""
+    def close(self) -> None:
+        """Close the stored and spill files (saving does too); the store is empty after."""
+        for fh in (self._src, self._out):
+            if fh is not None:
+                fh.close()
+        self._src = self._out = None
+        self._index, self._spill = {}, {}
+
+    def __enter__(self) -> ParsedStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _copy_into(self, out: BinaryIO, prune: bool) -> None:
         head = {"format": PARSED_FORMAT, "toolkit": toolkit_fingerprint()}
-        yield json.dumps(head, separators=(",", ":"))[:-1]
-        yield ',"sample_months":' + json.dumps(self.months, separators=(",", ":"))
-        yield ',"entries":{'
-        for i, (sha, text) in enumerate(self.entries.items()):
-            yield ("," if i else "") + json.dumps(sha) + ":" + json.dumps(text)
-        yield "}}"
+        out.write(json.dumps(head, separators=(",", ":")).encode("ascii") + b"\n")
+        for sha in [*self._index, *self._spill]:
+            if prune and sha not in self.seen:
+                continue
+            text = self._text(sha)
+            if text is not None:
+                out.write(b"e " + sha.encode("ascii") + b" " + text + b"\n")
+        for sha, month in self.months.items():
+            if not prune or sha in self.seen:
+                out.write(f"m {sha} {json.dumps(month)}\n".encode("ascii"))

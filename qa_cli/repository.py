@@ -12,7 +12,7 @@ import hashlib
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -481,6 +481,40 @@ def _load_selection(
     return out
 
 
+def _max_bytes(config_file: LoadedFile | None) -> int:
+    """The size limit of every other file: qa.yaml's, unless it is missing or over it."""
+    config = config_file.model if config_file is not None else None
+    if not isinstance(config, Config) or (
+        config_file is not None and config_file.problem and config_file.problem.code == "QA008"
+    ):
+        return yamlio.DEFAULT_MAX_BYTES
+    return config.limits.max_file_bytes
+
+
+def _load_files(
+    root: Path,
+    exactly: Iterable[Path] | None,
+    wanted: set[Path] | None,
+    max_bytes: int,
+    parsed: ParsedStore | None,
+    index: Mapping[str, Stamp] | None,
+) -> list[LoadedFile]:
+    """Every file but qa.yaml, lean: ``exactly`` these, or the ``wanted`` ones (and what their
+    rules consult), or (neither) all of them; the garbage collector paused meanwhile."""
+    config_path = root / CONFIG_NAME
+    with gc_paused():
+        if exactly is not None:
+            return [
+                load_file(p, root, max_bytes, parsed, lean=True)
+                for p in exactly
+                if p.resolve() != config_path
+            ]
+        listing = [(p, link) for p, link in _listing(root) if p != str(config_path)]
+        if wanted is None:
+            return [load_file(Path(p), root, max_bytes, parsed, lean=True) for p, _ in listing]
+        return _load_selection(root, listing, wanted, max_bytes, parsed, index)
+
+
 def _parse(raw: bytes, max_bytes: int, parsed: ParsedStore | None) -> dict[str, Any] | YamlProblem:
     stored = parsed.get(raw) if parsed is not None and len(raw) <= max_bytes else None
     if stored is not None:
@@ -581,35 +615,21 @@ class Repository:
         """
         root = root.resolve()
         config_path = root / CONFIG_NAME
-        parsed = ParsedStore.open(root) if use_cache else None
-        config_file = load_file(config_path, root, parsed=parsed) if config_path.is_file() else None
-        config = (
-            config_file.model if config_file and isinstance(config_file.model, Config) else None
-        )
-        if require_config and config is None:
-            raise config_error(root, config_file)
-        max_bytes = config.limits.max_file_bytes if config else yamlio.DEFAULT_MAX_BYTES
-        if config_file is not None and config_file.problem and config_file.problem.code == "QA008":
-            max_bytes = yamlio.DEFAULT_MAX_BYTES
-        wanted = {p.resolve() for p in paths} if paths is not None else None
-        files = [config_file] if config_file else []
-        with gc_paused():
-            if exactly and paths is not None:
-                files += [
-                    load_file(p, root, max_bytes, parsed, lean=True)
-                    for p in paths
-                    if p.resolve() != config_path
-                ]
-            else:
-                listing = [(p, link) for p, link in _listing(root) if p != str(config_path)]
-                if wanted is None:
-                    files += [
-                        load_file(Path(p), root, max_bytes, parsed, lean=True) for p, _ in listing
-                    ]
-                else:
-                    files += _load_selection(root, listing, wanted, max_bytes, parsed, index)
-        if parsed is not None:
-            parsed.save(prune=wanted is None or exactly)
+        with ParsedStore.open(root) if use_cache else nullcontext() as parsed:
+            config_file = (
+                load_file(config_path, root, parsed=parsed) if config_path.is_file() else None
+            )
+            config = (
+                config_file.model if config_file and isinstance(config_file.model, Config) else None
+            )
+            if require_config and config is None:
+                raise config_error(root, config_file)
+            wanted = {p.resolve() for p in paths} if paths is not None else None
+            files = [config_file] if config_file else []
+            listed = paths if exactly and paths is not None else None
+            files += _load_files(root, listed, wanted, _max_bytes(config_file), parsed, index)
+            if parsed is not None:
+                parsed.save(prune=wanted is None or exactly)
         repo = cls(root=root, files=files, config_or_none=config, config_file=config_file)
         if wanted is not None:
             chosen = frozenset(map(str, wanted))

@@ -80,7 +80,7 @@ def _warm_template(source: Path, dest: Path) -> Path:
     """A copy of ``source`` (without any local ``.qa/``) whose parse cache is filled.
 
     Every command loads the repository, and the first load of a fresh copy parses every
-    file (about 0.4 s of CPU for the demo). The parse cache (``.qa/cache/parsed.json``,
+    file (about 0.4 s of CPU for the demo). The parse cache (``.qa/cache/parsed.jsonl``,
     keyed by each file's content) makes that first load as cheap as a second one; a file a
     test changes is parsed again, and tests/acceptance/test_cache.py checks that loads from
     the cache equal parses. Filled once a session, then copied for each test.

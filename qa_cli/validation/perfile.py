@@ -159,7 +159,7 @@ def check_fresh(
     from ..repository import Repository
     from .engine import validate_repository
 
-    base = Repository.load(root, others, exactly=True)  # parsed.json: each sample's month
+    base = Repository.load(root, others, exactly=True)  # parsed.jsonl: each sample's month
     if not base.files:  # no qa.yaml, no tools: nothing to share, one run as before
         return validate_repository(Repository.load(root, use_cache=False), case_lists)
     report = validate_repository(base, case_lists)

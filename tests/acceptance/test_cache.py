@@ -178,7 +178,7 @@ def _load(root: Path, use_cache: bool) -> tuple[repository.Repository, list[obje
 def test_files_from_the_parsed_cache_give_the_findings_of_a_parse(tmp_path, case):
     root, _ = _lay_out(tmp_path, case)
     cold_repo, cold = _load(root, use_cache=False)
-    _load(root, use_cache=True)  # fills .qa/cache/parsed.json
+    _load(root, use_cache=True)  # fills .qa/cache/parsed.jsonl
     warm_repo, warm = _load(root, use_cache=True)
     assert warm == cold
     assert [(f.rel, f.data, f.kind, f.errors) for f in warm_repo.files] == [

@@ -117,9 +117,9 @@ def test_short_strings_read_from_the_parse_cache_are_shared_between_files(
     mini_repo: Path,
 ) -> None:
     Repository.load(mini_repo)  # fills the parse cache
-    store = ParsedStore.open(mini_repo)
     audits = sorted((mini_repo / "audits").glob("*/*.yaml"))[:2]
-    first, second = (store.get(p.read_bytes()) for p in audits)
+    with ParsedStore.open(mini_repo) as store:
+        first, second = (store.get(p.read_bytes()) for p in audits)
     assert first is not None and second is not None
     assert first["schema"] == second["schema"]
     assert first["schema"] is second["schema"]
@@ -135,7 +135,61 @@ def test_the_parse_cache_written_a_piece_at_a_time_reads_back_the_same(tmp_path:
     store.put(raws[1], {"schema": "qa/y@1"})
     store.remember_month(raws[1], "2026-10")
     store.save(prune=False)
-    again = ParsedStore.open(tmp_path)
-    assert again.get(raws[0]) == odd
-    assert again.get(raws[1]) == {"schema": "qa/y@1"}
-    assert again.months == store.months
+    with ParsedStore.open(tmp_path) as again:
+        assert again.get(raws[0]) == odd
+        assert again.get(raws[1]) == {"schema": "qa/y@1"}
+        assert again.months == store.months
+
+
+def _filled_store(root: Path, n: int) -> list[bytes]:
+    store = ParsedStore.open(root)
+    raws = [f"file {i}".encode() for i in range(n)]
+    for i, raw in enumerate(raws):
+        store.put(raw, {"schema": "qa/audit@1", "comment": f"answer {i} " * 300})
+    store.save(prune=False)
+    return raws
+
+
+def test_the_parse_cache_is_indexed_not_held_in_memory(tmp_path: Path) -> None:
+    raws = _filled_store(tmp_path, 500)
+    size = (tmp_path / ".qa" / "cache" / "parsed.jsonl").stat().st_size
+    gc.collect()
+    tracemalloc.start()
+    try:
+        store = ParsedStore.open(tmp_path)
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    with store:
+        assert held < size / 10
+        assert store.get(raws[123]) == {"schema": "qa/audit@1", "comment": "answer 123 " * 300}
+
+
+def test_a_pruned_save_keeps_the_entries_seen_and_the_new_ones(tmp_path: Path) -> None:
+    raws = _filled_store(tmp_path, 3)
+    store = ParsedStore.open(tmp_path)
+    assert store.get(raws[0]) is not None
+    store.put(b"new", {"schema": "qa/new@1"})
+    store.save(prune=True)
+    with ParsedStore.open(tmp_path) as again:
+        assert again.get(raws[0]) is not None
+        assert again.get(b"new") == {"schema": "qa/new@1"}
+        assert again.get(raws[1]) is None and again.get(raws[2]) is None
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda b: b[: len(b) // 2],  # cut short in an entry
+        lambda b: b.replace(b"qa-parsed-cache/2", b"qa-parsed-cache/9", 1),  # another format
+        lambda b: b"not json\n" + b,
+        lambda b: b.replace(b"\ne ", b"\nx", 1),  # a line of no known shape
+        lambda b: b"",
+    ],
+)
+def test_a_damaged_or_foreign_parse_cache_is_ignored(tmp_path: Path, damage: object) -> None:
+    raws = _filled_store(tmp_path, 3)
+    path = tmp_path / ".qa" / "cache" / "parsed.jsonl"
+    path.write_bytes(damage(path.read_bytes()))  # type: ignore[operator]
+    with ParsedStore.open(tmp_path) as store:
+        assert all(store.get(raw) is None for raw in raws)
