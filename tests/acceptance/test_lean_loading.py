@@ -8,6 +8,7 @@ every text, and a file changed after loading must be refused, never misplaced.
 from __future__ import annotations
 
 import gc
+import os
 import tracemalloc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -193,3 +194,23 @@ def test_a_damaged_or_foreign_parse_cache_is_ignored(tmp_path: Path, damage: obj
     path.write_bytes(damage(path.read_bytes()))  # type: ignore[operator]
     with ParsedStore.open(tmp_path) as store:
         assert all(store.get(raw) is None for raw in raws)
+
+
+def test_a_fifo_or_link_planted_as_the_parse_cache_is_never_read(tmp_path: Path) -> None:
+    import threading
+
+    raws = _filled_store(tmp_path / "elsewhere", 2)
+    folder = tmp_path / ".qa" / "cache"
+    folder.mkdir(parents=True)
+    (folder / "parsed.jsonl").symlink_to(tmp_path / "elsewhere" / ".qa" / "cache" / "parsed.jsonl")
+    with ParsedStore.open(tmp_path) as store:
+        assert store.get(raws[0]) is None
+    (folder / "parsed.jsonl").unlink()
+    os.mkfifo(folder / "parsed.jsonl")  # opening it for reading would wait for a writer
+    opened: list[ParsedStore] = []
+    worker = threading.Thread(target=lambda: opened.append(ParsedStore.open(tmp_path)), daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    assert opened, "opening the store waited on a FIFO"
+    with opened[0] as store:
+        assert store.get(raws[0]) is None
