@@ -25,6 +25,7 @@ can be added without a new format.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -354,9 +355,12 @@ class ParsedStore:
         folder = _folder(store.root)
         if folder is None:
             return store
-        try:
-            flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-            fd = os.open(folder / PARSED_NAME, flags)
+        path = folder / PARSED_NAME
+        try:  # never a link (O_NOFOLLOW), never wait on a FIFO (lstat first, O_NONBLOCK)
+            if not stat.S_ISREG(os.lstat(path).st_mode):
+                return store
+            flags = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+            fd = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
         except OSError:
             return store
         src = os.fdopen(fd, "rb")
@@ -457,7 +461,8 @@ class ParsedStore:
                 os.replace(tmp, folder / PARSED_NAME)
                 (folder / "parsed.json").unlink(missing_ok=True)  # the earlier, one-JSON format
             except OSError:
-                tmp.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):
+                    tmp.unlink(missing_ok=True)
         self.dirty = False
         self.close()
 

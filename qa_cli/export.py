@@ -13,8 +13,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,8 @@ from .models.sample import Sample
 from .repository import Repository
 
 Row = dict[str, Any]
+BATCH = 65_536  # rows of a Parquet row group: bounds the memory of a large table
+PIECE = 65_536  # characters of CSV written at a time
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ def _s(value: Any) -> str | None:
 def _returns(repo: Repository) -> Iterator[Row]:
     from .reports.collate import collect
 
-    for r in collect(repo):
+    for r in collect(repo, answers=False):
         a = r.audit
         sc = a.safeguarding_concern
         yield {
@@ -97,10 +100,10 @@ def _returns(repo: Repository) -> Iterator[Row]:
 
 
 def _answers(repo: Repository) -> Iterator[Row]:
-    from .reports.collate import collect
+    from .reports.collate import answers_of, collect
 
-    for r in collect(repo):
-        for a in r.answers:
+    for r in collect(repo, answers=False):  # a return's answers at a time
+        for a in answers_of(r):
             yield {
                 "file": r.path,
                 "case": r.audit.case,
@@ -382,19 +385,25 @@ TABLES: list[Table] = [
 # --- writing ----------------------------------------------------------------------------------
 
 
-def collect_tables(repo: Repository, redact: bool = False) -> dict[str, list[Row]]:
-    """Every table's rows; with ``redact`` the same stand-ins as ``qa report --redact``."""
-    if redact:  # refused while personal data is open, as for reports, before reading rows
-        from .validation.privacy_rules import refuse_if_personal_data
+def _redactor(repo: Repository, redact: bool) -> Callable[[Row], Row] | None:
+    """With ``redact``, each row redacted with the same stand-ins as ``qa report --redact``;
+    refused (before any row is read) while personal data is open, as for reports."""
+    if not redact:
+        return None
+    from .reports.redact import Redactor
+    from .validation.privacy_rules import refuse_if_personal_data
 
-        refuse_if_personal_data(repo, "the redacted export")
-    tables = {t.name: list(t.rows(repo)) for t in TABLES}
-    if redact:
-        from .reports.redact import Redactor
+    refuse_if_personal_data(repo, "the redacted export")
+    r = Redactor.for_repository(repo)
+    return lambda row: _redact_row(r, row)
 
-        r = Redactor.for_repository(repo)
-        tables = {name: [_redact_row(r, row) for row in rows] for name, rows in tables.items()}
-    return tables
+
+def table_rows(
+    repo: Repository, table: Table, redact: Callable[[Row], Row] | None
+) -> Iterator[Row]:
+    """The rows of one table, one at a time (redacted when asked)."""
+    rows = table.rows(repo)
+    return rows if redact is None else map(redact, rows)
 
 
 def _redact_row(r: Any, row: Row) -> Row:
@@ -403,13 +412,20 @@ def _redact_row(r: Any, row: Row) -> Row:
     return {k: r(v, k) if isinstance(v, str) else v for k, v in row.items()}
 
 
-def csv_text(table: Table, rows: list[Row]) -> str:
+def csv_pieces(table: Table, rows: Iterable[Row], counted: list[int]) -> Iterator[str]:
+    """The table as CSV text, :data:`PIECE` characters or so at a time; ``counted[0]``
+    counts the rows."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow([c.name for c in table.columns])
     for row in rows:
         w.writerow([_csv_cell(row.get(c.name)) for c in table.columns])
-    return buf.getvalue()
+        counted[0] += 1
+        if buf.tell() > PIECE:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
 
 
 def _csv_cell(value: Any) -> Any:
@@ -424,8 +440,9 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
-def parquet_bytes(table: Table, rows: list[Row]) -> bytes:
-    """The table as Parquet (needs pyarrow: ``pip install 'qa-cli[parquet]'``)."""
+def parquet_bytes(table: Table, rows: Iterable[Row], counted: list[int] | None = None) -> bytes:
+    """The table as Parquet (needs pyarrow: ``pip install 'qa-cli[parquet]'``), built
+    :data:`BATCH` rows at a time (one row group each); ``counted[0]`` counts the rows."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -436,9 +453,17 @@ def parquet_bytes(table: Table, rows: list[Row]) -> bytes:
         "date": pa.date32(),
     }
     schema = pa.schema([(c.name, types[c.type]) for c in table.columns])
-    data = {c.name: [row.get(c.name) for row in rows] for c in table.columns}
     buf = io.BytesIO()
-    pq.write_table(pa.Table.from_pydict(data, schema=schema), buf)
+    with pq.ParquetWriter(buf, schema) as writer:
+        it = iter(rows)
+        while True:
+            batch = list(itertools.islice(it, BATCH))
+            if counted is not None:
+                counted[0] += len(batch)
+            data = {c.name: [row.get(c.name) for row in batch] for c in table.columns}
+            writer.write_table(pa.Table.from_pydict(data, schema=schema))
+            if len(batch) < BATCH:
+                break
     return buf.getvalue()
 
 
@@ -466,16 +491,15 @@ def write_export(
             "Parquet needs pyarrow, which is not installed",
             "install the extra: pip install 'qa-cli[parquet]', or leave out --parquet",
         )
-    tables = collect_tables(repo, redact)
+    redactor = _redactor(repo, redact)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for table in TABLES:
-        rows = tables[table.name]
-        path = out / f"{table.name}.csv"
-        atomic_write(path, csv_text(table, rows))
-        written.append((path, len(rows)))
+    for table in TABLES:  # a table at a time, its rows streamed: never all rows in memory
+        path, counted = out / f"{table.name}.csv", [0]
+        atomic_write(path, csv_pieces(table, table_rows(repo, table, redactor), counted))
+        written.append((path, counted[0]))
         if parquet:
-            ppath = out / f"{table.name}.parquet"
-            atomic_write(ppath, parquet_bytes(table, rows))
-            written.append((ppath, len(rows)))
+            ppath, counted = out / f"{table.name}.parquet", [0]
+            atomic_write(ppath, parquet_bytes(table, table_rows(repo, table, redactor), counted))
+            written.append((ppath, counted[0]))
     return written

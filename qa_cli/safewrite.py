@@ -17,7 +17,7 @@ import contextlib
 import errno
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import QAError
@@ -55,18 +55,20 @@ def _umask() -> int:
     return current
 
 
-def atomic_write(path: Path, text: str | bytes) -> None:
+def atomic_write(path: Path, text: str | bytes | Iterable[str]) -> None:
     """Write a file through a temporary file in the same folder, fsync and a rename.
 
-    Refuses (QAError) to write through or replace a symbolic link; an OSError becomes a
-    QAError naming the path and the cause, and the temporary file is removed.
+    ``text`` may come in pieces (an iterable of strings, written as they come: a large
+    export is never one string in memory). Refuses (QAError) to write through or replace a
+    symbolic link; an OSError becomes a QAError naming the path and the cause, and the
+    temporary file is removed.
     """
     if path.is_symlink():
         raise QAError(
             f"{path} is a symbolic link; qa never writes through or replaces a link",
             "replace the link with the real file, then run the command again",
         )
-    data = text.encode("utf-8") if isinstance(text, str) else text
+    pieces = [text] if isinstance(text, str | bytes) else text
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -80,7 +82,8 @@ def atomic_write(path: Path, text: str | bytes) -> None:
             mode = 0o666 & ~_umask()
         os.chmod(tmp, mode)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for piece in pieces:
+                fh.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
             fh.flush()
             if _SYNC[0]:
                 os.fsync(fh.fileno())

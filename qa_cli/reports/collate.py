@@ -102,8 +102,13 @@ def _flatten(audit: AuditReturn, tool: Tool | None) -> list[AnswerRec]:
     return out
 
 
-def collect(repo: Repository, *, kinds: Iterable[str] | None = None) -> list[AuditRec]:
-    """Every valid audit return (``qa/audit``), optionally only of the given tool kinds."""
+def collect(
+    repo: Repository, *, kinds: Iterable[str] | None = None, answers: bool = True
+) -> list[AuditRec]:
+    """Every valid audit return (``qa/audit``), optionally only of the given tool kinds.
+
+    Without ``answers`` the records' answers are left empty (:func:`answers_of` makes them
+    one record at a time: at 50,000 returns, all of them at once take some 2 GB)."""
     wanted = set(kinds) if kinds is not None else None
     teams = repo.config.team_by_id() if repo.config else {}
     out: list[AuditRec] = []
@@ -121,12 +126,17 @@ def collect(repo: Repository, *, kinds: Iterable[str] | None = None) -> list[Aud
                 tool=tool,
                 tool_kind=kind,
                 service=team.service if team else None,
-                answers=_flatten(audit, tool),
+                answers=_flatten(audit, tool) if answers else [],
             )
         )
     out += _summarised(repo, wanted, teams)
     out.sort(key=lambda r: (r.month, r.path))
     return out
+
+
+def answers_of(rec: AuditRec) -> list[AnswerRec]:
+    """The answers of a return, as :func:`collect` gives them."""
+    return _flatten(rec.audit, rec.tool)
 
 
 def _summarised(repo: Repository, wanted: set[str] | None, teams: dict[str, Any]) -> list[AuditRec]:

@@ -214,3 +214,35 @@ def test_a_fifo_or_link_planted_as_the_parse_cache_is_never_read(tmp_path: Path)
     assert opened, "opening the store waited on a FIFO"
     with opened[0] as store:
         assert store.get(raws[0]) is None
+
+
+def test_export_streams_its_tables_and_writes_parquet_in_row_groups(
+    demo_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import csv
+
+    from qa_cli import export
+
+    loaded = Repository.load(demo_repo, require_config=True)
+    export.write_export(loaded, tmp_path / "first", parquet=False)  # imports done
+    monkeypatch.setattr(export, "PIECE", 2048)  # the demo is small: written in small pieces
+    gc.collect()
+    tracemalloc.start()
+    try:
+        start = tracemalloc.get_traced_memory()[0]
+        written = export.write_export(loaded, tmp_path / "csv", parquet=False)
+        peak = tracemalloc.get_traced_memory()[1] - start
+    finally:
+        tracemalloc.stop()
+    sizes = {p.name: p.stat().st_size for p, _ in written}
+    assert peak < max(sizes.values()) / 2, "a table was held whole in memory"
+    pq = pytest.importorskip("pyarrow.parquet", reason="the parquet extra is not installed")
+    monkeypatch.setattr(export, "BATCH", 7)  # many row groups, and a last one cut short
+    for path, n in export.write_export(loaded, tmp_path / "both", parquet=True):
+        if path.suffix == ".parquet":
+            with path.with_suffix(".csv").open(newline="") as fh:
+                rows = list(csv.DictReader(fh))
+            table = pq.read_table(path)
+            assert table.num_rows == n == len(rows)
+            first = table.column_names[0]
+            assert [str(v) for v in table.column(first).to_pylist()] == [r[first] for r in rows]
