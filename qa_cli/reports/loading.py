@@ -118,9 +118,8 @@ def audit_of(s: Summary) -> AuditReturn:
     loaded return)."""
     review = None
     if s["agreed"] is not None:  # only the fields summarised: the others are never read
-        review = QAReview.model_construct(
-            **{"agreed_grade": s["agreed"], "reviewer": s["reviewer"]}
-        )
+        summarised = {"agreed_grade": s["agreed"], "reviewer": s["reviewer"], "forwarded_to": []}
+        review = QAReview.model_construct(**summarised)
     completed = dt.date.fromisoformat(s["completed"]) if s["completed"] else None
     fields: dict[str, Any] = {
         "tool": s["tool"],
@@ -133,6 +132,10 @@ def audit_of(s: Summary) -> AuditReturn:
         "overall_grade": s["grade"],
         "qa_review": review,
         "safeguarding_concern": None,
+        # given, not left to their defaults: pydantic's default factories cost more (it
+        # inspects each factory's signature) than all the rest of a summary
+        "answers": {},
+        "actions": [],
     }
     return AuditReturn.model_construct(**fields)
 
