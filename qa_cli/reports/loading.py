@@ -36,7 +36,7 @@ from typing import Any
 from ..cache import _write, read_store, toolkit_fingerprint
 from ..models.audit import AuditReturn, QAReview
 from ..reporoot import CONFIG_NAME
-from ..repository import LoadedFile, Repository, iter_yaml_files
+from ..repository import LoadedFile, Repository, gc_paused, iter_yaml_files, load_file
 
 SUMMARIES_NAME = "summaries.json"
 SUMMARIES_FORMAT = "qa-report-summaries/1"
@@ -188,16 +188,20 @@ class SummaryStore:
         self.current[rel] = [st.st_size, st.st_mtime_ns, sha, summary]
         return summary
 
-    def add(self, lf: LoadedFile) -> None:
-        """Remember the summary of a file just loaded (from the bytes it was loaded from)."""
+    def add(self, lf: LoadedFile) -> Summary:
+        """The summary of a file just loaded, remembered by the bytes it was read from (not
+        remembered if the file changed since it was read)."""
+        summary = summarise(lf)
         try:
             st = os.lstat(lf.path)
-            raw = lf.path.read_bytes()
+            raw = lf.path.read_bytes() if stat.S_ISREG(st.st_mode) else None
         except OSError:
-            return
-        if stat.S_ISREG(st.st_mode):
+            return summary
+        read_as = lf._stamp
+        if raw is not None and (read_as is None or read_as == (st.st_size, st.st_mtime_ns)):
             sha = hashlib.sha256(raw).hexdigest()
-            self.current[lf.rel] = [st.st_size, st.st_mtime_ns, sha, summarise(lf)]
+            self.current[lf.rel] = [st.st_size, st.st_mtime_ns, sha, summary]
+        return summary
 
     def save(self) -> None:
         """Write this run's entries (files gone are forgotten); nothing when unchanged."""
@@ -217,27 +221,31 @@ class SummaryStore:
 
 def load_for_report(root: Path, needs: Needs | None, *, use_cache: bool = True) -> Repository:
     """The repository as a report reads it: in full without ``needs`` (or ``use_cache``);
-    else every file but the valid returns ``needs`` leaves out, which come as summaries."""
+    else every file but the valid returns ``needs`` leaves out, which come as summaries.
+
+    A return without a stored summary is read to make one and, when the report does not
+    need it, dropped at once: memory holds the period, never the whole repository. The
+    period's files are parsed (the parse cache, which holds every file, is not read)."""
     if needs is None or not use_cache:
         return Repository.load(root, require_config=True, use_cache=use_cache)
     root = root.resolve()
+    repo = Repository.load(root, [], require_config=True, exactly=True, use_cache=False)
+    max_bytes = repo.config.limits.max_file_bytes
     store = SummaryStore.open(root)
     config = root / CONFIG_NAME
-    load: list[Path] = []
-    summaries: dict[str, Summary] = {}
-    for path in iter_yaml_files(root):
-        if path == config:
-            continue
-        rel = path.relative_to(root).as_posix()
-        s = store.known(rel, path)
-        if s is not None and is_return(s) and not needs(rel, s):
-            summaries[rel] = s
-        else:
-            load.append(path)
-    repo = Repository.load(root, load, require_config=True, exactly=True)
-    for lf in repo.files:
-        if lf is not repo.config_file and lf.rel not in store.current:
-            store.add(lf)
+    with gc_paused():
+        for path in iter_yaml_files(root):
+            if path == config:
+                continue
+            rel = path.relative_to(root).as_posix()
+            s = store.known(rel, path)
+            if s is None or not is_return(s) or needs(rel, s):
+                lf = load_file(path, root, max_bytes, lean=True)
+                s = s if s is not None else store.add(lf)
+                if not (is_return(s) and not needs(rel, s)):
+                    repo.files.append(lf)
+                    continue
+            repo.summaries[rel] = s
     store.save()
-    repo.summaries = summaries
+    repo.selected = list(repo.files)
     return repo
