@@ -59,6 +59,7 @@ __all__ = [
     "sample_seed",
     "draw",
     "month_due",
+    "DrawOptions",
     "plan_sample",
     "reason_audited",
     "verify_sample",
@@ -456,26 +457,36 @@ def _case_list(
     return rel, rows, sha
 
 
+@dataclass(frozen=True)
+class DrawOptions:
+    """The choices of `qa sample` beyond programme and month; None takes the default: the seed
+    from the month and the case list's hash, the newest case list of cases/, the programme's
+    cohort and number of cases, a multi-agency audit's id from its month and cohort."""
+
+    seed: int | None = None
+    cases: str | None = None
+    cohort: str | None = None
+    n_cases: int | None = None
+    audit_id: str | None = None
+
+
 def plan_sample(
     repo: Repository,
     programme: str,
     month: str,
     today: dt.date,
-    seed: int | None = None,
-    cases: str | None = None,
-    cohort: str | None = None,
-    n_cases: int | None = None,
-    audit_id: str | None = None,
+    options: DrawOptions | None = None,
 ) -> SamplePlan:
     """Draw a month's sample and render its file; its blank returns are made when first
     read (``plan.returns``). Nothing is written."""
+    o = options or DrawOptions()
     allocated = allocation_date(month, today)
     rules, notes = build_rules(
-        repo.config, repo.tools, programme, month, allocated, cohort, n_cases
+        repo.config, repo.tools, programme, month, allocated, o.cohort, o.n_cases
     )
-    rel_list, rows, sha = _case_list(repo, cases, allocated)
-    if seed is None:
-        seed = sample_seed(programme, month, sha)
+    rel_list, rows, sha = _case_list(repo, o.cases, allocated)
+    seed = sample_seed(programme, month, sha) if o.seed is None else o.seed
+    audit_id = o.audit_id
     if programme == "multi-agency" and audit_id is None:
         audit_id = f"{month}-{(rules.cohort or '').lower().replace('_', '-')}"
     inputs = DrawInputs.read(repo, rules, rows)

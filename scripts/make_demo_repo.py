@@ -77,7 +77,8 @@ class Demo:
         next seed instead (recorded, so it verifies): one case code, one file."""
         repo, seed = self.load(), None
         while True:
-            plan = sampling.plan_sample(repo, programme, month, today, seed=seed, **kw)
+            options = sampling.DrawOptions(seed=seed, **kw)
+            plan = sampling.plan_sample(repo, programme, month, today, options)
             drawn, seed = {a.case.case for a in plan.result.allocations}, plan.seed + 1
             if programme != "crib-sheet" or not drawn & self.used:
                 break

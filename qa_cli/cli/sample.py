@@ -98,7 +98,7 @@ def sample(
     """
     from ..pathguard import check_ids
     from ..repository import Repository
-    from ..sampling import plan_sample
+    from ..sampling import DrawOptions, plan_sample
 
     check_ids({"--audit-id": audit_id, "--cohort": cohort})
     root = common.repo_root(repo)
@@ -111,7 +111,8 @@ def sample(
     repository = Repository.load(root, require_config=True)
     if add:
         raise typer.Exit(_add(repository, m, prog, today))
-    plan = plan_sample(repository, prog, m, today, seed, cases, cohort, size, audit_id)
+    options = DrawOptions(seed, cases, cohort, size, audit_id)
+    plan = plan_sample(repository, prog, m, today, options)
     _draw(repository, plan, dry_run)
 
 
