@@ -6,7 +6,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import Field
 
-from .common import CaseCode, Grade, Id, IsoDate, QAModel, Text, ToolRef
+from .common import CaseCode, Grade, Id, IsoDate, QAModel, Text, ToolReturn
 
 AuditStatus = Literal["allocated", "in_progress", "returned", "qa_review", "closed"]
 STATUS_ORDER: tuple[str, ...] = ("allocated", "in_progress", "returned", "qa_review", "closed")
@@ -100,9 +100,8 @@ class Feedback(QAModel):
     service_manager_review: ManagerReview | None = None
 
 
-class AuditReturn(QAModel):
+class AuditReturn(ToolReturn):
     schema_: Literal["qa/audit@1"] = Field(alias="schema")
-    tool: ToolRef
     case: CaseCode
     team: Id
     social_worker: Id
@@ -119,8 +118,6 @@ class AuditReturn(QAModel):
     qa_review: QAReview | None = None
     safeguarding_concern: SafeguardingConcern | None = None
     feedback: Feedback | None = None
-
-    model_config = QAModel.model_config | {"populate_by_name": True}
 
     def at_least(self, status: str) -> bool:
         return STATUS_ORDER.index(self.status) >= STATUS_ORDER.index(status)

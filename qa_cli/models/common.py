@@ -173,6 +173,21 @@ class QAModel(BaseModel):
     )
 
 
+# The status of a form a manager or chair fills in (a crib sheet, a monitoring form, a mid-point
+# review): allocated until completed.
+FormStatus = Literal["allocated", "completed"]
+
+
+class FileModel(QAModel):
+    """Base of the model of a whole file (one per ``schema:`` kind): the key ``schema`` is the
+    field ``schema_`` (``schema`` would shadow a BaseModel attribute), settable by either name.
+    Each kind narrows ``schema_`` to its own ``Literal``; the field keeps its place, first."""
+
+    schema_: str = Field(alias="schema")
+
+    model_config = QAModel.model_config | {"populate_by_name": True}
+
+
 def parse_tool_ref(ref: str) -> tuple[str, int] | None:
     """``single-agency-safeguarding@1`` -> ("single-agency-safeguarding", 1)."""
     m = re.match(r"^([a-z0-9][a-z0-9._-]*)@(\d+)$", ref or "")
@@ -203,3 +218,10 @@ ToolRef = Annotated[
     BeforeValidator(_strict_text),
     Field(pattern=r"^[a-z0-9][a-z0-9._-]*@\d+$"),
 ]
+
+
+class ToolReturn(FileModel):
+    """A return: a file filled in against the audit tool (and version) that ``tool`` names,
+    second after ``schema``; its answers are checked against that tool."""
+
+    tool: ToolRef

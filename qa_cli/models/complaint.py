@@ -6,12 +6,11 @@ from typing import Any, Literal
 
 from pydantic import Field, StrictInt
 
-from .common import Id, IsoDate, QAModel, Text, ToolRef, nothing_in
+from .common import FileModel, Id, IsoDate, QAModel, Text, ToolReturn, nothing_in
 
 
-class Complaint(QAModel):
+class Complaint(ToolReturn):
     schema_: Literal["qa/complaint@1"] = Field(alias="schema")
-    tool: ToolRef
     ref: Text = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=40)
     manager: Id
     team: Id
@@ -21,8 +20,6 @@ class Complaint(QAModel):
     # §4.5.2: "a log of the level 2 complaints and above is held".
     level: Literal[1, 2, 3] | None = None
     answers: dict[str, Any] = Field(default_factory=dict)
-
-    model_config = QAModel.model_config | {"populate_by_name": True}
 
     @property
     def blank(self) -> bool:
@@ -47,11 +44,9 @@ class Compliment(QAModel):
     summary: Text
 
 
-class ComplimentsLog(QAModel):
+class ComplimentsLog(FileModel):
     """The year's compliments (``qa/compliments@1``, ``compliments/<YYYY>.yaml``)."""
 
     schema_: Literal["qa/compliments@1"] = Field(alias="schema")
     year: StrictInt = Field(ge=2000, le=2100)
     compliments: list[Compliment] = Field(default_factory=list)
-
-    model_config = QAModel.model_config | {"populate_by_name": True}

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, StrictBool, StrictInt, field_validator
 
-from .common import Id, IsoDate, QAModel, Text
+from .common import FileModel, Id, IsoDate, QAModel, Text
 
 Role = Literal[
     "social_worker",
@@ -259,7 +259,7 @@ class PrivacySettings(QAModel):
     small_numbers: StrictInt = Field(5, ge=1, le=100)
 
 
-class Config(QAModel):
+class Config(FileModel):
     schema_: Literal["qa/config@1"] = Field(alias="schema")
     organisation: Text
     department: Text = "Children's Social Care"
@@ -276,8 +276,6 @@ class Config(QAModel):
     reports: ReportSettings = Field(default_factory=ReportSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     validation: ValidationSettings = Field(default_factory=ValidationSettings)
-
-    model_config = QAModel.model_config | {"populate_by_name": True}
 
     def staff_by_id(self) -> dict[str, Staff]:
         return {s.id: s for s in self.staff}

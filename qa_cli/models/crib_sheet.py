@@ -7,22 +7,19 @@ from typing import Any, Literal
 from pydantic import Field
 
 from .audit import Action
-from .common import CaseCode, Id, IsoDate, Month, QAModel, Text, ToolRef
+from .common import CaseCode, FormStatus, Id, IsoDate, Month, Text, ToolReturn
 
 
-class CribSheet(QAModel):
+class CribSheet(ToolReturn):
     schema_: Literal["qa/crib-sheet@1"] = Field(alias="schema")
-    tool: ToolRef
     month: Month
     team: Id
     case: CaseCode
     social_worker: Id
     team_manager: Id
     service_manager: Id
-    status: Literal["allocated", "completed"] = "allocated"
+    status: FormStatus = "allocated"
     held: IsoDate | None = None
     answers: dict[str, Any] = Field(default_factory=dict)
     summary: Text | None = None
     actions: list[Action] = Field(default_factory=list)
-
-    model_config = QAModel.model_config | {"populate_by_name": True}

@@ -20,10 +20,10 @@ from pydantic import Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from .audit import Action
-from .common import CaseCode, Id, IsoDate, Month, QAModel, Text
+from .common import CaseCode, FileModel, Id, IsoDate, Month, QAModel, Text
 
 
-class ImprovementPlan(QAModel):
+class ImprovementPlan(FileModel):
     """The recommendations of one report as tracked items (never rewritten by the report)."""
 
     schema_: Literal["qa/improvement@1"] = Field(alias="schema")
@@ -32,8 +32,6 @@ class ImprovementPlan(QAModel):
     theme: Id | None = Field(None, validate_default=True)
     lead: Id
     recommendations: list[Action] = Field(default_factory=list)
-
-    model_config = QAModel.model_config | {"populate_by_name": True}
 
     @field_validator("theme")
     @classmethod
@@ -57,7 +55,7 @@ class SupportAction(Action):
     worker: Id
 
 
-class TeamReview(QAModel):
+class TeamReview(FileModel):
     """The six-monthly structured review of a team's quality assurance (§6.2-6.4)."""
 
     schema_: Literal["qa/team-review@1"] = Field(alias="schema")
@@ -78,8 +76,6 @@ class TeamReview(QAModel):
     # with the Assistant Director for Service Development (changes go into the Service Plan)
     discussed_with_ad: IsoDate | None = None
 
-    model_config = QAModel.model_config | {"populate_by_name": True}
-
     def items(self) -> list[Action]:
         return [*self.support, *self.team_sessions, *self.service_development]
 
@@ -92,7 +88,7 @@ class TeamExercise(QAModel):
     note: Text | None = None
 
 
-class TeamOverview(QAModel):
+class TeamOverview(FileModel):
     """A Team Manager's overview of all the findings of the team's audits of a month (App. D)."""
 
     schema_: Literal["qa/team-overview@1"] = Field(alias="schema")
@@ -105,5 +101,3 @@ class TeamOverview(QAModel):
     reported_to_service_manager: IsoDate | None = None
     team_exercise: TeamExercise = Field(default_factory=TeamExercise)
     actions: list[Action] = Field(default_factory=list)
-
-    model_config = QAModel.model_config | {"populate_by_name": True}

@@ -7,7 +7,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import Field
 
-from .common import CaseCode, Id, IsoDate, QAModel, Text, ToolRef
+from .common import CaseCode, FormStatus, Id, IsoDate, QAModel, Text, ToolReturn
 
 Meeting = Literal[
     "initial_cp_conference", "review_cp_conference", "cla_review", "pathway_plan_review"
@@ -27,23 +27,20 @@ DisputeStage = Literal[
 DISPUTE_STAGES: tuple[str, ...] = get_args(DisputeStage)
 
 
-class MonitoringForm(QAModel):
+class MonitoringForm(ToolReturn):
     """One monitoring form, completed by the chair of a CP conference or looked-after review."""
 
     schema_: Literal["qa/monitoring@1"] = Field(alias="schema")
-    tool: ToolRef
     meeting: Meeting
     case: CaseCode
     team: Id
     social_worker: Id
     chair: Id
     held: IsoDate
-    status: Literal["allocated", "completed"] = "allocated"
+    status: FormStatus = "allocated"
     answers: dict[str, Any] = Field(default_factory=dict)
     # each completed form is sent to the managers for discussion in supervision (§4.3.2)
     sent_to_manager: IsoDate | None = None
-
-    model_config = QAModel.model_config | {"populate_by_name": True}
 
 
 class Dispute(QAModel):
@@ -56,11 +53,10 @@ class Dispute(QAModel):
     resolution: Text | None = None
 
 
-class MidpointReview(QAModel):
+class MidpointReview(ToolReturn):
     """A mid-point review between meetings: is the plan progressing (§4.3.3)?"""
 
     schema_: Literal["qa/midpoint-review@1"] = Field(alias="schema")
-    tool: ToolRef
     plan: Literal["cp_plan", "care_plan", "pathway_plan"]
     case: CaseCode
     team: Id
@@ -69,9 +65,7 @@ class MidpointReview(QAModel):
     reviewed: IsoDate
     last_meeting: IsoDate | None = None
     next_meeting: IsoDate | None = None
-    status: Literal["allocated", "completed"] = "allocated"
+    status: FormStatus = "allocated"
     answers: dict[str, Any] = Field(default_factory=dict)
     dispute: Dispute | None = None
     sent_to_manager: IsoDate | None = None
-
-    model_config = QAModel.model_config | {"populate_by_name": True}

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from .audit import Action
-from .common import CaseCode, Grade, Id, IsoDate, QAModel, Text, ToolRef
+from .common import CaseCode, FileModel, Grade, Id, IsoDate, QAModel, Text, ToolRef, ToolReturn
 
 
 class AgencyAuditor(QAModel):
@@ -24,7 +24,7 @@ class PlanReview(QAModel):
     note: Text | None = None
 
 
-class MultiAgencyScope(QAModel):
+class MultiAgencyScope(FileModel):
     schema_: Literal["qa/multi-agency@1"] = Field(alias="schema")
     id: Id
     title: Text
@@ -39,8 +39,6 @@ class MultiAgencyScope(QAModel):
     consultation_meeting: IsoDate | None = None
     report_date: IsoDate | None = None
 
-    model_config = QAModel.model_config | {"populate_by_name": True}
-
 
 class PractitionerFeedback(QAModel):
     """App. E 7: after the audit the agency auditor meets the practitioner to give feedback on
@@ -52,9 +50,8 @@ class PractitionerFeedback(QAModel):
     learning: Text | None = None
 
 
-class AgencyReturn(QAModel):
+class AgencyReturn(ToolReturn):
     schema_: Literal["qa/agency-return@1"] = Field(alias="schema")
-    tool: ToolRef
     case: CaseCode
     agency: Id
     auditor: Id
@@ -65,8 +62,6 @@ class AgencyReturn(QAModel):
     strengths: Text | None = None
     areas_for_improvement: Text | None = None
     practitioner_feedback: PractitionerFeedback | None = None
-
-    model_config = QAModel.model_config | {"populate_by_name": True}
 
 
 class Consultation(QAModel):
@@ -93,7 +88,7 @@ class CaseFinding(QAModel):
     consultation: Consultations = Field(default_factory=Consultations)
 
 
-class MultiAgencyFindings(QAModel):
+class MultiAgencyFindings(FileModel):
     schema_: Literal["qa/multi-agency-findings@1"] = Field(alias="schema")
     audit: Id
     agreed_on: IsoDate
@@ -103,5 +98,3 @@ class MultiAgencyFindings(QAModel):
     recommendations: list[Text] = Field(default_factory=list)
     actions: list[Action] = Field(default_factory=list)
     reviews: list[PlanReview] = Field(default_factory=list)
-
-    model_config = QAModel.model_config | {"populate_by_name": True}

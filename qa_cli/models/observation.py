@@ -6,7 +6,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import Field
 
-from .common import Id, IsoDate, QAModel, ToolRef, nothing_in
+from .common import Id, IsoDate, ToolReturn, nothing_in
 
 # Practice standards an observation can evidence (App. B: "specific indicators within practice
 # standards or the competency framework"): the nine domains of the Professional Capabilities
@@ -35,9 +35,8 @@ PracticeStandard = Literal[
 PRACTICE_STANDARDS: tuple[str, ...] = get_args(PracticeStandard)
 
 
-class Observation(QAModel):
+class Observation(ToolReturn):
     schema_: Literal["qa/observation@1"] = Field(alias="schema")
-    tool: ToolRef
     social_worker: Id
     observer: Id
     team: Id
@@ -52,8 +51,6 @@ class Observation(QAModel):
     observer_signed: IsoDate | None = None
     social_worker_signed: IsoDate | None = None
     answers: dict[str, Any] = Field(default_factory=dict)
-
-    model_config = QAModel.model_config | {"populate_by_name": True}
 
     @property
     def blank(self) -> bool:

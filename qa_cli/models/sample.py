@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field, StrictInt
 
-from .common import CaseCode, Id, IsoDate, Month, QAModel, RelPath, Text, ToolRef
+from .common import CaseCode, FileModel, Id, IsoDate, Month, QAModel, RelPath, Text, ToolRef
 
 Programme = Literal["single-agency", "crib-sheet", "multi-agency", "themed"]
 
@@ -73,7 +73,7 @@ class DrawHistory(QAModel):
     re_audits: list[CaseCode] = Field(default_factory=list)
 
 
-class Sample(QAModel):
+class Sample(FileModel):
     schema_: Literal["qa/sample@1"] = Field(alias="schema")
     month: Month
     programme: Programme = "single-agency"
@@ -87,5 +87,3 @@ class Sample(QAModel):
     excluded: list[Exclusion] = Field(default_factory=list)
     notes: list[Text] = Field(default_factory=list)
     moderation: Moderation | None = None
-
-    model_config = QAModel.model_config | {"populate_by_name": True}

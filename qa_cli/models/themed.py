@@ -6,10 +6,10 @@ from typing import Literal
 
 from pydantic import Field
 
-from .common import CaseCode, Id, IsoDate, Month, QAModel, Text, ToolRef
+from .common import CaseCode, FileModel, Id, IsoDate, Month, Text, ToolRef
 
 
-class ThemedScope(QAModel):
+class ThemedScope(FileModel):
     schema_: Literal["qa/themed@1"] = Field(alias="schema")
     theme: Id
     month: Month
@@ -21,5 +21,3 @@ class ThemedScope(QAModel):
     report_due: IsoDate | None = None
     findings: Text | None = None
     recommendations: list[Text] = Field(default_factory=list)
-
-    model_config = QAModel.model_config | {"populate_by_name": True}

@@ -6,7 +6,7 @@ from typing import Literal, get_args
 
 from pydantic import Field, StrictBool, StrictStr, model_validator
 
-from .common import GRADES, Id, QAModel, Text, Version
+from .common import GRADES, FileModel, Id, QAModel, Text, Version
 
 ToolKind = Literal[
     "single-agency",
@@ -114,7 +114,7 @@ class LineOfEnquiry(QAModel):
     text: Text
 
 
-class Tool(QAModel):
+class Tool(FileModel):
     schema_: Literal["qa/tool@1"] = Field(alias="schema")
     id: Id
     version: Version = Field(ge=1)
@@ -125,8 +125,6 @@ class Tool(QAModel):
     description: Text | None = None
     lines_of_enquiry: list[LineOfEnquiry] = Field(default_factory=list)
     sections: list[Section] = Field(min_length=1)
-
-    model_config = QAModel.model_config | {"populate_by_name": True}
 
     @property
     def ref(self) -> str:
