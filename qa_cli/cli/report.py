@@ -121,6 +121,7 @@ REPORTS: list[ReportCommand] = [
         "Monthly crib-sheet report to the Divisional Director (App. A): by theme and by team.",
         "crib_sheets:build_crib_sheets",
         [_month()],
+        needs="loading:no_returns",
     ),
     ReportCommand(
         "themed",
@@ -130,6 +131,7 @@ REPORTS: list[ReportCommand] = [
             Param("theme", str, typer.Option(..., "--theme", help="The theme, e.g. supervision.")),
             _month("The month of the themed audit, YYYY-MM."),
         ],
+        needs="themed:needs",
     ),
     ReportCommand(
         "team",
@@ -143,6 +145,7 @@ REPORTS: list[ReportCommand] = [
                 typer.Option(..., "--half", help="The half-year, YYYY-H1 or YYYY-H2."),
             ),
         ],
+        needs="team:needs",
     ),
     ReportCommand(
         "multi-agency",
@@ -155,24 +158,28 @@ REPORTS: list[ReportCommand] = [
                 typer.Argument(..., help="The multi-agency audit id (its folder name)."),
             )
         ],
+        needs="loading:no_returns",
     ),
     ReportCommand(
         "complaints",
         "Annual lessons learned from complaints (§4.5.2, App. C).",
         "programmes:build_complaints",
         [_year()],
+        needs="loading:no_returns",
     ),
     ReportCommand(
         "observations",
         "Practice observations for the year (App. B): completed per manager, feedback on time.",
         "programmes:build_observations",
         [_year()],
+        needs="loading:no_returns",
     ),
     ReportCommand(
         "monitoring",
         "IRO and CP Chair monitoring (§4.3.2-4.3.4): forms, mid-point reviews, disputes.",
         "monitoring:build_monitoring",
         [_month("The month of the meetings, YYYY-MM.")],
+        needs="loading:no_returns",
     ),
 ]
 

@@ -8,8 +8,10 @@ reviewer, auditors, dates and whether a concern is open). So a report loads in f
 
 * every file that is not a valid audit return (qa.yaml, tools, samples, plans, crib sheets,
   invalid files: they are few, and the report lists what could not be read);
-* the returns its ``needs`` predicate asks for (its period, and the returns with a
-  concern it lists), and any return whose summary is not known yet;
+* the returns its ``needs`` predicate asks for (its period and the returns with a concern
+  it lists; a team review the team's; the themed report the themed audits'; the crib-sheet,
+  monitoring and programme reports none), and any return whose summary is not known yet
+  (read to make it, then dropped if not needed);
 
 and every other return comes in as its summary (:attr:`Repository.summaries`), read from
 ``.qa/cache/summaries.json``. That store keeps, for each file, its size, modification time,
@@ -217,6 +219,12 @@ class SummaryStore:
             "files": self.current,
         }
         _write(self.root, json.dumps(body, separators=(",", ":")), SUMMARIES_NAME)
+
+
+def no_returns(**options: Any) -> Needs:
+    """For a report that reads no audit return itself (crib sheets, monitoring, multi-agency,
+    complaints, observations): every return as its summary (due items still see them)."""
+    return lambda rel, s: False
 
 
 def load_for_report(root: Path, needs: Needs | None, *, use_cache: bool = True) -> Repository:

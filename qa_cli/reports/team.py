@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections.abc import Callable
 from typing import Any
 
 from ..due import due_items, select
@@ -98,6 +99,12 @@ def _action_counts(acts: list[Row]) -> dict[str, Any]:
         "done": sum(1 for a in acts if a["status"] == "done"),
         "verified": sum(1 for a in acts if a["status"] == "verified"),
     }
+
+
+def needs(team_id: str, half: str) -> Callable[[str, dict[str, Any]], bool]:
+    """The returns a team review reads in full: the team's, of any month (its overdue items
+    reach back); the others come as summaries (:mod:`qa_cli.reports.loading`)."""
+    return lambda rel, s: s["team"] == team_id
 
 
 def build_team(repo: Repository, team_id: str, half: str, today: dt.date) -> Report:

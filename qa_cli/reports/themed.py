@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -90,6 +91,12 @@ def _recommendations(scope: ThemedScope, themes: dict[str, Any]) -> dict[str, An
         "written": bool(scope.recommendations),
         "list": list(scope.recommendations) or draft,
     }
+
+
+def needs(theme: str, month: str) -> Callable[[str, dict[str, Any]], bool]:
+    """The returns a themed report reads in full: the themed audits' (under themed/); the
+    others come as summaries (:mod:`qa_cli.reports.loading`)."""
+    return lambda rel, s: rel.startswith("themed/")
 
 
 def build_themed(repo: Repository, theme: str, month: str, today: dt.date) -> Report:

@@ -12,8 +12,17 @@ from typing import Any
 
 import pytest
 
-from qa_cli.reports import Report, monthly, period
-from qa_cli.reports.loading import SUMMARIES_NAME, load_for_report
+from qa_cli.reports import (
+    Report,
+    crib_sheets,
+    monitoring,
+    monthly,
+    period,
+    programmes,
+    team,
+    themed,
+)
+from qa_cli.reports.loading import SUMMARIES_NAME, load_for_report, no_returns
 from qa_cli.repository import Repository
 from tests.conftest import AS_OF
 
@@ -36,6 +45,21 @@ CASES: list[Case] = [
         for by in ("sample", "completed")
     ),
     (period.build_annual, {"year": 2026, "by": "completed"}, period.year_needs(2026, "completed")),
+    (
+        themed.build_themed,
+        {"theme": "supervision", "month": "2026-10"},
+        themed.needs("supervision", "2026-10"),
+    ),
+    (
+        team.build_team,
+        {"team_id": "assessment-2", "half": "2026-H2"},
+        team.needs("assessment-2", "2026-H2"),
+    ),
+    (crib_sheets.build_crib_sheets, {"month": "2026-10"}, no_returns()),
+    (monitoring.build_monitoring, {"month": "2026-11"}, no_returns()),
+    (programmes.build_multi_agency, {"audit_id": "2026-cp-neglect"}, no_returns()),
+    (programmes.build_complaints, {"year": 2026}, no_returns()),
+    (programmes.build_observations, {"year": 2026}, no_returns()),
 ]
 
 
