@@ -548,6 +548,12 @@ def main() -> None:
         default=0,
         help="measure the peak RSS of every command at this size (default: --returns)",
     )
+    ap.add_argument(
+        "--repo",
+        type=Path,
+        help="measure the peak RSS table on this generated repository (a copy of one under "
+        "benchmarks/.cache, with its .git), as it is: to compare two toolkits on the same files",
+    )
     ap.add_argument("--rss-only", action="store_true", help="only the peak RSS table")
     ap.add_argument("--no-rss", action="store_true", help="leave the peak RSS table out")
     ap.add_argument("--only", help="only the RSS table's commands matching this regex")
@@ -568,7 +574,7 @@ def main() -> None:
         measure_help()
     if not args.no_rss:
         n = args.rss_returns or args.returns
-        measure_rss(repository(n), n, args.only)
+        measure_rss(args.repo.resolve() if args.repo else repository(n), n, args.only)
     print(f"\nafter the run: {machine()}")
 
 
