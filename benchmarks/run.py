@@ -434,7 +434,7 @@ def rss_commands(repo: Path) -> list[Command]:
     f = _repo_facts(repo)
     day = ["--as-of", "2026-12-01"]
     r = ["--repo", repo]
-    out = CACHE / "rss-out"
+    out = _out_dir(repo)
     reports: list[tuple[str, list[str]]] = [
         ("monthly", ["--month", f["month"]]),
         ("quarterly", ["--quarter", f["quarter"]]),
@@ -494,11 +494,16 @@ def rss_commands(repo: Path) -> list[Command]:
     ]
 
 
+def _out_dir(repo: Path) -> Path:
+    """Where export and form export write: beside the repository, one folder for each."""
+    return repo.parent / f"{repo.name}-rss-out"
+
+
 def restore(repo: Path) -> None:
     """The generated repository as committed (its .qa cache kept), after a writing command."""
     subprocess.run(["git", "checkout", "-q", "--", "."], cwd=repo, check=True)
     subprocess.run(["git", "clean", "-fdq"], cwd=repo, check=True)
-    shutil.rmtree(CACHE / "rss-out", ignore_errors=True)
+    shutil.rmtree(_out_dir(repo), ignore_errors=True)
 
 
 def measure_rss(repo: Path, n: int, only: str | None = None) -> None:
