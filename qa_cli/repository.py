@@ -639,6 +639,23 @@ class Repository:
             repo.selected = list(files)
         return repo
 
+    @classmethod
+    def load_for(
+        cls, root: Path, spec: str, cwd: Path, *, require_config: bool = True
+    ) -> Repository:
+        """The repository as a command on one return needs it: when ``spec`` is the path of
+        a file (from ``cwd``, else from ``root``), that file and what its rules consult
+        (qa.yaml, tools, scopes, its month's sample); otherwise (a case code, an audit id,
+        which only a search of every file finds) the whole repository. At 50,000 returns
+        the whole repository is some 700 MB; one return and its consulted files, a tenth."""
+        root = root.resolve()
+        p = Path(spec)
+        for base in (cwd, root):
+            named = p if p.is_absolute() else base / p
+            if named.is_file():
+                return cls.load(root, [named], require_config=require_config)
+        return cls.load(root, require_config=require_config)
+
     selected: list[LoadedFile] = field(default_factory=list)
     # Valid audit returns not loaded, as summaries by path (qa_cli.reports.loading: a report
     # reads its period in full and the other months' returns as these); empty otherwise.

@@ -28,11 +28,14 @@ class Format(StrEnum):
     json = "json"
 
 
-def _load(repo: Path | None) -> Any:
+def _load(repo: Path | None, spec: str | None = None) -> Any:
+    """The repository; for a command on one file named by its path, only what it needs."""
     from ..repository import Repository
 
-    loaded = Repository.load(common.repo_root(repo), require_config=True)
-    return loaded
+    root = common.repo_root(repo)
+    if spec is None:
+        return Repository.load(root, require_config=True)
+    return Repository.load_for(root, spec, Path.cwd())
 
 
 def _ranges(lines: list[int]) -> str:
@@ -120,7 +123,7 @@ def done(
     from ..actions import ActionStep, mark_done
 
     on = common.parse_date_option(as_of)
-    _report(mark_done(_load(repo), ActionStep(audit, action_id, on, note, Path.cwd())))
+    _report(mark_done(_load(repo, audit), ActionStep(audit, action_id, on, note, Path.cwd())))
 
 
 @actions_app.command("verify")
@@ -138,7 +141,7 @@ def verify(
     from ..actions import verify as do_verify
 
     on = common.parse_date_option(as_of)
-    _report(do_verify(_load(repo), ActionStep(audit, action_id, on, note, Path.cwd()), by))
+    _report(do_verify(_load(repo, audit), ActionStep(audit, action_id, on, note, Path.cwd()), by))
 
 
 @actions_app.command("acknowledge")
@@ -153,7 +156,7 @@ def acknowledge(
     from ..actions import acknowledge as do_ack
 
     on = common.parse_date_option(as_of)
-    _report(do_ack(_load(repo), audit, by, on, cwd=Path.cwd()))
+    _report(do_ack(_load(repo, audit), audit, by, on, cwd=Path.cwd()))
 
 
 def register(app: typer.Typer) -> None:

@@ -46,11 +46,14 @@ def export(
 ) -> None:
     """One Excel form per blank or partly filled return, to send to the people who fill it in."""
     from ..forms.export import export_forms
-    from ..forms.select import select
+    from ..forms.select import month_folders, select
     from ..repository import Repository
 
     today = common.parse_date_option(as_of)
-    loaded = Repository.load(common.repo_root(repo), require_config=True)
+    root = common.repo_root(repo)
+    # --month alone: only the month's folders (and what they consult), not every return
+    only = month_folders(root, month) if month and not returns and not audit else None
+    loaded = Repository.load(root, only, require_config=True)
     targets = select(
         loaded, list(returns or []), month=month, audit=audit, auditor=auditor, agency=agency
     )

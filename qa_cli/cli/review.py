@@ -15,11 +15,12 @@ DateOption = typer.Option(
 )
 
 
-def _load(repo: Path | None) -> Any:
+def _load(repo: Path | None, spec: str) -> Any:
+    """The repository; when ``spec`` is a file's path, only that file and what it consults."""
     from ..errors import QAError
     from ..repository import Repository
 
-    loaded = Repository.load(repo_root(repo))
+    loaded = Repository.load_for(repo_root(repo), spec, Path.cwd(), require_config=False)
     if loaded.config is None:
         raise QAError("qa.yaml could not be read", "run `qa validate qa.yaml` and fix it first")
     return loaded
@@ -82,7 +83,7 @@ def review(
     from ..errors import QAError
     from ..review import ReviewRequest, record_concern_outcome, record_outcome, record_review
 
-    loaded = _load(repo)
+    loaded = _load(repo, case)
     on = _day(date, as_of)
     if concern_outcome is not None:
         _say(record_concern_outcome(loaded, case, concern_outcome, on, comment, Path.cwd()))
@@ -132,7 +133,7 @@ def feedback(
     """
     from ..review import FeedbackRequest, record_feedback
 
-    loaded = _load(repo)
+    loaded = _load(repo, case)
     req = FeedbackRequest(step=step, on=_day(date, as_of), to=to, by=by, text=text)
     _say(record_feedback(loaded, case, req, Path.cwd()))
     if step == "sent":

@@ -102,6 +102,16 @@ def _by_spec(repo: Repository, spec: str, cwd: Path) -> list[LoadedFile]:
     )
 
 
+def month_folders(root: Path, month: str) -> list[Path]:
+    """The folders whose returns :func:`select` takes for ``--month`` (``audits/MONTH``, the
+    month's themed audits): a command that needs no other return loads only these."""
+    from ..calendar import parse_month
+
+    month = parse_month(month)
+    themed = sorted(root.glob(f"themed/{month}-*/")) if (root / "themed").is_dir() else []
+    return [f for f in [root / "audits" / month, *themed] if f.is_dir()]
+
+
 def _month_returns(repo: Repository, month: str) -> list[LoadedFile]:
     from ..calendar import parse_month
 

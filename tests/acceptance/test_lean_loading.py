@@ -246,3 +246,103 @@ def test_export_streams_its_tables_and_writes_parquet_in_row_groups(
             assert table.num_rows == n == len(rows)
             first = table.column_names[0]
             assert [str(v) for v in table.column(first).to_pylist()] == [r[first] for r in rows]
+
+
+def _first_with(root: Path, pattern: str, lacking: str = "\x00") -> Path:
+    import re
+
+    rx = re.compile(pattern, re.MULTILINE)
+    return next(
+        p
+        for p in sorted((root / "audits").glob("*/*.yaml"))
+        if rx.search(t := p.read_text()) and lacking not in t
+    )
+
+
+def test_a_command_on_a_named_file_loads_it_and_what_it_consults_only(demo_repo: Path) -> None:
+    target = _first_with(demo_repo, r"^status: returned")
+    lean = Repository.load_for(demo_repo, str(target.relative_to(demo_repo)), demo_repo)
+    audits = [f.rel for f in lean.files if f.kind == "qa/audit"]
+    assert audits == [target.relative_to(demo_repo).as_posix()]
+    assert {f.kind for f in lean.files} >= {"qa/config", "qa/tool", "qa/sample"}
+    whole = Repository.load_for(demo_repo, "C-NOTAFILE", demo_repo)  # a code: every file
+    assert len(whole.files) > len(lean.files) + 10
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("actions", "done", "{spec}", "A1", "--note", "done in supervision"),
+        ("review", "{spec}", "--by", "{qa_lead}"),
+        ("feedback", "{spec}", "supervision"),
+    ],
+    ids=["actions-done", "review", "feedback"],
+)
+def test_a_command_on_a_path_writes_what_it_writes_given_the_case_code(
+    run: object, demo_repo: Path, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    import re
+    import shutil
+
+    pattern = (
+        r"^  - id: A1\n(?:    .*\n)*?    status: open"
+        if command[0] == "actions"
+        else (r"^status: returned")
+    )
+    lacking = "supervision_on" if command[0] == "feedback" else "\x00"
+    target = _first_with(demo_repo, pattern, lacking)
+    rel = target.relative_to(demo_repo).as_posix()
+    code = re.search(r"C-[0-9A-Z]{8}", target.name)[0]  # type: ignore[index]
+    qa_lead = re.findall(
+        r"(?m)^  - id: (\S+)\n(?:    .*\n)*?    roles: \[qa_lead",
+        (demo_repo / "qa.yaml").read_text(),
+    )[0]
+    by_code = tmp_path / "by-code"
+    shutil.copytree(demo_repo, by_code)
+    outputs = []
+    for root, spec in ((demo_repo, rel), (by_code, code)):
+        args = [a.format(spec=spec, qa_lead=qa_lead) for a in command]
+        result = run(*args, "--as-of", "2026-11-29", "--repo", root)  # type: ignore[operator]
+        outputs.append((result.exit_code, result.output.replace(str(root), "ROOT")))
+    assert outputs[0][0] == 0, outputs[0][1]
+    assert outputs[0] == outputs[1]
+    assert (demo_repo / rel).read_bytes() == (by_code / rel).read_bytes()
+
+
+def _workbook_parts(path: Path) -> dict[str, bytes]:
+    """A workbook's parts but the one stamped with the time of writing."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
+
+
+def test_form_export_of_a_month_loads_that_month_and_writes_the_same_forms(
+    run: object, demo_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qa_cli.forms import select
+
+    loads: list[object] = []
+    real_load = Repository.load.__func__  # type: ignore[attr-defined]
+
+    def spy(cls: type[Repository], root: Path, paths: object = None, **kw: object) -> Repository:
+        loads.append(paths)
+        return real_load(cls, root, paths, **kw)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(Repository, "load", classmethod(spy))
+    outputs = []
+    for name, folders in (("lean", select.month_folders), ("whole", lambda root, m: None)):
+        monkeypatch.setattr(select, "month_folders", folders)
+        out = tmp_path / name
+        args = ("form", "export", "--month", "2026-10", "--out", out, "--as-of", "2026-11-29")
+        result = run(*args, "--repo", demo_repo)  # type: ignore[operator]
+        assert result.exit_code == 0, result.output
+        written = sorted((p.name, _workbook_parts(p)) for p in out.iterdir())
+        outputs.append((result.output.replace(str(out), "OUT"), written))
+    assert loads[0] == [
+        demo_repo / "audits" / "2026-10",
+        demo_repo / "themed" / "2026-10-supervision",
+    ]
+    assert loads[1] is None
+    assert outputs[0] == outputs[1]
+    assert outputs[0][1], "the month has open returns"
