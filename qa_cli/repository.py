@@ -629,7 +629,8 @@ class Repository:
             listed = paths if exactly and paths is not None else None
             files += _load_files(root, listed, wanted, _max_bytes(config_file), parsed, index)
             if parsed is not None:
-                parsed.save(prune=wanted is None or exactly)
+                # only a load of every file knows which stored parses are no longer needed
+                parsed.save(prune=wanted is None)
         repo = cls(root=root, files=files, config_or_none=config, config_file=config_file)
         if wanted is not None:
             chosen = frozenset(map(str, wanted))

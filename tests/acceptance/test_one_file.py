@@ -173,3 +173,22 @@ def test_an_improvement_plan_reads_the_sample_of_the_month_it_names(repo, run):
     found = _one(run, repo, "improvement/plan.yaml")
     assert found == _cold(run, repo, "improvement/plan.yaml")
     assert "QA483" not in _codes(found), "the month's sample was not read"
+
+
+def test_validate_keeps_the_parses_a_whole_load_stored(repo, run):
+    """A run of `qa validate` reloads only the consulted files (the returns come from
+    files.json or a chunk): the returns' stored parses, which reports reuse, stay."""
+    from qa_cli.repository import Repository
+
+    def stored() -> int:
+        lines = (repo / ".qa" / "cache" / "parsed.jsonl").read_bytes().splitlines()
+        return sum(line.startswith(b"e ") for line in lines)
+
+    _json(run, "--repo", repo)
+    Repository.load(repo)
+    every = stored()
+    _edit(repo / SAMPLE, f"case: {CASE}", "case: C-ZZZZZZZZ")
+    _json(run, "--repo", repo)
+    assert stored() >= every
+    _one(run, repo, RETURN)
+    assert stored() >= every
