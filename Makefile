@@ -31,8 +31,9 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check qa_cli tests scripts benchmarks
 	$(BIN)/mypy qa_cli
 
-# Issue 16's table, side by side (see benchmarks/RESULTS.md). 2,000 returns by default;
-# e.g. `make bench BENCH_ARGS="--returns 10000 --rss-returns 50000"` for the full table.
+# Issue 16's table, side by side, then the peak RSS of every command that reads the
+# repository (see benchmarks/RESULTS.md): 10,000 returns by default; the peak RSS table at
+# 50,000 with `make bench BENCH_ARGS=--50k` (slow), or only it with `--50k --rss-only`.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 

@@ -1,6 +1,11 @@
 """`make bench`: the rows of issue 16's table, measured side by side in one run.
 
-    .venv/bin/python benchmarks/run.py [--returns 2000] [--rss-returns 50000] [--no-peer]
+    .venv/bin/python benchmarks/run.py [--returns 10000] [--50k] [--rss-only] [--no-peer]
+
+It prints the issue's table (cold validate vs the peer, the second run vs the peer and vs
+reading the bytes, one return edited, one file, the monthly report vs a warm validate,
+`qa --help` vs a bare Typer app) and then the peak RSS of every command that reads the
+repository, each a child process (10,000 returns; ``--50k`` for that table at 50,000).
 
 A valid repository of N returns is generated deterministically from the example repository
 (each generated return is a demo return under a new case code, allocated in the same
