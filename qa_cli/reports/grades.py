@@ -39,7 +39,7 @@ def grades(
         raise QAError(f"--from {first} is after --to {last}", "swap them")
     recs = [
         r
-        for r in collect(repo)
+        for r in collect(repo, answers=by == "question")  # only that table reads the answers
         if (first is None or r.month >= first) and (last is None or r.month <= last)
     ]
     return GradesResult(

@@ -346,3 +346,29 @@ def test_form_export_of_a_month_loads_that_month_and_writes_the_same_forms(
     assert loads[1] is None
     assert outputs[0] == outputs[1]
     assert outputs[0][1], "the month has open returns"
+
+
+def test_grades_read_the_answers_only_for_the_question_table(
+    run: object, demo_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qa_cli.reports import collate, grades
+
+    asked: list[bool] = []
+    real = collate.collect
+
+    def spy(repo: Repository, **kw: object) -> list[collate.AuditRec]:
+        asked.append(bool(kw.get("answers", True)))
+        return real(repo, **kw)  # type: ignore[arg-type]
+
+    def everything(repo: Repository, **kw: object) -> list[collate.AuditRec]:
+        return real(repo, **{**kw, "answers": True})  # type: ignore[arg-type]
+
+    for by in grades.BY:
+        outputs = []
+        for collect in (spy, everything):
+            monkeypatch.setattr(grades, "collect", collect)
+            result = run("grades", "--by", by, "-f", "json", "--repo", demo_repo)  # type: ignore[operator]
+            assert result.exit_code == 0, result.output
+            outputs.append(result.output)
+        assert outputs[0] == outputs[1], by
+    assert asked == [by == "question" for by in grades.BY]
