@@ -50,12 +50,17 @@ class ReportCommand:
     needs: str | None = None
 
 
+def _required(name: str, flag: str, help_text: str, kind: type = str) -> Param:
+    """A required option of a report command (`--month`, `--team`...)."""
+    return Param(name, kind, typer.Option(..., flag, help=help_text))
+
+
 def _month(help_text: str = "The month, YYYY-MM.") -> Param:
-    return Param("month", str, typer.Option(..., "--month", help=help_text))
+    return _required("month", "--month", help_text)
 
 
 def _year() -> Param:
-    return Param("year", int, typer.Option(..., "--year", help="The year, YYYY."))
+    return _required("year", "--year", "The year, YYYY.", int)
 
 
 BY = Param(
@@ -100,11 +105,7 @@ REPORTS: list[ReportCommand] = [
         "trends with intervals, themes, learning, actions, moderation.",
         "period:build_quarterly",
         [
-            Param(
-                "quarter",
-                str,
-                typer.Option(..., "--quarter", help="The quarter, YYYY-Qn (e.g. 2026-Q3)."),
-            ),
+            _required("quarter", "--quarter", "The quarter, YYYY-Qn (e.g. 2026-Q3)."),
             BY_PERIOD,
         ],
         "period:quarter_needs",
@@ -128,7 +129,7 @@ REPORTS: list[ReportCommand] = [
         "Themed audit findings and recommendations (§5.3.2).",
         "themed:build_themed",
         [
-            Param("theme", str, typer.Option(..., "--theme", help="The theme, e.g. supervision.")),
+            _required("theme", "--theme", "The theme, e.g. supervision."),
             _month("The month of the themed audit, YYYY-MM."),
         ],
         needs="themed:needs",
@@ -138,12 +139,8 @@ REPORTS: list[ReportCommand] = [
         "Six-monthly structured team review (§6.2): grades per category, common areas, feedback.",
         "team:build_team",
         [
-            Param("team_id", str, typer.Option(..., "--team", help="The team id from qa.yaml.")),
-            Param(
-                "half",
-                str,
-                typer.Option(..., "--half", help="The half-year, YYYY-H1 or YYYY-H2."),
-            ),
+            _required("team_id", "--team", "The team id from qa.yaml."),
+            _required("half", "--half", "The half-year, YYYY-H1 or YYYY-H2."),
         ],
         needs="team:needs",
     ),
