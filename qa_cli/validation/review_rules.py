@@ -30,7 +30,8 @@ def _forwarding(lf: LoadedFile, refs: Refs, m: Any) -> list[Diagnostic]:
     below = r.agreed_grade in BELOW_GOOD or m.overall_grade in BELOW_GOOD
     if not below:
         return []
-    present = isinstance(lf.data, dict) and "forwarded_to" in (lf.data.get("qa_review") or {})
+    data = lf.data  # a lean file parses its text again on each read of .data
+    present = isinstance(data, dict) and "forwarded_to" in (data.get("qa_review") or {})
     loc: list[str | int] = ["qa_review", "forwarded_to"] if present else ["qa_review"]
     if not r.forwarded_to:
         return [
