@@ -8,8 +8,13 @@ reading the bytes, one return edited, one file, the monthly report vs a warm val
 repository, each a child process (10,000 returns; ``--50k`` for that table at 50,000).
 
 A valid repository of N returns is generated deterministically from the example repository
-(each generated return is a demo return under a new case code, allocated in the same
-month's sample) and kept under ``benchmarks/.cache/`` (git-ignored) for the next run. The
+and kept under ``benchmarks/.cache/`` (git-ignored) for the next run: each generated return
+is a demo return under a new case code, spread over 36 months (``--months``; about 280 a
+month at 10,000) ending with the demo's last month, each allocated in its month's sample; a
+month before the demo's copies a demo month's returns and sample with its dates moved (the
+draw's allocation and due dates as `qa sample` gives them, the others by whole weeks). It
+validates with no findings. ``--months 3`` is the stress case: every return in the demo's
+three months (3,345 a month at 10,000). The
 peer, check-jsonschema, is installed into its own venv there too; when it cannot be
 installed (no network) its rows say so and the rest still run. Every command runs as a
 child process; its wall time is measured here and its peak RSS comes from ``os.wait4``.
@@ -19,6 +24,7 @@ Nothing is asserted: the figures are printed as a Markdown table for benchmarks/
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import hashlib
 import os
 import platform
@@ -36,7 +42,8 @@ DEMO = ROOT / "examples" / "demo-repo"
 CACHE = ROOT / "benchmarks" / ".cache"
 BIN = Path(sys.executable).parent
 QA = BIN / "qa"
-GENERATOR_VERSION = "3"
+GENERATOR_VERSION = "4"
+MONTHS = 36  # months the generated returns are spread over (--months); see RESULTS.md
 REPEAT = 1  # runs of the quick measures, the best kept (--repeat)
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CODE = re.compile(r"C-[0-9A-Z]{8}")
@@ -104,45 +111,174 @@ def _allocation_blocks(allocations: str) -> dict[str, str]:
     return found
 
 
-def generate(dest: Path, n: int) -> None:
-    """A copy of the demo repository with ``n`` returns more, each allocated in its sample."""
+def _found(pattern: str, text: str) -> str:
+    """The first group of ``pattern`` in ``text`` (the demo's files have it)."""
+    m = re.search(pattern, text)
+    if m is None:
+        raise SystemExit(f"the demo repository lacks {pattern!r}: the generator needs updating")
+    return m[1]
+
+
+def _month_list(last: str, count: int) -> list[str]:
+    """``count`` consecutive months (YYYY-MM) ending with ``last``, oldest first."""
+    year, month = int(last[:4]), int(last[5:7])
+    index = year * 12 + month - 1
+    return [f"{i // 12}-{i % 12 + 1:02d}" for i in range(index - count + 1, index + 1)]
+
+
+_DATE_OR_MONTH = re.compile(r"(?<![\d-])(?<!cases/)(\d{4}-\d{2})(-\d{2})?(?![\d-])")
+
+
+@dataclass
+class _Shift:
+    """How a template month's text becomes another month's: its month string, its month's
+    name, the allocation and due dates the draw's rules give that month (first working day;
+    ``return_months`` later, on a working day), and every other date moved by whole weeks
+    (so a working day stays one, but for bank holidays, moved to the next working day)."""
+
+    template: str
+    month: str
+    allocated: tuple[dt.date, dt.date]  # the template's, the month's
+    due: tuple[dt.date, dt.date]
+
+    @classmethod
+    def of(cls, template: str, month: str, sample_head: str) -> _Shift:
+        from qa_cli import calendar as cal
+
+        allocated = dt.date.fromisoformat(_found(r"(?m)^  allocated: (\S+)", sample_head))
+        due = dt.date.fromisoformat(_found(r"(?m)^  due: (\S+)", sample_head))
+        months = int(_found(r"(?m)^  return_months: (\d+)", sample_head))
+        new = cal.first_working_day(month)
+        return cls(template, month, (allocated, new), (due, cal.due_after_months(new, months)))
+
+    def date(self, day: dt.date) -> dt.date:
+        from qa_cli import calendar as cal
+
+        if day == self.allocated[0]:
+            return self.allocated[1]
+        if day == self.due[0]:
+            return self.due[1]
+        weeks = round((self.allocated[1] - self.allocated[0]).days / 7)
+        moved = day + dt.timedelta(weeks=weeks)
+        return cal.next_working_day(moved) if cal.is_working_day(day) else moved
+
+    def text(self, text: str) -> str:
+        """``text`` (a return, a sample's part) as it reads in the new month."""
+        if self.month == self.template:
+            return text
+
+        def one(m: re.Match[str]) -> str:
+            if m[2]:
+                return self.date(dt.date.fromisoformat(m[0])).isoformat()
+            return self.month if m[1] == self.template else m[0]
+
+        name = _month_name(self.template)
+        return _DATE_OR_MONTH.sub(one, text).replace(name, _month_name(self.month))
+
+
+def _month_name(month: str) -> str:
+    return dt.date(int(month[:4]), int(month[5:7]), 1).strftime("%B %Y")
+
+
+def _template_month(month: str, demo_months: list[str], k: int) -> str:
+    """The demo month whose returns a generated month copies: its own for a demo month;
+    for an earlier month the demo's first two in turn (their returns are returned or closed,
+    as an old month's are; the demo's last month is still in progress)."""
+    if month in demo_months:
+        return month
+    finished = demo_months[:-1] or demo_months
+    return finished[k % len(finished)]
+
+
+def _new_sample(shift: _Shift, parts: tuple[str, str, str], blocks: list[str]) -> str:
+    """A new month's sample from its template's: the rules' dates moved, no history (the
+    template's earlier audits are not this month's), the new allocations, no moderation
+    draw (it named the template's returns)."""
+    head, _, tail = parts
+    head = re.sub(r"(?ms)^history:\n.*", "history:\n  audited: {}\n  re_audits: []\n", head)
+    tail = tail.split("\nmoderation:\n", 1)[0].rstrip("\n") + "\n"
+    return (
+        shift.text(head.replace("allocations:\n", ""))
+        + "allocations:\n"
+        + ("".join(blocks) + shift.text(tail))
+    )
+
+
+def _overviews_cover(dest: Path, extra: dict[str, list[str]]) -> None:
+    """A Team Manager's overview of a month covers all the team's audits of it (QA482): the
+    generated returns of a demo month with overviews are added to their team's."""
+    for month, blocks in extra.items():
+        for path in sorted((dest / "team-overviews" / month).glob("*.yaml")):
+            text = path.read_text()
+            team = _found(r"(?m)^team: (\S+)", text)
+            codes = [_found(r"case: (\S+)", b) for b in blocks if f"\n    team: {team}\n" in b]
+            head, rest = text.split("\ncases:\n", 1)
+            listed = _found(r"^((?:  - .*\n)*)", rest)
+            added = "".join(f"  - {c}\n" for c in codes)
+            path.write_text(head + "\ncases:\n" + listed + added + rest[len(listed) :])
+
+
+def generate(dest: Path, n: int, months: int = MONTHS) -> None:
+    """A copy of the demo repository with ``n`` returns more, spread evenly over ``months``
+    months ending with the demo's last single-agency month, each return allocated in its
+    month's sample. A month before the demo's copies a demo month's returns and sample, its
+    dates moved (see :class:`_Shift`); ``months`` at most the demo's own puts every return
+    in the demo's last ``months`` months."""
     shutil.copytree(DEMO, dest)
     rng = random.Random(16)
-    templates = sorted((dest / "audits").glob("*/*.yaml"))
-    samples = {p.stem: _allocations(p.read_text()) for p in (dest / "samples").glob("*.yaml")}
+    demo_months = sorted(p.name for p in (dest / "audits").iterdir() if p.is_dir())
+    templates = {m: sorted((dest / "audits" / m).glob("*.yaml")) for m in demo_months}
+    samples = {m: _allocations((dest / "samples" / f"{m}.yaml").read_text()) for m in demo_months}
     blocks = {m: _allocation_blocks(parts[1]) for m, parts in samples.items()}
-    extra: dict[str, list[str]] = {m: [] for m in samples}
-    used = {p.name.split("--")[0] for p in templates}
+    targets = _month_list(demo_months[-1], months)
+    shifts = {
+        m: _Shift.of(t, m, samples[t][0])
+        for k, m in enumerate(targets)
+        for t in [_template_month(m, demo_months, k)]
+    }
+    extra: dict[str, list[str]] = {m: [] for m in targets}
+    used = {p.name.split("--")[0] for ps in templates.values() for p in ps}
     for i in range(n):
-        src = templates[i % len(templates)]
-        month, old = src.parent.name, src.name.split("--")[0]
-        new = old
+        month = targets[i % len(targets)]
+        shift = shifts[month]
+        src = templates[shift.template][(i // len(targets)) % len(templates[shift.template])]
+        old = new = src.name.split("--")[0]
         while new in used:
             new = "C-" + "".join(rng.choice(ALPHABET) for _ in range(8))
         used.add(new)
-        text = src.read_text().replace(old, new)
-        (src.parent / src.name.replace(old, new)).write_text(text)
-        extra[month].append(blocks[month][old].replace(old, new))
-    for month, (head, allocations, tail) in samples.items():
-        body = head + allocations + "".join(extra[month]) + tail
+        folder = dest / "audits" / month
+        folder.mkdir(exist_ok=True)
+        (folder / src.name.replace(old, new)).write_text(
+            shift.text(src.read_text()).replace(old, new)
+        )
+        extra[month].append(shift.text(blocks[shift.template][old]).replace(old, new))
+    for month in targets:
+        shift = shifts[month]
+        if month in samples:
+            head, allocations, tail = samples[month]
+            body = head + allocations + "".join(extra[month]) + tail
+        else:
+            body = _new_sample(shift, samples[shift.template], extra[month])
         (dest / "samples" / f"{month}.yaml").write_text(body)
-    if n > 10_000:  # every return is in one of three months: their samples pass 1 MB
+    _overviews_cover(dest, extra)
+    if n / months > 3_000:  # a month's sample of thousands of returns passes 1 MB
         with (dest / "qa.yaml").open("a") as fh:
             fh.write("\n# the benchmark's months hold thousands of returns each\n")
             fh.write("limits:\n  max_file_bytes: 20000000\n")
 
 
-def repository(n: int) -> Path:
-    """The cached generated repository of ``n`` returns, made when missing or out of date."""
-    dest = CACHE / f"repo-{n}"
+def repository(n: int, months: int = MONTHS) -> Path:
+    """The cached generated repository of ``n`` returns over ``months`` months, made when
+    missing or out of date."""
+    dest = CACHE / (f"repo-{n}" if months == MONTHS else f"repo-{n}-{months}m")
     stamp = dest / ".bench-stamp"
     want = _demo_fingerprint()
     if stamp.is_file() and stamp.read_text() == want:
         _own_git(dest)
         return dest
     shutil.rmtree(dest, ignore_errors=True)
-    print(f"generating {n:,} returns in {dest.relative_to(ROOT)} ...", flush=True)
-    generate(dest, n)
+    print(f"generating {n:,} returns over {months} months in {dest.relative_to(ROOT)} ...")
+    generate(dest, n, months)
     stamp.write_text(want)
     _own_git(dest)
     return dest
@@ -423,7 +559,7 @@ def _repo_facts(repo: Path) -> dict[str, str]:
         "one": str(audits[len(audits) // 2]),
         "month": audits[-1].parent.name,
         "year": audits[-1].parent.name[:4],
-        "quarter": f"{audits[0].parent.name[:4]}-Q3",
+        "quarter": f"{audits[-1].parent.name[:4]}-Q3",
         "returned": str(_with(audits, r"^status: returned", "supervision_on")),
         "action": str(_with(audits, r"^  - id: A1\n(?:    .*\n)*?    status: open")),
         "qa_lead": next(sid for sid, roles in staff if "qa_lead" in roles),
@@ -568,6 +704,14 @@ def main() -> None:
         help="measure the peak RSS table on this generated repository (a copy of one under "
         "benchmarks/.cache, with its .git), as it is: to compare two toolkits on the same files",
     )
+    ap.add_argument(
+        "--months",
+        type=int,
+        default=MONTHS,
+        help=f"months the generated returns are spread over (default {MONTHS}: about 280 a "
+        "month at 10,000; 3 puts them all in the demo's three months, the stress case)",
+    )
+    ap.add_argument("--generate-only", action="store_true", help="generate the repository, stop")
     ap.add_argument("--rss-only", action="store_true", help="only the peak RSS table")
     ap.add_argument("--no-rss", action="store_true", help="leave the peak RSS table out")
     ap.add_argument("--only", help="only the RSS table's commands matching this regex")
@@ -579,16 +723,19 @@ def main() -> None:
     global REPEAT
     REPEAT = max(1, args.repeat)
     CACHE.mkdir(parents=True, exist_ok=True)
+    if args.generate_only:
+        print(repository(args.returns, args.months))
+        return
     compile_toolkit()
     print(f"machine: {machine()}")
     if not args.rss_only:
         exe = None if args.no_peer else peer()
         print("\n| measure | qa | peer or floor | ratio |\n| --- | --- | --- | --- |")
-        measure_repo(repository(args.returns), exe, args.returns)
+        measure_repo(repository(args.returns, args.months), exe, args.returns)
         measure_help()
     if not args.no_rss:
         n = args.rss_returns or args.returns
-        measure_rss(args.repo.resolve() if args.repo else repository(n), n, args.only)
+        measure_rss(args.repo.resolve() if args.repo else repository(n, args.months), n, args.only)
     print(f"\nafter the run: {machine()}")
 
 
