@@ -343,7 +343,10 @@ def make_command(spec: ReportCommand) -> Callable[..., None]:
     return common.handle_errors(command)
 
 
+# One command a report, made when the module is imported (as the other groups' commands are)
+for _spec in REPORTS:
+    report_app.command(_spec.name)(make_command(_spec))
+
+
 def register(app: typer.Typer) -> None:
-    for spec in REPORTS:
-        report_app.command(spec.name)(make_command(spec))
     app.add_typer(report_app, name="report")

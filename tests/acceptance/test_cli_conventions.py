@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from qa_cli.cli import ORDER, app
+from qa_cli.cli import ORDER, app, eager_app
 
 WIDTH = 80
 
@@ -20,10 +20,11 @@ def help_text(*args: str) -> str:
 
 
 def all_commands() -> list[tuple[str, ...]]:
+    full = eager_app()  # every command's Typer definition (`app` imports them lazily)
     out: list[tuple[str, ...]] = []
-    for cmd in app.registered_commands:
+    for cmd in full.registered_commands:
         out.append((cmd.name or cmd.callback.__name__,))
-    for group in app.registered_groups:
+    for group in full.registered_groups:
         out.append((group.name,))
         for cmd in group.typer_instance.registered_commands:
             out.append((group.name, cmd.name or cmd.callback.__name__))

@@ -43,8 +43,9 @@ def test_rules_doc_is_current() -> None:
 
 
 def _commands() -> list[tuple[str, object]]:
-    from qa_cli.cli import app
+    from qa_cli.cli import eager_app
 
+    app = eager_app()  # every command's Typer definition (the real `qa` imports them lazily)
     out = []
     for cmd in app.registered_commands:
         out.append((cmd.name or cmd.callback.__name__, cmd.callback))
