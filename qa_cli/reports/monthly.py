@@ -10,7 +10,7 @@ from ..due import KIND_NAMES, due_items
 from ..errors import QAError
 from ..models.common import BELOW_GOOD, GRADES
 from ..repository import Repository
-from . import Report, plain
+from . import Report, linked, plain
 from .collate import (
     AuditRec,
     action_rows,
@@ -341,6 +341,7 @@ def build_monthly(repo: Repository, month: str, today: dt.date, by: str = "sampl
         "improvement": improvement_block(repo, month, None, today, names),
     }
     context["headlines"]["concerns"] = len(context["concerns"])
+    _link(context, month, cfg)
     return Report(
         kind="monthly",
         folder=f"reports/{month}",
@@ -350,6 +351,36 @@ def build_monthly(repo: Repository, month: str, today: dt.date, by: str = "sampl
         workbook=_workbook(context, this, names, month_items, today),
         notes=invalid_notes(repo),
     )
+
+
+def _link(ctx: dict[str, Any], month: str, cfg: Any) -> None:
+    """The month's linked tables (:mod:`.linked`): grades overall and by team; the headline's
+    returns of the cases allocated; the trend's months and the changes against the previous
+    month and the six before; returns on time; actions overall and by owner."""
+    links = linked.Links()
+    tr = ctx["trend"]
+    linked.grades(links, ctx, [tr["previous"], tr["rolling"]])
+    h = ctx["headlines"]
+    links.figure(("all", "n"), h["returned"], (h, "returned"))
+    if h["allocated"] is not None:
+        links.figure("allocated", h["allocated"], (h, "allocated"))
+        links.figure("outstanding", h["outstanding"], (h, "outstanding"))
+        links.total("allocated", [("all", "n"), "outstanding"])
+    before = [m for m in tr["months"] if m["key"] != month]
+    for m in tr["months"]:
+        links.grade_row("all" if m["key"] == month else ("month", m["key"]), m, counts=False)
+    if before:
+        prev, six = tr["previous"], tr["rolling"]
+        linked.share(links, ("month", before[-1]["key"]), prev["before"], k=not prev["too_few"])
+        linked.share(links, "six", six["before"], k=not six["too_few"])
+        links.pair(("six", "gob"), ("six", "n"))
+        for f in ("n", "gob"):  # the six months before: the trend's five, and one more
+            links.total(("six", f), [(("month", m["key"]), f) for m in before])
+    linked.grade_rows(links, "team", ctx["teams"])
+    linked.on_time(links, ctx["leaders"]["on_time"])
+    linked.actions(links, ctx["actions"], done="awaiting_verification")
+    linked.owners(links, ctx["actions"]["by_owner"])
+    linked.withhold(links, cfg)
 
 
 LOOP_FACTS = (

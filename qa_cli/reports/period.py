@@ -17,7 +17,7 @@ from ..errors import QAError
 from ..models.multi_agency import MultiAgencyFindings
 from ..models.themed import ThemedScope
 from ..repository import Repository
-from . import Report, collate, plain
+from . import Report, collate, linked, plain
 from .collate import AuditRec
 from .common import (
     audits_sheet,
@@ -154,11 +154,31 @@ def build_period(
         "moderation": plain(collate.moderation(this, names)),
         "concerns": sum(1 for r in this if r.audit.safeguarding_concern is not None),
     }
+    _link(ctx, this, cfg)
     stem = kind if by == "completed" else f"{kind}-by-sample"
     workbook = _workbook(ctx, this, names, today)
     return Report(
         kind, f"reports/{label}", stem, "period.md.j2", ctx, workbook, invalid_notes(repo)
     )
+
+
+def _link(ctx: dict[str, Any], this: list[AuditRec], cfg: Any) -> None:
+    """The period's linked tables (:mod:`.linked`): grades overall, by team, by service (its
+    teams) and by month; returns on time; actions by owner."""
+    links = linked.Links()
+    linked.grades(links, ctx, [ctx["change"]])
+    links.figure("returns", ctx["returns"], (ctx, "returns"))
+    links.total("returns", [("all", "n")])  # the rest: returns without a grade
+    linked.grade_rows(links, "team", ctx["teams"])
+    linked.grade_rows(links, "service", ctx["services"], counts=False)
+    linked.grade_rows(links, "month", ctx["trend"], counts=False)
+    service_of = {r.audit.team: r.service or "(unknown)" for r in this}
+    for s in ctx["services"]:
+        teams = [("team", t["key"]) for t in ctx["teams"] if service_of.get(t["key"]) == s["key"]]
+        links.nest(("service", s["key"]), teams)
+    linked.on_time(links, ctx["leaders"]["on_time"])
+    linked.owners(links, ctx["actions"])
+    linked.withhold(links, cfg)
 
 
 def needs(months: list[str], by: str) -> Callable[[str, dict[str, Any]], bool]:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from ..models.config import Config
 from ..privacy import Detectors
 from . import suppress
+from .linked import Withheld
 
 if TYPE_CHECKING:
     from ..repository import Repository
@@ -106,6 +107,14 @@ class Small(int):
     __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = _hidden  # type: ignore[assignment]
 
 
+class Kept(Small):
+    """A count withheld across the report's linked tables (:mod:`.linked`): compares as
+    itself, shows as "–" once the Markdown's tables are checked."""
+
+    def __str__(self) -> str:
+        return suppress.kept_marker(int(self))
+
+
 _MERMAID = re.compile(r"```mermaid\n.*?```", re.S)
 
 
@@ -116,7 +125,8 @@ def without_small_charts(markdown: str, threshold: int) -> str:
 
     def one(m: re.Match[str]) -> str:
         chart = m.group(0)
-        hides = "fewer than" in chart or "\ue000" in chart or suppress.WITHHELD in chart
+        hides = "fewer than" in chart or suppress.WITHHELD in chart
+        hides = hides or "\ue000" in chart or "\ue002" in chart
         return note if hides else chart
 
     return _MERMAID.sub(one, markdown)
@@ -235,9 +245,12 @@ class Redactor:
                 k, n = value.get(part), value.get(whole)
                 if isinstance(k, int) and isinstance(n, int) and not isinstance(k, bool):
                     # 0% and 100% give no count back; any share between does when k or the
-                    # rest is small
+                    # rest is small, or when k or n is withheld across linked tables
                     if 0 < k < n and (
-                        suppress.small(k, self.threshold) or suppress.small(n - k, self.threshold)
+                        suppress.small(k, self.threshold)
+                        or suppress.small(n - k, self.threshold)
+                        or isinstance(k, Withheld)
+                        or isinstance(n, Withheld)
                     ):
                         self.unsafe_shares |= {
                             v for v in value.values() if isinstance(v, float) and v == v
@@ -265,6 +278,8 @@ class Redactor:
 
     def _count(self, value: int) -> Any:
         if not 0 < value < self.threshold:
+            if isinstance(value, Withheld):  # withheld across the linked tables
+                return suppress.WITHHELD if self.as_text else Kept(value, self.label)
             return value
         label = f"fewer than {self.threshold}"
         return label if self.as_text else Small(value, label)
@@ -314,7 +329,10 @@ class Redactor:
                     out[part] = suppress.WITHHELD if self.as_text else Hidden()
         if isinstance(raw.get("rows"), list):
             self._row_shares(raw, out)
-        if not any(0 < c < self.threshold for c in counts):
+        withheld = any(isinstance(v, Withheld) for v in raw.values())
+        # a change of share withholds its difference when either share is withheld
+        withheld = withheld or any(_withheld(out.get(k)) for k in ("this", "before"))
+        if not withheld and not any(0 < c < self.threshold for c in counts):
             return out
         for name, v in raw.items():  # shares, means, kappas: all made from the counts
             if isinstance(v, float):
@@ -338,6 +356,7 @@ class Redactor:
                 for j, v in enumerate(row)
                 if j not in shares
             )
+            small = small or any(isinstance(v, Withheld) for v in row)
             if small or any(r == i for r, _ in more):
                 for j, v in enumerate(row):  # shares and means made from the row's counts
                     if j in shares or isinstance(v, float):
@@ -357,11 +376,21 @@ class Redactor:
         """Withhold the cells of ``rows`` (a table or the facts) that would give a small
         count back by subtraction; returns them."""
         grid = [r if isinstance(r, list | tuple) else [] for r in rows]
-        more = suppress.rows_hidden(grid, self.threshold, skip)
+        more = suppress.rows_hidden(grid, self.threshold, skip, lambda v: isinstance(v, Withheld))
         for i, j in more:
             out[i] = list(out[i])
             out[i][j] = suppress.WITHHELD if self.as_text else Hidden()
         return more
+
+
+def _withheld(share: Any) -> bool:
+    """Whether a redacted share mapping had its share or its k withheld."""
+    if not isinstance(share, dict):
+        return False
+    return any(
+        isinstance(share.get(k), Hidden) or share.get(k) == suppress.WITHHELD
+        for k in ("value", "k")
+    )
 
 
 def _code(found: str) -> str:

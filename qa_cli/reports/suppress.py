@@ -21,11 +21,12 @@ the label.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 WITHHELD = "–"
 _MARK = re.compile("\ue000(\\d+)\ue001")
-_NUMBER = r"(?:\ue000\d+\ue001|\d+)"
+_KEPT = re.compile("\ue002(\\d+)\ue003")  # a count the linked tables withhold (.linked)
+_NUMBER = r"(?:\ue000\d+\ue001|\ue002\d+\ue003|\d+)"
 # "k of n": not inside a date, a version, a code or a percentage.
 _PAIR = re.compile(
     r"(?<![\w.\-/\ue001])(" + _NUMBER + r") of (" + _NUMBER + r")(?![\w.\-/%\ue000])"
@@ -40,8 +41,14 @@ def marker(value: int) -> str:
     return f"\ue000{value}\ue001"
 
 
+def kept_marker(value: int) -> str:
+    """How a count withheld across linked tables (:mod:`.linked`) is rendered in the Markdown
+    until :func:`finish` writes it "–" (the tables count it as hidden meanwhile)."""
+    return f"\ue002{value}\ue003"
+
+
 def _value(text: str) -> int:
-    m = _MARK.fullmatch(text)
+    m = _MARK.fullmatch(text) or _KEPT.fullmatch(text)
     return int(m[1]) if m else int(text)
 
 
@@ -49,15 +56,20 @@ def small(value: int, threshold: int) -> bool:
     return 0 < value < threshold
 
 
-def secondary(grid: Sequence[Sequence[int | None]], threshold: int) -> set[tuple[int, int]]:
-    """Cells to withhold besides the small ones, so no row or column gives one back.
+def secondary(
+    grid: Sequence[Sequence[int | None]],
+    threshold: int,
+    kept: Collection[tuple[int, int]] = (),
+) -> set[tuple[int, int]]:
+    """Cells to withhold besides the small ones (and the ``kept`` ones, already withheld),
+    so no row or column gives one back.
 
     ``grid`` holds counts (None where a cell is not a count). Each row and each column that
     holds a hidden cell gets more hidden cells, smallest non-zero first, until it has at
     least two whose sum reaches ``threshold``; repeated until nothing changes.
     """
     cells = {(i, j): v for i, row in enumerate(grid) for j, v in enumerate(row) if v is not None}
-    hidden = {c for c, v in cells.items() if small(v, threshold)}
+    hidden = {c for c, v in cells.items() if small(v, threshold)} | (set(kept) & set(cells))
     primary = set(hidden)
     lines = [[c for c in cells if c[0] == i] for i in range(len(grid))]
     lines += [[c for c in cells if c[1] == j] for j in {c[1] for c in cells}]
@@ -88,11 +100,12 @@ def pair_text(k: int, n: int, threshold: int, label: str) -> tuple[str, str]:
 
 
 def pairs(text: str, threshold: int, label: str) -> str:
-    """Every "k of n" of a text written by :func:`pair_text`."""
+    """Every "k of n" of a text written by :func:`pair_text` (a withheld one stays so)."""
 
     def one(m: re.Match[str]) -> str:
         k, n = pair_text(_value(m[1]), _value(m[2]), threshold, label)
-        return f"{k} of {n}"
+        k = WITHHELD if _KEPT.fullmatch(m[1]) else k
+        return f"{k} of {WITHHELD if _KEPT.fullmatch(m[2]) else n}"
 
     return _PAIR.sub(one, text) if " of " in text else text
 
@@ -111,9 +124,13 @@ def tally(text: str, threshold: int, label: str) -> str:
 
 
 def rows_hidden(
-    rows: Sequence[Sequence[object]], threshold: int, skip: Callable[[int], bool]
+    rows: Sequence[Sequence[object]],
+    threshold: int,
+    skip: Callable[[int], bool],
+    kept: Callable[[object], bool] = lambda v: False,
 ) -> set[tuple[int, int]]:
-    """Secondary cells of a workbook table: its int cells (not in skipped columns) as counts."""
+    """Secondary cells of a workbook table: its int cells (not in skipped columns) as counts,
+    those ``kept`` already withheld."""
     grid = [
         [
             v if isinstance(v, int) and not isinstance(v, bool) and not skip(j) else None
@@ -121,7 +138,8 @@ def rows_hidden(
         ]
         for row in rows
     ]
-    return secondary(grid, threshold)
+    held = {(i, j) for i, row in enumerate(grid) for j, v in enumerate(row) if kept(v)}
+    return secondary(grid, threshold, held)
 
 
 def finish(markdown: str, threshold: int, label: str) -> str:
@@ -139,7 +157,7 @@ def finish(markdown: str, threshold: int, label: str) -> str:
         else:
             i += 1
     text = "\n".join(pairs(line, threshold, label) for line in lines)
-    return _MARK.sub(label, text)
+    return _KEPT.sub(WITHHELD, _MARK.sub(label, text))
 
 
 def _table(block: list[str], threshold: int) -> list[str]:
@@ -147,7 +165,10 @@ def _table(block: list[str], threshold: int) -> list[str]:
     body = [n for n in range(1, len(block)) if not _is_rule(block, n)]  # 0 is the heading
     rows = {n: _SPLIT.split(block[n].strip().strip("|")) for n in body}
     grid = [[_value(m[2]) if (m := _CELL.match(cell)) else None for cell in rows[n]] for n in body]
-    more = secondary(grid, threshold)
+    kept = {
+        (r, c) for r, n in enumerate(body) for c, cell in enumerate(rows[n]) if "\ue002" in cell
+    }
+    more = secondary(grid, threshold, kept)
     if not more:
         return block
     out = list(block)

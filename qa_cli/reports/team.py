@@ -15,7 +15,7 @@ from ..models.config import Team
 from ..models.crib_sheet import CribSheet
 from ..models.observation import Observation
 from ..repository import Repository
-from . import Report, plain
+from . import Report, linked, plain
 from .collate import AuditRec, action_rows, collect, grade_row, months_between
 from .common import (
     audits_sheet,
@@ -107,6 +107,18 @@ def needs(team_id: str, half: str) -> Callable[[str, dict[str, Any]], bool]:
     return lambda rel, s: s["team"] == team_id
 
 
+def _link(ctx: dict[str, Any], cfg: Any) -> None:
+    """The team review's linked tables (:mod:`.linked`): its grades, by month, and its
+    audits and actions."""
+    links = linked.Links()
+    linked.grades(links, ctx)
+    links.figure("audits", ctx["audits"], (ctx, "audits"))
+    links.total("audits", [("all", "n")])  # the rest: audits not yet graded
+    linked.grade_rows(links, "month", ctx["by_month"])
+    linked.actions(links, ctx["actions"])
+    linked.withhold(links, cfg)
+
+
 def build_team(repo: Repository, team_id: str, half: str, today: dt.date) -> Report:
     half, first, last = parse_half(half)
     team = _team(repo, team_id)
@@ -150,6 +162,7 @@ def build_team(repo: Repository, team_id: str, half: str, today: dt.date) -> Rep
         "overdue": overdue_block(select(due_items(repo, today), team=team_id), names),
         "plan": team_block(repo, team_id, months, today, names),
     }
+    _link(ctx, repo.config)
     workbook = _workbook(ctx, recs, acts, names, today)
     stem = f"team-{team_id}"
     return Report("team", f"reports/{half}", stem, "team.md.j2", ctx, workbook, invalid_notes(repo))

@@ -11,7 +11,7 @@ from ..errors import QAError
 from ..masking import masked
 from ..models.themed import ThemedScope
 from ..repository import Repository
-from . import Report, plain
+from . import Report, linked, plain
 from .collate import AuditRec, action_rows, collect, grade_row, moderation
 from .common import (
     audits_sheet,
@@ -132,6 +132,10 @@ def build_themed(repo: Repository, theme: str, month: str, today: dt.date) -> Re
         "recommendations": _recommendations(scope, themes),
         "improvement": improvement_block(repo, month, theme, today, names),
     }
+    links = linked.Links()  # its grades, and its returns in (:mod:`.linked`)
+    linked.grades(links, ctx)
+    links.figure(("all", "n"), ctx["returned"], (ctx, "returned"))
+    linked.withhold(links, repo.config)
     workbook = _workbook(ctx, recs, names, today)
     stem = f"themed-{theme}"
     return Report(
