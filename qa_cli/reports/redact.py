@@ -325,7 +325,8 @@ class Redactor:
             k, n = raw.get(part), raw.get(whole)
             if isinstance(k, int) and isinstance(n, int) and not isinstance(k, bool):
                 counts.append(n - k if k else 0)
-                if k and suppress.small(n - k, self.threshold):
+                # the same rule as a "k of n" in the text (suppress.pair_text)
+                if suppress.pair_text(k, n, self.threshold, self.label)[0] == suppress.WITHHELD:
                     out[part] = suppress.WITHHELD if self.as_text else Hidden()
         if isinstance(raw.get("rows"), list):
             self._row_shares(raw, out)

@@ -31,6 +31,7 @@ _NUMBER = r"(?:\ue000\d+\ue001|\ue002\d+\ue003|\d+)"
 _PAIR = re.compile(
     r"(?<![\w.\-/\ue001])(" + _NUMBER + r") of (" + _NUMBER + r")(?![\w.\-/%\ue000])"
 )
+_WITHHELD_WHOLE = re.compile(WITHHELD + " of \ue002\\d+\ue003")
 _TALLY = re.compile(r"^(?:[^:,|]+: \d+)(?:, [^:,|]+: \d+)*$")
 _SPLIT = re.compile(r"(?<!\\)\|")  # cells: an escaped pipe stays inside its cell
 _CELL = re.compile(r"^\s*(\*\*)?(" + _NUMBER + r")(\*\*)?\s*$")
@@ -92,10 +93,23 @@ def secondary(
 
 
 def pair_text(k: int, n: int, threshold: int, label: str) -> tuple[str, str]:
-    """How "k of n" is written: k withheld when it or n - k is small, n labelled if small."""
+    """How "k of n" is written; n is labelled when small. k reads:
+
+    - ``label`` ("fewer than 5") when it is small and n is so large that its rest cannot be
+      (n of at least ``2 * threshold - 1``): "no in fewer than 5 of 16 returns";
+    - "–" when its rest n - k is small, or when it is small and so could its rest be: "– of
+      16" (1 to 4 were not), "– of 6" (any of 1 to 5); "fewer than 5 of 6" would tell that
+      the rest is not small, and so that k is 1;
+    - itself otherwise (0 identifies no one).
+
+    Each label leaves k at least two values. The Summary's parts of a whole (the monthly's
+    returns in and outstanding, of the cases allocated) follow the same rule.
+    """
     shown_n = label if small(n, threshold) else str(n)
-    if small(k, threshold) or (k > 0 and small(n - k, threshold)):  # 0 identifies no one
+    if k > 0 and small(n - k, threshold):
         return WITHHELD, shown_n
+    if small(k, threshold):
+        return (label if n >= 2 * threshold - 1 else WITHHELD), shown_n
     return str(k), shown_n
 
 
@@ -104,8 +118,9 @@ def pairs(text: str, threshold: int, label: str) -> str:
 
     def one(m: re.Match[str]) -> str:
         k, n = pair_text(_value(m[1]), _value(m[2]), threshold, label)
-        k = WITHHELD if _KEPT.fullmatch(m[1]) else k
-        return f"{k} of {WITHHELD if _KEPT.fullmatch(m[2]) else n}"
+        if _KEPT.fullmatch(m[2]):  # the whole withheld: "– of –" says no more than "–"
+            return WITHHELD
+        return f"{WITHHELD if _KEPT.fullmatch(m[1]) else k} of {n}"
 
     return _PAIR.sub(one, text) if " of " in text else text
 
@@ -157,6 +172,7 @@ def finish(markdown: str, threshold: int, label: str) -> str:
         else:
             i += 1
     text = "\n".join(pairs(line, threshold, label) for line in lines)
+    text = _WITHHELD_WHOLE.sub(WITHHELD, text)  # "– of –" says no more than "–"
     return _KEPT.sub(WITHHELD, _MARK.sub(label, text))
 
 

@@ -49,6 +49,8 @@ def _number(cell: str) -> int | None:
 
 
 def _pair(cell: str) -> tuple[str, str]:
+    if cell.startswith("– ("):  # the whole withheld: "– (share withheld)"
+        return "–", "–"
     m = re.match(r"(\S+(?: than \d)?) of (\S+(?: than \d)?)", cell)
     assert m, cell
     return m[1], m[2]

@@ -226,7 +226,7 @@ def test_no_small_count_can_be_worked_back_from_a_redacted_report(
     # An observation that is due is named by its ordinal, never as a "k of n" to withhold
     assert not re.search(r"(?i)practice observation[^\n]* of fewer than", md)
     # "k of n": never a part or a rest from 1 to 4 that a reader could see or subtract.
-    for k, n in re.findall(r"(?<![\w.\-/])(\d+) of (\d+)(?![\w.\-/%])", md):
+    for k, n in re.findall(r"(?<![\w.\-/])(?<!than )(\d+) of (\d+)(?![\w.\-/%])", md):
         assert not (0 < int(k) < 5 or 0 < int(n) - int(k) < 5 or 0 < int(n) < 5), (k, n)
     # Tallies ("no: 1, yes: 3") and tables: no small count, none that subtraction gives back.
     assert not re.search(r"\w: [1-4](?:,|$)", md, re.M)
@@ -266,3 +266,37 @@ def test_the_redactor_knows_the_codes_of_the_case_lists_and_of_the_files(mini_re
     in_files = {getattr(lf.model, "case", None) for lf in repo.files} - {None}
     assert listed and in_files - listed  # the mini repository's returns name other cases too
     assert Redactor.for_repository(repo).known_codes == listed | in_files
+
+
+def test_every_k_of_n_of_a_redacted_report_reads_by_one_rule(demo_repo: Path, run) -> None:
+    """Parts of a whole read as the Summary's returns in and outstanding do: a small part of
+    a whole of 9 or more is "fewer than 5" ("no in fewer than 5 of 16 returns"), any other
+    part withheld is "–", and a whole withheld is "–" alone, never "– of –"."""
+    reports = [
+        ("monthly", "--month", "2026-09"),
+        ("quarterly", "--quarter", "2026-Q4"),
+        ("team", "--team", "assessment-1", "--half", "2026-H2"),
+        ("annual", "--year", "2026"),
+    ]
+    texts = []
+    for report in reports:
+        args = (*report, "--repo", demo_repo, "--as-of", AS_OF, "--redact")
+        assert run("report", *args).exit_code == 0
+    for path in sorted(demo_repo.glob("reports/*/*-redacted.md")):
+        texts.append(path.read_text())
+    md = "\n".join(texts)
+    part = r"(–|fewer than 5|\d+)"
+    found = re.findall(rf"(?<![\w.\-/]){part} of {part}(?![\w.\-/%])", md)
+    assert ("fewer than 5", "16") in found and ("–", "fewer than 5") in found
+    for k, n in found:
+        assert n != "–", (k, n)  # "– of –" is written "–"
+        if k == "fewer than 5":
+            assert n.isdigit() and int(n) >= 9, (k, n)  # else its rest could be small too
+        if n == "fewer than 5":
+            assert k in ("–", "0"), (k, n)
+    assert "no in fewer than 5 of 16 returns" in md
+    # September: 14 of 15 returned. "– returned" (1 outstanding is small), and the grade
+    # table's total, the same 14, withheld with it (15 - 14 would give the 1 back)
+    sept = (demo_repo / "reports/2026-09/monthly-redacted.md").read_text()
+    assert "**15** cases allocated, **–** returned, **fewer than 5** outstanding" in sept
+    assert "| **Total** | **–** |" in sept

@@ -38,7 +38,7 @@ def test_small_counts_and_the_shares_beside_them() -> None:
     assert share["value"] != share["value"] and share["n"] == 9  # withheld (NaN): shown "–"
     small = share["k"]
     assert small < 5 and str(small / 9) == "–" and f"{small * 100:.0f}" == "–"
-    assert r.markdown(f"{small} of 9") == "– of 9"
+    assert r.markdown(f"{small} of 9") == "fewer than 5 of 9"  # its rest cannot be small
     assert r(0) == 0  # zero identifies no one
 
 
@@ -64,3 +64,15 @@ def test_returns_in_and_outstanding_are_parts_of_those_allocated() -> None:
     assert [f[1] for f in out] == [15, {"k": "fewer than 5", "n": 15}, {"k": "–", "n": 15}]
     head = r.context({"allocated": 15, "returned": 3, "outstanding": 12, "overdue_returns": 0})
     assert f"{head['allocated']} {head['outstanding']}" == "15 –" and head["returned"] < 5
+
+
+def test_with_few_allocated_a_small_part_is_withheld_like_its_rest() -> None:
+    """Of 6 allocated, "fewer than 5 outstanding" beside "– returned" would say the returns
+    are not few, so 5 in and 1 out; 2 in and 4 out read the same (the k-of-n rule)."""
+    r = Redactor(CONFIG, small_numbers=5)
+    seen = {
+        (k, 6 - k): r({"allocated": 6, "returned": k, "outstanding": 6 - k}) for k in range(1, 6)
+    }
+    assert {(v["returned"], v["outstanding"]) for v in seen.values()} == {("–", "–")}
+    # with 9 or more allocated a small part's rest cannot be small: "fewer than 5" is safe
+    assert r({"allocated": 9, "returned": 4, "outstanding": 5})["returned"] == "fewer than 5"

@@ -11,7 +11,16 @@ import itertools
 
 import pytest
 
-from qa_cli.reports.suppress import WITHHELD, finish, marker, pair_text, pairs, secondary, tally
+from qa_cli.reports.suppress import (
+    WITHHELD,
+    finish,
+    kept_marker,
+    marker,
+    pair_text,
+    pairs,
+    secondary,
+    tally,
+)
 
 T = 5
 LABEL = "fewer than 5"
@@ -73,9 +82,11 @@ def test_primary_suppression_alone_leaks() -> None:
 @pytest.mark.parametrize(
     ("k", "n", "shown"),
     [
-        (2, 9, ("–", "9")),  # the part is small
+        (2, 9, (LABEL, "9")),  # the part is small, and its rest cannot be
+        (2, 8, ("–", "8")),  # the part is small, and so could its rest be
         (7, 10, ("–", "10")),  # the rest (3) is small
         (5, 6, ("–", "6")),  # the same label either way: "–" never means one value
+        (1, 6, ("–", "6")),  # "fewer than 5 of 6" would tell that the rest is not small
         (0, 9, ("0", "9")),
         (9, 9, ("9", "9")),
         (6, 12, ("6", "12")),
@@ -86,15 +97,24 @@ def test_k_of_n(k: int, n: int, shown: tuple[str, str]) -> None:
     assert pair_text(k, n, T, LABEL) == shown
 
 
-def test_the_withheld_label_never_narrows_k_to_one_value() -> None:
-    for n in range(T, 3 * T):
-        withheld = [k for k in range(n + 1) if pair_text(k, n, T, LABEL)[0] == WITHHELD]
-        assert withheld == [] or len(withheld) >= 2, n
+@pytest.mark.parametrize("threshold", [3, 5, 10])
+def test_no_label_narrows_k_to_one_value(threshold: int) -> None:
+    label = f"fewer than {threshold}"
+    for n in range(1, 4 * threshold):
+        for mark in (WITHHELD, label):
+            ks = [k for k in range(n + 1) if pair_text(k, n, threshold, label)[0] == mark]
+            assert ks == [] or len(ks) >= 2 or 0 < n < threshold, (n, mark, ks)
 
 
 def test_pairs_tallies_and_tables_in_text() -> None:
     assert pairs("answered no in 2 of 3 returns; 7 of 10 cases; 6 of 12", T, LABEL) == (
         f"answered no in – of {LABEL} returns; – of 10 cases; 6 of 12"
+    )
+    assert pairs("no in 3 of 16 returns", T, LABEL) == f"no in {LABEL} of 16 returns"
+    k, n = kept_marker(9), kept_marker(16)
+    text = f"Good or better: {k} of 16; {k} of {n} (share withheld); – of {n}"
+    assert finish(text, T, LABEL) == (
+        "Good or better: – of 16; – (share withheld); –"  # a withheld whole: no "– of –"
     )
     assert pairs("on 2026-10-01 of 2026", T, LABEL) == "on 2026-10-01 of 2026"  # no count
     assert tally("no: 1, yes: 3", T, LABEL) == f"no: {LABEL}, yes: {LABEL}"
