@@ -41,17 +41,87 @@ _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 def _rules() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
     """ruamel's YAML 1.2 implicit resolvers, by the first character they apply to."""
-    from ruamel.yaml.resolver import implicit_resolvers
-
     by_first: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
-    for versions, tag, regexp, first in implicit_resolvers:
-        if (1, 2) in versions:
-            for ch in first if first is not None else [_ANY]:
-                by_first.setdefault(ch, []).append((tag, re.compile(regexp.pattern, regexp.flags)))
+    for tag, pattern, flags, first in _RUAMEL_12:
+        for ch in first:
+            by_first.setdefault(ch, []).append((tag, re.compile(pattern, flags)))
     return by_first
 
 
-_ANY = "\x00any"  # the key of resolvers that apply whatever the first character
+# ruamel's YAML 1.2 implicit resolvers (``ruamel.yaml.resolver.implicit_resolvers``), copied
+# so that reading a file does not import ruamel; tests/unit/test_yamlc.py checks they are its
+# own. Each: the tag, the pattern, its flags and the first characters it applies to.
+_RUAMEL_12: tuple[tuple[str, str, int, tuple[str, ...]], ...] = (
+    (
+        "tag:yaml.org,2002:bool",
+        "^(?:true|True|TRUE|false|False|FALSE)$",
+        re.X | re.U,
+        ("t", "T", "f", "F"),
+    ),
+    (
+        "tag:yaml.org,2002:float",
+        (
+            "^(?:\n"
+            "         [-+]?(?:[0-9][0-9_]*)\\.[0-9_]*(?:[eE][-+]?[0-9]+)?\n"
+            "        |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)\n"
+            "        |[-+]?\\.[0-9_]+(?:[eE][-+][0-9]+)?\n"
+            "        |[-+]?\\.(?:inf|Inf|INF)\n"
+            "        |\\.(?:nan|NaN|NAN))$"
+        ),
+        re.X | re.U,
+        ("-", "+", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "."),
+    ),
+    (
+        "tag:yaml.org,2002:int",
+        (
+            "^(?:[-+]?0b[0-1_]+\n"
+            "        |[-+]?0o?[0-7_]+\n"
+            "        |[-+]?[0-9_]+\n"
+            "        |[-+]?0x[0-9a-fA-F_]+)$"
+        ),
+        re.X | re.U,
+        ("-", "+", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
+    ),
+    (
+        "tag:yaml.org,2002:merge",
+        "^(?:<<)$",
+        re.U,
+        ("<",),
+    ),
+    (
+        "tag:yaml.org,2002:null",
+        ("^(?: ~\n        |null|Null|NULL\n        | )$"),
+        re.X | re.U,
+        ("~", "n", "N", ""),
+    ),
+    (
+        "tag:yaml.org,2002:timestamp",
+        (
+            "^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]\n"
+            "        |[0-9][0-9][0-9][0-9] -[0-9][0-9]? -[0-9][0-9]?\n"
+            "        (?:[Tt]|[ \\t]+)[0-9][0-9]?\n"
+            "        :[0-9][0-9] :[0-9][0-9] (?:\\.[0-9]*)?\n"
+            "        (?:[ \\t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$"
+        ),
+        re.X | re.U,
+        ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
+    ),
+    (
+        "tag:yaml.org,2002:value",
+        "^(?:=)$",
+        re.U,
+        ("=",),
+    ),
+    (
+        "tag:yaml.org,2002:yaml",
+        "^(?:!|&|\\*)$",
+        re.U,
+        ("!", "&", "*"),
+    ),
+)
+
+
+_ANY = "\x00any"  # the key of resolvers that apply whatever the first character (none in 1.2)
 _BY_FIRST = _rules()
 _TAG_CACHE: dict[str, str] = {}
 

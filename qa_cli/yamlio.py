@@ -2,9 +2,11 @@
 
 Two paths, on purpose:
 
-* ``load_fast`` reads a file in bulk through ruamel's C-accelerated safe loader into plain
-  dicts and lists. Timestamps stay strings (the models parse them and report bad ones with
-  their position). This is the path every command takes to read the repository.
+* ``load_fast`` reads a file in bulk into plain dicts and lists: libyaml through
+  :mod:`qa_cli.yamlc`, and ruamel's C-accelerated safe loader (:mod:`qa_cli.yamlruamel`,
+  imported only then) for what yamlc leaves to it, such as a syntax error to place. Timestamps
+  stay strings (the models parse them and report bad ones with their position). This is the
+  path every command takes to read the repository.
 * ``load_roundtrip`` keeps comments and positions. It is used to point a finding at a
   line and column, and to edit a file in place (``save_roundtrip``), keeping every comment,
   blank line, key order and quoting.
@@ -19,20 +21,12 @@ import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import (
-    DuplicateKeyError,
-    RoundTripConstructor,
-    SafeConstructor,
-)
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import ScalarNode
-from ruamel.yaml.resolver import VersionedResolver
+from typing import TYPE_CHECKING, Any
 
 from . import limits, safewrite, yamlc
+
+if TYPE_CHECKING:
+    from ruamel.yaml.error import YAMLError
 
 DEFAULT_MAX_BYTES = 1_000_000
 
@@ -50,72 +44,6 @@ class YamlProblem:
     column: int
     message: str
     hint: str | None = None
-
-
-class _StrTimestampSafe(SafeConstructor):
-    """Safe constructor that leaves timestamps as text for the models to parse and report."""
-
-
-_StrTimestampSafe.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
-
-
-class _StrTimestampRoundTrip(RoundTripConstructor):
-    """Round-trip constructor that leaves timestamps as text.
-
-    ruamel's own raises a bare ValueError with no position on ``2025-13-01``.
-    """
-
-
-_StrTimestampRoundTrip.add_constructor(
-    "tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str
-)
-
-
-class _Yaml12Resolver(VersionedResolver):
-    """YAML 1.2 resolution without re-reading the document's version for every node.
-
-    Measured (benchmarks/bench_validate.py): ruamel's versioned resolver spends most of a
-    bulk load asking which YAML version applies; fixing 1.2 and remembering the tag of short
-    plain scalars (ids, grades, dates, yes/no) makes loading a return about 2x faster.
-    """
-
-    _tags: dict[tuple[str, Any], Any] = {}
-
-    @property
-    def processing_version(self) -> Any:
-        return (1, 2)
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is ScalarNode and implicit and implicit[0] and len(value) <= 64:
-            key = (value, implicit)
-            tag = self._tags.get(key)
-            if tag is None:
-                tag = super().resolve(kind, value, implicit)
-                if len(self._tags) < 100_000:
-                    self._tags[key] = tag
-            return tag
-        return super().resolve(kind, value, implicit)
-
-
-def _fast_yaml() -> YAML:
-    y = YAML(typ="safe", pure=False)
-    y.Resolver = _Yaml12Resolver
-    y.Constructor = _StrTimestampSafe
-    y.allow_duplicate_keys = False
-    return y
-
-
-def _rt_yaml() -> YAML:
-    y = YAML(typ="rt")
-    y.Constructor = _StrTimestampRoundTrip
-    y.allow_duplicate_keys = False
-    y.preserve_quotes = True
-    y.width = 4096
-    y.indent(mapping=2, sequence=4, offset=2)
-    return y
-
-
-_FAST = _fast_yaml()
 
 
 def decode(data: bytes) -> str | YamlProblem:
@@ -155,6 +83,8 @@ def decode(data: bytes) -> str | YamlProblem:
 
 
 def _problem_from_error(exc: YAMLError, text: str) -> YamlProblem:
+    from .yamlruamel import DuplicateKeyError
+
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 if mark is not None else 1
     column = mark.column + 1 if mark is not None else 1
@@ -246,7 +176,9 @@ def _unclosed(exc: YAMLError, lines: list[str], gave_up: int) -> YamlProblem | N
 
 def _first_event(text: str, hit: Callable[[Any], bool], message: str) -> limits.Where | None:
     """Where the first YAML event that ``hit`` picks starts (with ``message``), or None."""
-    y = YAML(typ="safe", pure=True)
+    from .yamlruamel import YAMLError, safe_pure
+
+    y = safe_pure()
     try:
         for event in y.parse(io.StringIO(text)):
             if hit(event):
@@ -352,8 +284,10 @@ def load_text(text: str) -> dict[str, Any] | YamlProblem:
 
 def _load_ruamel(text: str) -> dict[str, Any] | YamlProblem:
     """The reference reader: ruamel's safe loader, whose errors carry positions."""
+    from .yamlruamel import YAMLError, fast_yaml
+
     try:
-        data = _FAST.load(text)
+        data = fast_yaml().load(text)
     except YAMLError as exc:
         return _problem_from_error(exc, text)
     except ValueError as exc:  # defensive: a constructor that slipped past the subclass
@@ -376,13 +310,17 @@ def _mapping_or_problem(data: Any) -> dict[str, Any] | YamlProblem:
 
 def load_roundtrip(text: str) -> Any:
     """Parse text keeping comments, order and positions (raises YAMLError on bad input)."""
-    return _rt_yaml().load(text)
+    from .yamlruamel import rt_yaml
+
+    return rt_yaml().load(text)
 
 
 def dump_roundtrip(data: Any) -> str:
     """Serialise a round-trip document back to text."""
+    from .yamlruamel import rt_yaml
+
     buf = io.StringIO()
-    _rt_yaml().dump(data, buf)
+    rt_yaml().dump(data, buf)
     return buf.getvalue()
 
 
@@ -392,6 +330,8 @@ def position(doc: Any, loc: Sequence[str | int], *, key: bool = False) -> tuple[
     Walks as deep as the path exists; a missing tail points at its deepest existing parent.
     ``key=True`` points at the key of the last element rather than its value.
     """
+    from .yamlruamel import CommentedMap, CommentedSeq
+
     node = doc
     line, col = 1, 1
     if isinstance(doc, CommentedMap | CommentedSeq) and doc.lc.line is not None:
@@ -421,7 +361,6 @@ write_new = safewrite.write_new
 
 __all__ = [
     "YamlProblem",
-    "MarkedYAMLError",
     "atomic_write",
     "decode",
     "dump_roundtrip",
