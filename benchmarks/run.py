@@ -69,14 +69,20 @@ def run(cmd: list[str | Path], cwd: Path | None = None) -> Run:
     return Run(elapsed, usage.ru_maxrss / 1024, proc.returncode, usage.ru_utime + usage.ru_stime)
 
 
-def compile_toolkit() -> None:
+def compile_toolkit(python: Path | None = None) -> None:
     """Byte-compile qa_cli, as installing a package does: with PYTHONDONTWRITEBYTECODE set
     (as on this machine) an editable checkout would otherwise compile every module it
-    imports on every run, which no installed qa does (and the peer is installed)."""
+    imports on every run, which no installed qa does (and the peer is installed).
+    ``python``: another toolkit's interpreter (``--against``), whose qa_cli is compiled."""
+    if python is None:
+        package = ROOT / "qa_cli"
+        python = Path(sys.executable)
+    else:
+        where = "import os, qa_cli; print(os.path.dirname(qa_cli.__file__))"
+        found = subprocess.run([python, "-c", where], capture_output=True, text=True, check=True)
+        package = Path(found.stdout.strip())
     subprocess.run(
-        [sys.executable, "-m", "compileall", "-q", ROOT / "qa_cli"],
-        check=True,
-        stdout=subprocess.DEVNULL,
+        [python, "-m", "compileall", "-q", package], check=True, stdout=subprocess.DEVNULL
     )
 
 
@@ -442,15 +448,17 @@ def measure_repo(repo: Path, exe: Path | None, n: int) -> None:
 def _one_edited(one: Path) -> Run:
     """`qa validate ONE-FILE` right after the file gained a comment line (a pre-commit hook's
     case: never a run answered whole from the cache); the best of the repeats."""
+    return min((_edited_once(QA, one, i) for i in range(REPEAT)), key=lambda r: r.seconds)
+
+
+def _edited_once(qa: Path, one: Path, i: int) -> Run:
+    """``qa validate ONE`` once, right after ``one`` gained a comment line (then restored)."""
     before = one.read_bytes()
-    runs = []
+    one.write_bytes(before + f"# edited by the benchmark ({i})\n".encode())
     try:
-        for i in range(REPEAT):
-            one.write_bytes(before + f"# edited by the benchmark ({i})\n".encode())
-            runs.append(run([QA, "validate", one, "--format", "json"]))
+        return run([qa, "validate", one, "--format", "json"])
     finally:
         one.write_bytes(before)
-    return min(runs, key=lambda r: r.seconds)
 
 
 def _edited_run(repo: Path, one: Path) -> Run:
@@ -475,21 +483,73 @@ for folder, dirs, names in os.walk(sys.argv[1]):
 """
 
 
-def measure_help() -> None:
+def measure_help(against: Path | None = None) -> None:
     """`qa --help` and the bare app run in turn, 10 pairs, the best of each: on a shared
-    machine two batches run a few seconds apart see different loads (1.1x to 1.5x)."""
+    machine two batches run a few seconds apart see different loads (1.1x to 1.5x). With
+    ``against`` (another toolkit's `qa`), its `qa --help` runs in turn with them too."""
     bare = CACHE / "bare_typer.py"
     bare.write_text(BARE_TYPER)
-    pairs = [(run([QA, "--help"]), run([sys.executable, bare, "--help"])) for _ in range(10)]
-    qa = min((p[0] for p in pairs), key=lambda r: r.seconds)
-    typer_app = min((p[1] for p in pairs), key=lambda r: r.seconds)
-    cpu = min(p[0].cpu for p in pairs) / min(p[1].cpu for p in pairs)
-    row(
-        "`qa --help`",
-        f"{_s(qa)} (CPU {qa.cpu:.2f} s)",
-        f"bare two-command Typer app {_s(typer_app)} (CPU {typer_app.cpu:.2f} s)",
-        f"{qa.seconds / typer_app.seconds:.2f}x (CPU {cpu:.2f}x)",
-    )
+    sides: list[list[str | Path]] = [[QA, "--help"], [sys.executable, bare, "--help"]]
+    if against is not None:
+        sides.append([against, "--help"])
+    rounds = [[run(cmd) for cmd in sides] for _ in range(10)]
+    fastest = [min((r[k] for r in rounds), key=lambda r: r.seconds) for k in range(len(sides))]
+    cpu = [min(r[k].cpu for r in rounds) for k in range(len(sides))]
+    typer_app = fastest[1]
+    for label, k in [("`qa --help`", 0), (f"`qa --help`, {against}", 2)][: len(sides) - 1]:
+        row(
+            label,
+            f"{_s(fastest[k])} (CPU {cpu[k]:.2f} s)",
+            f"bare two-command Typer app {_s(typer_app)} (CPU {cpu[1]:.2f} s)",
+            f"{fastest[k].seconds / typer_app.seconds:.2f}x (CPU {cpu[k] / cpu[1]:.2f}x)",
+        )
+
+
+def measure_startup(n: int, layouts: list[int], against: Path | None) -> None:
+    """The one-file rows alone (``--startup``): `qa validate ONE-FILE` just edited, in the
+    repository of ``n`` returns spread over each of ``layouts`` months, after a whole run
+    filled the cache. With ``against`` (another toolkit's `qa`), it runs in turn on a copy
+    of its own (each toolkit keeps its own cache), the best of ``--repeat`` each."""
+    for months in layouts:
+        repo = repository(n, months)
+        sides = {QA: repo}
+        if against is not None:
+            sides[against] = _copy_of(repo, "against")
+        rel = _middle_return(repo)
+        for qa, copy in sides.items():
+            clear_cache(copy)
+            run([qa, "validate", "--repo", copy, "--format", "json"])
+        runs: dict[Path, list[Run]] = {qa: [] for qa in sides}
+        for i in range(REPEAT):
+            for qa, copy in sides.items():
+                runs[qa].append(_edited_once(qa, copy / rel, i))
+        per_month = f"{n:,} returns, {n // months:,} a month"
+        best_of = {qa: min(rs, key=lambda r: r.seconds) for qa, rs in runs.items()}
+        mine = best_of[QA]
+        for qa, r in best_of.items():
+            label = "`qa validate ONE-FILE`" + ("" if qa == QA else f" ({qa})")
+            ratio = f"{r.seconds / mine.seconds:.2f}x this toolkit's" if qa != QA else ""
+            row(
+                f"{label}, the file just edited, {per_month}",
+                f"{_s(r)} (CPU {min(x.cpu for x in runs[qa]):.2f} s), {r.rss_mib:.0f} MiB",
+                "",
+                ratio,
+            )
+
+
+def _middle_return(repo: Path) -> str:
+    audits = sorted((repo / "audits").glob("*/*.yaml"))
+    return audits[len(audits) // 2].relative_to(repo).as_posix()
+
+
+def _copy_of(repo: Path, tag: str) -> Path:
+    """A copy of the generated ``repo`` (its .git too) beside it, made once."""
+    dest = repo.parent / f"{repo.name}-{tag}"
+    stamp = (repo / ".bench-stamp").read_text()
+    if not (dest / ".bench-stamp").is_file() or (dest / ".bench-stamp").read_text() != stamp:
+        shutil.rmtree(dest, ignore_errors=True)
+        shutil.copytree(repo, dest, symlinks=True, ignore=shutil.ignore_patterns(".qa"))
+    return dest
 
 
 # --- peak RSS of every command that reads the repository ------------------------------------
@@ -719,6 +779,18 @@ def main() -> None:
         "--no-peer", action="store_true", help="skip installing and running check-jsonschema"
     )
     ap.add_argument("--repeat", type=int, default=1, help="best of this many quick runs")
+    ap.add_argument(
+        "--startup",
+        action="store_true",
+        help="only `qa validate ONE-FILE` (in --months's layout and the 3-month stress layout) "
+        "and `qa --help`",
+    )
+    ap.add_argument(
+        "--against",
+        type=Path,
+        help="with --startup: another toolkit's `qa` executable, run in turn with this one "
+        "(on a copy of the repository of its own), for before/after figures side by side",
+    )
     args = ap.parse_args()
     global REPEAT
     REPEAT = max(1, args.repeat)
@@ -728,6 +800,14 @@ def main() -> None:
         return
     compile_toolkit()
     print(f"machine: {machine()}")
+    if args.startup:
+        if args.against is not None:
+            compile_toolkit(args.against.parent / "python")
+        print("\n| measure | qa | peer or floor | ratio |\n| --- | --- | --- | --- |")
+        measure_startup(args.returns, sorted({args.months, 3}, reverse=True), args.against)
+        measure_help(args.against)
+        print(f"\nafter the run: {machine()}")
+        return
     if not args.rss_only:
         exe = None if args.no_peer else peer()
         print("\n| measure | qa | peer or floor | ratio |\n| --- | --- | --- | --- |")

@@ -1,9 +1,11 @@
 """The validation cache in ``.qa/cache/``: a run over unchanged files is not done again.
 
-What it holds (one JSON file, ``validate.json``): the toolkit's fingerprint, each input
-file's stamp (size, modification time in nanoseconds, SHA-256 and the letters of the
-consulted kinds its bytes name, see :func:`sniff`), and for each selection of files
-(``qa validate`` of everything, or of some files) the key of its inputs and its report.
+What it holds (``validate.json``): the toolkit's fingerprint, each input file's stamp
+(size, modification time in nanoseconds, SHA-256 and the letters of the consulted kinds its
+bytes name, see :func:`sniff`), and for ``qa validate`` of everything the key of its inputs
+and its report; ``selections.json`` holds the same for runs of some files (``qa validate
+FILE``), so that such a run, which a pre-commit hook makes after every edit, need not
+rewrite every file's stamp.
 Readers ignore top-level keys they do not know, so a later field (a per-file summary)
 can be added without a new format.
 
@@ -49,6 +51,10 @@ _NOT_INPUT = frozenset({".git", ".qa", ".venv", "reports", "node_modules", "__py
 # A file modified this close to the cache's writing gets no trusted stamp (FAT: 2 s).
 _RACY_NS = 2_000_000_000
 _MAX_SELECTIONS = 16
+# A run of some files rewrites every file's stamp only when it hashed at least this many
+_RESTAMP_AT = 32
+SELECTIONS_NAME = "selections.json"
+SELECTIONS_FORMAT = "qa-validate-selections/1"
 _MAX_CACHE_BYTES = 256 * 1024 * 1024
 
 Stamp = tuple[int, int, str, str]  # size, mtime_ns (-1: not trusted), sha256, sniff()
@@ -82,12 +88,13 @@ def toolkit_fingerprint() -> str:
     return h.hexdigest()
 
 
-def _input_files(root: Path) -> list[tuple[str, os.stat_result]]:
-    """Every input file's path and ``lstat``: links and special files are not followed.
+def _input_files(root: Path) -> list[tuple[str, int, int, int]]:
+    """Every input file's path, size, ``mtime_ns`` and mode, from its ``lstat``: links and
+    special files are not followed.
 
     As ``os.walk`` lists them (a link to a folder is listed, not entered), with
     ``os.scandir`` and string paths: this runs once a file of the repository."""
-    out: list[tuple[str, os.stat_result]] = []
+    out: list[tuple[str, int, int, int]] = []
     stack = [("", str(root))]
     while stack:
         prefix, folder = stack.pop()
@@ -97,32 +104,33 @@ def _input_files(root: Path) -> list[tuple[str, os.stat_result]]:
             continue
         for entry in entries:
             try:
-                is_dir = entry.is_dir()
-                if is_dir and entry.name in _NOT_INPUT:
-                    continue
-                if is_dir and not entry.is_symlink():
-                    stack.append((f"{prefix}{entry.name}/", entry.path))
-                    continue
-                out.append((prefix + entry.name, entry.stat(follow_symlinks=False)))
+                if entry.is_dir():
+                    if entry.name in _NOT_INPUT:
+                        continue
+                    if not entry.is_symlink():
+                        stack.append((f"{prefix}{entry.name}/", entry.path))
+                        continue
+                st = entry.stat(follow_symlinks=False)
             except OSError:
                 continue
-    out.sort(key=lambda item: item[0])
+            out.append((prefix + entry.name, st.st_size, st.st_mtime_ns, st.st_mode))
+    out.sort()
     return out
 
 
-def _content_id(root: Path, rel: str, st: os.stat_result) -> tuple[str, str]:
+def _content_id(root: Path, rel: str, mode: int) -> tuple[str, str]:
     """The SHA-256 of a regular file and its :func:`sniff`; for a link, where it points
-    (never read through one)."""
+    (never read through one). ``mode``: the file's ``lstat`` mode."""
     path = root / rel
-    if stat.S_ISLNK(st.st_mode):
+    if stat.S_ISLNK(mode):
         try:
             target = os.readlink(path)
             seen = os.stat(path)
             return f"link:{target}:{seen.st_size}:{seen.st_mtime_ns}", UNKNOWN
         except OSError:
             return "link:broken", UNKNOWN
-    if not stat.S_ISREG(st.st_mode):
-        return f"special:{st.st_mode}", UNKNOWN
+    if not stat.S_ISREG(mode):
+        return f"special:{mode}", UNKNOWN
     try:
         raw = path.read_bytes()
     except OSError:
@@ -140,6 +148,8 @@ class Cache:
     current: dict[str, Stamp] = field(default_factory=dict)
     # Small facts derived from one file, by that file's SHA-256 (e.g. qa.yaml's identity list)
     memo: dict[str, Any] = field(default_factory=dict)
+    hashed: int = 0  # files :meth:`input_key` read to hash (their stamps were no help)
+    _selection_runs: dict[str, Any] | None = None
 
     @property
     def path(self) -> Path:
@@ -159,43 +169,64 @@ class Cache:
         return cache
 
     def input_key(self, selection: list[str], extra: dict[str, str]) -> str:
-        """The hash of everything a validation run reads; fills :attr:`current`."""
-        self.current = {}
-        for rel, st in _input_files(self.root):
-            old = self.stamps.get(rel)
-            if (
-                old is not None
-                and stat.S_ISREG(st.st_mode)
-                and (old[0], old[1]) == (st.st_size, st.st_mtime_ns)
-            ):
-                sha, tag = old[2], old[3]
-            else:
-                sha, tag = _content_id(self.root, rel, st)
-            self.current[rel] = (st.st_size, st.st_mtime_ns, sha, tag)
+        """The hash of everything a validation run reads; fills :attr:`current` (and counts
+        in :attr:`hashed` the files whose stamps did not say their hash)."""
+        self.current = current = {}
+        self.hashed = 0
+        stamps = self.stamps
+        for rel, size, mtime, mode in _input_files(self.root):
+            old = stamps.get(rel)
+            if old is not None and old[0] == size and old[1] == mtime and stat.S_ISREG(mode):
+                current[rel] = (size, mtime, old[2], old[3])
+                continue
+            sha, tag = _content_id(self.root, rel, mode)
+            self.hashed += 1
+            current[rel] = (size, mtime, sha, tag)
         h = hashlib.sha256(toolkit_fingerprint().encode())
-        for rel, (_, _, sha, _) in self.current.items():
-            h.update(f"{rel}\0{sha}\n".encode())
+        h.update("".join(f"{rel}\0{v[2]}\n" for rel, v in current.items()).encode())
         h.update(json.dumps([selection, sorted(extra.items())]).encode())
         return h.hexdigest()
 
     def report(self, selection_key: str, input_key: str) -> dict[str, Any] | None:
-        run = self.runs.get(selection_key)
+        run = self.runs.get(selection_key) or self._selections().get(selection_key)
         if isinstance(run, dict) and run.get("key") == input_key:
             found = run.get("report")
             return found if isinstance(found, dict) else None
         return None
 
+    def _selections(self) -> dict[str, Any]:
+        """The stored runs of some files (``qa validate FILE``), read when first asked for."""
+        if self._selection_runs is None:
+            stored = read_store(self.root, SELECTIONS_NAME, SELECTIONS_FORMAT, "runs")
+            self._selection_runs = stored["runs"] if stored is not None else {}
+        return self._selection_runs
+
     def save(self, selection_key: str, input_key: str, report: dict[str, Any]) -> None:
         """Store this run's stamps and report; silently nothing when it cannot be written."""
+        runs = {k: v for k, v in self.runs.items() if k != selection_key}
+        runs[selection_key] = {"key": input_key, "report": report}
+        self._save_stamps(_newest(runs))
+
+    def save_selection(self, selection_key: str, input_key: str, report: dict[str, Any]) -> None:
+        """Store the report of a run of some files in ``selections.json``, beside the stamps
+        and the whole repository's run. The stamps are written again only when this run had
+        to hash many files (a first run, say): a pre-commit hook's `qa validate FILE` hashes
+        the files just edited, and rewriting every file's stamp for them cost more than
+        hashing them again next time."""
+        runs = {k: v for k, v in self._selections().items() if k != selection_key}
+        runs[selection_key] = {"key": input_key, "report": report}
+        self._selection_runs = runs = _newest(runs)
+        body = {"format": SELECTIONS_FORMAT, "toolkit": toolkit_fingerprint(), "runs": runs}
+        _write(self.root, json.dumps(body, separators=(",", ":")), SELECTIONS_NAME)
+        if self.hashed >= _RESTAMP_AT:
+            self._save_stamps({k: v for k, v in self.runs.items() if k != selection_key})
+
+    def _save_stamps(self, runs: dict[str, Any]) -> None:
         now = time.time_ns()
         stamps = {
             rel: [size, mtime if mtime < now - _RACY_NS else -1, sha, tag]
             for rel, (size, mtime, sha, tag) in self.current.items()
         }
-        runs = {k: v for k, v in self.runs.items() if k != selection_key}
-        runs[selection_key] = {"key": input_key, "report": report}
-        while len(runs) > _MAX_SELECTIONS:
-            runs.pop(next(iter(runs)))
         body = {
             "format": FORMAT,
             "toolkit": toolkit_fingerprint(),
@@ -204,6 +235,13 @@ class Cache:
             "memo": self.memo,
         }
         _write(self.root, json.dumps(body, separators=(",", ":")))
+
+
+def _newest(runs: dict[str, Any]) -> dict[str, Any]:
+    """``runs`` without its oldest entries past :data:`_MAX_SELECTIONS`."""
+    while len(runs) > _MAX_SELECTIONS:
+        runs.pop(next(iter(runs)))
+    return runs
 
 
 def _trusted(stored: object) -> TypeGuard[dict[str, Any]]:

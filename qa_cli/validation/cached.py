@@ -127,5 +127,7 @@ def validate_cached(
 
         repo = Repository.load(root, paths, index=cache.current)
         report = validate_repository(repo, case_lists)
+        cache.save_selection(selection_key, input_key, _report_dict(report))
+        return report
     cache.save(selection_key, input_key, _report_dict(report))
     return report

@@ -211,3 +211,74 @@ def test_data_json_cannot_hold_exactly_is_parsed_each_time(repo, monkeypatch):
         "schema": "qa/audit@1",
         1: "an integer key",
     }
+
+
+# --- runs of some files: their reports in selections.json ------------------------------------
+
+
+def test_a_run_of_one_file_after_a_whole_run_leaves_the_stamps_as_they_were(repo, run, monkeypatch):
+    """A pre-commit hook's run: the edited file is hashed, its report goes to selections.json,
+    and the whole repository's stamps are not rewritten for it; a repeat is a cache hit."""
+    assert _findings(run, "--repo", repo) == (0, [])
+    stamps = repo / ".qa/cache/validate.json"
+    before = stamps.read_bytes()
+    _break_schema_line(repo / AUDIT)
+    found = _findings(run, repo / AUDIT)
+    assert found[0] == 1 and [d["code"] for d in found[1]] == ["QA011"]
+    assert stamps.read_bytes() == before
+    assert (repo / ".qa/cache/selections.json").is_file()
+    _, every = _findings(run, "--repo", repo, "--no-cache")
+    assert every == found[1]
+    _no_loading(monkeypatch)
+    assert _findings(run, repo / AUDIT) == found
+
+
+def test_a_first_run_of_one_file_stores_every_stamp(repo, run, monkeypatch):
+    """With no cache yet every file is hashed once: their stamps are kept, so the next run
+    of one file does not read them all again."""
+    for i in range(qa_cache._RESTAMP_AT):  # enough files that the run must keep the stamps
+        (repo / "notes" / f"n{i}.txt").parent.mkdir(exist_ok=True)
+        (repo / "notes" / f"n{i}.txt").write_text(f"note {i}\n")
+    assert _findings(run, repo / AUDIT) == (0, [])
+    stored = json.loads((repo / ".qa/cache/validate.json").read_text())
+    assert AUDIT in stored["stamps"] and "notes/n0.txt" in stored["stamps"]
+    hashed: list[str] = []
+    real = qa_cache._content_id
+    monkeypatch.setattr(
+        qa_cache, "_content_id", lambda root, rel, mode: hashed.append(rel) or real(root, rel, mode)
+    )
+    (repo / AUDIT).write_text((repo / AUDIT).read_text() + "# edited\n")
+    assert _findings(run, repo / AUDIT) == (0, [])
+    assert set(hashed) <= {AUDIT, *[r for r, v in stored["stamps"].items() if v[1] == -1]}
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x00 not json",
+        b'{"format": "qa-validate-selections/1"',
+        b'{"format": "another-tool/9", "runs": {}}',
+    ],
+    ids=["binary", "truncated", "other-format"],
+)
+def test_a_corrupt_or_foreign_selections_file_is_ignored_and_rebuilt(repo, run, content):
+    _break_schema_line(repo / AUDIT)
+    assert _findings(run, "--repo", repo)[0] == 1
+    path = repo / ".qa/cache/selections.json"
+    path.write_bytes(content)
+    code, found = _findings(run, repo / AUDIT)
+    assert code == 1 and [d["code"] for d in found] == ["QA011"]
+    assert json.loads(path.read_text())["format"] == qa_cache.SELECTIONS_FORMAT
+
+
+def test_a_selections_file_of_another_toolkit_is_never_trusted(repo, run):
+    """A planted report claiming the file is clean, from another toolkit: not believed."""
+    _break_schema_line(repo / AUDIT)
+    assert _findings(run, repo / AUDIT)[0] == 1
+    path = repo / ".qa/cache/selections.json"
+    stored = json.loads(path.read_text())
+    for entry in stored["runs"].values():
+        entry["report"]["diagnostics"] = []
+    path.write_text(json.dumps({**stored, "toolkit": "0" * 64}))
+    code, found = _findings(run, repo / AUDIT)
+    assert code == 1 and [d["code"] for d in found] == ["QA011"]
