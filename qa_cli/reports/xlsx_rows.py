@@ -24,6 +24,9 @@ _ERROR_CODES = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#N
 _EPOCH = dt.datetime(1899, 12, 30)
 _MAX_TEXT = 32767  # Excel's longest cell text; openpyxl cuts there too
 _SHEET_DATA_END = re.compile(rb"</sheetData>|<sheetData\s*/>")
+# Deflate's level 3, not its default 6: 2.4x faster on the answers sheet's XML, and the
+# workbook 20% larger (at 278 returns: 0.22 -> 0.09 s, 695 -> 834 KB)
+ZIP_LEVEL = 3
 
 
 def _escape(text: str) -> str:
@@ -116,17 +119,17 @@ def splice(data: bytes, rows: dict[str, RowsFile], edit: Callable[[str, bytes], 
     ``xl/worksheets/sheet3.xml``) streamed in before ``</sheetData>``; every other part
     passes through ``edit(name, body)``."""
     src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as dst:
         for item in src.infolist():
             body = src.read(item.filename)
             extra = rows.get(item.filename)
             if extra is None or not extra.count:
-                dst.writestr(item, edit(item.filename, body))
+                dst.writestr(item, edit(item.filename, body), compresslevel=ZIP_LEVEL)
                 continue
             end = _SHEET_DATA_END.search(body)
             if end is None:
                 raise ValueError(f"{item.filename} has no sheetData to put rows in")
-            with dst.open(item, "w") as part:
+            with dst.open(item.filename, "w") as part:  # by name: at the archive's level
                 part.write(body[: end.start()])
                 if end.group().startswith(b"<sheetData"):
                     part.write(b"<sheetData>")
