@@ -39,7 +39,7 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, BinaryIO, TypeGuard
+from typing import Any, BinaryIO, ClassVar, Self, TypeGuard
 
 from . import __version__
 
@@ -374,6 +374,10 @@ class ParsedStore:
     200 MB, which a loaded repository would otherwise hold beside its models.
     """
 
+    # the store's file and format: a subclass keeps other entries by content the same way
+    NAME: ClassVar[str] = PARSED_NAME
+    FORMAT: ClassVar[str] = PARSED_FORMAT
+
     root: Path
     # sha -> the month of the valid sample those bytes hold: which month's rules read it
     months: dict[str, str] = field(default_factory=dict)
@@ -388,12 +392,12 @@ class ParsedStore:
     _out: BinaryIO | None = None
 
     @classmethod
-    def open(cls, root: Path) -> ParsedStore:
+    def open(cls, root: Path) -> Self:
         store = cls(root=root.resolve())
         folder = _folder(store.root)
         if folder is None:
             return store
-        path = folder / PARSED_NAME
+        path = folder / cls.NAME
         try:  # never a link (O_NOFOLLOW), never wait on a FIFO (lstat first, O_NONBLOCK)
             if not stat.S_ISREG(os.lstat(path).st_mode):
                 return store
@@ -415,7 +419,7 @@ class ParsedStore:
     def _indexed(self, src: BinaryIO) -> bool:
         """Index the stored entries; False for a file of another format or toolkit, or damaged."""
         head = json.loads(src.readline(_MAX_LINE))
-        if not isinstance(head, dict) or head.get("format") != PARSED_FORMAT:
+        if not isinstance(head, dict) or head.get("format") != self.FORMAT:
             return False
         if head.get("toolkit") != toolkit_fingerprint():
             return False
@@ -455,14 +459,17 @@ class ParsedStore:
         return fh.read(length)
 
     def get(self, raw: bytes) -> dict[str, Any] | None:
-        sha = hashlib.sha256(raw).hexdigest()
-        self.seen.add(sha)
         try:
-            text = self._text(sha)
+            text = self.entry(hashlib.sha256(raw).hexdigest())
             data = json.loads(text, object_pairs_hook=_tagged) if text is not None else None
         except (OSError, ValueError, RecursionError):
             return None
         return data if isinstance(data, dict) else None
+
+    def entry(self, sha: str) -> bytes | None:
+        """The stored JSON for the bytes of this SHA-256 (kept on saving), or None."""
+        self.seen.add(sha)
+        return self._text(sha)
 
     def put(self, raw: bytes, data: dict[str, Any]) -> None:
         if not self.adding:
@@ -471,9 +478,12 @@ class ParsedStore:
             text = json.dumps(_plain(data), separators=(",", ":")).encode("ascii")
         except (_Unstorable, ValueError, RecursionError):
             return
-        sha = hashlib.sha256(raw).hexdigest()
+        self.put_entry(hashlib.sha256(raw).hexdigest(), text)
+
+    def put_entry(self, sha: str, text: bytes) -> None:
+        """Keep ``text`` (UTF-8 with no line break: JSON) for the bytes of this SHA-256."""
         self.seen.add(sha)
-        if sha in self._index or sha in self._spill:
+        if not self.adding or sha in self._index or sha in self._spill:
             return
         try:
             if self._out is None:
@@ -491,13 +501,14 @@ class ParsedStore:
             self.dirty = True
         folder = _folder(self.root)
         if self.dirty and folder is not None:
-            tmp = folder / f".{PARSED_NAME}.{os.getpid()}.tmp"
+            tmp = folder / f".{self.NAME}.{os.getpid()}.tmp"
             try:
                 folder.mkdir(parents=True, exist_ok=True)
                 with tmp.open("wb") as out:
                     self._copy_into(out, prune)
-                os.replace(tmp, folder / PARSED_NAME)
-                (folder / "parsed.json").unlink(missing_ok=True)  # the earlier, one-JSON format
+                os.replace(tmp, folder / self.NAME)
+                if self.NAME == PARSED_NAME:  # the earlier, one-JSON format
+                    (folder / "parsed.json").unlink(missing_ok=True)
             except OSError:
                 with contextlib.suppress(OSError):
                     tmp.unlink(missing_ok=True)
@@ -512,14 +523,14 @@ class ParsedStore:
         self._src = self._out = None
         self._index, self._spill = {}, {}
 
-    def __enter__(self) -> ParsedStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
     def _copy_into(self, out: BinaryIO, prune: bool) -> None:
-        head = {"format": PARSED_FORMAT, "toolkit": toolkit_fingerprint()}
+        head = {"format": self.FORMAT, "toolkit": toolkit_fingerprint()}
         out.write(json.dumps(head, separators=(",", ":")).encode("ascii") + b"\n")
         for sha in [*self._index, *self._spill]:
             if prune and sha not in self.seen:

@@ -168,6 +168,12 @@ def iter_yaml_files(root: Path) -> Iterator[Path]:
     yield from (Path(p) for p, _ in _listing(root.resolve()))
 
 
+def yaml_paths(root: Path) -> list[str]:
+    """:func:`iter_yaml_files` as text (absolute, ``root`` resolved): no ``Path`` made for
+    each file, for a command that touches most files only by a stat."""
+    return [p for p, _ in _listing(root.resolve())]
+
+
 def _listing(root: Path) -> list[tuple[str, bool]]:
     """The paths :func:`iter_yaml_files` lists (``root`` resolved), as text, each with
     whether it is a link; in path order, part by part ("a/x" before "a-b/x"). One
@@ -274,6 +280,7 @@ def load_file(
     parsed: ParsedStore | None = None,
     *,
     lean: bool = False,
+    read: tuple[bytes, int] | None = None,
 ) -> LoadedFile:
     """Read and parse one file; problems are recorded on the result, never raised.
 
@@ -282,6 +289,8 @@ def load_file(
     that parsed holds neither its text nor, once its model is valid, its data: about a
     third of the memory a loaded file takes. :attr:`LoadedFile.text` reads the file again
     when asked (and refuses if it changed meanwhile); :attr:`LoadedFile.data` parses it.
+    ``read``: the file's bytes and modification time (ns, taken before reading them), when
+    the caller has read them already (a regular file inside the repository).
     """
     try:
         rel = path.resolve().relative_to(root.resolve()).as_posix()
@@ -291,8 +300,8 @@ def load_file(
     if escaping_link(path, root):
         return _refused_link(lf, root)
     try:
-        mtime = os.stat(path).st_mtime_ns if lean else -1
-        raw = path.read_bytes()
+        mtime = read[1] if read else os.stat(path).st_mtime_ns if lean else -1
+        raw = read[0] if read else path.read_bytes()
     except OSError as exc:
         lf.problem = YamlProblem("QA009", 1, 1, f"the file could not be read: {exc.strerror}", None)
         return lf

@@ -290,10 +290,12 @@ def _build_and_write(
     root: Path, build: Any, redact: bool, password: str | None, load: Callable[[Path], Any]
 ) -> None:
     from ..reports.output import write_report
+    from ..repository import gc_paused
 
     repo = load(root)
-    report = build(repo)
-    paths = write_report(repo, report, redact=redact, password=password)
+    with gc_paused():  # a million objects made and kept to the end: the collector's passes
+        report = build(repo)  # over them were a third of building (cycles are few)
+        paths = write_report(repo, report, redact=redact, password=password)
     for note in report.notes:
         common.err_console.print(f"[yellow]warning:[/] {note}", markup=True)
     for p in paths:

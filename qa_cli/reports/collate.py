@@ -153,7 +153,7 @@ def _summarised(repo: Repository, wanted: set[str] | None, teams: dict[str, Any]
             continue
         team = teams.get(audit.team)
         service = team.service if team else None
-        out.append(AuditRec(rel, month_of(rel, audit), audit, tool, kind, service))
+        out.append(AuditRec(rel, month_of_path(rel, s["allocated"]), audit, tool, kind, service))
     return out
 
 

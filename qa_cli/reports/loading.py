@@ -25,6 +25,7 @@ report is the same as from a full load (``tests/acceptance/test_report_loading.p
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -33,12 +34,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from ..cache import _write, read_store, toolkit_fingerprint
 from ..models.audit import AuditReturn, QAReview
 from ..reporoot import CONFIG_NAME
-from ..repository import LoadedFile, Repository, gc_paused, iter_yaml_files, load_file
+from ..repository import LoadedFile, Repository, gc_paused, yaml_paths
 
 SUMMARIES_NAME = "summaries.json"
 SUMMARIES_FORMAT = "qa-report-summaries/1"
@@ -92,12 +95,15 @@ def is_return(s: object) -> bool:
     or planted entry is never taken for one)."""
     if not isinstance(s, dict) or s.get("kind") != AUDIT:
         return False
-    if not all(isinstance(s.get(k), t) for k, t in _KEYS.items()):
-        return False
-    if not all(s.get(k) is None or isinstance(s[k], str) for k in _OPTIONAL):
-        return False
-    if not all(isinstance(a, str) for a in s["auditors"]):
-        return False
+    for k, t in _KEYS.items():
+        if not isinstance(s.get(k), t):
+            return False
+    for k in _OPTIONAL:
+        if s.get(k) is not None and not isinstance(s[k], str):
+            return False
+    for a in s["auditors"]:
+        if not isinstance(a, str):
+            return False
     concern = s.get("concern", 0)
     ok_concern = concern is None or (
         isinstance(concern, dict)
@@ -121,7 +127,7 @@ def audit_of(s: Summary) -> AuditReturn:
     review = None
     if s["agreed"] is not None:  # only the fields summarised: the others are never read
         summarised = {"agreed_grade": s["agreed"], "reviewer": s["reviewer"], "forwarded_to": []}
-        review = QAReview.model_construct(**summarised)
+        review = constructed(QAReview, summarised)
     completed = dt.date.fromisoformat(s["completed"]) if s["completed"] else None
     fields: dict[str, Any] = {
         "tool": s["tool"],
@@ -139,7 +145,43 @@ def audit_of(s: Summary) -> AuditReturn:
         "answers": {},
         "actions": [],
     }
-    return AuditReturn.model_construct(**fields)
+    return constructed(AuditReturn, fields)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def constructed(cls: type[M], fields: dict[str, Any]) -> M:
+    """``cls.model_construct(**fields)`` (``fields`` by name, not alias) without its walk
+    over every field's aliases and defaults, which cost more than the rest of a summary's
+    return: an equal object (``tests/unit/test_report_summaries.py`` compares them)."""
+    m = cls.__new__(cls)
+    order, defaults = _layout(cls, frozenset(fields))
+    values = {n: fields[n] if n in fields else defaults[n] for n in order}  # in field order
+    object.__setattr__(m, "__dict__", values)
+    object.__setattr__(m, "__pydantic_fields_set__", set(fields))
+    object.__setattr__(m, "__pydantic_extra__", None)
+    object.__setattr__(m, "__pydantic_private__", None)
+    return m
+
+
+@functools.cache
+def _layout(cls: type[BaseModel], given: frozenset[str]) -> tuple[list[str], dict[str, Any]]:
+    """The fields ``model_construct`` sets on ``cls`` given these, in order, and the defaults
+    of those not given (a default factory's would be one object shared by every instance:
+    refused)."""
+    if cls.__pydantic_post_init__ or cls.__private_attributes__ or cls.__pydantic_root_model__:
+        raise TypeError(f"{cls.__name__} needs model_construct")
+    order, defaults = [], {}
+    for name, f in cls.model_fields.items():
+        if name in given:
+            order.append(name)
+        elif not f.is_required():
+            if f.default_factory is not None:
+                raise TypeError(f"{cls.__name__}.{name} has a default factory: give it")
+            order.append(name)
+            defaults[name] = f.default
+    return order, defaults
 
 
 @dataclass
@@ -166,7 +208,7 @@ class SummaryStore:
             }
         return store
 
-    def known(self, rel: str, path: Path) -> Summary | None:
+    def known(self, rel: str, path: Path | str) -> Summary | None:
         """The stored summary of ``rel`` when its bytes are those it was made from."""
         try:
             st = os.lstat(path)
@@ -182,7 +224,8 @@ class SummaryStore:
             return None
         if (size, mtime) != (st.st_size, st.st_mtime_ns) or mtime < 0:
             try:
-                sha_now = hashlib.sha256(path.read_bytes()).hexdigest()
+                with open(path, "rb") as fh:
+                    sha_now = hashlib.sha256(fh.read()).hexdigest()
             except OSError:
                 return None
             if sha_now != sha:
@@ -236,24 +279,31 @@ def load_for_report(root: Path, needs: Needs | None, *, use_cache: bool = True) 
     period's files are parsed (the parse cache, which holds every file, is not read)."""
     if needs is None or not use_cache:
         return Repository.load(root, require_config=True, use_cache=use_cache)
+    from .modelstore import ModelStore, load_stored
+
     root = root.resolve()
     repo = Repository.load(root, [], require_config=True, exactly=True, use_cache=False)
     max_bytes = repo.config.limits.max_file_bytes
     store = SummaryStore.open(root)
-    config = root / CONFIG_NAME
-    with gc_paused():
-        for path in iter_yaml_files(root):
-            if path == config:
+    config, cut = str(root / CONFIG_NAME), len(str(root)) + 1
+    with gc_paused(), ModelStore.open(root) as models:
+        for p in yaml_paths(root):
+            if p == config:
                 continue
-            rel = path.relative_to(root).as_posix()
-            s = store.known(rel, path)
+            rel = p[cut:].replace(os.sep, "/")
+            s = store.known(rel, p)
             if s is None or not is_return(s) or needs(rel, s):
-                lf = load_file(path, root, max_bytes, lean=True)
+                lf, sha = load_stored(Path(p), root, rel, max_bytes, models)
                 s = s if s is not None else store.add(lf)
                 if not (is_return(s) and not needs(rel, s)):
                     repo.files.append(lf)
+                    if sha is not None:
+                        models.keep(sha, lf)
                     continue
             repo.summaries[rel] = s
-    store.save()
+        store.save()
+        # the models of files still as they are (every return's SHA-256 is in the summaries)
+        models.seen |= {e[2] for e in store.current.values()}
+        models.save(prune=True)
     repo.selected = list(repo.files)
     return repo
