@@ -48,6 +48,8 @@ class Desired:
     cells: dict[tuple[str | int, ...], str] = field(default_factory=dict)  # path -> cell
     problems: list[Problem] = field(default_factory=list)
     bad_paths: set[tuple[str | int, ...]] = field(default_factory=set)
+    # the return as it stands, read once: a valid file parses its text on each read of .data
+    now: dict[str, Any] = field(default_factory=dict)
 
 
 def _unfit(cell: Cell, code: str, message: str, hint: str | None = None) -> Unfit:

@@ -119,7 +119,7 @@ def conflicts(form: FormData, d: Desired, now: dict[str, Any]) -> list[str]:
 
 def _desired(form: FormData, lf: LoadedFile, tool: Tool, staff: dict[str, str]) -> Desired:
     data = lf.data or {}
-    d = Desired()
+    d = Desired(now=data)
     convert.answers(form, tool, data.get("answers") or {}, staff, d)
     convert.header(form, str(lf.kind), data, staff, d)
     if lf.kind == "qa/audit":
@@ -255,7 +255,7 @@ def _attempt(
     repo: Repository, lf: LoadedFile, d: Desired, skip: set[tuple[str | int, ...]], returned: bool
 ) -> tuple[bytes | None, list[Problem], list[str]]:
     """The edited file's bytes (None: nothing to change), its problems by cell, what changed."""
-    edits = _edits(d, lf.data or {}, skip, returned)
+    edits = _edits(d, d.now, skip, returned)
     if not edits:
         return None, [], []
     raw = lf.path.read_bytes()
@@ -301,11 +301,11 @@ def import_form(
     d = _desired(form, lf, tool, staff_labels(repo.config))
     result = ImportResult(form=name, rel=lf.rel, outcome="unchanged", problems=list(d.problems))
     returned = d.values.get("status") == "returned"
-    if not _edits(d, lf.data or {}, set(), returned) and not d.problems:
-        result.status = (lf.data or {}).get("status")
+    if not _edits(d, d.now, set(), returned) and not d.problems:
+        result.status = d.now.get("status")
         return result
     stale = digest(lf.path.read_bytes()) != form.meta.get("digest")
-    fields = conflicts(form, d, lf.data or {}) if stale else []
+    fields = conflicts(form, d, d.now) if stale else []
     if fields and not force:
         raise _refuse(
             f"{name}: {lf.rel} has changed since the form was exported "
@@ -336,7 +336,7 @@ def _write(
     else:
         result.problems += problems
         result.outcome = "written"
-    result.status = (lf.data or {}).get("status")
+    result.status = d.now.get("status")
     if new_raw is not None:
         safewrite.atomic_write(lf.path, new_raw)
         text = yamlio.decode(new_raw)

@@ -25,20 +25,26 @@ def _roles(refs: Refs, sid: str | None) -> set[str]:
     return set(s.roles) if s is not None else set()
 
 
+def _forwarded_loc(lf: LoadedFile) -> list[str | int]:
+    """Where a finding on ``forwarded_to`` points: the key when the file writes it. Read
+    only when there is a finding: a valid file parses its text again on each read of
+    ``.data`` (most reviewed returns below Good forward correctly and need no position)."""
+    data = lf.data
+    present = isinstance(data, dict) and "forwarded_to" in (data.get("qa_review") or {})
+    return ["qa_review", "forwarded_to"] if present else ["qa_review"]
+
+
 def _forwarding(lf: LoadedFile, refs: Refs, m: Any) -> list[Diagnostic]:
     r = m.qa_review
     below = r.agreed_grade in BELOW_GOOD or m.overall_grade in BELOW_GOOD
     if not below:
         return []
-    data = lf.data  # a lean file parses its text again on each read of .data
-    present = isinstance(data, dict) and "forwarded_to" in (data.get("qa_review") or {})
-    loc: list[str | int] = ["qa_review", "forwarded_to"] if present else ["qa_review"]
     if not r.forwarded_to:
         return [
             at(
                 lf,
                 "QA460",
-                loc,
+                _forwarded_loc(lf),
                 "a Requires Improvement or Inadequate return is forwarded to the Assistant "
                 "Director and the Service Manager, but `forwarded_to` names nobody",
                 "write `forwarded_to: [AD-ID, SM-ID]` (staff ids from qa.yaml) (§5.2.2, App. D)",
@@ -51,7 +57,7 @@ def _forwarding(lf: LoadedFile, refs: Refs, m: Any) -> list[Diagnostic]:
             at(
                 lf,
                 "QA462",
-                loc,
+                _forwarded_loc(lf),
                 "`forwarded_to` names no " + " and no ".join(missing),
                 "App. D: RI and Inadequate returns go to the Assistant Director and the Service "
                 "Manager; add their staff ids",

@@ -372,3 +372,57 @@ def test_grades_read_the_answers_only_for_the_question_table(
             outputs.append(result.output)
         assert outputs[0] == outputs[1], by
     assert asked == [by == "question" for by in grades.BY]
+
+
+@contextmanager
+def _reparses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The files whose text is parsed again by a read of ``.data`` (a valid file's data is
+    not kept: each read parses the text again)."""
+    seen: list[str] = []
+    real = repository.LoadedFile.data
+
+    def data(lf: repository.LoadedFile) -> object:
+        if lf._reparse:
+            seen.append(lf.rel)
+        return real.fget(lf)  # type: ignore[attr-defined]
+
+    with monkeypatch.context() as m:
+        m.setattr(repository.LoadedFile, "data", property(data, real.fset))
+        yield seen
+
+
+def test_validation_reads_no_valid_files_data_where_its_model_will_do(
+    demo_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qa_cli.models.audit import AuditReturn
+    from qa_cli.models.common import BELOW_GOOD
+
+    repo = Repository.load(demo_repo)
+    below = [
+        lf.rel
+        for lf in repo.files
+        if isinstance(lf.model, AuditReturn)
+        and lf.model.qa_review is not None
+        and (lf.model.qa_review.agreed_grade in BELOW_GOOD or lf.model.overall_grade in BELOW_GOOD)
+    ]
+    assert below  # QA460 looks at each of these: where `forwarded_to` is, only on a finding
+    with _reparses(monkeypatch) as seen:
+        report = validate_repository(repo)
+    assert not [d for d in report.diagnostics if d.code in ("QA460", "QA462")]
+    assert seen == []
+
+
+def test_a_form_import_parses_its_return_once(
+    run: object, demo_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qa_cli.forms.importer import import_form
+
+    out = tmp_path / "forms"
+    args = ("form", "export", "--month", "2026-10", "--out", out, "--repo", demo_repo)
+    assert run(*args, "--as-of", "2026-11-29").exit_code == 0  # type: ignore[operator]
+    form = sorted(out.glob("*.xlsx"))[0]
+    repo = Repository.load(demo_repo)
+    with _reparses(monkeypatch) as seen:
+        result = import_form(repo, form.read_bytes(), form.name)
+    assert result.outcome == "unchanged"
+    assert len(seen) == 1, seen  # was 3: the desired values, the edits, the status
