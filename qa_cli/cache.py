@@ -143,7 +143,8 @@ class Cache:
     """The cache of one repository, as read (or empty), and what this run found."""
 
     root: Path
-    stamps: dict[str, Stamp] = field(default_factory=dict)
+    # As stored: a stamp is trusted only once :meth:`input_key` finds it well formed
+    stamps: dict[str, Any] = field(default_factory=dict)
     runs: dict[str, dict[str, Any]] = field(default_factory=dict)
     current: dict[str, Stamp] = field(default_factory=dict)
     # Small facts derived from one file, by that file's SHA-256 (e.g. qa.yaml's identity list)
@@ -162,7 +163,7 @@ class Cache:
         stored = _read_json(cache.root, CACHE_NAME)
         if not _trusted(stored):
             return cache
-        cache.stamps = {k: (v[0], v[1], v[2], v[3]) for k, v in stored["stamps"].items()}
+        cache.stamps = stored["stamps"]  # each checked when used (:meth:`input_key`)
         cache.runs = stored["runs"]
         memo = stored.get("memo")
         cache.memo = memo if isinstance(memo, dict) else {}
@@ -176,7 +177,15 @@ class Cache:
         stamps = self.stamps
         for rel, size, mtime, mode in _input_files(self.root):
             old = stamps.get(rel)
-            if old is not None and old[0] == size and old[1] == mtime and stat.S_ISREG(mode):
+            if (  # a stored stamp of this size and time, well formed (any other is ignored)
+                type(old) is list
+                and len(old) == 4
+                and old[0] == size
+                and old[1] == mtime
+                and type(old[2]) is str
+                and type(old[3]) is str
+                and stat.S_ISREG(mode)
+            ):
                 current[rel] = (size, mtime, old[2], old[3])
                 continue
             sha, tag = _content_id(self.root, rel, mode)
@@ -245,23 +254,13 @@ def _newest(runs: dict[str, Any]) -> dict[str, Any]:
 
 
 def _trusted(stored: object) -> TypeGuard[dict[str, Any]]:
-    """True for a cache of this format and toolkit whose entries have the right shapes."""
+    """True for a cache of this format and toolkit whose parts have the right shapes (each
+    stamp's own shape is checked where it is used)."""
     if not isinstance(stored, dict):
         return False
     if stored.get("format") != FORMAT or stored.get("toolkit") != toolkit_fingerprint():
         return False
-    stamps, runs = stored.get("stamps"), stored.get("runs")
-    if not isinstance(stamps, dict) or not isinstance(runs, dict):
-        return False
-    return all(
-        isinstance(v, list)
-        and len(v) == 4
-        and isinstance(v[0], int)
-        and isinstance(v[1], int)
-        and isinstance(v[2], str)
-        and isinstance(v[3], str)
-        for v in stamps.values()
-    )
+    return isinstance(stored.get("stamps"), dict) and isinstance(stored.get("runs"), dict)
 
 
 def _folder(root: Path) -> Path | None:

@@ -282,3 +282,30 @@ def test_a_selections_file_of_another_toolkit_is_never_trusted(repo, run):
     path.write_text(json.dumps({**stored, "toolkit": "0" * 64}))
     code, found = _findings(run, repo / AUDIT)
     assert code == 1 and [d["code"] for d in found] == ["QA011"]
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        lambda size, mtime, sha, tag: [size, mtime, 7, tag],
+        lambda size, mtime, sha, tag: [size, mtime, sha, ["t"]],
+        lambda size, mtime, sha, tag: [size, mtime, sha],
+        lambda size, mtime, sha, tag: {"size": size, "mtime": mtime, "sha": sha},
+    ],
+    ids=["sha-not-text", "tag-not-text", "three-parts", "a-mapping"],
+)
+def test_a_malformed_stamp_is_never_trusted(repo, run, shape):
+    """A stamp whose size and time match but whose shape is wrong: the file is hashed again
+    (a well-formed stamp of that size and time would be believed)."""
+    path = repo / AUDIT
+    second = 1_700_000_000 * 10**9
+    os.utime(path, ns=(second, second))
+    assert _findings(run, "--repo", repo) == (0, [])
+    _break_schema_line(path)
+    os.utime(path, ns=(second, second))
+    cache = repo / ".qa/cache/validate.json"
+    stored = json.loads(cache.read_text())
+    stored["stamps"][AUDIT] = shape(*stored["stamps"][AUDIT])
+    cache.write_text(json.dumps(stored))
+    code, found = _findings(run, "--repo", repo)
+    assert code == 1 and [d["code"] for d in found] == ["QA011"]
