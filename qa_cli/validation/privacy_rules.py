@@ -56,7 +56,7 @@ def lowered_notes(config: Config | None) -> list[str]:
 
 
 def identity_list_path(config: Config | None, env: Mapping[str, str]) -> Path:
-    from ..caselist import config_dir
+    from ..reporoot import config_dir  # not caselist's (it would import caselist: ~5 ms)
 
     if env.get("QA_IDENTITY_LIST"):
         return Path(env["QA_IDENTITY_LIST"]).expanduser()

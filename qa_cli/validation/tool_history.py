@@ -33,11 +33,11 @@ def _published(repo: Repository, lf: LoadedFile, tool: Tool) -> tuple[str, Tool]
 
 
 def check_tool_history(repo: Repository, selected: list[LoadedFile]) -> list[Diagnostic]:
-    from ..tooldiff import diff_tools
-
     tools = [lf for lf in selected if lf.kind == "qa/tool" and isinstance(lf.model, Tool)]
     if not tools or gitutil.work_tree(repo.root) is None:
         return []
+    from ..tooldiff import diff_tools  # only when a tool is checked (~5 ms of an import)
+
     out: list[Diagnostic] = []
     for lf in tools:
         tool = lf.model

@@ -144,7 +144,6 @@ def check_tool(lf: LoadedFile, tool: Tool, toolkit: dict[str, Tool]) -> list[Dia
 
 def check_tools(repo: Repository, selected: list[LoadedFile]) -> list[Diagnostic]:
     out: list[Diagnostic] = []
-    toolkit = load_toolkit_tools()
     first: dict[str, LoadedFile] = {}
     for lf in repo.of_kind("qa/tool"):
         tool = lf.model
@@ -161,8 +160,8 @@ def check_tools(repo: Repository, selected: list[LoadedFile]) -> list[Diagnostic
                 )
             )
         first.setdefault(tool.ref, lf)
-        if lf in selected:
-            out += check_tool(lf, tool, toolkit)
+        if lf in selected:  # the toolkit's own tools are read only to check a tool
+            out += check_tool(lf, tool, load_toolkit_tools())
     return out
 
 
