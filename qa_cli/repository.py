@@ -11,8 +11,8 @@ import gc
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -480,14 +480,45 @@ def _load_selection(
     if months is not None:
         months |= _data_months(picked.values())
     consulted = _Consulted(str(root), months, index, parsed)
-    out: list[LoadedFile] = []
-    for p, _ in listing:
-        lf = picked.get(p)
-        if lf is None and consulted(p):
-            lf = load_file(Path(p), root, max_bytes, parsed, lean=True)
-        if lf is not None:
-            out.append(lf)
+    with _consulted_loader(root, max_bytes, parsed) as load:
+        out: list[LoadedFile] = []
+        for p, _ in listing:
+            lf = picked.get(p)
+            if lf is None and consulted(p):
+                lf = load(p)
+            if lf is not None:
+                out.append(lf)
     return out
+
+
+@contextmanager
+def _consulted_loader(
+    root: Path, max_bytes: int, parsed: ParsedStore | None
+) -> Iterator[Callable[[str], LoadedFile]]:
+    """How a selection's consulted files (qa.yaml's tools, samples, scopes) are loaded: with
+    the cache, from the models of ``.qa/cache/models.jsonl`` (the reports' store: a clean
+    file's model by the SHA-256 of its bytes, built again without pydantic's validators),
+    kept there when loaded afresh; they are the same files run after run, and validating
+    them (a month's sample, 12 tools) was most of a one-file run's loading."""
+    if parsed is None:
+        yield lambda p: load_file(Path(p), root, max_bytes, lean=True)
+        return
+    from .reports.modelstore import ModelStore, load_stored
+
+    with ModelStore.open(root) as store:
+
+        def load(p: str) -> LoadedFile:
+            rel = p[len(str(root)) + 1 :].replace(os.sep, "/")
+            lf, sha = load_stored(Path(p), root, rel, max_bytes, store)
+            if sha is not None:
+                store.keep(sha, lf)
+            if isinstance(lf.model, Sample):  # which month it is, for the next selection
+                with suppress(OSError):
+                    parsed.remember_month(lf.path.read_bytes(), lf.model.month)
+            return lf
+
+        yield load
+        store.save(prune=False)
 
 
 def _max_bytes(config_file: LoadedFile | None) -> int:

@@ -70,10 +70,25 @@ def _read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
+def _loaded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files loaded from now on, parsed or from the stored models (relative paths)."""
+    from qa_cli.reports import modelstore
+
+    seen = _parsed(monkeypatch)
+    real = modelstore.load_stored
+
+    def spy(path: Path, root: Path, rel: str, *args: object) -> object:
+        seen.append(rel)
+        return real(path, root, rel, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(modelstore, "load_stored", spy)
+    return seen
+
+
 def test_a_warm_run_reads_no_other_file_to_know_what_it_consults(repo, run, monkeypatch):
     _warm(run, repo)
     _edit(repo / RETURN, "status: returned", "status: returned  # edited")
-    read, loaded = _read(monkeypatch), _parsed(monkeypatch)
+    read, loaded = _read(monkeypatch), _loaded(monkeypatch)
     assert _one(run, repo, RETURN) == _cold(run, repo, RETURN) == []
     assert read == [], "the stamps said which files are consulted"
     first = loaded[: loaded.index("qa.yaml", 1)] if loaded.count("qa.yaml") > 1 else loaded
@@ -192,3 +207,31 @@ def test_validate_keeps_the_parses_a_whole_load_stored(repo, run):
     assert stored() >= every
     _one(run, repo, RETURN)
     assert stored() >= every
+
+
+def test_a_warm_run_takes_the_consulted_files_models_from_the_store(repo, run, monkeypatch):
+    """The consulted files are the same run after run: their models come from
+    .qa/cache/models.jsonl (no parse, no validation), the edited file is parsed."""
+    _warm(run, repo)
+    _edit(repo / RETURN, "status: returned", "status: returned  # edited")
+    parsed = _parsed(monkeypatch)
+    assert _one(run, repo, RETURN) == []
+    assert RETURN in parsed
+    assert SAMPLE not in parsed and TOOL not in parsed
+
+
+@pytest.mark.parametrize("damage", ["garbage", "altered"])
+def test_a_damaged_model_store_is_not_trusted(repo, run, damage):
+    """The sample's stored model altered (its checksum no longer matches) or the store not
+    a store at all: the sample is loaded from its file, the findings are a cold run's."""
+    _warm(run, repo)
+    store = repo / ".qa" / "cache" / "models.jsonl"
+    body = store.read_bytes()
+    assert f'"case":"{CASE}"'.encode() in body, "the warm runs stored the sample's model"
+    if damage == "garbage":
+        store.write_bytes(b"\x00 not a store\n")
+    else:  # if believed, the return would not be allocated in its sample (QA403)
+        store.write_bytes(body.replace(f'"case":"{CASE}"'.encode(), b'"case":"C-ZZZZZZZZ"'))
+    _edit(repo / RETURN, "status: returned", "status: returned  # edited")
+    found = _one(run, repo, RETURN)
+    assert found == _cold(run, repo, RETURN) == []
