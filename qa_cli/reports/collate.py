@@ -14,12 +14,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..answers import is_blank, split_answer
 from ..models.audit import Action, AuditReturn
 from ..models.common import BELOW_GOOD, GRADE_NAMES, GRADE_RANK, GRADES
 from ..models.tool import Tool
 from ..repository import Repository
 from ..stats import Agreement, Change, Share, agreement, change, share
-from ..validation.returns import is_blank, split_answer
 
 COUNTED = ("returned", "qa_review", "closed")
 GOOD_OR_BETTER = frozenset({"outstanding", "good"})

@@ -670,7 +670,7 @@ def _properties(wb: Any, spec: dict[str, Any]) -> None:
 def _company(organisation: str) -> Callable[[str, bytes], bytes]:
     """An edit of the packed parts that sets the workbook's Company (docProps/app.xml),
     which openpyxl always writes empty."""
-    from xml.sax.saxutils import escape
+    from .xlsx_rows import escape  # not xml.sax.saxutils's: it imports urllib and ssl
 
     def edit(name: str, body: bytes) -> bytes:
         if name != "docProps/app.xml" or not organisation:

@@ -15,7 +15,6 @@ from . import Report
 from .excel import encrypt, workbook_bytes
 from .markdown import md_inline, render
 from .names import Namer
-from .redact import Redactor
 
 PROTECTED = frozenset({"recommendations.md"})
 
@@ -51,6 +50,7 @@ def write_report(
     stem = report.stem
     if redact:
         from ..validation.privacy_rules import refuse_if_personal_data
+        from .redact import Redactor  # here: the privacy scan's imports only when redacting
 
         refuse_if_personal_data(repo, "the redacted report")
         r = Redactor.for_repository(repo)

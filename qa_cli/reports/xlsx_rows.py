@@ -29,7 +29,8 @@ _SHEET_DATA_END = re.compile(rb"</sheetData>|<sheetData\s*/>")
 ZIP_LEVEL = 3
 
 
-def _escape(text: str) -> str:
+def escape(text: str) -> str:
+    """``&``, ``<`` and ``>`` as XML text writes them."""
     if "&" in text:
         text = text.replace("&", "&amp;")
     if "<" in text:
@@ -72,11 +73,11 @@ def cell_tail(value: Any, style: int) -> str:
     if isinstance(value, str):
         value = value[:_MAX_TEXT]
         if value in _ERROR_CODES:
-            return f'{s} t="e"><v>{_escape(value)}</v></c>'
+            return f'{s} t="e"><v>{escape(value)}</v></c>'
         if value == "":
             return f'{s} t="inlineStr" />'
         space = ' xml:space="preserve"' if value != value.strip() else ""
-        return f'{s} t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>'
+        return f'{s} t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
     if isinstance(value, bool):
         return f'{s} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int | float):

@@ -8,7 +8,8 @@ from typing import Any
 
 from pydantic_core import PydanticCustomError
 
-from ..forgiving import Note, closed_value, staff_by_name, uk_date
+from ..answers import canonical_answer, is_blank, split_answer  # noqa: F401 (theirs)
+from ..forgiving import Note, staff_by_name
 from ..layout import FILE_KINDS, RETURN_MODELS
 from ..masking import masked, shown, shown_key
 from ..models.audit import AuditReturn
@@ -28,31 +29,6 @@ def is_complete(lf: LoadedFile) -> bool:
     """Whether a return is far enough along that required answers must be there."""
     kind = FILE_KINDS.get(lf.kind or "")
     return kind is not None and kind.is_complete(lf.checkable)
-
-
-def split_answer(q: Question, raw: Any) -> tuple[Any, str | None, dict[str, Any] | None]:
-    """(answer value, comment, the mapping if the answer was written as one).
-
-    The value is read as the code it means (`No` -> no, `27/11/2026` -> 2026-11-27), so
-    reports count it like any other; ``qa validate`` warns where that happened.
-    """
-    if isinstance(raw, dict):
-        if q.type == "check":
-            return raw, raw.get("comment"), raw
-        return canonical_answer(q, raw.get("answer")), raw.get("comment"), raw
-    return canonical_answer(q, raw), None, None
-
-
-def canonical_answer(q: Question, value: Any) -> Any:
-    """``value`` as the code it means for question ``q``, or unchanged."""
-    if q.type == "date":
-        return uk_date(value) or value
-    allowed = CLOSED_ANSWERS.get(q.type) or (q.options or ())
-    if not allowed:
-        return value
-    if isinstance(value, list) and q.type == "multi_choice":
-        return [closed_value(v, allowed) or v for v in value]
-    return closed_value(value, allowed) or value
 
 
 TODO = "TODO"  # the placeholder `qa fix` writes where a person must write a comment
@@ -128,18 +104,6 @@ def _trap_warning(lf: LoadedFile, m: Any) -> Diagnostic:
         f"`{m.status}`, so the checks of a finished return are shown as warnings",
         f"set `status: {finished}` when it is finished; the warnings below become errors then",
     )
-
-
-def is_blank(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str) and not value.strip():
-        return True
-    if isinstance(value, list | dict) and not value:
-        return True
-    if isinstance(value, dict) and all(is_blank(v) for v in value.values()):
-        return True
-    return False
 
 
 def reason_of(tool: Tool, q: Question) -> Question | None:
