@@ -276,6 +276,7 @@ def _write(
     redact: bool,
     password_file: Path | None,
     load: Callable[[Path], Any],
+    use_cache: bool = True,
 ) -> None:
     """Load the repository, build the report, write both files, say where they are."""
     from ..safewrite import repository_lock
@@ -283,18 +284,28 @@ def _write(
     root = common.repo_root(repo_dir)
     password = _password(password_file, root)
     with repository_lock(root):
-        _build_and_write(root, build, redact, password, load)
+        _build_and_write(root, build, redact, password, load, use_cache)
 
 
 def _build_and_write(
-    root: Path, build: Any, redact: bool, password: str | None, load: Callable[[Path], Any]
+    root: Path,
+    build: Any,
+    redact: bool,
+    password: str | None,
+    load: Callable[[Path], Any],
+    use_cache: bool = True,
 ) -> None:
+    from contextlib import nullcontext
+
+    from ..calendar import bank_holidays_kept
     from ..reports.output import write_report
     from ..repository import gc_paused
 
     repo = load(root)
-    with gc_paused():  # a million objects made and kept to the end: the collector's passes
-        report = build(repo)  # over them were a third of building (cycles are few)
+    # the collector paused: a million objects made and kept to the end, its passes over them
+    # were a third of building (cycles are few)
+    with gc_paused(), bank_holidays_kept(root) if use_cache else nullcontext():
+        report = build(repo)
         paths = write_report(repo, report, redact=redact, password=password)
     for note in report.notes:
         common.err_console.print(f"[yellow]warning:[/] {note}", markup=True)
@@ -328,7 +339,8 @@ def make_command(spec: ReportCommand) -> Callable[..., None]:
         repo_dir, use_cache = options.pop("repo"), not options.pop("no_cache")
         options = {k: (v.value if isinstance(v, StrEnum) else v) for k, v in options.items()}
         build, load = _builder(spec.build), _loader(spec, options, use_cache)
-        _write(repo_dir, lambda r: build(r, today=today, **options), redact, password_file, load)
+        run = lambda r: build(r, today=today, **options)  # noqa: E731
+        _write(repo_dir, run, redact, password_file, load, use_cache)
 
     params = [*spec.params, *COMMON]
     command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]

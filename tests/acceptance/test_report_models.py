@@ -143,10 +143,12 @@ def test_the_monthly_command_reads_the_store_and_writes_the_same_files(
     args = ["report", "monthly", "--month", "2026-10", "--repo", demo_repo, "--as-of", "2026-11-29"]
     out = demo_repo / "reports/2026-10"
     assert run(*args, "--no-cache").exit_code == 0
+    holidays = demo_repo / ".qa/cache/bank-holidays.json"
+    assert not (demo_repo / STORE).exists() and not holidays.exists()  # --no-cache: none
     reference = (out / "monthly.md").read_bytes()
     for _ in range(2):
         result = run(*args)
         assert result.exit_code == 0, result.output
         assert (out / "monthly.md").read_bytes() == reference
-    assert (demo_repo / STORE).is_file()
+    assert (demo_repo / STORE).is_file() and holidays.is_file()
     assert monthly.needs("2026-10")("audits/2026-10/x.yaml", {"allocated": "2026-10-01"})
