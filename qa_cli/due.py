@@ -436,7 +436,7 @@ def _missing_allocations(b: _Builder) -> None:
     present = {f.rel for f in b.repo.files} | set(b.repo.summaries)
     for lf, sample in b.repo.entries(Sample):
         for a in sample.allocations:
-            rel = str(PurePosixPath(a.file))
+            rel = a.file  # a RelPath: normal already (no `.`, `..` or empty part)
             if rel in present:
                 continue
             for auditor in a.auditors:

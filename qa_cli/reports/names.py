@@ -54,5 +54,20 @@ class Namer:
         if isinstance(value, dict):
             return {k: self(v) for k, v in value.items()}
         if isinstance(value, list | tuple):
-            return [self(v) for v in value]
+            return self._items(value)
         return value
+
+    def _items(self, values: list[Any] | tuple[Any, ...]) -> list[Any]:
+        """:meth:`__call__` of each item: a data sheet's row of plain values (most of them)
+        without a call for each value."""
+        seen, out = self.seen, []
+        for v in values:
+            t = type(v)
+            if t is str:
+                found = seen.get(v)
+                out.append(found if found is not None else self.text(v))
+            elif t is int or t is float or t is bool or v is None:
+                out.append(v)
+            else:
+                out.append(self(v))
+        return out
