@@ -210,14 +210,14 @@ def test_validate_keeps_the_parses_a_whole_load_stored(repo, run):
 
 
 def test_a_warm_run_takes_the_consulted_files_models_from_the_store(repo, run, monkeypatch):
-    """The consulted files are the same run after run: their models come from
+    """The consulted files (and qa.yaml) are the same run after run: their models come from
     .qa/cache/models.jsonl (no parse, no validation), the edited file is parsed."""
     _warm(run, repo)
     _edit(repo / RETURN, "status: returned", "status: returned  # edited")
     parsed = _parsed(monkeypatch)
     assert _one(run, repo, RETURN) == []
     assert RETURN in parsed
-    assert SAMPLE not in parsed and TOOL not in parsed
+    assert SAMPLE not in parsed and TOOL not in parsed and "qa.yaml" not in parsed
 
 
 @pytest.mark.parametrize("damage", ["garbage", "altered"])
