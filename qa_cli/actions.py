@@ -243,7 +243,7 @@ def _write(
         # an action written on one line ({id: A1, ...}) is first written one key per line,
         # the form the blank return teaches, so the new keys can go under it
         items = sorted({e.path[:-1] for e in edits if len(e.path) > 1}, key=str)
-        new = edit(yamledit.block_style_bytes(raw, items), edits, yamlio.load_text)
+        new = edit(yamledit.block_style_bytes(raw, items), edits, load := _reading_once())
     except yamledit.YamlEditError as exc:
         raise QAError(
             f"{lf.rel} could not be edited safely: {exc}",
@@ -251,7 +251,7 @@ def _write(
         ) from None
     text = yamlio.decode(new)
     assert isinstance(text, str)  # the bytes were read as UTF-8 before the edit
-    data = yamlio.load_text(text)
+    data = load(text)  # the edit read back the text it made to check it: not parsed again
     assert isinstance(data, dict) and lf.model is not None
     try:
         type(lf.model).model_validate(forgive(type(lf.model), data)[0])
@@ -268,6 +268,18 @@ def _write(
     new_text = yamlio.decode(new)
     assert isinstance(old_text, str) and isinstance(new_text, str)
     return yamledit.changed_lines(old_text, new_text)
+
+
+def _reading_once() -> Callable[[str], Any]:
+    """``yamlio.load_text``, each text parsed once (the edit checks what it wrote)."""
+    read: dict[str, Any] = {}
+
+    def load(text: str) -> Any:
+        if text not in read:
+            read[text] = yamlio.load_text(text)
+        return read[text]
+
+    return load
 
 
 def _refuse(message: str, hint: str) -> QAError:

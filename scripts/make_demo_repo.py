@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
-import functools
 import random
 import shutil
 import sys
@@ -31,7 +30,7 @@ from story import AS_OF, PH, RANK, REC, S, Story  # noqa: E402
 from qa_cli import actions, blank, caselist, improvement, moderation, safewrite, sampling, yamledit  # noqa: E402
 from qa_cli import calendar as cal  # noqa: E402
 from qa_cli.draw import Drawn  # noqa: E402
-from qa_cli.repository import Repository, load_file  # noqa: E402
+from qa_cli.repository import Repository, load_file, yaml_paths  # noqa: E402
 from qa_cli.themes import scope_text  # noqa: E402
 from qa_cli.yamlio import load_text  # noqa: E402
 
@@ -44,19 +43,26 @@ class Demo:
     """The repository being written, and what the story knows about it."""
 
     def __init__(self, root: Path) -> None:
-        self.root, self.used, self.counts = root, set[str](), dict[str, int]()
-        self.load = functools.partial(Repository.load, root, require_config=True)
+        self.root, self.used, self.counts, self.seen = root.resolve(), set[str](), {}, {}
         self.repo = self.load()
         self.tools, config = self.repo.tools, self.repo.config
         self.tm = {t.id: str(t.manager) for t in config.teams}
         self.sm = {t.id: S["sm_of"][t.service] for t in config.teams}
         self.counts |= {"n_teams": len(config.teams), "n_staff": len(config.staff)}
 
+    def load(self) -> Repository:  # as Repository.load, with the files unchanged since reused
+        for path in (paths := [Path(p) for p in yaml_paths(self.root)]):
+            if self.seen.get(path, (None,))[0] != (raw := path.read_bytes()):
+                self.seen[path] = (raw, load_file(path, self.root, lean=True))
+        files = sorted((self.seen[p][1] for p in paths), key=lambda lf: lf.rel != "qa.yaml")
+        return Repository(self.root, files, files[0].model, files[0], selected=files)
+
     def fill(self, rel: str, values: Values) -> None:
         """Set keys (and answers) through the byte-preserving edit path; still valid."""
         edits = [yamledit.Edit((k,), v) for k, v in values.items() if k != "answers"]
         edits += [yamledit.Edit(("answers", q), v) for q, v in values.get("answers", {}).items()]
-        actions.write_edits(self.repo, load_file(self.root / rel, self.root), edits)
+        lf = self.seen.get(path := self.root / rel, (b"", None))[1] or load_file(path, self.root)
+        actions.write_edits(self.repo, lf, edits)  # (it reads the file's path and kind only)
 
     def write(self, rel: str, head: str, values: Values) -> None:  # a new file: head + values
         edits = [yamledit.Edit((k,), v) for k, v in values.items()]
@@ -88,8 +94,7 @@ class Demo:
 
     def unused(self, category: str | None = None, team: str | None = None) -> list[Any]:
         """The newest case list's cases not yet taken by the story (of a category, a team)."""
-        path = caselist.newest_case_list(self.root, AS_OF)
-        rows = caselist.read_case_list(path, path.name)[0]
+        rows = caselist.read_case_list(p := caselist.newest_case_list(self.root, AS_OF), p.name)[0]
         return [r for r in rows if r.case not in self.used and category in (None, r.category)
                 and team in (None, r.team)]  # fmt: skip
 
@@ -338,8 +343,7 @@ def build(out: Path) -> None:
 def generate(out: Path = DEFAULT_OUT) -> None:
     """Write the demo repository to ``out``, replacing an earlier demo there."""
     if out.exists() and any(out.iterdir()):
-        config = out / "qa.yaml"
-        if not (config.is_file() and MARKER in config.read_text("utf-8")):
+        if not ((config := out / "qa.yaml").is_file() and MARKER in config.read_text("utf-8")):
             raise SystemExit(f"{out} exists and is not a Northbridge demo: not replacing it")
         shutil.rmtree(out)
     build(out)

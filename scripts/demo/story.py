@@ -19,11 +19,8 @@ from qa_cli.models.tool import Question, Tool
 DATA = Path(__file__).resolve().parent
 
 
-def load(name: str) -> dict[str, Any]:
-    return dict(YAML(typ="safe").load((DATA / name).read_text("utf-8")))
-
-
-S, PH, REC = load("scenario.yaml"), load("phrases.yaml"), load("records.yaml")
+_DATA = (DATA / f"{name}.yaml" for name in ("scenario", "phrases", "records"))
+S, PH, REC = (dict(YAML(typ="safe").load(p.read_text("utf-8"))) for p in _DATA)
 AS_OF: dt.date = S["as_of"]
 GRADES = ["inadequate", "requires_improvement", "good", "outstanding"]
 RANK = {g: i for i, g in enumerate(GRADES)}
@@ -102,8 +99,7 @@ def _no(q: Question, st: Story) -> str | None:
 
 
 def _yes_no(q: Question, st: Story) -> Any:
-    comment = _no(q, st)
-    if comment is not None:
+    if (comment := _no(q, st)) is not None:
         return {"answer": "no", "comment": comment}
     rule = PH["forced_answers"].get(q.id, {})
     positive = PH["positive"].get(q.id) if st.grade in ("good", "outstanding") else None
@@ -123,8 +119,7 @@ def _yes_no(q: Question, st: Story) -> Any:
 
 
 def _check(q: Question, st: Story) -> Any:
-    comment = _no(q, st)
-    if comment is not None:
+    if (comment := _no(q, st)) is not None:
         sw = "yes" if st.rng.random() < 0.4 else "no"
         return {"social_worker": sw, "manager": "no", "comment": comment, "checked": st.checked}
     v = "na" if is_na(q, st) else "yes"
