@@ -16,15 +16,19 @@ service over its teams, a pair's "rest" n - k). :func:`plan` then hides figures 
 - no such count, nor the rest of a "k of n", is fixed by the figures left shown: the linear
   system of every sum, with the shown figures as constants, leaves each of them free.
 
-:func:`mark` writes the figures to hide as :class:`Withheld` numbers in the report data: they
-print as themselves in the full report, and redaction (:mod:`.redact`) writes them "–" in the
-Markdown and the workbook alike, wherever they appear.
+:func:`withhold` writes each figure the report shows as a :class:`Figure` (an ``int`` that knows
+its figure) in the report data, before the workbook is built from it, so the workbook's cells
+are the same objects. They print as themselves in the full report; redaction (:mod:`.redact`)
+asks :func:`withheld` of each and writes a withheld one "–" in the Markdown and the workbook
+alike, wherever it appears. The plan is worked out on the first question: only a redacted
+report pays for it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, MutableMapping, MutableSequence, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from ..models.common import GRADES
@@ -34,9 +38,23 @@ Place = tuple[MutableMapping[str, Any] | MutableSequence[Any], Any]
 _GOOD_OR_BETTER = ("outstanding", "good")
 
 
-class Withheld(int):
-    """A count that a redacted report withholds so that no small count can be worked back;
-    it is itself everywhere else (the full report shows it)."""
+class Figure(int):
+    """A count the report shows, tied to its figure of :class:`Links`: itself everywhere,
+    and :func:`withheld` when the plan withholds it."""
+
+    links: Links | None = None
+    key: Key = None
+
+    def __reduce__(self) -> tuple[type[int], tuple[int]]:
+        return int, (int(self),)  # a copy is a plain count
+
+
+def withheld(value: object) -> bool:
+    """Whether ``value`` is a figure the plan of its linked tables withholds, not itself
+    small (a small one is labelled "fewer than 5" anyway)."""
+    if not isinstance(value, Figure) or value.links is None:
+        return False
+    return value.key in value.links.planned and not small(value, value.links.threshold)
 
 
 @dataclass
@@ -47,6 +65,12 @@ class Links:
     places: dict[Key, list[Place]] = field(default_factory=dict)
     sums: list[tuple[Key, tuple[Key, ...]]] = field(default_factory=list)
     lines: list[tuple[Key, ...]] = field(default_factory=list)  # a table's row or column
+    threshold: int = 5
+
+    @cached_property
+    def planned(self) -> set[Key]:
+        """The figures to withhold (:func:`plan`), worked out when first asked."""
+        return plan(self, self.threshold)
 
     def line(self, keys: Iterable[Key]) -> None:
         """Figures a table shows side by side (a row, a column), which its own check
@@ -120,53 +144,61 @@ def _sensitive(links: Links, hidden: set[Key], threshold: int) -> list[Key]:
 def determined(links: Links, hidden: set[Key]) -> set[Key]:
     """The figures not shown (hidden, or never shown) whose value the shown ones fix: the
     sums as linear equations, the shown figures as constants, solved exactly."""
+    return set(_solved(links, hidden))
+
+
+def _solved(links: Links, hidden: set[Key]) -> dict[Key, set[int]]:
+    """Each figure :func:`determined` finds, with the sums (indexes) its value comes from."""
     unknown = [k for k in links.value if k in hidden or not links.shown(k)]
     col = {k: i for i, k in enumerate(unknown)}
-    rows: list[dict[int, int]] = []
-    for total, parts in links.sums:
+    rows: list[tuple[dict[int, int], set[int]]] = []
+    for n, (total, parts) in enumerate(links.sums):
         row: dict[int, int] = {}
         for key, sign in ((total, 1), *((p, -1) for p in parts)):
             if key in col:
                 row[col[key]] = row.get(col[key], 0) + sign
         row = {c: v % _P for c, v in row.items() if v % _P}
         if row:
-            rows.append(row)
+            rows.append((row, {n}))
     pivots = _reduce(rows)
-    return {unknown[c] for c, r in pivots.items() if len(r) == 1}
+    return {unknown[c]: used for c, (r, used) in pivots.items() if len(r) == 1}
 
 
 # Elimination over the integers modulo a prime of 61 bits: exact for the 0/1 sums of a report
 # (a wrong rank would need a minor divisible by the prime), and much faster than fractions.
 _P = (1 << 61) - 1
+Row = tuple[dict[int, int], set[int]]  # coefficients by column, the sums combined into it
 
 
-def _reduce(rows: list[dict[int, int]]) -> dict[int, dict[int, int]]:
+def _reduce(rows: list[Row]) -> dict[int, Row]:
     """Reduced row echelon form of sparse rows: pivot column -> its row."""
-    pivots: dict[int, dict[int, int]] = {}
-    for row in rows:
-        row = dict(row)
+    pivots: dict[int, Row] = {}
+    for row, used in rows:
+        row, used = dict(row), set(used)
         for c in [c for c in row if c in pivots]:
             if c in row:
-                _subtract(row, pivots[c], row[c])
+                _subtract((row, used), pivots[c], row[c])
         if not row:
             continue
         c = min(row)
         inverse = pow(row[c], -1, _P)
         row = {j: v * inverse % _P for j, v in row.items()}
         for other in pivots.values():
-            if c in other:
-                _subtract(other, row, other[c])
-        pivots[c] = row
+            if c in other[0]:
+                _subtract(other, (row, used), other[0][c])
+        pivots[c] = (row, used)
     return pivots
 
 
-def _subtract(row: dict[int, int], by: dict[int, int], times: int) -> None:
-    for j, v in by.items():
-        new = (row.get(j, 0) - times * v) % _P
+def _subtract(row: Row, by: Row, times: int) -> None:
+    values = row[0]
+    for j, v in by[0].items():
+        new = (values.get(j, 0) - times * v) % _P
         if new:
-            row[j] = new
+            values[j] = new
         else:
-            row.pop(j, None)
+            values.pop(j, None)
+    row[1].update(by[1])
 
 
 def disclosed(links: Links, hidden: set[Key], threshold: int) -> set[Key]:
@@ -227,28 +259,27 @@ def _lines(links: Links, hidden: set[Key], threshold: int) -> None:
 
 
 def _breaker(links: Links, hidden: set[Key], threshold: int, leak: Key) -> Key | None:
-    """The smallest shown figure whose hiding frees ``leak``; else the smallest shown figure
-    of a sum that holds it (the next round goes on from there)."""
+    """A shown figure whose hiding frees ``leak``: of the shown figures of the sums its value
+    comes from, the smallest that does; else the smallest of them (the next round goes on)."""
+    sums = _solved(links, hidden).get(leak, set())
+    used = {k for n in sums for k in (links.sums[n][0], *links.sums[n][1])}
     shown = sorted(
-        (k for k in links.value if links.shown(k) and k not in hidden and links.value[k] > 0),
-        key=lambda k: links.value[k],
+        (k for k in used if links.shown(k) and k not in hidden and links.value[k] > 0),
+        key=lambda k: (links.value[k], str(k)),
     )
     for k in shown:
         if leak not in determined(links, hidden | {k}):
             return k
-    near = {p for total, parts in links.sums if leak in (total, *parts) for p in (total, *parts)}
-    return next((k for k in shown if k in near), shown[0] if shown else None)
+    return shown[0] if shown else None
 
 
-def mark(links: Links, hidden: Iterable[Key], threshold: int) -> None:
-    """Write each hidden figure that is not itself small as :class:`Withheld`, everywhere the
-    report data shows it (a small one is labelled by redaction anyway)."""
-    for key in hidden:
-        value = links.value[key]
-        if small(value, threshold):
-            continue
-        for container, index in links.places[key]:
-            container[index] = Withheld(container[index])
+def mark(links: Links) -> None:
+    """Write each figure the report shows as a :class:`Figure`, everywhere it shows it."""
+    for key, places in links.places.items():
+        for container, index in places:
+            value = Figure(container[index])
+            value.links, value.key = links, key
+            container[index] = value
 
 
 def threshold_of(config: Any) -> int:
@@ -352,6 +383,7 @@ def owners(links: Links, actions: dict[str, Any]) -> None:
 
 
 def withhold(links: Links, config: Any) -> None:
-    """Plan the suppression of ``links`` and mark what a redacted report must withhold."""
-    t = threshold_of(config)
-    mark(links, plan(links, t), t)
+    """Mark the figures of ``links`` in the report data; a redacted report withholds those
+    the plan says (with the threshold of ``config``), worked out when it first asks."""
+    links.threshold = threshold_of(config)
+    mark(links)

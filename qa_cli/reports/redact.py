@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from ..models.config import Config
 from ..privacy import Detectors
 from . import suppress
-from .linked import Withheld
+from .linked import withheld
 
 if TYPE_CHECKING:
     from ..repository import Repository
@@ -249,8 +249,8 @@ class Redactor:
                     if 0 < k < n and (
                         suppress.small(k, self.threshold)
                         or suppress.small(n - k, self.threshold)
-                        or isinstance(k, Withheld)
-                        or isinstance(n, Withheld)
+                        or withheld(k)
+                        or withheld(n)
                     ):
                         self.unsafe_shares |= {
                             v for v in value.values() if isinstance(v, float) and v == v
@@ -278,7 +278,7 @@ class Redactor:
 
     def _count(self, value: int) -> Any:
         if not 0 < value < self.threshold:
-            if isinstance(value, Withheld):  # withheld across the linked tables
+            if withheld(value):  # withheld across the linked tables
                 return suppress.WITHHELD if self.as_text else Kept(value, self.label)
             return value
         label = f"fewer than {self.threshold}"
@@ -330,10 +330,10 @@ class Redactor:
                     out[part] = suppress.WITHHELD if self.as_text else Hidden()
         if isinstance(raw.get("rows"), list):
             self._row_shares(raw, out)
-        withheld = any(isinstance(v, Withheld) for v in raw.values())
+        held = any(withheld(v) for v in raw.values())
         # a change of share withholds its difference when either share is withheld
-        withheld = withheld or any(_withheld(out.get(k)) for k in ("this", "before"))
-        if not withheld and not any(0 < c < self.threshold for c in counts):
+        held = held or any(_share_withheld(out.get(k)) for k in ("this", "before"))
+        if not held and not any(0 < c < self.threshold for c in counts):
             return out
         for name, v in raw.items():  # shares, means, kappas: all made from the counts
             if isinstance(v, float):
@@ -357,7 +357,7 @@ class Redactor:
                 for j, v in enumerate(row)
                 if j not in shares
             )
-            small = small or any(isinstance(v, Withheld) for v in row)
+            small = small or any(withheld(v) for v in row)
             if small or any(r == i for r, _ in more):
                 for j, v in enumerate(row):  # shares and means made from the row's counts
                     if j in shares or isinstance(v, float):
@@ -377,14 +377,14 @@ class Redactor:
         """Withhold the cells of ``rows`` (a table or the facts) that would give a small
         count back by subtraction; returns them."""
         grid = [r if isinstance(r, list | tuple) else [] for r in rows]
-        more = suppress.rows_hidden(grid, self.threshold, skip, lambda v: isinstance(v, Withheld))
+        more = suppress.rows_hidden(grid, self.threshold, skip, withheld)
         for i, j in more:
             out[i] = list(out[i])
             out[i][j] = suppress.WITHHELD if self.as_text else Hidden()
         return more
 
 
-def _withheld(share: Any) -> bool:
+def _share_withheld(share: Any) -> bool:
     """Whether a redacted share mapping had its share or its k withheld."""
     if not isinstance(share, dict):
         return False

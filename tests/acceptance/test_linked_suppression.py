@@ -196,3 +196,18 @@ def test_without_the_linkage_the_tables_give_counts_back(
     leaks = [x for r in REPORTS for x in _worked_back(demo_repo, run, r)]
     # e.g. the quarter's Good or better (9) less its Good (8) gives its Outstanding (1) back
     assert leaks, "the brute-force check found nothing to work back without the linkage"
+
+
+def test_a_full_report_does_not_work_out_the_plan(
+    mini_repo: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qa_cli.reports import linked
+
+    def refuse(links: object, threshold: int) -> set[object]:
+        raise AssertionError("the plan was worked out for a report that is not redacted")
+
+    monkeypatch.setattr(linked, "plan", refuse)
+    args = ("--repo", mini_repo, "--as-of", AS_OF)
+    assert run("report", "quarterly", "--quarter", "2026-Q4", *args).exit_code == 0
+    result = run("report", "quarterly", "--quarter", "2026-Q4", *args, "--redact")
+    assert result.exit_code == 3 and "internal problem (AssertionError)" in result.output

@@ -112,12 +112,21 @@ def test_table_by_table_suppression_leaks_the_documented_gap() -> None:
     assert linked.disclosed(links, hidden, T)
 
 
-def test_mark_writes_withheld_numbers_where_the_figure_is_shown() -> None:
+def test_figures_are_marked_where_shown_and_withheld_only_when_a_redaction_asks() -> None:
     links = linked.Links()
-    row, other = {"n": 12, "k": 9}, {"returns": 12}
+    row, other = {"n": 12, "k": 2, "rest": 10}, {"returns": 12}
     links.figure("n", 12, (row, "n"), (other, "returns"))
     links.figure("k", 2, (row, "k"))
-    linked.mark(links, {"n", "k"}, T)
-    assert isinstance(row["n"], linked.Withheld) and isinstance(other["returns"], linked.Withheld)
-    assert row["n"] == 12 and str(row["n"]) == "12"  # the full report shows it as it is
-    assert not isinstance(row["k"], linked.Withheld)  # small: redaction labels it anyway
+    links.figure("rest", 10, (row, "rest"))
+    links.total("n", ["k", "rest"])
+    linked.withhold(links, None)
+    assert "planned" not in vars(links)  # the full report never works out the plan
+    assert row == {"n": 12, "k": 2, "rest": 10} and str(row["n"]) == "12"
+    assert row["n"] is not other["returns"] and row["n"].key == other["returns"].key == "n"
+    # a redaction asks: the small k is labelled anyway; 12 - 10 would give it back
+    assert [linked.withheld(v) for v in (row["k"], row["rest"], other["returns"])] == [
+        False,
+        True,
+        False,
+    ]
+    assert "planned" in vars(links) and links.planned == {"k", "rest"}
