@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import operator
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -181,30 +182,40 @@ def _listing(root: Path) -> list[tuple[str, bool]]:
     from .pathguard import is_within
 
     found: list[tuple[str, bool]] = []
-    stack = [str(root)]
+    # Depth first, each folder's entries in name order: the order of a sort part by part,
+    # with no sort of every path (nor a key made for each). A stack, not recursion: a
+    # folder may be nested deeper than Python recurses.
+    stack = [_sorted_entries(str(root))]
     while stack:
-        try:
-            entries = list(os.scandir(stack.pop()))
-        except OSError:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
             continue
-        for entry in entries:
-            name = entry.name
-            is_dir = _is_dir(entry)
-            if is_dir and (name in SKIP_DIRS or name.startswith(".")):
-                continue
-            link = entry.is_symlink()
-            if link and not is_within(Path(entry.path).resolve(), root):
-                found.append((entry.path, True))
-            elif link and is_dir:
-                continue  # a link to a folder inside: its files are listed where they are
-            elif is_dir:
-                stack.append(entry.path)
-            elif name.endswith((".yaml", ".yml")) and not name.startswith(".") and entry.is_file():
-                found.append((entry.path, link))
-    # part by part: the separator as a character below any a name can hold (3x faster than
-    # comparing lists of parts)
-    found.sort(key=lambda item: item[0].replace(os.sep, "\0"))
+        name = entry.name
+        is_dir = _is_dir(entry)
+        if is_dir and (name in SKIP_DIRS or name.startswith(".")):
+            continue
+        link = entry.is_symlink()
+        if link and not is_within(Path(entry.path).resolve(), root):
+            found.append((entry.path, True))
+        elif link and is_dir:
+            continue  # a link to a folder inside: its files are listed where they are
+        elif is_dir:
+            stack.append(_sorted_entries(entry.path))
+        elif name.endswith((".yaml", ".yml")) and not name.startswith(".") and entry.is_file():
+            found.append((entry.path, link))
     return found
+
+
+def _sorted_entries(folder: str) -> Iterator[os.DirEntry[str]]:
+    """A folder's entries in name order (none when it cannot be read)."""
+    try:
+        return iter(sorted(os.scandir(folder), key=_NAME))
+    except OSError:
+        return iter(())
+
+
+_NAME = operator.attrgetter("name")
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
@@ -405,9 +416,24 @@ class _Consulted:
     months: set[str] | None  # None: every sample (a folder is selected)
     index: Mapping[str, Stamp] | None = None
     parsed: ParsedStore | None = None
+    # the stamped files that may be consulted (their letters name a kind others read, or
+    # are unknown): any other stamped file is not, known without a look at it
+    _maybe: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        if self.index is not None:
+            self._maybe = frozenset(
+                rel
+                for rel, stamp in self.index.items()
+                if stamp[3] == UNKNOWN or not _READ_BY_OTHERS.isdisjoint(stamp[3])
+            )
 
     def __call__(self, path: str) -> bool:
-        rel = path[len(self.root) + 1 :].replace(os.sep, "/")
+        rel = path[len(self.root) + 1 :]
+        if os.sep != "/":
+            rel = rel.replace(os.sep, "/")
+        if rel not in self._maybe and self.index is not None and rel in self.index:
+            return False
         stamp = self.index.get(rel) if self.index is not None else None
         raw: bytes | None = None
         tag = stamp[3] if stamp is not None else UNKNOWN
@@ -565,7 +591,8 @@ def _load_files(
                 for p in exactly
                 if p.resolve() != config_path
             ]
-        listing = [(p, link) for p, link in _listing(root) if p != str(config_path)]
+        config = str(config_path)
+        listing = [(p, link) for p, link in _listing(root) if p != config]
         if wanted is None:
             return [load_file(Path(p), root, max_bytes, parsed, lean=True) for p, _ in listing]
         return _load_selection(root, listing, wanted, max_bytes, parsed, index)
