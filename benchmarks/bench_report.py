@@ -1,97 +1,131 @@
-"""Time `qa report monthly` on a repository of 10,000 generated returns.
+"""`qa report monthly`'s next run against a warm `qa validate`, before and after, side by side.
 
-    .venv/bin/python benchmarks/bench_report.py [--returns 10000]
+    .venv/bin/python benchmarks/bench_report.py [--returns 10000] [--months 36] \\
+        [--before DIR] [--month YYYY-MM] [--repeat 3]
 
-The repository is generated in a temporary folder from the example repository (its qa.yaml,
-tools and one month's sample): the October returns are copied under new case codes across
-as many months as needed. Nothing generated is kept. Prints where the time goes: loading
-(YAML parse + models), collation and due items, rendering Markdown and Excel.
+The repository is ``run.py``'s generated one (``--months 3``: the stress layout, every
+return in three months). ``--before DIR`` is an older toolkit's checkout (``git archive
+COMMIT | tar -x -C DIR``), run with ``PYTHONPATH=DIR`` (the checkout's ``qa_cli`` then comes
+first: check with ``PYTHONPATH=DIR python -c 'import qa_cli; print(qa_cli.__file__)'``) on a
+copy of the repository of its own, since each toolkit takes the other's ``.qa`` cache for a
+foreign one. Each toolkit's caches are warmed first (a validate, then a report: the report's
+first run), then the measures run in turn, toolkit after toolkit, ``--repeat`` times, and
+the best of each is kept: the machine is shared, so the order is interleaved and the CPU
+time (user + system, of the child) is given beside the wall time. Nothing is asserted.
 """
 
 from __future__ import annotations
 
 import argparse
-import cProfile
-import datetime as dt
-import io
-import pstats
-import random
+import os
 import shutil
-import string
-import tempfile
+import subprocess
+import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DEMO = ROOT / "examples" / "demo-repo"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import run as bench  # noqa: E402  (the generated repository and the machine line)
+
+QA = Path(sys.executable).parent / "qa"
 
 
-def _code(rng: random.Random) -> str:
-    return "C-" + "".join(rng.choice(string.digits + string.ascii_uppercase) for _ in range(8))
+@dataclass
+class Toolkit:
+    name: str
+    repo: Path
+    env: dict[str, str]
+
+    def run(self, *args: str | Path) -> bench.Run:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(
+            [str(QA), *map(str, args)],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        return bench.Run(
+            time.perf_counter() - t0,
+            usage.ru_maxrss / 1024,
+            os.waitstatus_to_exitcode(status),
+            usage.ru_utime + usage.ru_stime,
+        )
 
 
-def generate(dest: Path, returns: int, seed: int = 1) -> None:
-    rng = random.Random(seed)
-    for name in ("qa.yaml", "audit_tools"):
-        src = DEMO / name
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, dest / name)
-    templates = sorted((DEMO / "audits").rglob("*.yaml"))
-    texts = [(p.name.split("--")[0], p.read_text()) for p in templates]
-    per_month = 500
-    month = dt.date(2026, 10, 1)
-    made = 0
-    while made < returns:
-        folder = dest / "audits" / month.strftime("%Y-%m")
-        folder.mkdir(parents=True, exist_ok=True)
-        for _ in range(min(per_month, returns - made)):
-            old, text = texts[made % len(texts)]
-            new = _code(rng)
-            tool = (
-                "single-agency-cla"
-                if "single-agency-cla@" in text
-                else "single-agency-safeguarding"
-            )
-            (folder / f"{new}--{tool}.yaml").write_text(text.replace(old, new))
-            made += 1
-        y, m = divmod(month.month - 2, 12)
-        month = dt.date(month.year + y, m + 1, 1)
+def _copy_for(repo: Path, name: str) -> Path:
+    """A copy of the generated repository (with its git) for another toolkit's caches."""
+    dest = repo.parent / f"{repo.name}-{name}"
+    stamp = repo / ".bench-stamp"
+    if not (dest / ".bench-stamp").is_file() or (dest / ".bench-stamp").read_text() != (
+        stamp.read_text()
+    ):
+        shutil.rmtree(dest, ignore_errors=True)
+        shutil.copytree(repo, dest, ignore=shutil.ignore_patterns(".qa", "reports"))
+    return dest
+
+
+def _month(repo: Path) -> str:
+    audits = sorted((repo / "audits").glob("*/*.yaml"))
+    return audits[len(audits) // 2].parent.name  # as run.py's report rows
+
+
+def measure(toolkits: list[Toolkit], month: str, repeat: int) -> None:
+    report = ["report", "monthly", "--month", month, "--as-of", "2027-01-31", "--repo"]
+    validate = ["validate", "--format", "json", "--repo"]
+    for t in toolkits:  # warm: the validation cache, the report's summaries and models
+        t.run(*validate, t.repo)
+        t.run(*report, t.repo)
+    best: dict[tuple[str, str], bench.Run] = {}
+    for _ in range(repeat):
+        for t in toolkits:
+            for what, args in (("validate", validate), ("report", report)):
+                r = t.run(*args, t.repo)
+                key = (t.name, what)
+                if key not in best or r.seconds < best[key].seconds:
+                    best[key] = r
+    print("\n| toolkit | warm `qa validate` | `qa report monthly`, next run | ratio (wall; CPU) |")
+    print("| --- | --- | --- | --- |")
+    for t in toolkits:
+        v, r = best[(t.name, "validate")], best[(t.name, "report")]
+        print(
+            f"| {t.name} | {v.seconds:.2f} s (CPU {v.cpu:.2f} s) | {r.seconds:.2f} s "
+            f"(CPU {r.cpu:.2f} s), {r.rss_mib:.0f} MiB, exit {r.code} | "
+            f"{r.seconds / v.seconds:.1f}x; {r.cpu / v.cpu:.1f}x |",
+            flush=True,
+        )
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--returns", type=int, default=10_000)
-    ap.add_argument("--profile", action="store_true", help="print the top functions by time")
+    ap.add_argument("--months", type=int, default=bench.MONTHS)
+    ap.add_argument("--before", type=Path, help="an older toolkit's checkout, to compare")
+    ap.add_argument("--month", help="the report's month (default: run.py's)")
+    ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
-    from qa_cli.reports.monthly import build_monthly
-    from qa_cli.reports.output import write_report
-    from qa_cli.repository import Repository
-
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp) / "repo"
-        root.mkdir()
-        t0 = time.perf_counter()
-        generate(root, args.returns)
-        print(f"generated {args.returns} returns in {time.perf_counter() - t0:.1f}s")
-        prof = cProfile.Profile() if args.profile else None
-        if prof:
-            prof.enable()
-        t1 = time.perf_counter()
-        repo = Repository.load(root)
-        t2 = time.perf_counter()
-        report = build_monthly(repo, "2026-10", dt.date(2026, 11, 29))
-        t3 = time.perf_counter()
-        write_report(repo, report)
-        t4 = time.perf_counter()
-        if prof:
-            prof.disable()
-        print(f"qa report monthly over {args.returns} returns: {t4 - t1:.2f}s in all")
-        print(f"  load repository (parse YAML, validate models): {t2 - t1:.2f}s")
-        print(f"  collate (grades, themes, moderation, due items): {t3 - t2:.2f}s")
-        print(f"  render and write Markdown and Excel: {t4 - t3:.2f}s")
-        if prof:
-            out = io.StringIO()
-            pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(25)
-            print(out.getvalue())
+    bench.CACHE.mkdir(parents=True, exist_ok=True)
+    bench.compile_toolkit()
+    repo = bench.repository(args.returns, args.months)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    toolkits = []
+    if args.before is not None:
+        before = args.before.resolve()
+        subprocess.run([sys.executable, "-m", "compileall", "-q", before / "qa_cli"], check=True)
+        toolkits.append(
+            Toolkit("before", _copy_for(repo, "before"), env | {"PYTHONPATH": str(before)})
+        )
+    toolkits.append(Toolkit("after", repo, env))
+    month = args.month or _month(repo)
+    per_month = sum(1 for _ in (repo / "audits" / month).glob("*.yaml"))
+    print(f"machine: {bench.machine()}")
+    print(
+        f"{args.returns:,} returns over {args.months} months; the report's month {month}: "
+        f"{per_month:,} returns"
+    )
+    measure(toolkits, month, args.repeat)
+    print(f"\nafter the run: {bench.machine()}")
 
 
 if __name__ == "__main__":
