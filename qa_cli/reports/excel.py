@@ -645,15 +645,31 @@ def workbook_bytes(spec: dict[str, Any]) -> bytes:
     _summary(wb, spec)
     sheets = [(_data_sheet(wb, sheet, spec), wb.worksheets[-1]) for sheet in spec.get("sheets", [])]
     _properties(wb, spec)
-    buf = io.BytesIO()
-    wb.save(buf)
+    saved = _saved(wb)
     rows = {ws.path.lstrip("/"): out for out, ws in sheets}
     try:
         company = _company(spec.get("organisation") or "")
-        return splice(buf.getvalue(), rows, company)
+        return splice(saved, rows, company)
     finally:
         for out in rows.values():
             out.close()
+
+
+def _saved(wb: Any) -> bytes:
+    """The workbook's parts as ``wb.save`` writes them (openpyxl's ``save_workbook``), but
+    stored, not compressed: :func:`splice` compresses each part once as it copies it."""
+    import datetime
+    import zipfile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    if not wb.worksheets:
+        wb.create_sheet()
+    buf = io.BytesIO()
+    archive = zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED, allowZip64=True)
+    wb.properties.modified = datetime.datetime.now(tz=datetime.UTC).replace(tzinfo=None)
+    ExcelWriter(wb, archive).save()
+    return buf.getvalue()
 
 
 def _properties(wb: Any, spec: dict[str, Any]) -> None:

@@ -125,7 +125,8 @@ def splice(data: bytes, rows: dict[str, RowsFile], edit: Callable[[str, bytes], 
             body = src.read(item.filename)
             extra = rows.get(item.filename)
             if extra is None or not extra.count:
-                dst.writestr(item, edit(item.filename, body), compresslevel=ZIP_LEVEL)
+                body = edit(item.filename, body)
+                dst.writestr(item, body, zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL)
                 continue
             end = _SHEET_DATA_END.search(body)
             if end is None:
