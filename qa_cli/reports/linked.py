@@ -382,6 +382,32 @@ def owners(links: Links, actions: dict[str, Any]) -> None:
         links.total(("actions", f), [(("owner", o["owner"]), f) for o in actions["owners"]])
 
 
+def themes(links: Links, themes: dict[str, Any]) -> None:
+    """Questions answered "no" (k of n) and lines of enquiry (below Good of graded, "no" of
+    answered): a line's "no" answers are those of its questions. The list holds the
+    questions most often answered "no"; those it leaves out are a rest no table shows."""
+    lines: dict[str, list[Key]] = {}
+    for q in themes["questions"]:
+        _pair_of(links, ("question", q["question"]), q, "no", "answered")
+    for e in themes["enquiries"]:
+        name = ("enquiry", e["line_of_enquiry"], e["text"])
+        _pair_of(links, name, e, "no", "answered")
+        _pair_of(links, name, e, "below_good", "graded")
+        lines.setdefault(e["line_of_enquiry"], []).append((name, "no"))
+    for loe, rows in lines.items():
+        total = links.figure(("line of enquiry", loe), sum(links.value[r] for r in rows))
+        links.total(total, rows)  # (two tools may word one line two ways: two rows)
+        asked = [q for q in themes["questions"] if q["line_of_enquiry"] == loe]
+        links.total(total, [(("question", q["question"]), "no") for q in asked])
+
+
+def _pair_of(links: Links, name: Key, row: dict[str, Any], k: str, n: str) -> None:
+    """The "k of n" of ``row`` as two figures of ``name``."""
+    links.figure((name, k), row[k], (row, k))
+    links.figure((name, n), row[n], (row, n))
+    links.pair((name, k), (name, n))
+
+
 def withhold(links: Links, config: Any) -> None:
     """Mark the figures of ``links`` in the report data; a redacted report withholds those
     the plan says (with the threshold of ``config``), worked out when it first asks."""

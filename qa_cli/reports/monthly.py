@@ -380,6 +380,7 @@ def _link(ctx: dict[str, Any], month: str, cfg: Any) -> None:
     linked.on_time(links, ctx["leaders"]["on_time"])
     linked.actions(links, ctx["actions"], done="awaiting_verification")
     linked.owners(links, ctx["actions"]["by_owner"])
+    linked.themes(links, ctx["themes"])
     linked.withhold(links, cfg)
 
 

@@ -178,6 +178,7 @@ def _link(ctx: dict[str, Any], this: list[AuditRec], cfg: Any) -> None:
         links.nest(("service", s["key"]), teams)
     linked.on_time(links, ctx["leaders"]["on_time"])
     linked.owners(links, ctx["actions"])
+    linked.themes(links, ctx["themes"])
     linked.withhold(links, cfg)
 
 

@@ -116,6 +116,7 @@ def _link(ctx: dict[str, Any], cfg: Any) -> None:
     links.total("audits", [("all", "n")])  # the rest: audits not yet graded
     linked.grade_rows(links, "month", ctx["by_month"])
     linked.actions(links, ctx["actions"])
+    linked.themes(links, ctx["themes"])
     linked.withhold(links, cfg)
 
 

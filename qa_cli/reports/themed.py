@@ -135,6 +135,7 @@ def build_themed(repo: Repository, theme: str, month: str, today: dt.date) -> Re
     links = linked.Links()  # its grades, and its returns in (:mod:`.linked`)
     linked.grades(links, ctx)
     links.figure(("all", "n"), ctx["returned"], (ctx, "returned"))
+    linked.themes(links, ctx["themes"])
     linked.withhold(links, repo.config)
     workbook = _workbook(ctx, recs, names, today)
     stem = f"themed-{theme}"

@@ -63,12 +63,11 @@ def _recoverable(links: linked.Links, cells: dict[object, set], hidden: set) -> 
         if len(cs) == 1 and key in links.value:
             value[next(iter(cs))] = links.value[key]
     secret = [c for c in leaves if any(k in hidden for k, cs in cells.items() if cs == {c})]
-    top = sum(value.values())
     shown = {k: links.value[k] for k in links.value if links.shown(k) and k not in hidden}
     watch = [k for k in cells if 0 < links.value[k] < T and (k in hidden or not links.shown(k))]
     seen: dict[object, set[int]] = {k: set() for k in watch}
-    # (a narrower range than 0..total for the larger cells only makes the check stricter)
-    domains = [range(1, T) if 0 < value[c] < T else range(0, min(top, 12) + 1) for c in secret]
+    # (a range narrower than 0..total for the larger cells only makes the check stricter)
+    domains = [range(1, T) if 0 < value[c] < T else range(0, max(value[c], 8) + 2) for c in secret]
     for trial in itertools.product(*domains):
         v = {**value, **dict(zip(secret, trial, strict=True))}
         if all(sum(v[c] for c in cells[k]) == x for k, x in shown.items() if k in cells):
@@ -130,3 +129,43 @@ def test_figures_are_marked_where_shown_and_withheld_only_when_a_redaction_asks(
         False,
     ]
     assert "planned" in vars(links) and links.planned == {"k", "rest"}
+
+
+def _themes() -> dict[str, list[dict[str, object]]]:
+    """Two questions of one line of enquiry answered "no" 5 and 2 times, the line 7."""
+    q = [("q1", 5, 16), ("q2", 2, 16)]
+    return {
+        "questions": [
+            {"question": i, "line_of_enquiry": "L", "no": no, "answered": n} for i, no, n in q
+        ],
+        "enquiries": [
+            {"line_of_enquiry": "L", "text": "t", "no": 7, "answered": 40, "below_good": 0}
+            | {"graded": 10}
+        ],
+    }
+
+
+def test_a_line_of_enquiry_is_tied_to_its_questions() -> None:
+    """The themes list's "no in 5 of 16" and the line's "7 of 40" gave the other question's
+    2 back (7 - 5); the plan withholds one more, so it takes at least two values."""
+    links = linked.Links()
+    themes = _themes()
+    linked.themes(links, themes)
+    q1, q2, line = (
+        (("question", "q1"), "no"),
+        (("question", "q2"), "no"),
+        (("enquiry", "L", "t"), "no"),
+    )
+    primary = {q2}
+    assert q2 in linked.disclosed(links, primary, T)  # what the pair rule alone leaves
+    hidden = linked.plan(links, T)
+    assert not linked.disclosed(links, hidden, T)
+    shown = {k: links.value[k] for k in (q1, line) if k not in hidden}
+    values = {  # q2 over every filling of the hidden ones that adds up (q1 + q2 = line)
+        b
+        for a in (range(0, 17) if q1 in hidden else [5])
+        for b in range(1, T)
+        for c in (range(0, 41) if line in hidden else [7])
+        if a + b == c and all({q1: a, line: c}[k] == v for k, v in shown.items())
+    }
+    assert len(values) >= 2, (sorted(map(str, hidden)), values)
