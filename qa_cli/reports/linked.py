@@ -11,8 +11,9 @@ So a report describes its figures once (:class:`Links`): each figure's value and
 in the report data that shows it, and the sums that tie figures together (a row total, a
 service over its teams, a pair's "rest" n - k). :func:`plan` then hides figures until
 
-- every sum that holds a hidden count from 1 to ``threshold - 1`` has at least two hidden parts
-  adding up to at least the threshold (the rule each table already follows), and
+- every line holding a hidden figure (the parts of a sum whose total is shown, a table's row
+  or column) has at least two hidden, adding up to at least the threshold (the rule each
+  table already follows on its own), and
 - no such count, nor the rest of a "k of n", is fixed by the figures left shown: the linear
   system of every sum, with the shown figures as constants, leaves each of them free.
 
