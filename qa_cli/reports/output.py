@@ -50,12 +50,14 @@ def write_report(
     stem = report.stem
     if redact:
         from ..validation.privacy_rules import refuse_if_personal_data
+        from .lists import full_report_only, without_lists
         from .redact import Redactor  # here: the privacy scan's imports only when redacting
 
         refuse_if_personal_data(repo, "the redacted report")
         r = Redactor.for_repository(repo)
         r.learn_shares([context, workbook])
-        context, workbook = r.context(context), r(workbook)
+        context, workbook = r.context(context), without_lists(r(workbook))
+        context["full_report_only"] = full_report_only()  # what the templates' lists say
         workbook["lines"] = [*workbook.get("lines", []), r.legend]
         stem = f"{stem}-redacted"
     marking = marking_of(repo)

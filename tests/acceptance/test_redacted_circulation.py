@@ -141,7 +141,14 @@ def test_returns_in_follow_the_k_of_n_rule_and_a_bare_code_is_redacted(
     md, facts = md_path.read_text(), _summary(book)
     assert f"**{allocated}** cases allocated, **fewer than 5** returned, **–** outstanding" in md
     assert (facts["Returns in"], facts["Returns outstanding"]) == ("fewer than 5", "–")
-    assert "as for Case " in md and bare not in md.lower()
+    assert bare not in md.lower()
+    # (the areas for improvement are left out of a redacted report: the redactor that
+    # would have written them is asked directly)
+    from qa_cli.reports.redact import Redactor
+    from qa_cli.repository import Repository
+
+    redactor = Redactor.for_repository(Repository.load(demo_repo))
+    assert redactor.text(f"as for {bare}, ").startswith("as for Case ")
 
 
 def test_the_threshold_comes_from_qa_yaml(demo_repo: Path, run) -> None:
