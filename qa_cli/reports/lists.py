@@ -67,7 +67,7 @@ def full_report_only(what: str = "This list", plural: bool = False) -> str:
 
 def without_lists(workbook: dict[str, Any]) -> dict[str, Any]:
     """The workbook description without its list sheets and quotes, saying on the Summary
-    what was left out (a copy; ``workbook`` is unchanged)."""
+    what was left out, and why, in two lines (a copy; ``workbook`` is unchanged)."""
     sheets = workbook.get("sheets", [])
     left = [s["name"] for s in sheets if s["name"] in LIST_SHEETS]
     out = {**workbook, "sheets": [_unquoted(s) for s in sheets if s["name"] not in LIST_SHEETS]}
@@ -75,7 +75,9 @@ def without_lists(workbook: dict[str, Any]) -> dict[str, Any]:
         names = " and ".join([", ".join(left[:-1]), left[-1]] if len(left) > 1 else left)
         plural = len(left) > 1
         what = f"The {names} sheet{'s' if plural else ''}"
-        out["lines"] = [*workbook.get("lines", []), full_report_only(what, plural)]
+        # two lines, so that each fits the printed page's width (a Summary line does not wrap)
+        head, why = full_report_only(what, plural).split(": ", 1)
+        out["lines"] = [*workbook.get("lines", []), f"{head}:", why]
     return out
 
 
