@@ -34,7 +34,7 @@ from typing import Any
 
 from ..errors import QAError
 from .palette import GRADE_COLOURS, GRADE_TINTS, SERIES_COLOUR, grade_key
-from .xlsx_rows import RowsFile, splice
+from .xlsx_rows import RowsFile, cell_tail, splice
 
 FONT = "Arial"  # on every machine, or metric-compatible (Liberation Sans) under LibreOffice
 DATE_FORMAT = "d mmm yyyy"
@@ -261,9 +261,11 @@ def _data_sheet(wb: Any, spec: dict[str, Any], meta: dict[str, Any]) -> RowsFile
     out = RowsFile([_col(i) for i in range(1, width + 1)])
     for r, row in enumerate(rows, start=2):
         cells = [styles.prepare(c, raw) for c, raw in enumerate(row)]
-        lines = max((n for _, _, n in cells), default=1)
+        lines = max((cell[2] for cell in cells), default=1)
         wrap = lines > 1  # a wrapped row: tall enough for its longest cell, every cell at the top
-        out.write(r, [(v, styles.index(k, wrap)) for v, k, _ in cells], _height(lines))
+        at = 4 if wrap else 3  # where a cell's XML in this row's style is kept
+        tails = [t if (t := cell[at]) is not None else styles.tail(cell, wrap) for cell in cells]
+        out.write_tails(r, tails, _height(lines))
     if columns:
         ws.auto_filter.ref = f"A1:{_col(len(columns))}{max(len(rows) + 1, 2)}"
     return out
@@ -274,6 +276,8 @@ def _height(lines: int) -> float | None:
 
 
 _Style = tuple[str | None, str | None, bool, str | None]  # format, fill, quote prefix, align
+# value, style, lines it wraps to, XML in a row not wrapped, XML in a wrapped row
+_Cell = list[Any]
 
 
 class _CellStyles:
@@ -287,16 +291,25 @@ class _CellStyles:
         self.graded = {i for i, c in enumerate(columns) if c in spec.get("grades", [])}
         self.percent = {i for i, c in enumerate(columns) if c in spec.get("percent", [])}
         self.found: dict[_Style, int] = {}
-        self.texts: dict[tuple[int, str], tuple[Any, _Style, int]] = {}  # texts repeat
+        self.cells: dict[tuple[int, type, Any], _Cell] = {}  # values repeat down a column
 
-    def prepare(self, c: int, raw: Any) -> tuple[Any, _Style, int]:
-        """Column ``c``'s cell of ``raw``: its value, style and the lines it wraps to."""
-        if not isinstance(raw, str):
-            return self._prepare(c, raw)
-        found = self.texts.get((c, raw))
+    def prepare(self, c: int, raw: Any) -> _Cell:
+        """Column ``c``'s cell of ``raw``: its value, style, the lines it wraps to and its
+        XML (made by :meth:`tail` when first asked), the same object for the same value."""
+        key = (c, type(raw), raw)  # by type too: 1, 1.0 and True are equal keys
+        try:
+            found = self.cells.get(key)
+        except TypeError:  # a value that cannot be a key (a list): made each time
+            return [*self._prepare(c, raw), None, None]
         if found is None:
-            found = self.texts[(c, raw)] = self._prepare(c, raw)
+            found = self.cells[key] = [*self._prepare(c, raw), None, None]
         return found
+
+    def tail(self, cell: _Cell, wrap: bool) -> str:
+        """The cell's ``<c>`` element after its reference, in a wrapped row or not (kept)."""
+        value, key = cell[0], cell[1]
+        cell[4 if wrap else 3] = tail = cell_tail(value, self.index(key, wrap))
+        return tail
 
     def _prepare(self, c: int, raw: Any) -> tuple[Any, _Style, int]:
         value = as_date(_clean(raw))

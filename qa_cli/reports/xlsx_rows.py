@@ -94,19 +94,14 @@ class RowsFile:
         self.letters = letters
         self.out: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
         self.count = 0
-        self.tails: dict[tuple[type, Any, int], str] = {}  # values repeat down a sheet
 
-    def write(self, r: int, cells: list[tuple[Any, int]], height: float | None) -> None:
-        """Row ``r``: each cell's value and style index, and its height when it has one."""
+    def write_tails(self, r: int, tails: list[str], height: float | None) -> None:
+        """Row ``r`` from each cell's :func:`cell_tail` (empty: no cell written), and its
+        height when it has one."""
         ht = f' ht="{_number(height)}" customHeight="1"' if height is not None else ""
+        letters, row = self.letters, str(r)
         parts = [f'<row r="{r}"{ht}>']
-        for c, (value, style) in enumerate(cells):
-            key = (type(value), value, style)
-            tail = self.tails.get(key)
-            if tail is None:
-                tail = self.tails[key] = cell_tail(value, style)
-            if tail:
-                parts.append(f'<c r="{self.letters[c]}{r}"{tail}')
+        parts += [f'<c r="{letters[c]}{row}"{t}' for c, t in enumerate(tails) if t]
         parts.append("</row>")
         self.out.write("".join(parts))
         self.count += 1
