@@ -156,8 +156,13 @@ def constructed(cls: type[M], fields: dict[str, Any]) -> M:
     over every field's aliases and defaults, which cost more than the rest of a summary's
     return: an equal object (``tests/unit/test_report_summaries.py`` compares them)."""
     m = cls.__new__(cls)
-    order, defaults = _layout(cls, frozenset(fields))
-    values = {n: fields[n] if n in fields else defaults[n] for n in order}  # in field order
+    template = _layout(cls, tuple(fields))
+    if template is None:  # a name that is no field: left out, as model_construct leaves it
+        order, defaults = _fields_of(cls, frozenset(fields))
+        values = {n: fields[n] if n in fields else defaults[n] for n in order}
+    else:
+        values = template.copy()  # every field set, in the fields' order: the given ones
+        values.update(fields)  # replaced where they stand (two C calls, not a loop)
     object.__setattr__(m, "__dict__", values)
     object.__setattr__(m, "__pydantic_fields_set__", set(fields))
     object.__setattr__(m, "__pydantic_extra__", None)
@@ -166,7 +171,18 @@ def constructed(cls: type[M], fields: dict[str, Any]) -> M:
 
 
 @functools.cache
-def _layout(cls: type[BaseModel], given: frozenset[str]) -> tuple[list[str], dict[str, Any]]:
+def _layout(cls: type[BaseModel], given: tuple[str, ...]) -> dict[str, Any] | None:
+    """The ``__dict__`` ``model_construct`` makes on ``cls`` given these fields, in field
+    order, with each default in place and None where a given value goes; None when a name
+    given is no field of ``cls``."""
+    if not set(given) <= cls.model_fields.keys():
+        return None
+    order, defaults = _fields_of(cls, frozenset(given))
+    return {n: defaults.get(n) for n in order}
+
+
+@functools.cache
+def _fields_of(cls: type[BaseModel], given: frozenset[str]) -> tuple[list[str], dict[str, Any]]:
     """The fields ``model_construct`` sets on ``cls`` given these, in order, and the defaults
     of those not given (a default factory's would be one object shared by every instance:
     refused)."""

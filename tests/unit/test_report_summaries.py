@@ -43,3 +43,22 @@ def test_a_default_factory_must_be_given() -> None:
     with pytest.raises(TypeError, match="default factory"):
         constructed(WithList, {})
     assert constructed(WithList, {"items": ["a"]}).items == ["a"]
+
+
+def test_each_constructed_model_has_its_own_fields() -> None:
+    first = constructed(QAReview, {"agreed_grade": "good", "reviewer": "qa-z", "forwarded_to": []})
+    second = constructed(QAReview, {"agreed_grade": "good", "reviewer": "qa-y", "forwarded_to": []})
+    assert first.reviewer == "qa-z" and second.reviewer == "qa-y"
+    assert first.__dict__ is not second.__dict__
+    assert list(first.__dict__) == list(
+        QAReview.model_construct(
+            **{"agreed_grade": "good", "reviewer": "qa-z", "forwarded_to": []}
+        ).__dict__
+    )
+
+
+def test_a_name_that_is_no_field_is_left_out_as_model_construct_leaves_it() -> None:
+    given = {"agreed_grade": "good", "reviewer": "qa-z", "forwarded_to": [], "not_a_field": 1}
+    made, expected = constructed(QAReview, given), QAReview.model_construct(**given)
+    assert made == expected and repr(made) == repr(expected)
+    assert "not_a_field" not in made.__dict__
