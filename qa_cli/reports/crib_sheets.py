@@ -18,7 +18,7 @@ from ..repository import Repository
 from . import Report
 from .collate import action_row
 from .common import check_month, month_name, overdue_block, person, staff_names
-from .sheets import Column, action_columns, chart, sheet, table
+from .sheets import Column, action_columns, chart, part_of, sheet, table
 
 
 def _check(raw: Any) -> tuple[str | None, str | None]:
@@ -119,10 +119,12 @@ def build_crib_sheets(repo: Repository, month: str, today: dt.date) -> Report:
         "points": {
             "met": sum(t["met"] for t in themes),
             "not_met": sum(t["not_met"] for t in themes),
+            "checked": sum(t["met"] + t["not_met"] for t in themes),
         },
         "themes": themes,
         "teams": teams,
         "actions": acts,
+        "actions_agreed": len(acts),  # counted here: a redacted report suppresses it
         "overdue": overdue_block(items, names),
     }
     return Report(
@@ -153,7 +155,7 @@ _THEME_COLUMNS: list[Column] = [
 
 def _workbook(ctx: dict[str, Any]) -> dict[str, Any]:
     meta, s, p = ctx["meta"], ctx["sessions"], ctx["points"]
-    checked = p["met"] + p["not_met"]
+    checked = p["checked"]
     found: Column = ("What was found", lambda t: "\n".join(t["comments"]))
     return {
         "title": f"Crib sheets: {meta['month_name']}",
@@ -163,14 +165,14 @@ def _workbook(ctx: dict[str, Any]) -> dict[str, Any]:
             ["Month", meta["month_name"]],
             ["As of", meta["as_of"]],
             ["Sessions allocated", s["allocated"]],
-            ["Sessions held", s["held"]],
+            part_of("Sessions held", s["held"], s["allocated"]),
             ["Points checked", checked],
             [
                 "Points met",
                 {"k": p["met"], "n": checked, "value": p["met"] / checked if checked else None},
                 "percent",
             ],
-            ["Actions agreed", len(ctx["actions"])],
+            ["Actions agreed", ctx["actions_agreed"]],
         ],
         "tables": [
             table(

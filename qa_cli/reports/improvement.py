@@ -59,6 +59,7 @@ def improvement_block(
         "exists": this is not None,
         "command": command,
         "rows": rows,
+        "total": len(rows),  # counted here, so a redacted report suppresses it
         "open": sum(1 for r in rows if r["status"] == "Open"),
         "overdue": sum(1 for r in rows if r["days_overdue"]),
         "earlier": earlier,

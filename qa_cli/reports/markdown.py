@@ -13,6 +13,7 @@ repository's own ``templates/`` folder overrides a template of the same name and
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -177,8 +178,24 @@ def _compiled(toolkit: Path) -> Any:
     return Kept(str(folder), f"qa-{tag}-%s.cache")
 
 
-def render(name: str, context: dict[str, Any], repo_templates: Path | None) -> str:
-    """Render template ``name``, from the repository's templates/ when it has one."""
+def _suppressed_length(counted: Callable[[int], Any]) -> Callable[[Any], Any]:
+    """Jinja's ``length`` filter, with the length of a list, mapping or tuple suppressed."""
+
+    def length(value: Any) -> Any:
+        n = len(value)
+        return counted(n) if isinstance(value, list | tuple | dict) else n
+
+    return length
+
+
+def render(
+    name: str,
+    context: dict[str, Any],
+    repo_templates: Path | None,
+    counted: Callable[[int], Any] | None = None,
+) -> str:
+    """Render template ``name``, from the repository's templates/ when it has one;
+    ``counted`` (redacted) suppresses a list's ``length`` counted by the template itself."""
     import jinja2
     from jinja2.sandbox import SandboxedEnvironment
 
@@ -201,6 +218,8 @@ def render(name: str, context: dict[str, Any], repo_templates: Path | None) -> s
     for option, value in _OPTIONS.items():
         setattr(env, option, value)
     env.filters.update(FILTERS)
+    if counted is not None:
+        env.filters["length"] = env.filters["count"] = _suppressed_length(counted)
     try:
         template = env.get_template(name)
         text = template.render(**context)

@@ -38,7 +38,11 @@ def _yes_no(forms: list[Any]) -> list[dict[str, Any]]:
             a = _answer(v)
             if a in ("yes", "no", "na"):
                 rows.setdefault(q, Counter())[a] += 1
-    return [{"question": q, **{k: c[k] for k in ("yes", "no", "na")}} for q, c in rows.items()]
+    # "forms": the whole of "no in k of n", counted here so a redacted report suppresses it
+    return [
+        {"question": q, **{k: c[k] for k in ("yes", "no", "na")}, "forms": c.total()}
+        for q, c in rows.items()
+    ]
 
 
 def _grades(forms: list[Any]) -> list[dict[str, Any]]:
@@ -122,6 +126,13 @@ def build_monitoring(repo: Repository, month: str, today: dt.date) -> Report:
         "questions": _yes_no(forms + mids),
         "disputes": open_disputes,
         "sent": sum(1 for r in rows + mid_rows if r["sent"]),
+        # counted here, not by the template, so a redacted report suppresses them
+        "totals": {
+            "forms": len(rows),
+            "midpoints": len(mid_rows),
+            "completed": len(rows) + len(mid_rows),
+            "disputes": len(open_disputes),
+        },
     }
     return Report(
         "monitoring",
@@ -159,20 +170,18 @@ _MIDPOINT_COLUMNS: list[Column] = [
 
 
 def _workbook(ctx: dict[str, Any]) -> dict[str, Any]:
-    meta = ctx["meta"]
+    meta, totals = ctx["meta"], ctx["totals"]
     grade_columns: list[Column] = [("Question", "question"), *by_grade(lambda g: g)]
     return {
         "title": f"IRO and CP Chair monitoring: {meta['month_name']}",
         "lines": [meta["organisation"]],
         "facts": [
-            ["Monitoring forms", len(ctx["forms"])],
-            ["Mid-point reviews", len(ctx["midpoints"])],
+            ["Monitoring forms", totals["forms"]],
+            ["Mid-point reviews", totals["midpoints"]],
             part_of(  # of the forms and reviews, as the Markdown's "k of n" says
-                "Sent to managers for supervision",
-                ctx["sent"],
-                len(ctx["forms"]) + len(ctx["midpoints"]),
+                "Sent to managers for supervision", ctx["sent"], totals["completed"]
             ),
-            ["Disputes open", len(ctx["disputes"])],
+            ["Disputes open", totals["disputes"]],
         ],
         "tables": [
             table(

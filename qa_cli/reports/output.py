@@ -70,7 +70,8 @@ def write_report(
     md_path = repo.path_for_write(f"{report.folder}/{stem}.md")
     xlsx_path = repo.path_for_write(f"{report.folder}/{stem}.xlsx")
     assert md_path.name not in PROTECTED and xlsx_path.name not in PROTECTED
-    markdown = marked(render(report.template, context, repo.root / "templates"), marking)
+    counted = r.figure if redact else None  # a list's length, as the report would print it
+    markdown = marked(render(report.template, context, repo.root / "templates", counted), marking)
     if redact:
         markdown = r.markdown(markdown)
     data = workbook_bytes(workbook)

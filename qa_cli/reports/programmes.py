@@ -19,7 +19,16 @@ from ..repository import Repository
 from . import Report, plain
 from .collate import GradeRow, action_row, grade_row
 from .common import check_year, grade_table, invalid_notes, person, report_meta, staff_names
-from .sheets import Column, by_grade, chart, days_overdue, grade_counts, sheet, table
+from .sheets import (
+    Column,
+    by_grade,
+    chart,
+    days_overdue,
+    grade_counts,
+    part_of,
+    sheet,
+    table,
+)
 
 # Who a multi-agency audit consults to triangulate its findings (§5.4.1, App. E 7).
 CONSULTED = ("child", "parents", "social_worker", "team_manager")
@@ -166,7 +175,7 @@ def build_multi_agency(repo: Repository, audit_id: str, today: dt.date) -> Repor
         "by_agency": plain(by_agency),
         "agency_names": [agencies.get(a, a) for a in agency_ids],
         "cases": cases,
-        "consultation": {k: consult[k] for k in CONSULTED},
+        "consultation": {**{k: consult[k] for k in CONSULTED}, "cases": len(cases)},
         "practitioners": _ma_practitioners(returns, agencies),
         **_ma_findings(findings),
         "actions": acts,
@@ -328,6 +337,7 @@ def build_complaints(repo: Repository, year: int, today: dt.date) -> Report:
         "not_started": len(every) - len(items),
         # §4.5.2: the log of level 2 complaints and above
         "level_2_plus": [r for r in rows if isinstance(r["level"], int) and r["level"] >= 2],
+        "at_level_2_plus": sum(1 for r in rows if isinstance(r["level"], int) and r["level"] >= 2),
         # §4.5.1: compliments, by team
         "compliments": len(compliments),
         "compliments_by_team": [
@@ -366,7 +376,7 @@ def _complaints_workbook(ctx: dict[str, Any]) -> dict[str, Any]:
         "lines": [ctx["meta"]["organisation"]],
         "facts": [
             ["Complaints", ctx["total"]],
-            ["Level 2 and above", len(ctx["level_2_plus"])],
+            ["Level 2 and above", ctx["at_level_2_plus"]],
             ["Compliments", ctx["compliments"]],
             ["Compensation (£)", ctx["compensation"]],
             ["Median days to respond", ctx["median_days"]],
@@ -451,6 +461,7 @@ def build_observations(repo: Repository, year: int, today: dt.date) -> Report:
         "not_started": len(every) - len(obs),
         "managers": managers,
         "coverage": coverage,
+        "social_workers": len(coverage),
         "met": sum(1 for c in coverage if c["met"]),
         "observations": rows,
     }
@@ -497,8 +508,10 @@ def _observations_workbook(ctx: dict[str, Any]) -> dict[str, Any]:
         "facts": [
             ["Observations", ctx["total"]],
             ["Blank, not yet started (not counted)", ctx["not_started"]],
-            ["Social workers", len(ctx["coverage"])],
-            [f"Observed at least {meta['per_year']} times", ctx["met"]],
+            ["Social workers", ctx["social_workers"]],
+            part_of(
+                f"Observed at least {meta['per_year']} times", ctx["met"], ctx["social_workers"]
+            ),
         ],
         "tables": [
             table(

@@ -50,9 +50,14 @@ PAIRS = (
     ("sent", "total"),
     ("returned", "allocated"),  # the headlines: returns in and outstanding, of those allocated
     ("outstanding", "allocated"),
+    ("held", "allocated"),  # crib sheets: sessions held, of those allocated
+    ("met", "checked"),  # crib sheets: points met, of those checked
 )
 NOT_COUNTS = frozenset(
-    {"first", "last", "percent_columns", "version", "year", "half", "width", "column", "line"}
+    {
+        *("first", "last", "percent_columns", "version", "year", "half", "width", "column"),
+        *("line", "per_year", "feedback_days"),  # settings (observations a year, days allowed)
+    }
 )
 _HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+[A-Z][a-z]+")
 _RELATIVE = re.compile(
@@ -283,6 +288,11 @@ class Redactor:
             return value
         label = f"fewer than {self.threshold}"
         return label if self.as_text else Small(value, label)
+
+    def figure(self, value: int) -> Any:
+        """A count as the redacted Markdown context holds it (a template's own count of a
+        list goes through here: "fewer than 5", or "–" when withheld)."""
+        return Small(value, self.label) if 0 < value < self.threshold else value
 
     as_text = True  # the workbook takes the words; the Markdown context takes Small numbers
 

@@ -93,6 +93,7 @@ def _crib_sheets(repo: Repository, team_id: str, months: list[str]) -> list[Row]
 def _action_counts(acts: list[Row]) -> dict[str, Any]:
     return {
         "rows": [a for a in acts if a["status"] != "verified"],
+        "listed": sum(1 for a in acts if a["status"] != "verified"),
         "total": len(acts),
         "open": sum(1 for a in acts if a["status"] == "open"),
         "overdue": sum(1 for a in acts if a["overdue"]),

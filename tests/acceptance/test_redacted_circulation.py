@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import snapshot
+from conftest import DEMO_REPORTS, snapshot
 
 AS_OF = "2026-11-29"
 RETURN = "audits/2026-10/C-0G9TRVFK--single-agency-safeguarding.yaml"
@@ -230,6 +230,14 @@ def test_no_small_count_can_be_worked_back_from_a_redacted_report(
     written = sorted(mini_repo.glob("reports/**/*-redacted.*"))
     md = next(p for p in written if p.suffix == ".md").read_text()
     assert "fewer than 5" in md  # the mini repository has small counts
+    _assert_nothing_gives_a_small_count_back(
+        md, openpyxl.load_workbook(next(p for p in written if p.suffix == ".xlsx"))
+    )
+
+
+def _assert_nothing_gives_a_small_count_back(md: str, wb: openpyxl.Workbook) -> None:
+    """No count from 1 to 4 in a redacted report's Markdown or workbook, and none that a
+    "k of n", a tally, a table's total or a share beside its n gives back."""
     # An observation that is due is named by its ordinal, never as a "k of n" to withhold
     assert not re.search(r"(?i)practice observation[^\n]* of fewer than", md)
     # "k of n": never a part or a rest from 1 to 4 that a reader could see or subtract.
@@ -242,7 +250,6 @@ def test_no_small_count_can_be_worked_back_from_a_redacted_report(
         for row in table:
             if any(c in _HIDDEN[:1] for c in row):
                 assert not any(re.search(r"\d%", c) for c in row), row  # no share beside it
-    wb = openpyxl.load_workbook(next(p for p in written if p.suffix == ".xlsx"))
     for ws in wb.worksheets:
         grid = [
             ["" if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True)
@@ -253,7 +260,13 @@ def test_no_small_count_can_be_worked_back_from_a_redacted_report(
             if "fewer than 5" in values:
                 assert not any(isinstance(v, float) for v in values), (ws.title, values)
             # A share beside its n ("60%" of 5 returns) must not give a small k or rest.
-            ints = [v for v in values if isinstance(v, int) and not isinstance(v, bool) and v]
+            # (a share of 100% in a percentage cell reads back as the integer 1: not an n)
+            ints = [
+                c.value
+                for c in row
+                if isinstance(c.value, int) and not isinstance(c.value, bool) and c.value
+                if "%" not in c.number_format
+            ]
             for f in (v for v in values if isinstance(v, float) and 0 <= v <= 1):
                 for n in ints:
                     k = round(f * n)
@@ -262,6 +275,104 @@ def test_no_small_count_can_be_worked_back_from_a_redacted_report(
             for c in row:
                 small = isinstance(c.value, int) and 0 < c.value < 5 and "%" not in c.number_format
                 assert not small, (ws.title, c.coordinate)
+
+
+# A number from 1 to 4 standing alone: not in a date, a path, a percentage, a decimal, a
+# section number (§4.5.2) or an escaped "13\\." of a theme's title.
+_BARE = re.compile(r"(?<![\w.\-/§%\\])[1-4](?![\w%\-/]|\.\d|\\\.)")
+# Where the docs allow one: settings and thresholds the report states, references to the
+# framework, the redaction legend, and a numbered list's ordinals.
+_ALLOWED = [
+    re.compile(p, re.M | re.I)
+    for p in (
+        r"Counts from 1 to \d+ read",
+        r"at least \d+ times",
+        r"within \d+ working days",
+        r"level \d+ and above",
+        r"App\. [A-E](?: \d+)?",
+        r"^\d+\. ",
+        r"^#.*$",  # headings (a theme's number, a month)
+    )
+]
+
+
+def _labels(repo: Path) -> list[str]:
+    """The repository's own words a report repeats: team names, the tools' questions and
+    section titles (a question's "every 3 months" is no count), as written and escaped."""
+    from ruamel.yaml import YAML
+
+    from qa_cli.reports.markdown import md_inline
+
+    load = YAML(typ="safe").load
+
+    def strings(value: object) -> list[str]:
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, dict):
+            return [s for v in value.values() for s in strings(v)]
+        if isinstance(value, list):
+            return [s for v in value for s in strings(v)]
+        return []
+
+    words = strings(load((repo / "qa.yaml").read_text())["teams"])
+    for tool in sorted((repo / "audit_tools").glob("*.yaml")):
+        words += strings(load(tool.read_text()))
+    found = {w for w in words if re.search(r"\d", w)}
+    return sorted(found | {str(md_inline(w)) for w in found}, key=len, reverse=True)
+
+
+def _bare_small_numbers(text: str, labels: list[str]) -> list[str]:
+    """Each number from 1 to 4 the text shows where the docs allow none, with its context."""
+    for label in labels:
+        text = text.replace(label, " ")
+    for allowed in _ALLOWED:
+        text = allowed.sub(" ", text)
+    return [text[max(0, m.start() - 60) : m.end() + 20] for m in _BARE.finditer(text)]
+
+
+@pytest.mark.parametrize("name", sorted({*DEMO_REPORTS, "annual"}))
+def test_no_small_count_leaves_any_redacted_report(demo_repo: Path, run, name: str) -> None:
+    """Every report kind, over the demo: no count from 1 to 4 in the Markdown or the
+    workbook, whether a table, a fact or a template's own sentence shows it (the templates
+    count nothing themselves: `tests/unit/test_template_counts.py`)."""
+    args, stem = DEMO_REPORTS.get(name) or (["annual", "--year", "2026"], "reports/2026/annual")
+    result = run("report", *args, "--repo", demo_repo, "--as-of", AS_OF, "--redact")
+    assert result.exit_code == 0, result.output
+    md = (demo_repo / f"{stem}-redacted.md").read_text()
+    wb = openpyxl.load_workbook(demo_repo / f"{stem}-redacted.xlsx")
+    _assert_nothing_gives_a_small_count_back(md, wb)
+    labels = _labels(demo_repo)
+    assert not _bare_small_numbers(md, labels), _bare_small_numbers(md, labels)
+    texts = [v for ws in wb.worksheets for r in ws.iter_rows(values_only=True) for v in r]
+    for text in (v for v in texts if isinstance(v, str)):
+        assert not _bare_small_numbers(text, labels), text
+    assert "nan" not in re.findall(r"[a-z]+", md.lower())  # a withheld figure reads "–"
+    if name == "observations":  # a setting is no count: the requirement stays as set
+        assert "observed at least 2 times a year" in md
+
+
+def test_a_repository_template_that_counts_a_list_gets_the_suppressed_figure(
+    demo_repo: Path, run
+) -> None:
+    """A repository's own template still receives the report's lists (templates/README.md):
+    when it counts one itself, a redacted report gives it the suppressed figure."""
+    own = demo_repo / "templates/complaints.md.j2"
+    own.parent.mkdir(exist_ok=True)
+    own.write_text(
+        "# Complaints\n\nAt level 2 and above: {{ level_2_plus | length }} "
+        "({{ 'several' if level_2_plus | count > 1 else 'one' }}); complaints: "
+        "{{ complaints | length }}; name: {{ meta.organisation | length }} letters.\n"
+    )
+    args, stem = DEMO_REPORTS["complaints"]
+    assert run("report", *args, "--repo", demo_repo, "--as-of", AS_OF).exit_code == 0
+    full = (demo_repo / f"{stem}.md").read_text()
+    high, total = re.search(r"and above: (\d+) \(several\); complaints: (\d+);", full).groups()  # type: ignore[union-attr]
+    assert 0 < int(high) < 5 <= int(total)  # the demo's: a small count and a larger one
+    assert run("report", *args, "--repo", demo_repo, "--as-of", AS_OF, "--redact").exit_code == 0
+    md = (demo_repo / f"{stem}-redacted.md").read_text()
+    # compared as itself, printed suppressed; a larger count and a string's length unchanged
+    assert f"and above: fewer than 5 (several); complaints: {total};" in md
+    assert re.search(r"name: \d+ letters", md)
 
 
 def test_the_redactor_knows_the_codes_of_the_case_lists_and_of_the_files(mini_repo: Path) -> None:
