@@ -27,9 +27,9 @@ WITHHELD = "–"
 _MARK = re.compile("\ue000(\\d+)\ue001")
 _KEPT = re.compile("\ue002(\\d+)\ue003")  # a count the linked tables withhold (.linked)
 _NUMBER = r"(?:\ue000\d+\ue001|\ue002\d+\ue003|\d+)"
-# "k of n": not inside a date, a version, a code or a percentage.
+# "k of n": not inside a date, a version, a code or a percentage ("of 8." ends a sentence).
 _PAIR = re.compile(
-    r"(?<![\w.\-/\ue001])(" + _NUMBER + r") of (" + _NUMBER + r")(?![\w.\-/%\ue000])"
+    r"(?<![\w.\-/\ue001])(" + _NUMBER + r") of (" + _NUMBER + r")(?![\w\-/%\ue000]|\.\w)"
 )
 _WITHHELD_WHOLE = re.compile(WITHHELD + " of \ue002\\d+\ue003")
 _TALLY = re.compile(r"^(?:[^:,|]+: \d+)(?:, [^:,|]+: \d+)*$")

@@ -117,6 +117,10 @@ def test_pairs_tallies_and_tables_in_text() -> None:
         "Good or better: – of 16; – (share withheld); –"  # a withheld whole: no "– of –"
     )
     assert pairs("on 2026-10-01 of 2026", T, LABEL) == "on 2026-10-01 of 2026"  # no count
+    # a pair that ends a sentence is a pair ("7 of 8." gives the 1 back); a decimal is not
+    assert pairs("parents 7 of 8.", T, LABEL) == "parents – of 8."
+    assert pairs("Team Managers 3 of 8. Then", T, LABEL) == "Team Managers – of 8. Then"
+    assert pairs("version 1 of 2.5", T, LABEL) == "version 1 of 2.5"
     assert tally("no: 1, yes: 3", T, LABEL) == f"no: {LABEL}, yes: {LABEL}"
     assert tally("no: 2, yes: 20", T, LABEL) == f"no: {LABEL}, yes: –"
     assert tally("yes: 12", T, LABEL) == "yes: 12"
