@@ -11,6 +11,7 @@ jinja2) inside their command functions too, so `qa GROUP --help` is fast.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator, MutableMapping
 from typing import Any, Final, Literal, NamedTuple
 
@@ -304,4 +305,10 @@ def eager_app() -> typer.Typer:
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    finally:
+        # The command is done and the process ends: what it kept (a report's million small
+        # objects) is left to the operating system, not walked by the interpreter's last
+        # garbage collection (0.1 s of a monthly report's next run at 10,000 returns)
+        gc.freeze()
