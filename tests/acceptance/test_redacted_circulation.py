@@ -378,6 +378,37 @@ def test_a_repository_template_that_counts_a_list_gets_the_suppressed_figure(
     assert re.search(r"name: \d+ letters", md)
 
 
+def test_the_monitoring_forms_by_meeting_add_up_without_giving_one_back(
+    demo_repo: Path, run
+) -> None:
+    """The redacted monitoring report shows its forms by meeting as a table with its total
+    (the completed forms, the n of "sent to managers"): with 5 looked-after reviews beside
+    small counts, the 5 is withheld too, so no subtraction from the total gives one back."""
+    folder = demo_repo / "monitoring/2026-11"
+    form = next(iter(sorted(folder.glob("*--cla_review--*.yaml"))))
+    case = form.name.split("--")[0]
+    used = {p.name.split("--")[0] for p in demo_repo.glob("monitoring/*/*.yaml")}
+    listed = re.findall(
+        r"C-[0-9A-Z]{8}", sorted((demo_repo / "cases").glob("*.csv"))[-1].read_text()
+    )
+    for new in [c for c in dict.fromkeys(listed) if c not in used][:4]:  # 2 + 4 reviews
+        (folder / form.name.replace(case, new)).write_text(form.read_text().replace(case, new))
+    args, stem = DEMO_REPORTS["monitoring"]
+    assert run("report", *args, "--repo", demo_repo, "--as-of", AS_OF).exit_code == 0
+    full = (demo_repo / f"{stem}.md").read_text()
+    reviews = int(re.search(r"^- Looked-after review: (\d+)$", full, re.M)[1])  # type: ignore[index]
+    assert reviews >= 5 and re.search(r"^- Initial CP conference: [1-4]$", full, re.M)
+    assert run("report", *args, "--repo", demo_repo, "--as-of", AS_OF, "--redact").exit_code == 0
+    md = (demo_repo / f"{stem}-redacted.md").read_text()
+    table = next(t for t in _md_tables(md) if t[0][0] == "Initial CP conference")
+    rows = {r[0]: r[1] for r in table}
+    assert rows["Looked-after review"] == "–" and rows["**Total**"].strip("*").isdigit(), rows
+    assert not _lines_with_one_hidden(table), table
+    _assert_nothing_gives_a_small_count_back(
+        md, openpyxl.load_workbook(demo_repo / f"{stem}-redacted.xlsx")
+    )
+
+
 def test_the_redactor_knows_the_codes_of_the_case_lists_and_of_the_files(mini_repo: Path) -> None:
     from qa_cli.reports.redact import Redactor
     from qa_cli.repository import Repository
