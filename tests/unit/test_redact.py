@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import one_team_config
 
-from qa_cli.reports.redact import NAMES_PERSON, NARRATIVE, Redactor
+from qa_cli.reports.redact import NAMES_PERSON, NARRATIVE, Redactor, Small
 
 CONFIG = one_team_config("Testshire (fictional)", ("s", "S"), ("t", "T"), ("tm-bmoor", "Bea Moor"))
 
@@ -76,3 +76,23 @@ def test_with_few_allocated_a_small_part_is_withheld_like_its_rest() -> None:
     assert {(v["returned"], v["outstanding"]) for v in seen.values()} == {("–", "–")}
     # with 9 or more allocated a small part's rest cannot be small: "fewer than 5" is safe
     assert r({"allocated": 9, "returned": 4, "outstanding": 5})["returned"] == "fewer than 5"
+
+
+def test_crib_sheet_sessions_and_points_are_parts_of_their_whole() -> None:
+    """The crib-sheet report's "8 of 10 sessions held" and "198 points met" (of 201 checked)
+    follow the k-of-n rule: the rest (2 not held, 3 not met) would be given back."""
+    r = Redactor(CONFIG, small_numbers=5)
+    sessions = r.context({"allocated": 10, "held": 8})
+    assert str(sessions["held"]) == "–" and sessions["allocated"] == 10
+    points = r.context({"met": 198, "not_met": 3, "checked": 201})
+    assert str(points["met"]) == "–" and points["not_met"] < 5
+    assert r.context({"allocated": 10, "held": 10})["held"] == 10  # none not held: shown
+
+
+def test_settings_are_not_counts() -> None:
+    """Observations a year and the days allowed for feedback are settings the report states
+    ("observed at least 2 times a year"): never "fewer than 5"."""
+    r = Redactor(CONFIG, small_numbers=5)
+    meta = r.context({"per_year": 2, "feedback_days": 3, "year": 2026})
+    assert (meta["per_year"], meta["feedback_days"]) == (2, 3)
+    assert isinstance(r.context({"observed": 2})["observed"], Small)  # a count still is
