@@ -298,11 +298,13 @@ def load_for_report(root: Path, needs: Needs | None, *, use_cache: bool = True) 
     from .modelstore import ModelStore, load_stored
 
     root = root.resolve()
-    repo = Repository.load(root, [], require_config=True, exactly=True, use_cache=False)
-    max_bytes = repo.config.limits.max_file_bytes
-    store = SummaryStore.open(root)
     config, cut = str(root / CONFIG_NAME), len(str(root)) + 1
+    # the collector paused from the start: the summaries' JSON alone is 200,000 objects (no
+    # cycle), and its passes over them cost more than reading it
     with gc_paused(), ModelStore.open(root) as models:
+        repo = Repository.load(root, [], require_config=True, exactly=True, use_cache=False)
+        max_bytes = repo.config.limits.max_file_bytes
+        store = SummaryStore.open(root)
         for p in yaml_paths(root):
             if p == config:
                 continue
