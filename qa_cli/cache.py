@@ -76,10 +76,43 @@ def sniff(raw: bytes) -> str:
     return "".join(letter for letter, needle in CONSULTED.items() if needle in raw)
 
 
+def _cache_key_file() -> Path:
+    """Where this user's cache key lives: outside every repository, like git's own config."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "qa" / "cache-key"
+
+
+def _machine_key() -> bytes:
+    """A random key of this user's, made once (mode 0600) and mixed into every cache's
+    fingerprint. A cache carries no value checked again when it is read (stored findings;
+    models built without validators), so one planted in a repository (committed, copied from
+    another machine) must not pass for this user's: without the key it is foreign. Where
+    the key can be neither read nor made (no home), a key of this process alone: caches
+    are written but never reused, which is slower, never wrong."""
+    path = _cache_key_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(os.urandom(32).hex().encode())
+        key = path.read_bytes()
+        if len(key) == 64:
+            return key
+    except (OSError, RuntimeError):  # RuntimeError: Path.home() with no home
+        pass
+    return os.urandom(32)
+
+
 @lru_cache(maxsize=1)
 def toolkit_fingerprint() -> str:
-    """The version of qa and the stamp of its code: another toolkit's cache is foreign."""
+    """The version of qa, the stamp of its code and this user's cache key: another
+    toolkit's (or another machine's) cache is foreign."""
     h = hashlib.sha256(__version__.encode())
+    h.update(_machine_key())
     package = Path(__file__).resolve().parent
     for p in sorted(package.rglob("*")):
         if p.suffix in (".py", ".yaml", ".json", ".j2", ".md") and p.is_file():

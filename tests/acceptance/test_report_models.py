@@ -5,12 +5,15 @@ whatever the store holds (damaged, foreign, from a file since edited within its 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
+import zlib
 from pathlib import Path
 
 import pytest
 
+from qa_cli.cache import toolkit_fingerprint
 from qa_cli.reports import modelstore, monthly
 from qa_cli.reports.loading import load_for_report
 from qa_cli.reports.modelstore import MODELS_NAME, ModelStore, rebuilt
@@ -55,7 +58,12 @@ def test_the_store_holds_only_what_reports_read_in_full(demo_repo: Path) -> None
         stored = len(store._index)
     repo = load_for_report(demo_repo, OCTOBER[2])
     assert stored == len(repo.files) - 1  # all but qa.yaml, read first and never stored
-    assert not any(f.rel.startswith("audits/2026-08/") for f in repo.files if f.model is None)
+    assert repo.summaries, "other months' returns are summarised, not read in full"
+    summarised = {
+        hashlib.sha256((demo_repo / rel).read_bytes()).hexdigest() for rel in repo.summaries
+    }
+    with ModelStore.open(demo_repo) as store:
+        assert not summarised & set(store._index), "a summarised return's model was stored"
 
 
 def _damage_a_body(text: str) -> str:
@@ -152,3 +160,43 @@ def test_the_monthly_command_reads_the_store_and_writes_the_same_files(
         assert (out / "monthly.md").read_bytes() == reference
     assert (demo_repo / STORE).is_file() and holidays.is_file()
     assert monthly.needs("2026-10")("audits/2026-10/x.yaml", {"allocated": "2026-10-01"})
+
+
+def _plant_a_grade(text: str) -> str:
+    """A stored audit's grade set to one no return may hold, its checksum made to match:
+    well formed, so only the cache key can tell it was not written here."""
+    lines = text.splitlines(keepends=True)
+    i = next(i for i, line in enumerate(lines) if '"overall_grade":"good"' in line)
+    tag, sha, kind, _, body = lines[i].split(" ", 4)
+    body = body.rstrip("\n").replace('"overall_grade":"good"', '"overall_grade":"bogus"', 1)
+    crc = zlib.crc32(body.encode())
+    lines[i] = f"{tag} {sha} {kind} {crc:08x} {body}\n"
+    return "".join(lines)
+
+
+def test_a_store_made_with_another_users_key_is_not_trusted(
+    demo_repo: Path, tmp_path: Path
+) -> None:
+    """A store copied into the repository (committed, or from another machine) carries
+    models built without validators: without this user's cache key it is foreign."""
+    want = _full(demo_repo, OCTOBER)
+    before = os.environ.get("XDG_CACHE_HOME")
+    try:
+        os.environ["XDG_CACHE_HOME"] = str(tmp_path / "elsewhere")
+        toolkit_fingerprint.cache_clear()
+        load_for_report(demo_repo, OCTOBER[2])  # the store, made with the other key
+        store = demo_repo / STORE
+        store.write_text(_plant_a_grade(store.read_text("utf-8")), "utf-8")
+        planted = _seen(load_for_report(demo_repo, OCTOBER[2]), OCTOBER)
+        assert planted != want and "bogus" in planted  # with its own key it would be taken
+        os.environ["XDG_CACHE_HOME"] = str(tmp_path / "here")
+        toolkit_fingerprint.cache_clear()
+        assert _seen(load_for_report(demo_repo, OCTOBER[2]), OCTOBER) == want
+        key = tmp_path / "here" / "qa" / "cache-key"
+        assert key.stat().st_mode & 0o777 == 0o600 and len(key.read_bytes()) == 64
+    finally:
+        if before is None:
+            os.environ.pop("XDG_CACHE_HOME", None)
+        else:
+            os.environ["XDG_CACHE_HOME"] = before
+        toolkit_fingerprint.cache_clear()
