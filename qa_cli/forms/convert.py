@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..answers import split_answer
 from ..models.tool import Question, Tool
-from ..validation.returns import split_answer
 from . import layout as L
 from .reader import Cell, FormData
 

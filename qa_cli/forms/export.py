@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..answers import split_answer
 from ..errors import QAError
 from ..models.config import Config
 from ..models.tool import Question, Tool
 from ..repository import Repository
-from ..validation.returns import split_answer
 from . import layout as L
 from .select import Target
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ..answers import split_answer
 from ..models.audit import AuditReturn
 from ..models.common import GRADE_NAMES, GRADE_RANK
 from ..models.tool import Section, Tool
 from ..repository import LoadedFile, Repository
 from .diagnostics import Diagnostic
-from .returns import split_answer
 from .schema import at
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic_core import PydanticCustomError
 
-from ..answers import canonical_answer, is_blank, split_answer  # noqa: F401 (theirs)
+from ..answers import is_blank, split_answer
 from ..forgiving import Note, staff_by_name
 from ..layout import FILE_KINDS, RETURN_MODELS
 from ..masking import masked, shown, shown_key
@@ -597,4 +597,4 @@ def _check_check(lf: LoadedFile, q: Question, value: Any, loc: list[str | int]) 
     return out
 
 
-__all__ = ["GRADES", "check_returns", "condition_met", "is_blank", "is_complete", "split_answer"]
+__all__ = ["GRADES", "check_returns", "condition_met", "is_complete"]
